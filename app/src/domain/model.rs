@@ -1,0 +1,576 @@
+//! Data transfer objects and the rules that classify them. Everything here is serialisable and
+//! compiles for the browser; rows of the database are converted into these on the server.
+
+use super::{OzgId, Responsibility};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The fixed meaning behind a configurable status. The status list (labels, order, transitions)
+/// is data; dashboards count by phase so they keep working when an admin renames a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    NotStarted,
+    Planning,
+    Implementation,
+    Pilot,
+    Online,
+    Deferred,
+    NotRelevant,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 7] = [
+        Self::NotStarted,
+        Self::Planning,
+        Self::Implementation,
+        Self::Pilot,
+        Self::Online,
+        Self::Deferred,
+        Self::NotRelevant,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotStarted => "not_started",
+            Self::Planning => "planning",
+            Self::Implementation => "implementation",
+            Self::Pilot => "pilot",
+            Self::Online => "online",
+            Self::Deferred => "deferred",
+            Self::NotRelevant => "not_relevant",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// "nicht relevant" records are outside the denominator of every coverage figure.
+    pub fn is_applicable(self) -> bool {
+        self != Self::NotRelevant
+    }
+
+    pub fn is_in_progress(self) -> bool {
+        matches!(self, Self::Planning | Self::Implementation | Self::Pilot)
+    }
+}
+
+/// A service's overall state across all responsible units, counted the way the federal
+/// dashboard does — but never "online" because one unit is: the categories are distinct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageCategory {
+    /// Online in every applicable unit ("flächendeckend").
+    Full,
+    /// Online in at least one, not all applicable units.
+    Partial,
+    /// Nowhere online yet, but planned, in implementation or piloted somewhere.
+    InProgress,
+    /// Nothing started (or only deferred).
+    NotStarted,
+    /// No applicable unit at all.
+    NotApplicable,
+}
+
+impl CoverageCategory {
+    pub const ALL: [CoverageCategory; 5] = [
+        Self::Full,
+        Self::Partial,
+        Self::InProgress,
+        Self::NotStarted,
+        Self::NotApplicable,
+    ];
+
+    pub fn classify(applicable: i64, online: i64, in_progress: i64) -> Self {
+        if applicable <= 0 {
+            Self::NotApplicable
+        } else if online >= applicable {
+            Self::Full
+        } else if online > 0 {
+            Self::Partial
+        } else if in_progress > 0 {
+            Self::InProgress
+        } else {
+            Self::NotStarted
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Full => "flaechendeckend",
+            Self::Partial => "teilweise",
+            Self::InProgress => "in_arbeit",
+            Self::NotStarted => "nicht_begonnen",
+            Self::NotApplicable => "nicht_relevant",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Full => "flächendeckend online",
+            Self::Partial => "teilweise online",
+            Self::InProgress => "in Arbeit (noch nirgends online)",
+            Self::NotStarted => "nicht begonnen",
+            Self::NotApplicable => "nicht relevant",
+        }
+    }
+}
+
+/// Kinds of organisation units, from the Land down to the Gemeinde.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgUnitKind {
+    Land,
+    Ressort,
+    Landesbehoerde,
+    Kreis,
+    Gemeinde,
+}
+
+impl OrgUnitKind {
+    pub const ALL: [OrgUnitKind; 5] = [
+        Self::Land,
+        Self::Ressort,
+        Self::Landesbehoerde,
+        Self::Kreis,
+        Self::Gemeinde,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Land => "land",
+            Self::Ressort => "ressort",
+            Self::Landesbehoerde => "landesbehoerde",
+            Self::Kreis => "kreis",
+            Self::Gemeinde => "gemeinde",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Land => "Land",
+            Self::Ressort => "Ressort",
+            Self::Landesbehoerde => "Landesbehörde",
+            Self::Kreis => "Kreis",
+            Self::Gemeinde => "Gemeinde",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Themenfeld {
+    pub id: i64,
+    pub name: String,
+    pub lead_unit_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lage {
+    pub id: i64,
+    pub name: String,
+    pub themenfeld_id: i64,
+}
+
+/// Options for the filter bars: Themenfelder, Lagen, statuses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterOptions {
+    pub themenfelder: Vec<Themenfeld>,
+    pub lagen: Vec<Lage>,
+}
+
+/// Facts every page shows: demo flag and date of the data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub land_name: String,
+    pub demo_data: bool,
+    pub data_as_of: Option<DateTime<Utc>>,
+}
+
+/// A page of results with its total, so the UI can say "21–40 von 557".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> u32 {
+        let per = i64::from(self.per_page.max(1));
+        ((self.total + per - 1) / per).max(1) as u32
+    }
+}
+
+/// Filters of the Leistungskatalog; the same fields as the page's query string and the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceQuery {
+    pub themenfeld: Option<i64>,
+    pub lage: Option<i64>,
+    pub stand: Option<CoverageCategory>,
+    pub q: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl ServiceQuery {
+    pub const DEFAULT_PER_PAGE: u32 = 25;
+    pub const MAX_PER_PAGE: u32 = 200;
+    pub const MAX_SEARCH_LEN: usize = 100;
+
+    /// Builds a query from string parameters; every invalid value is reported in German.
+    pub fn from_params<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut int = |name: &str, label: &str, min: i64, max: i64| -> Option<i64> {
+            let raw = get(name).map(str::trim).filter(|s| !s.is_empty())?;
+            match raw.parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => Some(n),
+                _ => {
+                    errors.push(format!(
+                        "Parameter „{name}“: „{raw}“ ist keine gültige Angabe für {label} (erlaubt: {min}–{max})."
+                    ));
+                    None
+                }
+            }
+        };
+        let themenfeld = int("themenfeld", "ein Themenfeld", 1, i64::from(i32::MAX));
+        let lage = int(
+            "lage",
+            "eine Lebens-/Unternehmenslage",
+            1,
+            i64::from(i32::MAX),
+        );
+        let page = int("seite", "die Seite", 1, 1_000_000).unwrap_or(1) as u32;
+        let per_page = int(
+            "pro_seite",
+            "Einträge pro Seite",
+            1,
+            i64::from(Self::MAX_PER_PAGE),
+        )
+        .unwrap_or(i64::from(Self::DEFAULT_PER_PAGE)) as u32;
+        let stand = match get("stand").map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => match CoverageCategory::from_code(raw) {
+                Some(c) => Some(c),
+                None => {
+                    errors.push(format!(
+                        "Parameter „stand“: „{raw}“ ist unbekannt (erlaubt: {}).",
+                        CoverageCategory::ALL.map(|c| c.code()).join(", ")
+                    ));
+                    None
+                }
+            },
+        };
+        let q = get("q")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        if q.as_ref()
+            .is_some_and(|q| q.chars().count() > Self::MAX_SEARCH_LEN)
+        {
+            errors.push(format!(
+                "Parameter „q“: der Suchbegriff ist länger als {} Zeichen.",
+                Self::MAX_SEARCH_LEN
+            ));
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                themenfeld,
+                lage,
+                stand,
+                q,
+                page,
+                per_page,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The query string for this filter (without the page unless it is not the first).
+    pub fn to_query_string(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(t) = self.themenfeld {
+            parts.push(format!("themenfeld={t}"));
+        }
+        if let Some(l) = self.lage {
+            parts.push(format!("lage={l}"));
+        }
+        if let Some(s) = self.stand {
+            parts.push(format!("stand={}", s.code()));
+        }
+        if let Some(q) = &self.q {
+            parts.push(format!("q={}", urlencode(q)));
+        }
+        if self.per_page != Self::DEFAULT_PER_PAGE && self.per_page != 0 {
+            parts.push(format!("pro_seite={}", self.per_page));
+        }
+        if self.page > 1 {
+            parts.push(format!("seite={}", self.page));
+        }
+        parts.join("&")
+    }
+
+    pub fn effective_per_page(&self) -> u32 {
+        if self.per_page == 0 {
+            Self::DEFAULT_PER_PAGE
+        } else {
+            self.per_page.min(Self::MAX_PER_PAGE)
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page.max(1) - 1) * i64::from(self.effective_per_page())
+    }
+}
+
+/// Minimal percent-encoding for query values (RFC 3986 unreserved characters stay).
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// One OZG-Leistung with its maintained rollup (kept current on every write).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    pub ozg_id: OzgId,
+    pub name: String,
+    pub themenfeld_id: i64,
+    pub themenfeld: String,
+    pub lage: String,
+    pub leika_types: String,
+    pub responsibility: Responsibility,
+    pub active: bool,
+    pub records_applicable: i64,
+    pub records_online: i64,
+    pub records_in_progress: i64,
+    pub population_applicable: i64,
+    pub population_online: i64,
+    pub maturity_sum: i64,
+    pub maturity_count: i64,
+}
+
+impl ServiceSummary {
+    pub fn category(&self) -> CoverageCategory {
+        CoverageCategory::classify(
+            self.records_applicable,
+            self.records_online,
+            self.records_in_progress,
+        )
+    }
+
+    pub fn average_maturity(&self) -> Option<f64> {
+        (self.maturity_count > 0).then(|| self.maturity_sum as f64 / self.maturity_count as f64)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeikaService {
+    pub key: Option<String>,
+    pub name: String,
+    pub leika_type: String,
+    pub legal_basis: String,
+    pub sdg_relevant: bool,
+}
+
+/// One implementation record (Umsetzungsstand) as the pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub id: i64,
+    pub ozg_id: OzgId,
+    pub service_name: String,
+    pub org_unit_code: String,
+    pub org_unit_name: String,
+    pub status_code: String,
+    pub status_label: String,
+    pub phase: Phase,
+    pub maturity: Option<i64>,
+    pub maturity_label: Option<String>,
+    pub planned_go_live: Option<NaiveDate>,
+    pub actual_go_live: Option<NaiveDate>,
+    pub online_url: Option<String>,
+    pub note: Option<String>,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDetail {
+    pub summary: ServiceSummary,
+    pub lead_unit: Option<OrgUnitRef>,
+    pub leika: Vec<LeikaService>,
+    pub records: Page<RecordView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnitRef {
+    pub code: String,
+    pub name: String,
+    pub kind: OrgUnitKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub code: String,
+    pub name: String,
+    pub kind: OrgUnitKind,
+    pub ags: Option<String>,
+    pub ars: Option<String>,
+    pub parent: Option<OrgUnitRef>,
+    pub population: Option<i64>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// Filters of the org-unit list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnitQuery {
+    pub kind: Option<OrgUnitKind>,
+    pub parent: Option<String>,
+}
+
+/// A service in a unit's portfolio: for a Gemeinde or ministry its own record, for a Kreis the
+/// records of its Gemeinden summed up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioRow {
+    pub ozg_id: OzgId,
+    pub service_name: String,
+    pub themenfeld: String,
+    pub records_applicable: i64,
+    pub records_online: i64,
+    pub records_in_progress: i64,
+    /// Set when the row is exactly one record of this unit.
+    pub record: Option<RecordView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgUnitDetail {
+    pub unit: OrgUnit,
+    pub children: Vec<OrgUnitRef>,
+    pub portfolio: Vec<PortfolioRow>,
+}
+
+/// One bar of the status-by-Themenfeld chart: services per coverage category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemenfeldBar {
+    pub themenfeld_id: i64,
+    pub themenfeld: String,
+    pub counts: Vec<(CoverageCategory, i64)>,
+}
+
+impl ThemenfeldBar {
+    pub fn total(&self) -> i64 {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn count(&self, c: CoverageCategory) -> i64 {
+        self.counts
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// The KPIs of the Übersicht. Each figure carries its denominator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub data_as_of: Option<DateTime<Utc>>,
+    pub services_total: i64,
+    pub services_online_any: i64,
+    pub services_online_full: i64,
+    pub municipal_records_applicable: i64,
+    pub municipal_records_online: i64,
+    pub municipal_population_applicable: i64,
+    pub municipal_population_online: i64,
+    pub gemeinden_total: i64,
+    pub maturity_sum: i64,
+    pub maturity_count: i64,
+    pub bars: Vec<ThemenfeldBar>,
+    /// Inline SVG (plotters) of `bars`; the same numbers are in the data table.
+    pub chart_svg: String,
+}
+
+impl Overview {
+    pub fn average_maturity(&self) -> Option<f64> {
+        (self.maturity_count > 0).then(|| self.maturity_sum as f64 / self.maturity_count as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn coverage_never_counts_one_unit_as_full() {
+        assert_eq!(
+            CoverageCategory::classify(633, 1, 0),
+            CoverageCategory::Partial
+        );
+        assert_eq!(
+            CoverageCategory::classify(633, 633, 0),
+            CoverageCategory::Full
+        );
+        assert_eq!(CoverageCategory::classify(1, 1, 0), CoverageCategory::Full);
+        assert_eq!(
+            CoverageCategory::classify(10, 0, 3),
+            CoverageCategory::InProgress
+        );
+        assert_eq!(
+            CoverageCategory::classify(10, 0, 0),
+            CoverageCategory::NotStarted
+        );
+        assert_eq!(
+            CoverageCategory::classify(0, 0, 0),
+            CoverageCategory::NotApplicable
+        );
+    }
+
+    #[test]
+    fn service_query_parses_and_reports_german_errors() {
+        let params: HashMap<&str, &str> = [
+            ("themenfeld", "6"),
+            ("stand", "teilweise"),
+            ("q", " Eltern "),
+            ("seite", "2"),
+        ]
+        .into();
+        let q = ServiceQuery::from_params(|k| params.get(k).copied()).unwrap();
+        assert_eq!(q.themenfeld, Some(6));
+        assert_eq!(q.stand, Some(CoverageCategory::Partial));
+        assert_eq!(q.q.as_deref(), Some("Eltern"));
+        assert_eq!(q.offset(), 25);
+        assert_eq!(
+            q.to_query_string(),
+            "themenfeld=6&stand=teilweise&q=Eltern&seite=2"
+        );
+
+        let bad: HashMap<&str, &str> =
+            [("themenfeld", "abc"), ("pro_seite", "5000"), ("stand", "x")].into();
+        let errors = ServiceQuery::from_params(|k| bad.get(k).copied()).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].contains("themenfeld"));
+    }
+
+    #[test]
+    fn urlencode_keeps_unreserved_and_encodes_umlauts() {
+        assert_eq!(urlencode("Führerschein a&b"), "F%C3%BChrerschein%20a%26b");
+    }
+}

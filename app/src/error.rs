@@ -1,0 +1,76 @@
+//! The one error type of the application. Its messages are German and safe to show:
+//! database and internal details are logged on the server and never serialised.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{}", .0.join(" "))]
+    BadRequest(Vec<String>),
+    #[error("Die Datenbank ist zurzeit nicht erreichbar. Bitte versuchen Sie es später erneut.")]
+    Unavailable,
+    #[error("Interner Fehler. Der Vorfall wurde protokolliert.")]
+    Internal,
+    #[error("Kommunikationsfehler: {0}")]
+    ServerFn(String),
+}
+
+impl AppError {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::BadRequest(vec![message.into()])
+    }
+
+    /// HTTP status this error maps to, for the REST API and server-rendered pages.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::NotFound(_) => 404,
+            Self::BadRequest(_) => 400,
+            Self::Unavailable => 503,
+            Self::Internal | Self::ServerFn(_) => 500,
+        }
+    }
+
+    /// Stable machine-readable code for JSON error bodies.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "not_found",
+            Self::BadRequest(_) => "bad_request",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+            Self::ServerFn(_) => "communication",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::ServerFn(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_reveal_nothing() {
+        assert_eq!(
+            AppError::Internal.to_string(),
+            "Interner Fehler. Der Vorfall wurde protokolliert."
+        );
+        assert_eq!(AppError::Internal.status_code(), 500);
+        assert_eq!(AppError::bad_request("x").status_code(), 400);
+        assert_eq!(AppError::not_found("x").status_code(), 404);
+        assert_eq!(AppError::Unavailable.status_code(), 503);
+    }
+}

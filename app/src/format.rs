@@ -1,0 +1,85 @@
+//! German number and date formatting for everything a user reads (1.234,5 · 31.12.2026).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// 1234567 → "1.234.567"
+pub fn int(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// 1234.56 with 1 decimal → "1.234,6"
+pub fn decimal(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let whole: i64 = whole.parse().unwrap_or(0);
+    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{}", int(whole))
+    } else {
+        format!("{sign}{},{frac}", int(whole))
+    }
+}
+
+/// Share as percent with one decimal: 0.1234 → "12,3 %"; no denominator → "–".
+pub fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        "–".to_owned()
+    } else {
+        format!("{} %", decimal(part as f64 * 100.0 / whole as f64, 1))
+    }
+}
+
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// Timestamps are stored in UTC and shown as a German date.
+pub fn datetime_date(t: DateTime<Utc>) -> String {
+    date(t.date_naive())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_numbers() {
+        assert_eq!(int(0), "0");
+        assert_eq!(int(999), "999");
+        assert_eq!(int(1000), "1.000");
+        assert_eq!(int(2_120_237), "2.120.237");
+        assert_eq!(int(-1234), "-1.234");
+        assert_eq!(decimal(1234.5, 1), "1.234,5");
+        assert_eq!(decimal(2.346, 2), "2,35");
+        assert_eq!(decimal(-0.01, 1), "0,0");
+        assert_eq!(percent(1, 3), "33,3 %");
+        assert_eq!(percent(5, 0), "–");
+    }
+
+    #[test]
+    fn german_dates() {
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()),
+            "31.12.2026"
+        );
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2019, 1, 5).unwrap()),
+            "05.01.2019"
+        );
+    }
+}

@@ -1,0 +1,98 @@
+import { test, expect, Page, ConsoleMessage } from "@playwright/test";
+
+// Every test fails on any browser console error or uncaught page error (hydration problems
+// show up there first).
+function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (msg: ConsoleMessage) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(String(err)));
+  return errors;
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+}
+
+test("overview shows KPIs, the chart and the demo notice", async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Übersicht: Umsetzung der OZG-Leistungen");
+  await expect(page.locator(".demo-notice")).toContainText("Demo-Daten");
+  await expect(page.locator(".kpi")).toHaveCount(4);
+  await expect(page.locator(".kpi-detail").first()).toContainText("von 557 OZG-Leistungen");
+  await expect(page.locator(".chart-svg svg title")).toHaveText("Stand der OZG-Leistungen nach Themenfeld");
+  await page.getByText("Diagrammdaten als Tabelle").click();
+  await expect(page.locator(".data-table tbody tr")).toHaveCount(14);
+  expect(errors).toEqual([]);
+});
+
+test("changing a catalogue filter updates the table without a page load", async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto("/leistungen");
+  await hydrated(page);
+  await expect(page.locator(".result-count")).toContainText("von 557");
+  // a marker that a full navigation would wipe out
+  await page.evaluate(() => ((window as any).__noReload = true));
+
+  await page.getByLabel("Themenfeld").selectOption({ label: "Familie & Kind" });
+  await expect(page).toHaveURL(/themenfeld=\d+/);
+  await expect(page.locator(".result-count")).toContainText("von 37");
+  await expect(page.locator('[data-testid="services-table"] tbody')).toContainText("Elterngeld");
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
+  // the text search, submitted with Enter, also stays in the page
+  await page.getByLabel("Suche (Name oder OZG-ID)").fill("Elterngeld");
+  await page.getByLabel("Suche (Name oder OZG-ID)").press("Enter");
+  await expect(page).toHaveURL(/q=Elterngeld/);
+  await expect(page.locator(".result-count")).toContainText("von 1");
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
+  // back to the first state through the history
+  await page.goBack();
+  await expect(page.locator(".result-count")).toContainText("von 37");
+  expect(errors).toEqual([]);
+});
+
+test("filters work without JavaScript", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/leistungen");
+  await page.getByLabel("Themenfeld").selectOption({ label: "Familie & Kind" });
+  await page.getByRole("button", { name: "Filtern" }).click();
+  await expect(page).toHaveURL(/themenfeld=\d+/);
+  await expect(page.locator(".result-count")).toContainText("von 37");
+  await context.close();
+});
+
+test("a service page lists its records and links to the units", async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto("/leistungen?q=Elterngeld");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Elterngeld", exact: true }).click();
+  await expect(page).toHaveURL(/\/leistungen\/10000$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Elterngeld");
+  await expect(page.locator("table.records tbody tr")).toHaveCount(50);
+  await expect(page.locator(".pagination .result-count").first()).toContainText("1–50 von 633");
+  await page.getByRole("link", { name: "Weiter »" }).click();
+  await expect(page.locator(".pagination .result-count").first()).toContainText("51–100 von 633");
+  expect(errors).toEqual([]);
+});
+
+test("org units: a Kreis shows its Gemeinden and their coverage", async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto("/organisationen");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Weimarer Land" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Weimarer Land");
+  await expect(page.getByRole("heading", { name: "Kommunale OZG-Leistungen in den Gemeinden dieses Kreises" })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("unknown pages answer 404 in German", async ({ page }) => {
+  const response = await page.goto("/leistungen/99999");
+  expect(response?.status()).toBe(404);
+  await expect(page.locator(".error-notice")).toContainText("gibt es nicht");
+});

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the release site and starts OZG-Monitor at http://127.0.0.1:3000 on an embedded
+# SQLite database in ./data/ (created, migrated and seeded on first start) with demo data.
+# Every setting can be overridden: DATABASE_URL, LEPTOS_SITE_ADDR, OZG_DEMO_DATA (see --help).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cargo leptos build --release
+export DATABASE_URL="${DATABASE_URL:-sqlite:data/ozg-monitor.db}"
+export OZG_DEMO_DATA="${OZG_DEMO_DATA:-true}"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+exec target/release/ozg-monitor serve

@@ -1,0 +1,207 @@
+//! The REST API (`/api/v1/…`) and `/healthz`. JSON in, JSON out; errors are
+//! `{"error": {"code": …, "message": …}}` with a fitting status and never internal details.
+
+use crate::backend::ServerBackend;
+use crate::startup::AppState;
+use app::domain::{OrgUnitKind, OrgUnitQuery, OzgId, ServiceQuery};
+use app::error::AppError;
+use app::ssr::Backend;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// `/healthz`, outside the versioned API.
+pub fn health_routes() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz))
+}
+
+/// The routes below `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/services", get(list_services))
+        .route("/services/{ozg_id}", get(get_service))
+        .route("/org-units", get(list_org_units))
+        .route("/org-units/{code}", get(get_org_unit))
+        .fallback(api_not_found)
+}
+
+/// An [`AppError`] as a JSON response.
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let details = match &self.0 {
+            AppError::BadRequest(errors) => json!(errors),
+            _ => json!([]),
+        };
+        let body = json!({ "error": { "code": self.0.code(), "message": self.0.to_string(), "details": details } });
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+fn backend(state: &AppState) -> &ServerBackend {
+    &state.backend
+}
+
+#[tracing::instrument(skip(state))]
+async fn healthz(State(state): State<AppState>) -> Response {
+    let started = std::time::Instant::now();
+    let db = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        state.backend.storage.ping(),
+    )
+    .await;
+    let reachable = matches!(db, Ok(Ok(())));
+    let body = json!({
+        "status": if reachable { "ok" } else { "unavailable" },
+        "database": {
+            "backend": state.backend.storage.backend_name(),
+            "reachable": reachable,
+            "latency_ms": started.elapsed().as_secs_f64() * 1000.0,
+        },
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    let status = if reachable {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+#[tracing::instrument(skip(state))]
+async fn list_services(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<serde_json::Value> {
+    reject_unknown(
+        &params,
+        &["themenfeld", "lage", "stand", "q", "seite", "pro_seite"],
+    )?;
+    let query = ServiceQuery::from_params(|k| params.get(k).map(String::as_str))
+        .map_err(AppError::BadRequest)?;
+    let page = backend(&state).services(&query).await?;
+    Ok(Json(json!({
+        "items": page.items.iter().map(|s| json!({
+            "ozg_id": s.ozg_id,
+            "name": s.name,
+            "themenfeld": s.themenfeld,
+            "lage": s.lage,
+            "leika_types": s.leika_types,
+            "responsibility": s.responsibility,
+            "active": s.active,
+            "stand": s.category().code(),
+            "records_applicable": s.records_applicable,
+            "records_online": s.records_online,
+            "records_in_progress": s.records_in_progress,
+            "population_applicable": s.population_applicable,
+            "population_online": s.population_online,
+            "average_maturity": s.average_maturity(),
+        })).collect::<Vec<_>>(),
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    })))
+}
+
+#[tracing::instrument(skip(state))]
+async fn get_service(
+    State(state): State<AppState>,
+    Path(ozg_id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<app::domain::ServiceDetail> {
+    reject_unknown(&params, &["seite"])?;
+    let id = OzgId::parse(&ozg_id).map_err(|e| AppError::bad_request(e.0))?;
+    let page = match params.get("seite") {
+        None => 1,
+        Some(p) => p.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+            AppError::bad_request(format!(
+                "Parameter „seite“: „{p}“ ist keine gültige Seitenzahl."
+            ))
+        })?,
+    };
+    Ok(Json(backend(&state).service(id, page).await?))
+}
+
+#[tracing::instrument(skip(state))]
+async fn list_org_units(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Vec<app::domain::OrgUnit>> {
+    reject_unknown(&params, &["art", "uebergeordnet"])?;
+    let kind = match params.get("art").map(String::as_str) {
+        None | Some("") => None,
+        Some(k) => Some(OrgUnitKind::from_code(k).ok_or_else(|| {
+            AppError::bad_request(format!(
+                "Parameter „art“: „{k}“ ist unbekannt (erlaubt: land, ressort, landesbehoerde, kreis, gemeinde)."
+            ))
+        })?),
+    };
+    let query = OrgUnitQuery {
+        kind,
+        parent: params
+            .get("uebergeordnet")
+            .filter(|p| !p.is_empty())
+            .cloned(),
+    };
+    Ok(Json(backend(&state).org_units(&query).await?))
+}
+
+#[tracing::instrument(skip(state))]
+async fn get_org_unit(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<app::domain::OrgUnitDetail> {
+    if code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::bad_request(format!(
+            "„{}“ ist keine gültige Kennung einer Organisationseinheit.",
+            code.chars().take(40).collect::<String>()
+        ))
+        .into());
+    }
+    Ok(Json(backend(&state).org_unit(&code).await?))
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError(AppError::not_found("Diesen API-Endpunkt gibt es nicht."))
+}
+
+/// Unknown parameters are mistakes (a typo would silently drop a filter): 400.
+fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
+    let unknown: Vec<String> = params
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| {
+            format!(
+                "Unbekannter Parameter „{k}“ (erlaubt: {}).",
+                allowed.join(", ")
+            )
+        })
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(unknown).into())
+    }
+}

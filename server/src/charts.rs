@@ -1,0 +1,194 @@
+//! Server-rendered charts (plotters → SVG). Every chart carries a `<title>` and `<desc>`;
+//! the pages put the same numbers in a data table next to it.
+
+use app::domain::{CoverageCategory, ThemenfeldBar};
+use plotters::prelude::*;
+
+/// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+fn colour(c: CoverageCategory) -> RGBColor {
+    match c {
+        CoverageCategory::Full => RGBColor(0, 114, 178), // blue
+        CoverageCategory::Partial => RGBColor(86, 180, 233), // sky blue
+        CoverageCategory::InProgress => RGBColor(230, 159, 0), // orange
+        CoverageCategory::NotStarted => RGBColor(204, 204, 204), // grey
+        CoverageCategory::NotApplicable => RGBColor(255, 255, 255),
+    }
+}
+
+/// Horizontal stacked bars: OZG-Leistungen per Themenfeld by coverage category.
+pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
+    let width = 900u32;
+    let row_height = 30u32;
+    let height = 90 + row_height * bars.len().max(1) as u32;
+    let max = bars
+        .iter()
+        .map(ThemenfeldBar::total)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let categories: Vec<CoverageCategory> = CoverageCategory::ALL
+        .into_iter()
+        .filter(|c| bars.iter().any(|b| b.count(*c) > 0) || *c != CoverageCategory::NotApplicable)
+        .collect();
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let n = bars.len().max(1) as f64;
+        let labels: Vec<String> = bars.iter().map(|b| b.themenfeld.clone()).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(250)
+            .build_cartesian_2d(0f64..max * 1.05, 0f64..n)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(bars.len().max(1))
+            .y_label_formatter(&|y| {
+                let i = (n - y - 0.5).round();
+                if (n - y - 0.5 - i).abs() < 0.01 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .x_desc("Anzahl OZG-Leistungen")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(|e| e.to_string())?;
+
+        for (i, bar) in bars.iter().enumerate() {
+            let top = n - i as f64 - 0.15;
+            let bottom = n - i as f64 - 0.85;
+            let mut x = 0.0;
+            for c in &categories {
+                let v = bar.count(*c) as f64;
+                if v > 0.0 {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(x, bottom), (x + v, top)],
+                            ShapeStyle::from(&colour(*c)).filled(),
+                        )))
+                        .map_err(|e| e.to_string())?;
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(x, bottom), (x + v, top)],
+                            ShapeStyle::from(&BLACK).stroke_width(1),
+                        )))
+                        .map_err(|e| e.to_string())?;
+                    x += v;
+                }
+            }
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{}", bar.total()),
+                    (x + max * 0.01, (top + bottom) / 2.0),
+                    ("sans-serif", 12).into_font().color(&BLACK).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Left,
+                            plotters::style::text_anchor::VPos::Center,
+                        ),
+                    ),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        // Legend along the top edge of the figure.
+        let mut lx = 260i32;
+        for c in &categories {
+            root.draw(&Rectangle::new(
+                [(lx, height as i32 - 22), (lx + 14, height as i32 - 8)],
+                ShapeStyle::from(&colour(*c)).filled(),
+            ))
+            .map_err(|e| e.to_string())?;
+            root.draw(&Rectangle::new(
+                [(lx, height as i32 - 22), (lx + 14, height as i32 - 8)],
+                ShapeStyle::from(&BLACK).stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+            root.draw(&Text::new(
+                c.label().to_owned(),
+                (lx + 18, height as i32 - 21),
+                ("sans-serif", 12),
+            ))
+            .map_err(|e| e.to_string())?;
+            lx += 20 + 7 * c.label().chars().count() as i32;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let total: i64 = bars.iter().map(ThemenfeldBar::total).sum();
+    let full: i64 = bars.iter().map(|b| b.count(CoverageCategory::Full)).sum();
+    let partial: i64 = bars
+        .iter()
+        .map(|b| b.count(CoverageCategory::Partial))
+        .sum();
+    Ok(with_title(
+        svg,
+        "Stand der OZG-Leistungen nach Themenfeld",
+        &format!(
+            "Gestapelte Balken je Themenfeld. Von {total} OZG-Leistungen sind {full} flächendeckend und {partial} teilweise online."
+        ),
+    ))
+}
+
+/// Adds `<title>`/`<desc>` (the accessible name and description) and `role="img"`.
+pub fn with_title(svg: String, title: &str, desc: &str) -> String {
+    let Some(open_end) = svg
+        .find("<svg")
+        .and_then(|start| svg[start..].find('>').map(|e| start + e))
+    else {
+        return svg;
+    };
+    let (head, tail) = svg.split_at(open_end);
+    format!(
+        "{head} role=\"img\" aria-labelledby=\"chart-title chart-desc\"><title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc>{}",
+        escape(title),
+        escape(desc),
+        &tail[1..]
+    )
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(id: i64, name: &str, full: i64, partial: i64, rest: i64) -> ThemenfeldBar {
+        ThemenfeldBar {
+            themenfeld_id: id,
+            themenfeld: name.into(),
+            counts: vec![
+                (CoverageCategory::Full, full),
+                (CoverageCategory::Partial, partial),
+                (CoverageCategory::NotStarted, rest),
+            ],
+        }
+    }
+
+    #[test]
+    fn svg_is_well_formed_with_title_desc_and_one_rect_per_segment() {
+        let bars = vec![bar(1, "Familie & Kind", 3, 2, 1), bar(2, "Umwelt", 0, 1, 0)];
+        let svg = status_by_themenfeld(&bars).unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..80]);
+        assert!(svg.contains(
+            "<title id=\"chart-title\">Stand der OZG-Leistungen nach Themenfeld</title>"
+        ));
+        assert!(svg.contains("<desc id=\"chart-desc\">"));
+        assert!(svg.contains("Familie &amp; Kind"), "labels are escaped");
+        assert!(svg.trim_end().ends_with("</svg>"));
+        // 4 filled segments (3+2+1 and 1) with an outline each; legend: 4 categories × 2; background 1.
+        let filled = svg.matches("<rect").count();
+        assert_eq!(filled, 4 * 2 + 4 * 2 + 1, "{svg}");
+        // balanced tags: every opened element closes (plotters writes no CDATA)
+        assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+    }
+}

@@ -1,0 +1,124 @@
+//! Command line and environment configuration. Every setting is a flag and an environment
+//! variable; `ozg-monitor --help` lists them.
+
+use clap::builder::BoolishValueParser;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/ozg-monitor.db";
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "ozg-monitor",
+    version,
+    about = "OZG-Monitor: Umsetzungsstand der OZG-Leistungen in Land und Kommunen",
+    long_about = "Tracks the implementation status of every OZG online service across a state's \
+                  ministries and municipalities. Without a subcommand the web server starts."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Start the web server (the default).
+    Serve,
+    /// Create or upgrade the database schema and seed the reference data, then exit.
+    Migrate,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Database: `sqlite:<file>` (embedded, created if missing) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Address to listen on, e.g. 127.0.0.1:3000 (0 as port picks a free one).
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub site_addr: SocketAddr,
+
+    /// Fill an empty database with labelled demo progress (2019–2026). Off by default.
+    #[arg(
+        long,
+        env = "OZG_DEMO_DATA",
+        value_parser = BoolishValueParser::new(),
+        num_args = 0..=1,
+        default_value = "false",
+        default_missing_value = "true",
+        global = true
+    )]
+    pub demo_data: bool,
+
+    /// Folder with the compiled site (wasm, CSS, static files).
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: String,
+
+    /// Log filter, e.g. `info` or `server=debug,sqlx=warn`.
+    #[arg(
+        long,
+        env = "RUST_LOG",
+        default_value = "info,sqlx=warn",
+        global = true
+    )]
+    pub log: String,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "OZG_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
+    pub log_format: String,
+}
+
+impl Config {
+    /// A configuration for tests and tools: in-memory defaults, no demo data.
+    pub fn for_database(url: &str) -> Self {
+        Self {
+            database_url: url.to_owned(),
+            site_addr: "127.0.0.1:0".parse().expect("valid address"),
+            demo_data: false,
+            site_root: "target/site".into(),
+            log: "warn".into(),
+            log_format: "text".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse() {
+        let cli = Cli::try_parse_from([
+            "ozg-monitor",
+            "--demo-data",
+            "--database-url",
+            "sqlite::memory:",
+        ])
+        .unwrap();
+        assert!(cli.config.demo_data);
+        assert_eq!(cli.config.database_url, "sqlite::memory:");
+        let cli = Cli::try_parse_from([
+            "ozg-monitor",
+            "--demo-data=false",
+            "--site-addr",
+            "127.0.0.1:8080",
+        ])
+        .unwrap();
+        assert!(!cli.config.demo_data);
+        assert_eq!(cli.config.site_addr.port(), 8080);
+        assert!(Cli::try_parse_from(["ozg-monitor", "--site-addr", "nonsense"]).is_err());
+        assert!(Cli::try_parse_from(["ozg-monitor", "--demo-data=vielleicht"]).is_err());
+    }
+}

@@ -1,0 +1,236 @@
+//! Demo data: plausible progress 2019–2026, written through the same change path as real
+//! edits ([`Storage::apply_changes`]) with events marked `is_demo`. Deterministic (fixed seed).
+//!
+//! Model: each service gets a date when a solution (often an EfA one) becomes usable. Municipal
+//! services are rolled out Kreis by Kreis (as KIV Thüringen does), the Gemeinden of a Kreis
+//! a few weeks apart; some services never get a solution, a few records are deferred.
+
+use crate::storage::{RecordChange, RecordKey, RecordPatch, Storage, StorageError};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
+
+pub const DEMO_ACTOR: &str = "Demo-Generator";
+const SEED: u64 = 0x2019_2026;
+/// Changes per transaction: large enough to be fast, small enough to keep the lock short.
+const BATCH: usize = 2000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoReport {
+    pub records: usize,
+    pub events: usize,
+}
+
+/// Fills the records with demo progress unless demo data exists already. Returns `None` when
+/// nothing was done.
+pub async fn generate(
+    storage: &Storage,
+    now: DateTime<Utc>,
+) -> Result<Option<DemoReport>, StorageError> {
+    if storage.has_demo_data().await? || storage.data_as_of().await?.is_some() {
+        // Real or demo history exists: never overwrite it.
+        return Ok(None);
+    }
+    let records = storage.record_versions(None).await?;
+    let mut rng = SmallRng::seed_from_u64(SEED);
+    let start = Utc
+        .with_ymd_and_hms(2019, 1, 1, 8, 0, 0)
+        .single()
+        .expect("valid date");
+
+    // per service: when a solution becomes usable (None: not in sight)
+    let mut solution_at: HashMap<i64, Option<DateTime<Utc>>> = HashMap::new();
+    // per (service, Kreis): when that Kreis rolls it out
+    let mut kreis_rollout: HashMap<(i64, Option<i64>), Option<DateTime<Utc>>> = HashMap::new();
+
+    let mut timelines: Vec<(RecordKey, Vec<(DateTime<Utc>, RecordPatch)>)> =
+        Vec::with_capacity(records.len());
+    for key in records {
+        let service_date = *solution_at.entry(key.ozg_id).or_insert_with(|| {
+            (rng.gen::<f64>() < 0.82).then(|| start + Duration::days(rng.gen_range(300..2900)))
+        });
+        let rollout = *kreis_rollout
+            .entry((key.ozg_id, key.parent_id))
+            .or_insert_with(|| service_date.map(|d| d + Duration::days(rng.gen_range(0..540))));
+        let timeline = match rollout {
+            Some(kreis_date) => {
+                let go_live = kreis_date + Duration::days(rng.gen_range(0..60));
+                progress_timeline(&mut rng, go_live, now)
+            }
+            None => stalled_timeline(&mut rng, start, now),
+        };
+        timelines.push((key, timeline));
+    }
+
+    let mut changes_total = 0;
+    let mut versions: HashMap<i64, i64> =
+        timelines.iter().map(|(k, _)| (k.id, k.version)).collect();
+    let rounds = timelines.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
+    for round in 0..rounds {
+        let mut batch = Vec::with_capacity(BATCH);
+        for (key, timeline) in &timelines {
+            let Some((at, patch)) = timeline.get(round) else {
+                continue;
+            };
+            batch.push(RecordChange {
+                record_id: key.id,
+                expected_version: versions[&key.id],
+                patch: patch.clone(),
+                actor: DEMO_ACTOR.to_owned(),
+                comment: Some("Demo-Daten".to_owned()),
+                occurred_at: *at,
+                is_demo: true,
+            });
+            if batch.len() == BATCH {
+                changes_total += apply(storage, &mut batch, &mut versions).await?;
+            }
+        }
+        changes_total += apply(storage, &mut batch, &mut versions).await?;
+    }
+    storage.set_meta("demo_data", "true").await?;
+    Ok(Some(DemoReport {
+        records: timelines.len(),
+        events: changes_total,
+    }))
+}
+
+async fn apply(
+    storage: &Storage,
+    batch: &mut Vec<RecordChange>,
+    versions: &mut HashMap<i64, i64>,
+) -> Result<usize, StorageError> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let outcomes = storage.apply_changes(batch).await?;
+    let mut applied = 0;
+    for (change, outcome) in batch.iter().zip(outcomes) {
+        if let crate::storage::ChangeOutcome::Applied { new_version } = outcome {
+            versions.insert(change.record_id, new_version);
+            applied += 1;
+        }
+    }
+    batch.clear();
+    Ok(applied)
+}
+
+fn status(code: &str) -> Option<String> {
+    Some(code.to_owned())
+}
+
+fn date(t: DateTime<Utc>) -> NaiveDate {
+    t.date_naive()
+}
+
+/// Planning → implementation → (pilot) → online at `go_live`; steps after `now` are left out.
+fn progress_timeline(
+    rng: &mut SmallRng,
+    go_live: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, RecordPatch)> {
+    let planning = go_live - Duration::days(rng.gen_range(240..520));
+    let implementation = go_live - Duration::days(rng.gen_range(90..220));
+    // planned dates slip: some records are later than planned
+    let planned = go_live - Duration::days(rng.gen_range(-30..200));
+    let mut steps = vec![
+        (
+            planning,
+            RecordPatch {
+                status_code: status("in_planung"),
+                planned_go_live: Some(Some(date(planned))),
+                ..Default::default()
+            },
+        ),
+        (
+            implementation,
+            RecordPatch {
+                status_code: status("in_umsetzung"),
+                maturity: Some(Some(1)),
+                ..Default::default()
+            },
+        ),
+    ];
+    if rng.gen::<f64>() < 0.3 {
+        steps.push((
+            go_live - Duration::days(rng.gen_range(20..80)),
+            RecordPatch {
+                status_code: status("pilotbetrieb"),
+                maturity: Some(Some(2)),
+                ..Default::default()
+            },
+        ));
+    }
+    let maturity = match rng.gen_range(0..10) {
+        0..=2 => 2,
+        3..=8 => 3,
+        _ => 4,
+    };
+    steps.push((
+        go_live,
+        RecordPatch {
+            status_code: status("online"),
+            maturity: Some(Some(maturity)),
+            actual_go_live: Some(Some(date(go_live))),
+            ..Default::default()
+        },
+    ));
+    steps.retain(|(t, _)| *t <= now);
+    steps
+}
+
+/// No solution in sight: most stay "nicht begonnen", some are planned or deferred.
+fn stalled_timeline(
+    rng: &mut SmallRng,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, RecordPatch)> {
+    let at = start + Duration::days(rng.gen_range(200..2800));
+    if at > now {
+        return Vec::new();
+    }
+    match rng.gen_range(0..10) {
+        0..=5 => Vec::new(),
+        6..=8 => vec![(
+            at,
+            RecordPatch {
+                status_code: status("in_planung"),
+                ..Default::default()
+            },
+        )],
+        _ => vec![(
+            at,
+            RecordPatch {
+                status_code: status("zurueckgestellt"),
+                note: Some(Some(
+                    "Zurückgestellt bis zur Verfügbarkeit einer EfA-Lösung (Demo)".to_owned(),
+                )),
+                ..Default::default()
+            },
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timelines_are_ordered_and_end_online_before_now() {
+        let mut rng = SmallRng::seed_from_u64(1);
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap();
+        for _ in 0..500 {
+            let go_live = Utc.with_ymd_and_hms(2022, 6, 1, 0, 0, 0).unwrap()
+                + Duration::days(rng.gen_range(0..2000));
+            let t = progress_timeline(&mut rng, go_live, now);
+            assert!(
+                t.windows(2).all(|w| w[0].0 <= w[1].0),
+                "steps in time order"
+            );
+            assert!(t.iter().all(|(at, _)| *at <= now), "nothing in the future");
+            if go_live <= now {
+                assert_eq!(t.last().unwrap().1.status_code.as_deref(), Some("online"));
+            }
+        }
+    }
+}

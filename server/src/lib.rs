@@ -1,0 +1,24 @@
+//! The `ozg-monitor` server: configuration, startup, REST API, storage, charts, seed and demo data.
+
+pub mod api;
+pub mod backend;
+pub mod charts;
+pub mod config;
+pub mod demo;
+pub mod reference_data;
+pub mod startup;
+pub mod storage;
+
+/// Sets up logging once: text for people, JSON for collectors.
+pub fn init_tracing(filter: &str, format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,0 +1,466 @@
+//! The reference data embedded in the binary (`reference-data/`, see its README for provenance),
+//! parsed and validated into plain structs. Storage writes them (`storage::seed`).
+
+use app::domain::{Ags, Ars, LeikaKey, LeikaTypes, OzgId, Responsibility};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+const THEMENFELDER: &str = include_str!("../../reference-data/ozg/themenfelder.csv");
+const LAGEN: &str = include_str!("../../reference-data/ozg/lebenslagen.csv");
+const SERVICES: &str = include_str!("../../reference-data/ozg/leistungen.csv");
+const LEIKA: &str = include_str!("../../reference-data/ozg/leika_leistungen.csv");
+const KREISE: &str = include_str!("../../reference-data/gebiete/thueringen_kreise_2020.csv");
+const GEMEINDEN: &str = include_str!("../../reference-data/gebiete/thueringen_gemeinden_2020.csv");
+const RESSORTS: &str = include_str!("../../reference-data/thueringen-ressorts.csv");
+
+/// The Land this deployment seeds (Thüringen); its code is the two-digit AGS.
+pub const LAND_CODE: &str = "16";
+pub const LAND_NAME: &str = "Freistaat Thüringen";
+pub const LAND_SHORT_NAME: &str = "Thüringen";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Themenfeld {
+    pub id: i64,
+    pub name: String,
+    pub lead_unit_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lage {
+    pub id: i64,
+    pub name: String,
+    pub themenfeld_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub ozg_id: OzgId,
+    pub name: String,
+    pub lage_id: i64,
+    pub themenfeld_id: i64,
+    pub leika_types: LeikaTypes,
+    pub responsibility: Responsibility,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeikaService {
+    pub natural_key: String,
+    pub key: LeikaKey,
+    pub name: String,
+    /// `None` for the LeiKa-Leistungen the catalogue assigns to no OZG-Leistung.
+    pub ozg_id: Option<OzgId>,
+    pub leika_type: String,
+    pub legal_basis: String,
+    pub sdg_relevant: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgUnit {
+    pub code: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub ags: Option<String>,
+    pub ars: Option<String>,
+    pub parent_code: Option<String>,
+    pub population: Option<i64>,
+    pub valid_from: Option<NaiveDate>,
+}
+
+/// Everything the seed writes, in dependency order.
+#[derive(Debug, Clone)]
+pub struct ReferenceData {
+    pub themenfelder: Vec<Themenfeld>,
+    pub lagen: Vec<Lage>,
+    pub services: Vec<Service>,
+    pub leika: Vec<LeikaService>,
+    /// Land first, then ministries, Kreise, Gemeinden (parents before children).
+    pub org_units: Vec<OrgUnit>,
+    /// SHA-256 over all source files: unchanged files need no seeding at all.
+    pub fingerprint: String,
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
+}
+
+fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<T>, String> {
+    reader(text)
+        .deserialize()
+        .enumerate()
+        .map(|(i, r)| r.map_err(|e| format!("{file}, Zeile {}: {e}", i + 2)))
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct LageCsv {
+    lage_id: i64,
+    lage: String,
+    themenfeld_id: i64,
+}
+
+#[derive(Deserialize)]
+struct ServiceCsv {
+    ozg_id: String,
+    ozg_leistung: String,
+    lage: String,
+    themenfeld: String,
+    leika_typen: String,
+}
+
+#[derive(Deserialize)]
+struct LeikaCsv {
+    leika_schluessel: String,
+    leika_bezeichnung: String,
+    ozg_id: String,
+    leika_typ: String,
+    rechtsgrundlage: String,
+    sdg1_relevant: String,
+    sdg2_relevant: String,
+}
+
+#[derive(Deserialize)]
+struct KreisCsv {
+    kreis_schluessel_5: String,
+    ars_12: String,
+    name: String,
+    einwohner_31_12_2019: i64,
+}
+
+#[derive(Deserialize)]
+struct GemeindeCsv {
+    ags_8: String,
+    ars_12: String,
+    gemeinde: String,
+    kreis_schluessel_5: String,
+    einwohner_31_12_2019: i64,
+}
+
+#[derive(Deserialize)]
+struct RessortCsv {
+    code: String,
+    kind: String,
+    name: String,
+    valid_from: String,
+    lead_for_themenfelder: String,
+}
+
+impl ReferenceData {
+    /// Parses the embedded files. Errors name file and line.
+    pub fn embedded() -> Result<Self, String> {
+        Self::parse(&Sources {
+            themenfelder: THEMENFELDER,
+            lagen: LAGEN,
+            services: SERVICES,
+            leika: LEIKA,
+            kreise: KREISE,
+            gemeinden: GEMEINDEN,
+            ressorts: RESSORTS,
+        })
+    }
+
+    pub fn parse(src: &Sources<'_>) -> Result<Self, String> {
+        let ressorts: Vec<RessortCsv> = rows("thueringen-ressorts.csv", src.ressorts)?;
+        let lead_of = |themenfeld: &str| {
+            ressorts
+                .iter()
+                .find(|r| {
+                    r.lead_for_themenfelder
+                        .split(';')
+                        .any(|t| t.trim() == themenfeld)
+                })
+                .map(|r| r.code.clone())
+        };
+
+        #[derive(Deserialize)]
+        struct TfCsv {
+            themenfeld_id: i64,
+            themenfeld: String,
+        }
+        let themenfelder: Vec<Themenfeld> = rows::<TfCsv>("themenfelder.csv", src.themenfelder)?
+            .into_iter()
+            .map(|t| Themenfeld {
+                lead_unit_code: lead_of(&t.themenfeld),
+                id: t.themenfeld_id,
+                name: t.themenfeld,
+            })
+            .collect();
+        let tf_id = |name: &str| themenfelder.iter().find(|t| t.name == name).map(|t| t.id);
+
+        let lagen: Vec<Lage> = rows::<LageCsv>("lebenslagen.csv", src.lagen)?
+            .into_iter()
+            .map(|l| Lage {
+                id: l.lage_id,
+                name: l.lage,
+                themenfeld_id: l.themenfeld_id,
+            })
+            .collect();
+        for l in &lagen {
+            if !themenfelder.iter().any(|t| t.id == l.themenfeld_id) {
+                return Err(format!(
+                    "lebenslagen.csv: Lage {} verweist auf unbekanntes Themenfeld {}",
+                    l.id, l.themenfeld_id
+                ));
+            }
+        }
+
+        let mut services = Vec::new();
+        for (i, s) in rows::<ServiceCsv>("leistungen.csv", src.services)?
+            .into_iter()
+            .enumerate()
+        {
+            let line = i + 2;
+            let ozg_id = OzgId::parse(&s.ozg_id)
+                .map_err(|e| format!("leistungen.csv, Zeile {line}: {e}"))?;
+            let themenfeld_id = tf_id(&s.themenfeld).ok_or_else(|| {
+                format!(
+                    "leistungen.csv, Zeile {line}: unbekanntes Themenfeld „{}“",
+                    s.themenfeld
+                )
+            })?;
+            let lage_id = lagen
+                .iter()
+                .find(|l| l.name == s.lage && l.themenfeld_id == themenfeld_id)
+                .or_else(|| lagen.iter().find(|l| l.name == s.lage))
+                .map(|l| l.id)
+                .ok_or_else(|| {
+                    format!("leistungen.csv, Zeile {line}: unbekannte Lage „{}“", s.lage)
+                })?;
+            let leika_types = LeikaTypes::parse(&s.leika_typen)
+                .map_err(|e| format!("leistungen.csv, Zeile {line}: {e}"))?;
+            services.push(Service {
+                responsibility: leika_types.default_responsibility(),
+                ozg_id,
+                name: s.ozg_leistung,
+                lage_id,
+                themenfeld_id,
+                leika_types,
+            });
+        }
+
+        let mut leika = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (i, l) in rows::<LeikaCsv>("leika_leistungen.csv", src.leika)?
+            .into_iter()
+            .enumerate()
+        {
+            let line = i + 2;
+            let key = LeikaKey::parse(&l.leika_schluessel)
+                .map_err(|e| format!("leika_leistungen.csv, Zeile {line}: {e}"))?;
+            let ozg_id = match l.ozg_id.trim() {
+                "" => None,
+                raw => Some(
+                    OzgId::parse(raw)
+                        .map_err(|e| format!("leika_leistungen.csv, Zeile {line}: {e}"))?,
+                ),
+            };
+            if let Some(id) = ozg_id.filter(|id| !services.iter().any(|s| s.ozg_id == *id)) {
+                return Err(format!(
+                    "leika_leistungen.csv, Zeile {line}: unbekannte OZG-ID {id}"
+                ));
+            }
+            let natural_key = match (key.key(), ozg_id) {
+                (Some(k), _) => k.to_owned(),
+                (None, Some(id)) => format!("{id}:{}", l.leika_bezeichnung),
+                (None, None) => format!("-:{}", l.leika_bezeichnung),
+            };
+            // The 2019 extract repeats one "nicht im LeiKa" entry verbatim; keep it once.
+            if !seen.insert(natural_key.clone()) {
+                continue;
+            }
+            leika.push(LeikaService {
+                natural_key,
+                key,
+                name: l.leika_bezeichnung,
+                ozg_id,
+                leika_type: l.leika_typ,
+                legal_basis: l.rechtsgrundlage,
+                sdg_relevant: l.sdg1_relevant == "1" || l.sdg2_relevant == "1",
+            });
+        }
+
+        let mut org_units = vec![OrgUnit {
+            code: LAND_CODE.into(),
+            kind: "land",
+            name: LAND_NAME.into(),
+            ags: Some(LAND_CODE.into()),
+            ars: Some(LAND_CODE.into()),
+            parent_code: None,
+            population: None, // filled in from the Gemeinden below
+            valid_from: None,
+        }];
+        for r in &ressorts {
+            let kind = match r.kind.as_str() {
+                "ressort" => "ressort",
+                "landesbehoerde" => "landesbehoerde",
+                other => return Err(format!("thueringen-ressorts.csv: unbekannte Art „{other}“")),
+            };
+            let valid_from = (!r.valid_from.is_empty())
+                .then(|| NaiveDate::parse_from_str(&r.valid_from, "%Y-%m-%d"))
+                .transpose()
+                .map_err(|e| format!("thueringen-ressorts.csv: {e}"))?;
+            org_units.push(OrgUnit {
+                code: r.code.clone(),
+                kind,
+                name: r.name.clone(),
+                ags: None,
+                ars: None,
+                parent_code: Some(LAND_CODE.into()),
+                population: None,
+                valid_from,
+            });
+        }
+        for k in rows::<KreisCsv>("thueringen_kreise_2020.csv", src.kreise)? {
+            let ags = Ags::parse(&k.kreis_schluessel_5)
+                .map_err(|e| format!("thueringen_kreise_2020.csv: {e}"))?;
+            let ars =
+                Ars::parse(&k.ars_12).map_err(|e| format!("thueringen_kreise_2020.csv: {e}"))?;
+            org_units.push(OrgUnit {
+                code: ags.to_string(),
+                kind: "kreis",
+                name: k.name,
+                ags: Some(ags.to_string()),
+                ars: Some(ars.as_str()[..5].to_owned()),
+                parent_code: Some(LAND_CODE.into()),
+                population: Some(k.einwohner_31_12_2019),
+                valid_from: None,
+            });
+        }
+        let mut land_population = 0;
+        for g in rows::<GemeindeCsv>("thueringen_gemeinden_2020.csv", src.gemeinden)? {
+            let ags =
+                Ags::parse(&g.ags_8).map_err(|e| format!("thueringen_gemeinden_2020.csv: {e}"))?;
+            let ars =
+                Ars::parse(&g.ars_12).map_err(|e| format!("thueringen_gemeinden_2020.csv: {e}"))?;
+            if ags.kreis() != Some(g.kreis_schluessel_5.as_str()) {
+                return Err(format!(
+                    "thueringen_gemeinden_2020.csv: AGS {ags} liegt nicht im Kreis {}",
+                    g.kreis_schluessel_5
+                ));
+            }
+            land_population += g.einwohner_31_12_2019;
+            org_units.push(OrgUnit {
+                code: ags.to_string(),
+                kind: "gemeinde",
+                name: g.gemeinde,
+                ags: Some(ags.to_string()),
+                ars: Some(ars.to_string()),
+                parent_code: Some(g.kreis_schluessel_5),
+                population: Some(g.einwohner_31_12_2019),
+                valid_from: None,
+            });
+        }
+        org_units[0].population = Some(land_population);
+
+        let mut hasher = Sha256::new();
+        for text in [
+            src.themenfelder,
+            src.lagen,
+            src.services,
+            src.leika,
+            src.kreise,
+            src.gemeinden,
+            src.ressorts,
+        ] {
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+        let fingerprint = format!("{:x}", hasher.finalize());
+
+        Ok(Self {
+            themenfelder,
+            lagen,
+            services,
+            leika,
+            org_units,
+            fingerprint,
+        })
+    }
+}
+
+/// The raw CSV texts, so tests can seed from changed copies.
+pub struct Sources<'a> {
+    pub themenfelder: &'a str,
+    pub lagen: &'a str,
+    pub services: &'a str,
+    pub leika: &'a str,
+    pub kreise: &'a str,
+    pub gemeinden: &'a str,
+    pub ressorts: &'a str,
+}
+
+impl Sources<'static> {
+    pub fn embedded() -> Self {
+        Self {
+            themenfelder: THEMENFELDER,
+            lagen: LAGEN,
+            services: SERVICES,
+            leika: LEIKA,
+            kreise: KREISE,
+            gemeinden: GEMEINDEN,
+            ressorts: RESSORTS,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalogue_has_the_documented_size() {
+        let data = ReferenceData::embedded().unwrap();
+        assert_eq!(data.themenfelder.len(), 14);
+        assert_eq!(data.lagen.len(), 55);
+        assert_eq!(data.services.len(), 557);
+        assert_eq!(
+            data.leika.len(),
+            5248,
+            "5,249 rows with one verbatim duplicate"
+        );
+        assert_eq!(data.leika.iter().filter(|l| l.ozg_id.is_none()).count(), 26);
+        let count = |kind| data.org_units.iter().filter(|o| o.kind == kind).count();
+        assert_eq!(count("land"), 1);
+        assert_eq!(count("ressort"), 9);
+        assert_eq!(count("landesbehoerde"), 1);
+        assert_eq!(count("kreis"), 23);
+        assert_eq!(count("gemeinde"), 633);
+        assert!(data.org_units[0].population.unwrap() > 2_000_000);
+        assert!(
+            data.themenfelder.iter().all(|t| t.lead_unit_code.is_some()),
+            "every Themenfeld has a lead ministry"
+        );
+    }
+
+    #[test]
+    fn responsibility_follows_the_default_rule() {
+        let data = ReferenceData::embedded().unwrap();
+        let elterngeld = data
+            .services
+            .iter()
+            .find(|s| s.ozg_id.get() == 10000)
+            .unwrap();
+        assert_eq!(elterngeld.responsibility, Responsibility::Gemeinde, "2/3");
+        let federal = data
+            .services
+            .iter()
+            .filter(|s| s.responsibility == Responsibility::Land)
+            .count();
+        assert_eq!(
+            federal,
+            95 + 1,
+            "95 services of type 1 only, plus one of type 1;6"
+        );
+    }
+
+    #[test]
+    fn broken_files_are_reported_with_file_and_line() {
+        let mut src = Sources::embedded();
+        let broken = SERVICES.replacen("10000,Elterngeld", "1000x,Elterngeld", 1);
+        src.services = &broken;
+        let err = ReferenceData::parse(&src).unwrap_err();
+        assert!(err.contains("leistungen.csv, Zeile 2"), "{err}");
+    }
+}

@@ -1,0 +1,170 @@
+//! Startup: connect, migrate, seed, demo data; then the axum router with the Leptos app,
+//! the REST API and static files.
+
+use crate::backend::ServerBackend;
+use crate::config::Config;
+use crate::reference_data::{ReferenceData, LAND_SHORT_NAME};
+use crate::storage::{redact, Storage, StorageError};
+use app::ssr::SharedBackend;
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub backend: Arc<ServerBackend>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database {url}: {source}")]
+    Database { url: String, source: StorageError },
+    #[error("cannot prepare the database: {0}")]
+    Prepare(#[from] StorageError),
+    #[error("the embedded reference data is invalid: {0}")]
+    ReferenceData(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Connects, migrates and seeds; generates demo data if asked to and the history is empty.
+pub async fn prepare_storage(config: &Config) -> Result<Storage, StartupError> {
+    if let Some(path) = config.database_url.strip_prefix("sqlite:") {
+        let path = path
+            .trim_start_matches("//")
+            .split('?')
+            .next()
+            .unwrap_or("");
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            if !path.contains(":memory:") {
+                let _ = std::fs::create_dir_all(dir);
+            }
+        }
+    }
+    let storage = Storage::connect(&config.database_url)
+        .await
+        .map_err(|source| StartupError::Database {
+            url: redact(&config.database_url),
+            source,
+        })?;
+    let started = Instant::now();
+    storage.migrate().await?;
+    let data = ReferenceData::embedded().map_err(StartupError::ReferenceData)?;
+    let report = storage.seed(&data, false).await?;
+    tracing::info!(
+        backend = storage.backend_name(),
+        skipped_unchanged = report.skipped_unchanged,
+        records_created = report.records_created,
+        services_deactivated = report.services_deactivated,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "database migrated and seeded"
+    );
+    if config.demo_data {
+        let started = Instant::now();
+        if let Some(demo) = crate::demo::generate(&storage, chrono::Utc::now()).await? {
+            tracing::info!(
+                records = demo.records,
+                events = demo.events,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "demo data generated"
+            );
+        }
+    }
+    Ok(storage)
+}
+
+pub fn leptos_options(config: &Config, addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("ozg-monitor")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let backend: SharedBackend = state.backend.clone();
+    let context = move || provide_context(backend.clone());
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .merge(crate::api::health_routes())
+        .nest("/api/v1", crate::api::routes())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Binds, prepares and serves until Ctrl-C / SIGTERM.
+pub async fn serve(config: Config) -> Result<(), StartupError> {
+    let listener = TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|source| StartupError::Listen {
+            addr: config.site_addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartupError::Serve)?;
+    let storage = prepare_storage(&config).await?;
+    let state = AppState {
+        leptos_options: leptos_options(&config, addr),
+        backend: Arc::new(ServerBackend {
+            storage: storage.clone(),
+            land_name: LAND_SHORT_NAME.to_owned(),
+        }),
+    };
+    tracing::info!(%addr, database = %redact(&config.database_url), "OZG-Monitor listening on http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)?;
+    storage.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,289 @@
+//! The one storage layer: the same SQL on SQLite (embedded default) and PostgreSQL.
+//!
+//! Queries are written once with `$1, $2 …` placeholders (both native drivers accept them)
+//! and run on either pool through the [`on_pool!`] / [`in_transaction!`] macros, which expand
+//! the same body for each backend. `AnyPool` is no option: it cannot decode dates or booleans
+//! on both (see BUILD.md). The contract suite in `tests/storage_contract.rs` checks both.
+
+mod queries;
+mod rows;
+mod seed;
+mod writes;
+
+pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (expected sqlite:… or postgres://…): {0}")]
+    UnsupportedUrl(String),
+    #[error("invalid seed data: {0}")]
+    Seed(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("invalid change: {0}")]
+    Invalid(String),
+}
+
+impl StorageError {
+    /// Connection-level failures mean "try again later", everything else is a bug or bad data.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Database(
+                sqlx::Error::PoolTimedOut
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_)
+            )
+        )
+    }
+}
+
+impl From<StorageError> for app::error::AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound(what) => Self::NotFound(what),
+            StorageError::Invalid(msg) => Self::BadRequest(vec![msg]),
+            e if e.is_unavailable() => {
+                tracing::warn!(error = %e, "database unavailable");
+                Self::Unavailable
+            }
+            e => {
+                tracing::error!(error = %e, "storage error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+pub enum Storage {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either backend.
+macro_rules! on_pool {
+    ($storage:expr, $pool:ident => $body:expr) => {
+        match $storage {
+            $crate::storage::Storage::Sqlite($pool) => $body,
+            $crate::storage::Storage::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` inside a write transaction (`$tx`) and commits it; an early return
+/// (`?`) rolls back. SQLite starts with `BEGIN IMMEDIATE` so a transaction that reads
+/// before it writes cannot fail with "database is locked" half-way (BUILD.md).
+macro_rules! in_transaction {
+    ($storage:expr, $tx:ident => $body:expr) => {
+        match $storage {
+            $crate::storage::Storage::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::storage::Storage::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+pub(crate) use in_transaction;
+pub(crate) use on_pool;
+
+impl Storage {
+    /// Connects to `sqlite:…` (file created if missing, WAL) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                // seeding and demo generation run long statements on purpose
+                .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(10));
+            // An in-memory database exists once per connection: keep exactly one.
+            let max = if url.contains(":memory:") || url.contains("mode=memory") {
+                1
+            } else {
+                8
+            };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Self::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?
+                .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(10));
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            Ok(Self::Postgres(pool))
+        } else {
+            Err(StorageError::UnsupportedUrl(redact(url)))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies the migrations of this backend (`migrations/sqlite` or `migrations/postgres`).
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Self::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Cheap reachability probe for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    pub async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let value: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(pool).await?
+        });
+        Ok(value)
+    }
+
+    pub async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(key).bind(value).execute(pool).await?;
+        });
+        Ok(())
+    }
+}
+
+/// Hides a password in a database URL before it is logged or shown.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..scheme], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A WHERE clause assembled from optional conditions, numbering `$n` placeholders itself so
+/// one SQL text serves both backends.
+#[derive(Default)]
+pub(crate) struct Filter {
+    sql: String,
+    pub binds: Vec<Bind>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+impl Filter {
+    /// Adds `condition` where each `?` is one of `binds`, in order.
+    pub fn and(&mut self, condition: &str, binds: impl IntoIterator<Item = Bind>) {
+        self.sql.push_str(if self.sql.is_empty() {
+            " WHERE "
+        } else {
+            " AND "
+        });
+        let mut binds = binds.into_iter();
+        for ch in condition.chars() {
+            if ch == '?' {
+                let bind = binds.next().expect("one bind per placeholder");
+                self.binds.push(bind);
+                self.sql.push_str(&format!("${}", self.binds.len()));
+            } else {
+                self.sql.push(ch);
+            }
+        }
+    }
+
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The next free placeholder number (for LIMIT/OFFSET after the filter).
+    pub fn next_placeholder(&self) -> usize {
+        self.binds.len() + 1
+    }
+}
+
+/// Binds every value of a [`Filter`] to a query, for either backend.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut q = $query;
+        for b in $binds.iter().cloned() {
+            q = match b {
+                $crate::storage::Bind::Int(i) => q.bind(i),
+                $crate::storage::Bind::Text(s) => q.bind(s),
+            };
+        }
+        q
+    }};
+}
+pub(crate) use bind_all;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_numbers_placeholders() {
+        let mut f = Filter::default();
+        f.and("a = ?", [Bind::Int(1)]);
+        f.and(
+            "(b LIKE ? OR c = ?)",
+            [Bind::Text("x".into()), Bind::Int(2)],
+        );
+        assert_eq!(f.sql(), " WHERE a = $1 AND (b LIKE $2 OR c = $3)");
+        assert_eq!(f.next_placeholder(), 4);
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("sqlite:data/x.db"), "sqlite:data/x.db");
+    }
+}

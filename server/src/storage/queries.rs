@@ -1,0 +1,379 @@
+//! Reads for pages and the API. None of them scans all implementation records:
+//! dashboard figures come from `service_rollup`, lists are paginated.
+
+use super::rows::*;
+use super::{bind_all, on_pool, Bind, Filter, Result, Storage, StorageError};
+use app::domain::*;
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+
+/// The Reifegrad model whose labels are shown (configuration in `meta`).
+const DEFAULT_MATURITY_MODEL: &str = "1.1";
+
+#[derive(sqlx::FromRow)]
+struct RollupRow {
+    themenfeld_id: i64,
+    themenfeld: String,
+    responsibility: String,
+    records_applicable: i64,
+    records_online: i64,
+    records_in_progress: i64,
+    population_applicable: i64,
+    population_online: i64,
+    maturity_sum: i64,
+    maturity_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PortfolioAggRow {
+    ozg_id: i64,
+    service_name: String,
+    themenfeld: String,
+    records_applicable: i64,
+    records_online: i64,
+    records_in_progress: i64,
+}
+
+impl Storage {
+    pub async fn maturity_model(&self) -> Result<String> {
+        Ok(self
+            .meta("maturity_model")
+            .await?
+            .unwrap_or_else(|| DEFAULT_MATURITY_MODEL.to_owned()))
+    }
+
+    /// Time of the newest change in the history (the "Datenstand"), via the time index.
+    pub async fn data_as_of(&self) -> Result<Option<DateTime<Utc>>> {
+        let t: Option<DateTime<Utc>> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT occurred_at FROM record_event ORDER BY occurred_at DESC LIMIT 1")
+                .fetch_optional(pool).await?
+        });
+        Ok(t)
+    }
+
+    pub async fn has_demo_data(&self) -> Result<bool> {
+        Ok(self.meta("demo_data").await?.as_deref() == Some("true"))
+    }
+
+    pub async fn filter_options(&self) -> Result<FilterOptions> {
+        let (themenfelder, lagen) = on_pool!(self, pool => {
+            let t: Vec<(i64, String, Option<String>)> =
+                sqlx::query_as("SELECT id, name, lead_unit_code FROM themenfeld ORDER BY name").fetch_all(pool).await?;
+            let l: Vec<(i64, String, i64)> =
+                sqlx::query_as("SELECT id, name, themenfeld_id FROM lage ORDER BY name").fetch_all(pool).await?;
+            (t, l)
+        });
+        Ok(FilterOptions {
+            themenfelder: themenfelder
+                .into_iter()
+                .map(|(id, name, lead_unit_code)| Themenfeld {
+                    id,
+                    name,
+                    lead_unit_code,
+                })
+                .collect(),
+            lagen: lagen
+                .into_iter()
+                .map(|(id, name, themenfeld_id)| Lage {
+                    id,
+                    name,
+                    themenfeld_id,
+                })
+                .collect(),
+        })
+    }
+
+    /// The Übersicht figures, summed from one rollup row per service (557 rows, never the records).
+    pub async fn overview(&self) -> Result<Overview> {
+        let sql = "SELECT s.themenfeld_id, t.name AS themenfeld, s.responsibility, \
+             r.records_applicable, r.records_online, r.records_in_progress, r.population_applicable, \
+             r.population_online, r.maturity_sum, r.maturity_count \
+             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id JOIN service_rollup r ON r.ozg_id = s.ozg_id \
+             WHERE s.active ORDER BY t.name";
+        let (rows, gemeinden): (Vec<RollupRow>, i64) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(sql).fetch_all(pool).await?;
+            let g: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_unit WHERE kind = 'gemeinde' AND valid_to IS NULL")
+                .fetch_one(pool).await?;
+            (rows, g)
+        });
+        let mut o = Overview {
+            data_as_of: self.data_as_of().await?,
+            services_total: 0,
+            services_online_any: 0,
+            services_online_full: 0,
+            municipal_records_applicable: 0,
+            municipal_records_online: 0,
+            municipal_population_applicable: 0,
+            municipal_population_online: 0,
+            gemeinden_total: gemeinden,
+            maturity_sum: 0,
+            maturity_count: 0,
+            bars: Vec::new(),
+            chart_svg: String::new(),
+        };
+        for r in rows {
+            let category = CoverageCategory::classify(
+                r.records_applicable,
+                r.records_online,
+                r.records_in_progress,
+            );
+            o.services_total += 1;
+            o.services_online_any += i64::from(r.records_online > 0);
+            o.services_online_full += i64::from(category == CoverageCategory::Full);
+            if matches!(
+                Responsibility::from_code(&r.responsibility),
+                Some(Responsibility::Gemeinde | Responsibility::Kreis)
+            ) {
+                o.municipal_records_applicable += r.records_applicable;
+                o.municipal_records_online += r.records_online;
+                o.municipal_population_applicable += r.population_applicable;
+                o.municipal_population_online += r.population_online;
+            }
+            o.maturity_sum += r.maturity_sum;
+            o.maturity_count += r.maturity_count;
+            let bar = match o
+                .bars
+                .iter_mut()
+                .find(|b| b.themenfeld_id == r.themenfeld_id)
+            {
+                Some(bar) => bar,
+                None => {
+                    o.bars.push(ThemenfeldBar {
+                        themenfeld_id: r.themenfeld_id,
+                        themenfeld: r.themenfeld.clone(),
+                        counts: CoverageCategory::ALL.iter().map(|c| (*c, 0)).collect(),
+                    });
+                    o.bars.last_mut().expect("just pushed")
+                }
+            };
+            if let Some(slot) = bar.counts.iter_mut().find(|(c, _)| *c == category) {
+                slot.1 += 1;
+            }
+        }
+        Ok(o)
+    }
+
+    pub async fn services(&self, q: &ServiceQuery) -> Result<Page<ServiceSummary>> {
+        let mut f = Filter::default();
+        if let Some(t) = q.themenfeld {
+            f.and("s.themenfeld_id = ?", [Bind::Int(t)]);
+        }
+        if let Some(l) = q.lage {
+            f.and("s.lage_id = ?", [Bind::Int(l)]);
+        }
+        if let Some(text) = &q.q {
+            let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+            f.and("s.search_text LIKE ? ESCAPE '\\'", [Bind::Text(pattern)]);
+        }
+        if let Some(stand) = q.stand {
+            f.and(stand_condition(stand), []);
+        }
+        let per_page = q.effective_per_page();
+        let n = f.next_placeholder();
+        let list_sql = format!(
+            "SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM}{} ORDER BY s.ozg_id LIMIT ${n} OFFSET ${}",
+            f.sql(),
+            n + 1
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM {SERVICE_FROM}{}", f.sql());
+        let (rows, total): (Vec<ServiceRow>, i64) = on_pool!(self, pool => {
+            let rows = bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), f.binds)
+                .bind(i64::from(per_page)).bind(q.offset())
+                .fetch_all(pool).await?;
+            let total = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), f.binds).fetch_one(pool).await?;
+            (rows, total)
+        });
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(ServiceSummary::try_from)
+                .collect::<Result<_>>()?,
+            total,
+            page: q.page.max(1),
+            per_page,
+        })
+    }
+
+    pub async fn service(
+        &self,
+        id: OzgId,
+        records_page: u32,
+        per_page: u32,
+    ) -> Result<ServiceDetail> {
+        let model = self.maturity_model().await?;
+        let oid = i64::from(id);
+        let page = records_page.max(1);
+        let summary_sql =
+            format!("SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM} WHERE s.ozg_id = $1");
+        let records_sql = format!(
+            "{RECORD_SELECT} WHERE rec.ozg_id = $2 ORDER BY o.name, o.code LIMIT $3 OFFSET $4"
+        );
+        let (summary, lead, leika, records, total) = on_pool!(self, pool => {
+            let summary: Option<ServiceRow> = sqlx::query_as(AssertSqlSafe(summary_sql)).bind(oid).fetch_optional(pool).await?;
+            let lead: Option<(String, String, String)> = sqlx::query_as(
+                "SELECT o.code, o.name, o.kind FROM service s JOIN org_unit o ON o.id = s.lead_unit_id WHERE s.ozg_id = $1")
+                .bind(oid).fetch_optional(pool).await?;
+            let leika: Vec<(Option<String>, String, String, String, bool)> = sqlx::query_as(
+                "SELECT leika_key, name, leika_type, legal_basis, sdg_relevant FROM leika_service WHERE ozg_id = $1 ORDER BY name, natural_key")
+                .bind(oid).fetch_all(pool).await?;
+            let records: Vec<RecordRow> = sqlx::query_as(AssertSqlSafe(records_sql))
+                .bind(&model).bind(oid).bind(i64::from(per_page)).bind(i64::from(page - 1) * i64::from(per_page))
+                .fetch_all(pool).await?;
+            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM implementation_record WHERE ozg_id = $1")
+                .bind(oid).fetch_one(pool).await?;
+            (summary, lead, leika, records, total)
+        });
+        let summary = summary.ok_or_else(|| {
+            StorageError::NotFound(format!("Die OZG-Leistung {id} gibt es nicht."))
+        })?;
+        Ok(ServiceDetail {
+            summary: summary.try_into()?,
+            lead_unit: lead
+                .map(|(code, name, k)| {
+                    Ok::<_, StorageError>(OrgUnitRef {
+                        code,
+                        name,
+                        kind: kind(&k)?,
+                    })
+                })
+                .transpose()?,
+            leika: leika
+                .into_iter()
+                .map(
+                    |(key, name, leika_type, legal_basis, sdg_relevant)| LeikaService {
+                        key,
+                        name,
+                        leika_type,
+                        legal_basis,
+                        sdg_relevant,
+                    },
+                )
+                .collect(),
+            records: Page {
+                items: records
+                    .into_iter()
+                    .map(RecordView::try_from)
+                    .collect::<Result<_>>()?,
+                total,
+                page,
+                per_page,
+            },
+        })
+    }
+
+    pub async fn org_units(&self, q: &OrgUnitQuery) -> Result<Vec<OrgUnit>> {
+        let mut f = Filter::default();
+        if let Some(k) = q.kind {
+            f.and("o.kind = ?", [Bind::Text(k.code().to_owned())]);
+        } else if q.parent.is_none() {
+            // Without a filter the list is the state level and the Kreise; Gemeinden hang below their Kreis.
+            f.and("o.kind <> 'gemeinde'", []);
+        }
+        if let Some(p) = &q.parent {
+            f.and("p.code = ?", [Bind::Text(p.clone())]);
+        }
+        let sql = format!("{ORG_UNIT_SELECT}{} ORDER BY o.kind, o.name", f.sql());
+        let rows: Vec<OrgUnitRow> = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(AssertSqlSafe(sql)), f.binds).fetch_all(pool).await?
+        });
+        rows.into_iter().map(OrgUnit::try_from).collect()
+    }
+
+    pub async fn org_unit(&self, code: &str) -> Result<OrgUnitDetail> {
+        let model = self.maturity_model().await?;
+        let unit_sql = format!("{ORG_UNIT_SELECT} WHERE o.code = $1");
+        let row: Option<OrgUnitRow> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(unit_sql)).bind(code).fetch_optional(pool).await?
+        });
+        let row = row.ok_or_else(|| {
+            StorageError::NotFound(format!("Die Organisationseinheit „{code}“ gibt es nicht."))
+        })?;
+        let unit_id = row.id;
+        let unit = OrgUnit::try_from(row)?;
+        let own_sql = format!("{RECORD_SELECT} WHERE rec.org_unit_id = $2 ORDER BY rec.ozg_id");
+        let agg_sql = "SELECT s.ozg_id, s.name AS service_name, t.name AS themenfeld, \
+             CAST(SUM(CASE WHEN st.phase <> 'not_relevant' THEN 1 ELSE 0 END) AS BIGINT) AS records_applicable, \
+             CAST(SUM(CASE WHEN st.phase = 'online' THEN 1 ELSE 0 END) AS BIGINT) AS records_online, \
+             CAST(SUM(CASE WHEN st.phase IN ('planning', 'implementation', 'pilot') THEN 1 ELSE 0 END) AS BIGINT) AS records_in_progress \
+             FROM org_unit g JOIN implementation_record rec ON rec.org_unit_id = g.id \
+             JOIN status st ON st.code = rec.status_code JOIN service s ON s.ozg_id = rec.ozg_id \
+             JOIN themenfeld t ON t.id = s.themenfeld_id \
+             WHERE g.parent_id = $1 AND g.kind = 'gemeinde' GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id";
+        let (own, agg, children): (
+            Vec<RecordRow>,
+            Vec<PortfolioAggRow>,
+            Vec<(String, String, String)>,
+        ) = on_pool!(self, pool => {
+            let own = sqlx::query_as(AssertSqlSafe(own_sql)).bind(&model).bind(unit_id).fetch_all(pool).await?;
+            let agg = if unit.kind == OrgUnitKind::Kreis {
+                sqlx::query_as(agg_sql).bind(unit_id).fetch_all(pool).await?
+            } else {
+                Vec::new()
+            };
+            let children = sqlx::query_as("SELECT code, name, kind FROM org_unit WHERE parent_id = $1 ORDER BY name")
+                .bind(unit_id).fetch_all(pool).await?;
+            (own, agg, children)
+        });
+        let mut portfolio = Vec::with_capacity(own.len() + agg.len());
+        for r in own {
+            let record = RecordView::try_from(r)?;
+            let online = i64::from(record.phase == Phase::Online);
+            portfolio.push(PortfolioRow {
+                ozg_id: record.ozg_id,
+                service_name: record.service_name.clone(),
+                themenfeld: String::new(),
+                records_applicable: i64::from(record.phase.is_applicable()),
+                records_online: online,
+                records_in_progress: i64::from(record.phase.is_in_progress()),
+                record: Some(record),
+            });
+        }
+        for a in agg {
+            portfolio.push(PortfolioRow {
+                ozg_id: ozg_id(a.ozg_id)?,
+                service_name: a.service_name,
+                themenfeld: a.themenfeld,
+                records_applicable: a.records_applicable,
+                records_online: a.records_online,
+                records_in_progress: a.records_in_progress,
+                record: None,
+            });
+        }
+        let children = children
+            .into_iter()
+            .map(|(code, name, k)| {
+                Ok(OrgUnitRef {
+                    code,
+                    name,
+                    kind: kind(&k)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(OrgUnitDetail {
+            unit,
+            children,
+            portfolio,
+        })
+    }
+}
+
+/// The SQL condition on `service_rollup r` for one coverage category (mirrors `CoverageCategory::classify`).
+fn stand_condition(c: CoverageCategory) -> &'static str {
+    match c {
+        CoverageCategory::Full => "COALESCE(r.records_applicable, 0) > 0 AND r.records_online >= r.records_applicable",
+        CoverageCategory::Partial => "r.records_online > 0 AND r.records_online < r.records_applicable",
+        CoverageCategory::InProgress => {
+            "COALESCE(r.records_applicable, 0) > 0 AND r.records_online = 0 AND r.records_in_progress > 0"
+        }
+        CoverageCategory::NotStarted => {
+            "COALESCE(r.records_applicable, 0) > 0 AND r.records_online = 0 AND r.records_in_progress = 0"
+        }
+        CoverageCategory::NotApplicable => "COALESCE(r.records_applicable, 0) = 0",
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

@@ -1,0 +1,435 @@
+//! The one write path for implementation records. Every change — a coordinator's edit, a bulk
+//! update, the demo generator — goes through [`Storage::apply_changes`]: the record is updated,
+//! an event appended and the service rollup adjusted, all in one transaction.
+
+use super::{in_transaction, on_pool, Result, Storage, StorageError};
+use app::domain::Phase;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+use std::collections::HashMap;
+
+/// Fields to change; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordPatch {
+    pub status_code: Option<String>,
+    pub maturity: Option<Option<i64>>,
+    pub planned_go_live: Option<Option<NaiveDate>>,
+    pub actual_go_live: Option<Option<NaiveDate>>,
+    pub online_url: Option<Option<String>>,
+    pub efa_solution: Option<Option<String>>,
+    pub note: Option<Option<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordChange {
+    pub record_id: i64,
+    /// The version the editor saw; a different current version refuses the change (no lost update).
+    pub expected_version: i64,
+    pub patch: RecordPatch,
+    pub actor: String,
+    pub comment: Option<String>,
+    /// When the change happened; equals now for live edits, earlier for backfilled history.
+    pub occurred_at: DateTime<Utc>,
+    pub is_demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeOutcome {
+    Applied { new_version: i64 },
+    Unchanged { version: i64 },
+    Stale { current_version: i64 },
+    NotFound,
+}
+
+#[derive(sqlx::FromRow, Clone)]
+struct CurrentRow {
+    id: i64,
+    ozg_id: i64,
+    status_code: String,
+    phase: String,
+    maturity: Option<i64>,
+    planned_go_live: Option<NaiveDate>,
+    actual_go_live: Option<NaiveDate>,
+    online_url: Option<String>,
+    efa_solution: Option<String>,
+    note: Option<String>,
+    version: i64,
+    weight: i64,
+}
+
+/// What one record contributes to its service's rollup.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Contribution {
+    pub applicable: i64,
+    pub online: i64,
+    pub in_progress: i64,
+    pub population_applicable: i64,
+    pub population_online: i64,
+    pub maturity_sum: i64,
+    pub maturity_count: i64,
+}
+
+impl Contribution {
+    pub fn of(phase: Phase, maturity: Option<i64>, weight: i64) -> Self {
+        if !phase.is_applicable() {
+            return Self::default();
+        }
+        let online = i64::from(phase == Phase::Online);
+        Self {
+            applicable: 1,
+            online,
+            in_progress: i64::from(phase.is_in_progress()),
+            population_applicable: weight,
+            population_online: weight * online,
+            maturity_sum: maturity.unwrap_or(0),
+            maturity_count: i64::from(maturity.is_some()),
+        }
+    }
+
+    fn add(&mut self, other: Self, sign: i64) {
+        self.applicable += sign * other.applicable;
+        self.online += sign * other.online;
+        self.in_progress += sign * other.in_progress;
+        self.population_applicable += sign * other.population_applicable;
+        self.population_online += sign * other.population_online;
+        self.maturity_sum += sign * other.maturity_sum;
+        self.maturity_count += sign * other.maturity_count;
+    }
+}
+
+/// Rows per multi-row statement: stays below SQLite's 32,766 and PostgreSQL's 65,535 binds.
+const CHUNK: usize = 1000;
+
+/// The weight of a record in inhabitant-weighted coverage: its territory's population; a
+/// ministry's or Land record serves the whole Land.
+const CURRENT_SELECT: &str = "SELECT rec.id, rec.ozg_id, rec.status_code, st.phase, rec.maturity, rec.planned_go_live, \
+     rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, rec.version, \
+     COALESCE(o.population, (SELECT MAX(population) FROM org_unit WHERE kind = 'land'), 0) AS weight \
+     FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
+     JOIN org_unit o ON o.id = rec.org_unit_id WHERE rec.id IN (";
+
+impl Storage {
+    /// Applies the changes in one transaction. Each change is checked on its own (version,
+    /// existence, status and Reifegrad known); refused ones are reported, the rest written.
+    pub async fn apply_changes(&self, changes: &[RecordChange]) -> Result<Vec<ChangeOutcome>> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let statuses = self.status_phases().await?;
+        let model = self.maturity_model().await?;
+        let levels = self.maturity_levels(&model).await?;
+        let recorded_at = Utc::now();
+        let ids: Vec<i64> = changes.iter().map(|c| c.record_id).collect();
+        let for_update = matches!(self, Storage::Postgres(_));
+
+        in_transaction!(self, tx => {
+            // 1. current state of every touched record (locked on PostgreSQL; SQLite holds the write lock)
+            let mut current: HashMap<i64, CurrentRow> = HashMap::with_capacity(ids.len());
+            for chunk in ids.chunks(CHUNK) {
+                let mut qb = QueryBuilder::new(CURRENT_SELECT);
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                if for_update {
+                    qb.push(" FOR UPDATE OF rec");
+                }
+                let rows: Vec<CurrentRow> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                current.extend(rows.into_iter().map(|r| (r.id, r)));
+            }
+
+            // 2. decide each change in order (a record may appear more than once)
+            let mut outcomes = Vec::with_capacity(changes.len());
+            let mut updated: HashMap<i64, CurrentRow> = HashMap::new();
+            let mut events = Vec::new();
+            let mut deltas: HashMap<i64, Contribution> = HashMap::new();
+            let mut last_change: HashMap<i64, DateTime<Utc>> = HashMap::new();
+            for change in changes {
+                let Some(row) = updated.get(&change.record_id).or_else(|| current.get(&change.record_id)).cloned() else {
+                    outcomes.push(ChangeOutcome::NotFound);
+                    continue;
+                };
+                if row.version != change.expected_version {
+                    outcomes.push(ChangeOutcome::Stale { current_version: row.version });
+                    continue;
+                }
+                let next = apply_patch(&row, &change.patch, &statuses, &levels)?;
+                let diff = describe_diff(&row, &next);
+                if diff.is_empty() {
+                    outcomes.push(ChangeOutcome::Unchanged { version: row.version });
+                    continue;
+                }
+                let old_phase = phase_of(&row.phase)?;
+                let new_phase = phase_of(&next.phase)?;
+                let delta = deltas.entry(row.ozg_id).or_default();
+                delta.add(Contribution::of(old_phase, row.maturity, row.weight), -1);
+                delta.add(Contribution::of(new_phase, next.maturity, next.weight), 1);
+                events.push(EventRow {
+                    record_id: row.id,
+                    occurred_at: change.occurred_at,
+                    actor: change.actor.clone(),
+                    old_status: row.status_code.clone(),
+                    new_status: next.status_code.clone(),
+                    old_maturity: row.maturity,
+                    new_maturity: next.maturity,
+                    changes: serde_json::Value::Object(diff).to_string(),
+                    comment: change.comment.clone(),
+                    is_demo: change.is_demo,
+                });
+                outcomes.push(ChangeOutcome::Applied { new_version: next.version });
+                last_change.insert(row.id, change.occurred_at);
+                updated.insert(row.id, next);
+            }
+
+            // 3. write records, events and rollup deltas
+            let rows: Vec<&CurrentRow> = updated.values().collect();
+            for chunk in rows.chunks(CHUNK) {
+                let mut qb = QueryBuilder::new(
+                    "UPDATE implementation_record SET status_code = v.column2, maturity = v.column3, \
+                     planned_go_live = v.column4, actual_go_live = v.column5, online_url = v.column6, \
+                     efa_solution = v.column7, note = v.column8, version = v.column9, updated_at = v.column10 FROM (",
+                );
+                qb.push_values(chunk.iter(), |mut b, r| {
+                    b.push_bind(r.id)
+                        .push_bind(r.status_code.clone())
+                        .push_bind(r.maturity)
+                        .push_bind(r.planned_go_live)
+                        .push_bind(r.actual_go_live)
+                        .push_bind(r.online_url.clone())
+                        .push_bind(r.efa_solution.clone())
+                        .push_bind(r.note.clone())
+                        .push_bind(r.version)
+                        .push_bind(last_change.get(&r.id).copied().unwrap_or(recorded_at));
+                });
+                qb.push(") AS v WHERE implementation_record.id = v.column1");
+                qb.build().execute(&mut *tx).await?;
+            }
+            for chunk in events.chunks(CHUNK) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO record_event (record_id, occurred_at, recorded_at, actor, old_status, new_status, \
+                     old_maturity, new_maturity, changes, comment, is_demo) ",
+                );
+                qb.push_values(chunk.iter(), |mut b, e| {
+                    b.push_bind(e.record_id)
+                        .push_bind(e.occurred_at)
+                        .push_bind(recorded_at)
+                        .push_bind(e.actor.clone())
+                        .push_bind(e.old_status.clone())
+                        .push_bind(e.new_status.clone())
+                        .push_bind(e.old_maturity)
+                        .push_bind(e.new_maturity)
+                        .push_bind(e.changes.clone())
+                        .push_bind(e.comment.clone())
+                        .push_bind(e.is_demo);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            for (ozg_id, d) in &deltas {
+                sqlx::query(
+                    "UPDATE service_rollup SET records_applicable = records_applicable + $1, \
+                     records_online = records_online + $2, records_in_progress = records_in_progress + $3, \
+                     population_applicable = population_applicable + $4, population_online = population_online + $5, \
+                     maturity_sum = maturity_sum + $6, maturity_count = maturity_count + $7 WHERE ozg_id = $8",
+                )
+                .bind(d.applicable).bind(d.online).bind(d.in_progress).bind(d.population_applicable)
+                .bind(d.population_online).bind(d.maturity_sum).bind(d.maturity_count).bind(ozg_id)
+                .execute(&mut *tx).await?;
+            }
+            Ok::<_, StorageError>(outcomes)
+        })
+    }
+
+    /// Recomputes every service rollup from the records (seeding and consistency checks only;
+    /// pages never call it).
+    pub async fn rebuild_rollups(&self) -> Result<()> {
+        let insert = "INSERT INTO service_rollup (ozg_id, records_applicable, records_online, records_in_progress, \
+             population_applicable, population_online, maturity_sum, maturity_count) \
+             SELECT s.ozg_id, \
+             CAST(COALESCE(SUM(CASE WHEN st.phase <> 'not_relevant' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN st.phase = 'online' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN st.phase IN ('planning', 'implementation', 'pilot') THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN st.phase <> 'not_relevant' THEN COALESCE(o.population, lp.population, 0) ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN st.phase = 'online' THEN COALESCE(o.population, lp.population, 0) ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN st.phase <> 'not_relevant' THEN COALESCE(rec.maturity, 0) ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN st.phase <> 'not_relevant' AND rec.maturity IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM service s \
+             LEFT JOIN implementation_record rec ON rec.ozg_id = s.ozg_id \
+             LEFT JOIN status st ON st.code = rec.status_code \
+             LEFT JOIN org_unit o ON o.id = rec.org_unit_id \
+             LEFT JOIN (SELECT MAX(population) AS population FROM org_unit WHERE kind = 'land') lp ON 1 = 1 \
+             GROUP BY s.ozg_id";
+        in_transaction!(self, tx => {
+            sqlx::query("DELETE FROM service_rollup").execute(&mut *tx).await?;
+            sqlx::query(insert).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
+    /// All rollup rows, for comparing maintained and recomputed figures in tests and checks.
+    pub async fn rollup_snapshot(&self) -> Result<Vec<(i64, [i64; 7])>> {
+        let rows: Vec<(i64, i64, i64, i64, i64, i64, i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT ozg_id, records_applicable, records_online, records_in_progress, population_applicable, \
+                 population_online, maturity_sum, maturity_count FROM service_rollup ORDER BY ozg_id",
+            ).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.0, [r.1, r.2, r.3, r.4, r.5, r.6, r.7]))
+            .collect())
+    }
+
+    async fn status_phases(&self) -> Result<HashMap<String, String>> {
+        let rows: Vec<(String, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT code, phase FROM status").fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn maturity_levels(&self, model: &str) -> Result<Vec<i64>> {
+        let rows: Vec<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT level FROM maturity_level WHERE model = $1 ORDER BY level").bind(model).fetch_all(pool).await?
+        });
+        Ok(rows)
+    }
+
+    /// Ids and versions of records, for callers that build changes (demo generator, tests).
+    pub async fn record_versions(&self, ozg_id: Option<i64>) -> Result<Vec<RecordKey>> {
+        let sql = "SELECT rec.id, rec.ozg_id, o.code AS org_unit_code, o.parent_id, rec.version \
+             FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id";
+        let rows: Vec<RecordKey> = on_pool!(self, pool => {
+            match ozg_id {
+                Some(id) => sqlx::query_as(AssertSqlSafe(format!("{sql} WHERE rec.ozg_id = $1 ORDER BY rec.id"))).bind(id).fetch_all(pool).await?,
+                None => sqlx::query_as(AssertSqlSafe(format!("{sql} ORDER BY rec.id"))).fetch_all(pool).await?,
+            }
+        });
+        Ok(rows)
+    }
+
+    /// The event history of one record, oldest first.
+    pub async fn record_events(&self, record_id: i64) -> Result<Vec<StoredEvent>> {
+        let rows: Vec<StoredEvent> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, record_id, occurred_at, actor, old_status, new_status, old_maturity, new_maturity, changes, comment, is_demo \
+                 FROM record_event WHERE record_id = $1 ORDER BY occurred_at, id",
+            ).bind(record_id).fetch_all(pool).await?
+        });
+        Ok(rows)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecordKey {
+    pub id: i64,
+    pub ozg_id: i64,
+    pub org_unit_code: String,
+    pub parent_id: Option<i64>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub record_id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: String,
+    pub old_status: Option<String>,
+    pub new_status: Option<String>,
+    pub old_maturity: Option<i64>,
+    pub new_maturity: Option<i64>,
+    pub changes: String,
+    pub comment: Option<String>,
+    pub is_demo: bool,
+}
+
+struct EventRow {
+    record_id: i64,
+    occurred_at: DateTime<Utc>,
+    actor: String,
+    old_status: String,
+    new_status: String,
+    old_maturity: Option<i64>,
+    new_maturity: Option<i64>,
+    changes: String,
+    comment: Option<String>,
+    is_demo: bool,
+}
+
+fn phase_of(code: &str) -> Result<Phase> {
+    Phase::from_code(code).ok_or_else(|| StorageError::Seed(format!("unknown phase {code}")))
+}
+
+fn apply_patch(
+    row: &CurrentRow,
+    patch: &RecordPatch,
+    statuses: &HashMap<String, String>,
+    levels: &[i64],
+) -> Result<CurrentRow> {
+    let mut next = row.clone();
+    if let Some(code) = &patch.status_code {
+        let phase = statuses
+            .get(code)
+            .ok_or_else(|| StorageError::Invalid(format!("Unbekannter Status „{code}“.")))?;
+        next.status_code = code.clone();
+        next.phase = phase.clone();
+    }
+    if let Some(m) = patch.maturity {
+        if let Some(level) = m {
+            if !levels.contains(&level) {
+                return Err(StorageError::Invalid(format!(
+                    "Reifegrad {level} ist in der verwendeten Skala nicht vorgesehen."
+                )));
+            }
+        }
+        next.maturity = m;
+    }
+    if let Some(d) = patch.planned_go_live {
+        next.planned_go_live = d;
+    }
+    if let Some(d) = patch.actual_go_live {
+        next.actual_go_live = d;
+    }
+    if let Some(u) = &patch.online_url {
+        next.online_url = u.clone();
+    }
+    if let Some(e) = &patch.efa_solution {
+        next.efa_solution = e.clone();
+    }
+    if let Some(n) = &patch.note {
+        next.note = n.clone();
+    }
+    next.version = row.version + 1;
+    Ok(next)
+}
+
+/// Field → [old, new] for every field that differs; empty when nothing changed.
+fn describe_diff(old: &CurrentRow, new: &CurrentRow) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::json;
+    let mut m = serde_json::Map::new();
+    let mut put = |field: &str, a: serde_json::Value, b: serde_json::Value| {
+        if a != b {
+            m.insert(field.to_owned(), json!([a, b]));
+        }
+    };
+    put("status", json!(old.status_code), json!(new.status_code));
+    put("maturity", json!(old.maturity), json!(new.maturity));
+    put(
+        "planned_go_live",
+        json!(old.planned_go_live),
+        json!(new.planned_go_live),
+    );
+    put(
+        "actual_go_live",
+        json!(old.actual_go_live),
+        json!(new.actual_go_live),
+    );
+    put("online_url", json!(old.online_url), json!(new.online_url));
+    put(
+        "efa_solution",
+        json!(old.efa_solution),
+        json!(new.efa_solution),
+    );
+    put("note", json!(old.note), json!(new.note));
+    m
+}

@@ -1,0 +1,255 @@
+//! HTTP tests against a server spawned on a random port: server-rendered pages and the JSON API.
+
+mod support;
+
+use server::backend::ServerBackend;
+use server::config::Config;
+use server::startup::{leptos_options, router, AppState};
+use server::storage::Storage;
+use std::sync::Arc;
+use support::*;
+
+struct TestServer {
+    base: String,
+    storage: Storage,
+    client: reqwest::Client,
+}
+
+async fn spawn(demo: bool) -> TestServer {
+    let storage = seeded(sqlite_storage().await).await;
+    if demo {
+        server::demo::generate(&storage, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState {
+        leptos_options: leptos_options(&Config::for_database("sqlite::memory:"), addr),
+        backend: Arc::new(ServerBackend {
+            storage: storage.clone(),
+            land_name: "Thüringen".into(),
+        }),
+    };
+    tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
+    TestServer {
+        base: format!("http://{addr}"),
+        storage,
+        client: reqwest::Client::new(),
+    }
+}
+
+impl TestServer {
+    async fn get(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    async fn json(&self, path: &str) -> (u16, serde_json::Value) {
+        let (status, body) = self.get(path).await;
+        (
+            status,
+            serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")),
+        )
+    }
+}
+
+fn assert_no_internals(body: &str) {
+    for leak in [
+        "SELECT",
+        "sqlx",
+        "panicked",
+        "implementation_record",
+        "stack backtrace",
+    ] {
+        assert!(!body.contains(leak), "response leaks {leak:?}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn overview_is_server_rendered_with_kpis_chart_and_demo_notice() {
+    let srv = spawn(true).await;
+    let (status, html) = srv.get("/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<html lang=\"de\""));
+    assert!(html.contains("Übersicht: Umsetzung der OZG-Leistungen"));
+    assert!(html.contains("Demo-Daten"), "demo data is labelled");
+    assert!(html.contains("OZG-Leistungen flächendeckend online"));
+    assert!(html.contains("Abdeckung nach Einwohnern"));
+    assert!(html.contains("Datenstand: "));
+    assert!(
+        html.contains("von 557 OZG-Leistungen"),
+        "the denominator is shown"
+    );
+    assert!(
+        html.contains("<svg") && html.contains("<title id=\"chart-title\">"),
+        "inline chart with title"
+    );
+    assert!(html.contains("Diagrammdaten als Tabelle"));
+    assert!(html.contains("Familie &amp; Kind") || html.contains("Familie & Kind"));
+    assert!(
+        html.contains("/pkg/ozg-monitor.js") || html.contains("/pkg/ozg-monitor"),
+        "hydration script referenced"
+    );
+    assert!(
+        html.contains("Statistisches Bundesamt"),
+        "attribution in the footer"
+    );
+}
+
+#[tokio::test]
+async fn without_demo_data_there_is_no_demo_notice() {
+    let srv = spawn(false).await;
+    let (status, html) = srv.get("/").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("Demo-Daten:"));
+    assert!(html.contains("noch keine Änderungen erfasst"));
+}
+
+#[tokio::test]
+async fn catalogue_filters_are_query_strings() {
+    let srv = spawn(false).await;
+    let options = srv.storage.filter_options().await.unwrap();
+    let familie = options
+        .themenfelder
+        .iter()
+        .find(|t| t.name == "Familie & Kind")
+        .unwrap();
+    let (status, html) = srv
+        .get(&format!("/leistungen?themenfeld={}", familie.id))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Elterngeld"));
+    assert!(
+        !html.contains("Führerschein"),
+        "other Themenfelder are filtered out"
+    );
+    assert!(html.contains("1–25 von 37"));
+    let (_, html) = srv.get("/leistungen?q=elterngeld").await;
+    assert!(html.contains("Elterngeld") && html.contains("von 1<"));
+    let (status, html) = srv.get("/leistungen?themenfeld=abc").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Ungültige Angaben") && html.contains("themenfeld"));
+}
+
+#[tokio::test]
+async fn service_and_org_unit_pages() {
+    let srv = spawn(false).await;
+    let (status, html) = srv.get("/leistungen/10000").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Elterngeld") && html.contains("LeiKa-Leistungen"));
+    assert!(html.contains("Erfurt, Stadt"), "one record per Gemeinde");
+    let (status, html) = srv.get("/leistungen/99999").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("gibt es nicht"));
+    assert_no_internals(&html);
+    let (status, _) = srv.get("/leistungen/abc").await;
+    assert_eq!(status, 400);
+
+    let (status, html) = srv.get("/organisationen/16068").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Sömmerda") && html.contains("Gemeinden online"));
+    let (status, html) = srv.get("/organisationen").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Thüringer Ministerium für Digitales und Infrastruktur"));
+    let (status, _) = srv.get("/organisationen/XYZ").await;
+    assert_eq!(status, 404);
+    let (status, html) = srv.get("/datenquellen").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("© GeoBasis-DE / ") && html.contains("kdn-nrw/OZG-Datenbank-NRW"));
+    let (status, _) = srv.get("/gibt-es-nicht").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn api_lists_and_details() {
+    let srv = spawn(false).await;
+    let (status, body) = srv.json("/api/v1/services?pro_seite=10&seite=2").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["total"], 557);
+    assert_eq!(body["items"].as_array().unwrap().len(), 10);
+    assert_eq!(body["page"], 2);
+    let (status, body) = srv.json("/api/v1/services?q=Elterngeld").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["items"][0]["ozg_id"], 10000);
+    assert_eq!(body["items"][0]["stand"], "nicht_begonnen");
+
+    let (status, body) = srv.json("/api/v1/services/10000").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["summary"]["name"], "Elterngeld");
+    assert!(body["leika"].as_array().unwrap().len() >= 4);
+
+    let (status, body) = srv.json("/api/v1/org-units").await;
+    assert_eq!(status, 200);
+    assert!(body.as_array().unwrap().iter().any(|u| u["code"] == "TMDI"));
+    let (status, body) = srv
+        .json("/api/v1/org-units?art=gemeinde&uebergeordnet=16068")
+        .await;
+    assert_eq!(status, 200);
+    assert!(body
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["kind"] == "gemeinde"));
+}
+
+#[tokio::test]
+async fn api_errors_are_json_with_german_messages() {
+    let srv = spawn(false).await;
+    for (path, status, code) in [
+        ("/api/v1/services/99999", 404, "not_found"),
+        ("/api/v1/services/1", 400, "bad_request"),
+        ("/api/v1/services/abc", 400, "bad_request"),
+        ("/api/v1/services?themenfeld=abc", 400, "bad_request"),
+        ("/api/v1/services?pro_seite=100000", 400, "bad_request"),
+        ("/api/v1/services?stand=fertig", 400, "bad_request"),
+        ("/api/v1/services?unbekannt=1", 400, "bad_request"),
+        ("/api/v1/services/10000?seite=0", 400, "bad_request"),
+        ("/api/v1/org-units?art=dorf", 400, "bad_request"),
+        ("/api/v1/org-units/XYZ", 404, "not_found"),
+        ("/api/v1/org-units/'%20OR%201=1", 400, "bad_request"),
+        ("/api/v1/gibt-es-nicht", 404, "not_found"),
+    ] {
+        let (got, body) = srv.json(path).await;
+        assert_eq!(got, status, "{path}: {body}");
+        assert_eq!(body["error"]["code"], code, "{path}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+        assert_no_internals(&body.to_string());
+    }
+    let (_, body) = srv.json("/api/v1/services?themenfeld=abc").await;
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("keine gültige Angabe"));
+}
+
+#[tokio::test]
+async fn healthz_reports_the_database() {
+    let srv = spawn(false).await;
+    let (status, body) = srv.json("/healthz").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"]["reachable"], true);
+    assert_eq!(body["database"]["backend"], "sqlite");
+
+    srv.storage.close().await;
+    let (status, body) = srv.json("/healthz").await;
+    assert_eq!(status, 503);
+    assert_eq!(body["database"]["reachable"], false);
+    let r = srv
+        .client
+        .get(format!("{}/api/v1/services", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unavailable");
+}
