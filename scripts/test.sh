@@ -37,8 +37,12 @@ cargo clippy -p server --all-targets -- -D warnings
 step "clippy (browser, wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-step "unit, property, storage contract (SQLite + PostgreSQL) and HTTP tests"
-cargo test --workspace
+# Per package, not --workspace: that would unify app's `ssr` and `hydrate` features, and a
+# server built with `hydrate` spawns browser-style local tasks.
+step "unit and property tests (app: domain types, formatting, query parsing)"
+cargo test -p app --features ssr
+step "server: unit tests, storage contract suite (SQLite + PostgreSQL), HTTP tests"
+cargo test -p server
 
 step "build the site (server + hydrate wasm)"
 cargo leptos build

@@ -36,7 +36,6 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let n = bars.len().max(1) as f64;
-        let labels: Vec<String> = bars.iter().map(|b| b.themenfeld.clone()).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .x_label_area_size(40)
@@ -46,15 +45,7 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(bars.len().max(1))
-            .y_label_formatter(&|y| {
-                let i = (n - y - 0.5).round();
-                if (n - y - 0.5 - i).abs() < 0.01 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_labels(0)
             .x_desc("Anzahl OZG-Leistungen")
             .x_label_formatter(&|x| format!("{x:.0}"))
             .label_style(("sans-serif", 13))
@@ -83,6 +74,17 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
                     x += v;
                 }
             }
+            // the Themenfeld name left of its bar (plotters' tick labels sit between bars)
+            let (px, py) = chart.backend_coord(&(0.0, (top + bottom) / 2.0));
+            root.draw(&Text::new(
+                bar.themenfeld.clone(),
+                (px - 8, py),
+                ("sans-serif", 13).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Right,
+                    plotters::style::text_anchor::VPos::Center,
+                )),
+            ))
+            .map_err(|e| e.to_string())?;
             chart
                 .draw_series(std::iter::once(Text::new(
                     format!("{}", bar.total()),

@@ -101,9 +101,9 @@ fn FilterForm(options: FilterOptions, current: ServiceQuery) -> impl IntoView {
                 <label for="f-stand">"Stand"</label>
                 <select id="f-stand" name="stand" on:change=submit_enclosing_form>
                     <option value="" selected=current.stand.is_none()>"Alle"</option>
-                    {CoverageCategory::ALL.map(|c| view! {
+                    {CoverageCategory::ALL.into_iter().map(|c| view! {
                         <option value=c.code() selected=current.stand == Some(c)>{c.label()}</option>
-                    }).to_vec()}
+                    }).collect_view()}
                 </select>
             </div>
             <div class="field">

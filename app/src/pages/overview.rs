@@ -96,7 +96,7 @@ fn ChartTable(overview: Overview) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"Themenfeld"</th>
-                        {categories.map(|c| view! { <th scope="col">{c.label()}</th> }).to_vec()}
+                        {categories.into_iter().map(|c| view! { <th scope="col">{c.label()}</th> }).collect_view()}
                         <th scope="col">"Gesamt"</th>
                     </tr>
                 </thead>
@@ -108,7 +108,7 @@ fn ChartTable(overview: Overview) -> impl IntoView {
                         view! {
                             <tr>
                                 <th scope="row"><A href=href>{bar.themenfeld}</A></th>
-                                {cells.map(|n| view! { <td class="num">{n}</td> }).to_vec()}
+                                {cells.into_iter().map(|n| view! { <td class="num">{n}</td> }).collect_view()}
                                 <td class="num">{total}</td>
                             </tr>
                         }
