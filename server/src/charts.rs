@@ -79,10 +79,12 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
             root.draw(&Text::new(
                 bar.themenfeld.clone(),
                 (px - 8, py),
-                ("sans-serif", 13).into_font().color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Right,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
+                ("sans-serif", 13).into_font().color(&BLACK).pos(
+                    plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Right,
+                        plotters::style::text_anchor::VPos::Center,
+                    ),
+                ),
             ))
             .map_err(|e| e.to_string())?;
             chart

@@ -11,6 +11,9 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 
+/// The dated changes one record goes through.
+type Timeline = Vec<(DateTime<Utc>, RecordPatch)>;
+
 pub const DEMO_ACTOR: &str = "Demo-Generator";
 const SEED: u64 = 0x2019_2026;
 /// Changes per transaction: large enough to be fast, small enough to keep the lock short.
@@ -44,8 +47,7 @@ pub async fn generate(
     // per (service, Kreis): when that Kreis rolls it out
     let mut kreis_rollout: HashMap<(i64, Option<i64>), Option<DateTime<Utc>>> = HashMap::new();
 
-    let mut timelines: Vec<(RecordKey, Vec<(DateTime<Utc>, RecordPatch)>)> =
-        Vec::with_capacity(records.len());
+    let mut timelines: Vec<(RecordKey, Timeline)> = Vec::with_capacity(records.len());
     for key in records {
         let service_date = *solution_at.entry(key.ozg_id).or_insert_with(|| {
             (rng.gen::<f64>() < 0.82).then(|| start + Duration::days(rng.gen_range(300..2900)))
@@ -124,11 +126,7 @@ fn date(t: DateTime<Utc>) -> NaiveDate {
 }
 
 /// Planning → implementation → (pilot) → online at `go_live`; steps after `now` are left out.
-fn progress_timeline(
-    rng: &mut SmallRng,
-    go_live: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Vec<(DateTime<Utc>, RecordPatch)> {
+fn progress_timeline(rng: &mut SmallRng, go_live: DateTime<Utc>, now: DateTime<Utc>) -> Timeline {
     let planning = go_live - Duration::days(rng.gen_range(240..520));
     let implementation = go_live - Duration::days(rng.gen_range(90..220));
     // planned dates slip: some records are later than planned
@@ -180,11 +178,7 @@ fn progress_timeline(
 }
 
 /// No solution in sight: most stay "nicht begonnen", some are planned or deferred.
-fn stalled_timeline(
-    rng: &mut SmallRng,
-    start: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Vec<(DateTime<Utc>, RecordPatch)> {
+fn stalled_timeline(rng: &mut SmallRng, start: DateTime<Utc>, now: DateTime<Utc>) -> Timeline {
     let at = start + Duration::days(rng.gen_range(200..2800));
     if at > now {
         return Vec::new();

@@ -62,7 +62,9 @@ impl TestServer {
 
 /// The services table of a catalogue page (the page also carries serialised filter options).
 fn services_table(html: &str) -> &str {
-    let start = html.find("data-testid=\"services-table\"").expect("services table");
+    let start = html
+        .find("data-testid=\"services-table\"")
+        .expect("services table");
     let end = html[start..].find("</table>").expect("table end");
     &html[start..start + end]
 }
@@ -134,7 +136,10 @@ async fn catalogue_filters_are_query_strings() {
     assert_eq!(status, 200);
     let table = services_table(&html);
     assert!(table.contains("Elterngeld"));
-    assert!(!table.contains("Führerschein"), "other Themenfelder are filtered out");
+    assert!(
+        !table.contains("Führerschein"),
+        "other Themenfelder are filtered out"
+    );
     assert!(html.contains("1–25 von 37"));
     let (_, html) = srv.get("/leistungen?q=elterngeld").await;
     assert!(html.contains("Elterngeld") && html.contains("von 1<"));

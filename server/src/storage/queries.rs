@@ -299,11 +299,8 @@ impl Storage {
              JOIN status st ON st.code = rec.status_code JOIN service s ON s.ozg_id = rec.ozg_id \
              JOIN themenfeld t ON t.id = s.themenfeld_id \
              WHERE g.parent_id = $1 AND g.kind = 'gemeinde' GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id";
-        let (own, agg, children): (
-            Vec<RecordRow>,
-            Vec<PortfolioAggRow>,
-            Vec<(String, String, String)>,
-        ) = on_pool!(self, pool => {
+        type UnitRef = (String, String, String);
+        let (own, agg, children): (Vec<RecordRow>, Vec<PortfolioAggRow>, Vec<UnitRef>) = on_pool!(self, pool => {
             let own = sqlx::query_as(AssertSqlSafe(own_sql)).bind(&model).bind(unit_id).fetch_all(pool).await?;
             let agg = if unit.kind == OrgUnitKind::Kreis {
                 sqlx::query_as(agg_sql).bind(unit_id).fetch_all(pool).await?

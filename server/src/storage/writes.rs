@@ -268,7 +268,8 @@ impl Storage {
 
     /// All rollup rows, for comparing maintained and recomputed figures in tests and checks.
     pub async fn rollup_snapshot(&self) -> Result<Vec<(i64, [i64; 7])>> {
-        let rows: Vec<(i64, i64, i64, i64, i64, i64, i64, i64)> = on_pool!(self, pool => {
+        type Row = (i64, i64, i64, i64, i64, i64, i64, i64);
+        let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT ozg_id, records_applicable, records_online, records_in_progress, population_applicable, \
                  population_online, maturity_sum, maturity_count FROM service_rollup ORDER BY ozg_id",
