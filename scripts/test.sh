@@ -42,7 +42,10 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "unit and property tests (app: domain types, formatting, query parsing)"
 cargo test -p app --features ssr
 step "server: unit tests, storage contract suite (SQLite + PostgreSQL), HTTP tests"
-cargo test -p server
+# HTTP tests one at a time: run in parallel (one tokio runtime per test in one process) they
+# hung intermittently inside Leptos' SSR; see the README's known issues.
+cargo test -p server --lib --test storage_contract
+cargo test -p server --test http -- --test-threads=1
 
 step "build the site (server + hydrate wasm)"
 cargo leptos build

@@ -16,7 +16,13 @@ struct TestServer {
 }
 
 async fn spawn(demo: bool) -> TestServer {
-    let storage = seeded(sqlite_storage().await).await;
+    // A file database (several connections), as in production; in-memory SQLite has one.
+    let dir = tempfile_dir();
+    let storage = Storage::connect(&format!("sqlite:{}/http.db", dir.display()))
+        .await
+        .unwrap();
+    storage.migrate().await.unwrap();
+    let storage = seeded(storage).await;
     if demo {
         server::demo::generate(&storage, chrono::Utc::now())
             .await
@@ -35,7 +41,11 @@ async fn spawn(demo: bool) -> TestServer {
     TestServer {
         base: format!("http://{addr}"),
         storage,
-        client: reqwest::Client::new(),
+        // a bounded wait: a hang fails the test instead of stalling CI
+        client: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap(),
     }
 }
 
@@ -69,6 +79,20 @@ fn services_table(html: &str) -> &str {
     &html[start..start + end]
 }
 
+/// A fresh folder under the system temp dir (left for the OS to clean; tests are short-lived).
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "ozg-http-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn assert_no_internals(body: &str) {
     for leak in [
         "SELECT",
@@ -81,7 +105,7 @@ fn assert_no_internals(body: &str) {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overview_is_server_rendered_with_kpis_chart_and_demo_notice() {
     let srv = spawn(true).await;
     let (status, html) = srv.get("/").await;
@@ -112,7 +136,7 @@ async fn overview_is_server_rendered_with_kpis_chart_and_demo_notice() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_demo_data_there_is_no_demo_notice() {
     let srv = spawn(false).await;
     let (status, html) = srv.get("/").await;
@@ -121,7 +145,7 @@ async fn without_demo_data_there_is_no_demo_notice() {
     assert!(html.contains("noch keine Änderungen erfasst"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalogue_filters_are_query_strings() {
     let srv = spawn(false).await;
     let options = srv.storage.filter_options().await.unwrap();
@@ -148,7 +172,7 @@ async fn catalogue_filters_are_query_strings() {
     assert!(html.contains("Ungültige Angaben") && html.contains("themenfeld"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn service_and_org_unit_pages() {
     let srv = spawn(false).await;
     let (status, html) = srv.get("/leistungen/10000").await;
@@ -177,7 +201,7 @@ async fn service_and_org_unit_pages() {
     assert_eq!(status, 404);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_lists_and_details() {
     let srv = spawn(false).await;
     let (status, body) = srv.json("/api/v1/services?pro_seite=10&seite=2").await;
@@ -209,7 +233,7 @@ async fn api_lists_and_details() {
         .all(|u| u["kind"] == "gemeinde"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_errors_are_json_with_german_messages() {
     let srv = spawn(false).await;
     for (path, status, code) in [
@@ -239,7 +263,7 @@ async fn api_errors_are_json_with_german_messages() {
         .contains("keine gültige Angabe"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_the_database() {
     let srv = spawn(false).await;
     let (status, body) = srv.json("/healthz").await;
