@@ -47,8 +47,9 @@ step "server: unit tests, storage contract suite (SQLite + PostgreSQL), HTTP tes
 cargo test -p server --lib --test storage_contract
 cargo test -p server --test http -- --test-threads=1
 
-step "build the site (server + hydrate wasm)"
-cargo leptos build
+# The release build is what `scripts/run.sh` serves, so the browser tests run against it.
+step "build the release site (server + optimised hydrate wasm)"
+cargo leptos build --release
 
 step "browser tests (Playwright, Debian's Chromium)"
 (cd end2end && npx playwright test)

@@ -1,6 +1,10 @@
 //! OZG-Monitor: pages, routes and server functions, shared by the server (feature `ssr`)
 //! and the browser (feature `hydrate`).
 
+// The page views are deeply nested types; the release wasm build (without type erasure)
+// exceeds the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod domain;
