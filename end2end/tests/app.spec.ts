@@ -42,6 +42,9 @@ test("changing a catalogue filter updates the table without a page load", async 
   await expect(page.locator(".result-count")).toContainText("von 37");
   await expect(page.locator('[data-testid="services-table"] tbody')).toContainText("Elterngeld");
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+  // the Lage list follows the Themenfeld
+  await expect(page.locator("#f-lage option", { hasText: "Geburt" })).toHaveCount(1);
+  await expect(page.locator("#f-lage option", { hasText: "Führerschein" })).toHaveCount(0);
 
   // the text search, submitted with Enter, also stays in the page
   await page.getByLabel("Suche (Name oder OZG-ID)").fill("Elterngeld");
@@ -53,6 +56,12 @@ test("changing a catalogue filter updates the table without a page load", async 
   // back to the first state through the history
   await page.goBack();
   await expect(page.locator(".result-count")).toContainText("von 37");
+  // the form follows the URL, too
+  await expect(page.getByLabel("Suche (Name oder OZG-ID)")).toHaveValue("");
+  await page.goBack();
+  await expect(page.locator(".result-count")).toContainText("von 557");
+  await expect(page.getByLabel("Themenfeld")).toHaveValue("");
+  await expect(page.locator("#f-lage option", { hasText: "Führerschein" })).toHaveCount(1);
   expect(errors).toEqual([]);
 });
 
@@ -88,6 +97,10 @@ test("org units: a Kreis shows its Gemeinden and their coverage", async ({ page 
   await page.getByRole("link", { name: "Weimarer Land" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Weimarer Land");
   await expect(page.getByRole("heading", { name: "Kommunale OZG-Leistungen in den Gemeinden dieses Kreises" })).toBeVisible();
+  // one row per municipal service, each "x von n" over the Kreis' Gemeinden
+  const rows = page.locator('[data-testid="gemeinden-coverage"] tbody tr');
+  expect(await rows.count()).toBeGreaterThan(300);
+  await expect(rows.filter({ hasText: "Elterngeld" }).first()).toContainText(" von ");
   expect(errors).toEqual([]);
 });
 

@@ -40,8 +40,7 @@ pub fn CataloguePage() -> impl IntoView {
         </p>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
-                let current = query.get_untracked().unwrap_or_default();
-                options.await.map(|o| view! { <FilterForm options=o current/> })
+                options.await.map(|o| view! { <FilterForm options=o query/> })
             })}
         </Suspense>
         <Transition fallback=loading>
@@ -68,47 +67,67 @@ fn submit_enclosing_form(ev: leptos::ev::Event) {
     }
 }
 
+/// An `<option>` whose selection follows the URL: the attribute serves the server-rendered
+/// page, the property the hydrated one (browsers ignore the attribute once a user has chosen).
+fn filter_option(
+    value: String,
+    label: String,
+    selected: impl Fn() -> bool + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! { <option value=value selected=selected.clone() prop:selected=selected>{label}</option> }
+}
+
+/// The filter form. It is rendered once and follows the URL (back/forward, links), so focus
+/// stays in the field a keyboard user just changed.
 #[component]
-fn FilterForm(options: FilterOptions, current: ServiceQuery) -> impl IntoView {
-    let selected_tf = current.themenfeld;
-    let lagen: Vec<_> = options
-        .lagen
-        .iter()
-        .filter(|l| selected_tf.is_none_or(|t| l.themenfeld_id == t))
-        .cloned()
-        .collect();
+fn FilterForm(
+    options: FilterOptions,
+    query: Memo<Result<ServiceQuery, Vec<String>>>,
+) -> impl IntoView {
+    let current = move || query.get().unwrap_or_default();
+    let lagen = options.lagen;
     view! {
         <Form method="GET" action="/leistungen" attr:class="filters" attr:role="search" attr:aria-label="Leistungen filtern">
             <div class="field">
                 <label for="f-themenfeld">"Themenfeld"</label>
                 <select id="f-themenfeld" name="themenfeld" on:change=submit_enclosing_form>
-                    <option value="" selected=selected_tf.is_none()>"Alle Themenfelder"</option>
-                    {options.themenfelder.into_iter().map(|t| view! {
-                        <option value=t.id.to_string() selected=selected_tf == Some(t.id)>{t.name}</option>
+                    {filter_option(String::new(), "Alle Themenfelder".into(), move || current().themenfeld.is_none())}
+                    {options.themenfelder.into_iter().map(|t| {
+                        filter_option(t.id.to_string(), t.name, move || current().themenfeld == Some(t.id))
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="f-lage">"Lebens-/Unternehmenslage"</label>
                 <select id="f-lage" name="lage" on:change=submit_enclosing_form>
-                    <option value="" selected=current.lage.is_none()>"Alle Lagen"</option>
-                    {lagen.into_iter().map(|l| view! {
-                        <option value=l.id.to_string() selected=current.lage == Some(l.id)>{l.name}</option>
-                    }).collect_view()}
+                    {filter_option(String::new(), "Alle Lagen".into(), move || current().lage.is_none())}
+                    // only the Lagen of the chosen Themenfeld
+                    {move || {
+                        let themenfeld = current().themenfeld;
+                        lagen.iter()
+                            .filter(|l| themenfeld.is_none_or(|t| l.themenfeld_id == t))
+                            .map(|l| {
+                                let id = l.id;
+                                filter_option(id.to_string(), l.name.clone(), move || current().lage == Some(id))
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
             <div class="field">
                 <label for="f-stand">"Stand"</label>
                 <select id="f-stand" name="stand" on:change=submit_enclosing_form>
-                    <option value="" selected=current.stand.is_none()>"Alle"</option>
-                    {CoverageCategory::ALL.into_iter().map(|c| view! {
-                        <option value=c.code() selected=current.stand == Some(c)>{c.label()}</option>
+                    {filter_option(String::new(), "Alle".into(), move || current().stand.is_none())}
+                    {CoverageCategory::ALL.into_iter().map(|c| {
+                        filter_option(c.code().into(), c.label().into(), move || current().stand == Some(c))
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="f-q">"Suche (Name oder OZG-ID)"</label>
-                <input id="f-q" type="search" name="q" maxlength="100" value=current.q.clone().unwrap_or_default()/>
+                <input id="f-q" type="search" name="q" maxlength="100"
+                    value=move || current().q.unwrap_or_default()
+                    prop:value=move || current().q.unwrap_or_default()/>
             </div>
             <div class="field field-actions">
                 <button type="submit">"Filtern"</button>
