@@ -39,7 +39,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         })}
                         <p class="data-date">
                             {info.land_name.clone()}" · Datenstand: "
-                            {info.data_as_of.map(format::datetime_date).unwrap_or_else(|| "noch keine Änderungen erfasst".to_owned())}
+                            {format::data_date(info.data_as_of)}
                         </p>
                     </div>
                 })

@@ -53,6 +53,13 @@ pub fn datetime_date(t: DateTime<Utc>) -> String {
     date(t.date_naive())
 }
 
+/// The "Datenstand": the date of the newest change, or why there is none.
+pub fn data_date(newest_change: Option<DateTime<Utc>>) -> String {
+    newest_change
+        .map(datetime_date)
+        .unwrap_or_else(|| "noch keine Änderungen erfasst".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

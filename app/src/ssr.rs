@@ -26,15 +26,21 @@ pub fn backend() -> Result<SharedBackend, AppError> {
     })
 }
 
-/// Sets the HTTP status of the server-rendered page (404 for unknown ids and so on).
-pub fn set_page_status(error: &AppError) {
+/// Sets the HTTP status of the response being built: the page's during server rendering,
+/// the server function's when the browser calls it.
+pub fn set_status(code: http::StatusCode) {
     if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(code) = axum_status(error.status_code()) {
-            options.set_status(code);
-        }
+        options.set_status(code);
     }
 }
 
-fn axum_status(code: u16) -> Result<http::StatusCode, ()> {
-    http::StatusCode::from_u16(code).map_err(|_| ())
+/// Passes a server function's result through and gives an error its status (404, 400, 503 …).
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        set_status(
+            http::StatusCode::from_u16(e.status_code())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    result
 }

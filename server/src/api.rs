@@ -1,9 +1,8 @@
 //! The REST API (`/api/v1/…`) and `/healthz`. JSON in, JSON out; errors are
 //! `{"error": {"code": …, "message": …}}` with a fitting status and never internal details.
 
-use crate::backend::ServerBackend;
 use crate::startup::AppState;
-use app::domain::{OrgUnitKind, OrgUnitQuery, OzgId, ServiceQuery};
+use app::domain::{OrgUnitKind, OrgUnitQuery, OzgId, Page, ServiceQuery, ServiceSummary};
 use app::error::AppError;
 use app::ssr::Backend;
 use axum::extract::{Path, Query, State};
@@ -60,10 +59,6 @@ impl IntoResponse for ApiError {
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-fn backend(state: &AppState) -> &ServerBackend {
-    &state.backend
-}
-
 #[tracing::instrument(skip(state))]
 async fn healthz(State(state): State<AppState>) -> Response {
     let started = std::time::Instant::now();
@@ -94,35 +89,39 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn list_services(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<Page<ServiceItem>> {
     reject_unknown(
         &params,
         &["themenfeld", "lage", "stand", "q", "seite", "pro_seite"],
     )?;
     let query = ServiceQuery::from_params(|k| params.get(k).map(String::as_str))
         .map_err(AppError::BadRequest)?;
-    let page = backend(&state).services(&query).await?;
-    Ok(Json(json!({
-        "items": page.items.iter().map(|s| json!({
-            "ozg_id": s.ozg_id,
-            "name": s.name,
-            "themenfeld": s.themenfeld,
-            "lage": s.lage,
-            "leika_types": s.leika_types,
-            "responsibility": s.responsibility,
-            "active": s.active,
-            "stand": s.category().code(),
-            "records_applicable": s.records_applicable,
-            "records_online": s.records_online,
-            "records_in_progress": s.records_in_progress,
-            "population_applicable": s.population_applicable,
-            "population_online": s.population_online,
-            "average_maturity": s.average_maturity(),
-        })).collect::<Vec<_>>(),
-        "total": page.total,
-        "page": page.page,
-        "per_page": page.per_page,
-    })))
+    let page = state.backend.services(&query).await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(ServiceItem::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// A service in the API list: its summary plus the figures derived from it.
+#[derive(serde::Serialize)]
+struct ServiceItem {
+    #[serde(flatten)]
+    summary: ServiceSummary,
+    stand: &'static str,
+    average_maturity: Option<f64>,
+}
+
+impl From<ServiceSummary> for ServiceItem {
+    fn from(summary: ServiceSummary) -> Self {
+        Self {
+            stand: summary.category().code(),
+            average_maturity: summary.average_maturity(),
+            summary,
+        }
+    }
 }
 
 #[tracing::instrument(skip(state))]
@@ -141,7 +140,7 @@ async fn get_service(
             ))
         })?,
     };
-    Ok(Json(backend(&state).service(id, page).await?))
+    Ok(Json(state.backend.service(id, page).await?))
 }
 
 #[tracing::instrument(skip(state))]
@@ -165,7 +164,7 @@ async fn list_org_units(
             .filter(|p| !p.is_empty())
             .cloned(),
     };
-    Ok(Json(backend(&state).org_units(&query).await?))
+    Ok(Json(state.backend.org_units(&query).await?))
 }
 
 #[tracing::instrument(skip(state))]
@@ -180,7 +179,7 @@ async fn get_org_unit(
         ))
         .into());
     }
-    Ok(Json(backend(&state).org_unit(&code).await?))
+    Ok(Json(state.backend.org_unit(&code).await?))
 }
 
 async fn api_not_found() -> ApiError {

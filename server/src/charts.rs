@@ -131,6 +131,7 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
         .sum();
     Ok(with_title(
         svg,
+        "status-by-themenfeld",
         "Stand der OZG-Leistungen nach Themenfeld",
         &format!(
             "Gestapelte Balken je Themenfeld. Von {total} OZG-Leistungen sind {full} flächendeckend und {partial} teilweise online."
@@ -138,8 +139,9 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
     ))
 }
 
-/// Adds `<title>`/`<desc>` (the accessible name and description) and `role="img"`.
-pub fn with_title(svg: String, title: &str, desc: &str) -> String {
+/// Adds `<title>`/`<desc>` (the accessible name and description) and `role="img"`;
+/// `id` keeps their element ids unique when a page shows several charts.
+pub fn with_title(svg: String, id: &str, title: &str, desc: &str) -> String {
     let Some(open_end) = svg
         .find("<svg")
         .and_then(|start| svg[start..].find('>').map(|e| start + e))
@@ -148,7 +150,7 @@ pub fn with_title(svg: String, title: &str, desc: &str) -> String {
     };
     let (head, tail) = svg.split_at(open_end);
     format!(
-        "{head} role=\"img\" aria-labelledby=\"chart-title chart-desc\"><title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc>{}",
+        "{head} role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{}",
         escape(title),
         escape(desc),
         &tail[1..]
@@ -184,9 +186,11 @@ mod tests {
         let svg = status_by_themenfeld(&bars).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..80]);
         assert!(svg.contains(
-            "<title id=\"chart-title\">Stand der OZG-Leistungen nach Themenfeld</title>"
+            "<title id=\"status-by-themenfeld-title\">Stand der OZG-Leistungen nach Themenfeld</title>"
         ));
-        assert!(svg.contains("<desc id=\"chart-desc\">"));
+        assert!(svg.contains("<desc id=\"status-by-themenfeld-desc\">"));
+        assert!(svg
+            .contains("aria-labelledby=\"status-by-themenfeld-title status-by-themenfeld-desc\""));
         assert!(svg.contains("Familie &amp; Kind"), "labels are escaped");
         assert!(svg.trim_end().ends_with("</svg>"));
         // 4 filled segments (3+2+1 and 1) with an outline each; legend: 4 categories × 2; background 1.

@@ -150,15 +150,7 @@ struct RessortCsv {
 impl ReferenceData {
     /// Parses the embedded files. Errors name file and line.
     pub fn embedded() -> Result<Self, String> {
-        Self::parse(&Sources {
-            themenfelder: THEMENFELDER,
-            lagen: LAGEN,
-            services: SERVICES,
-            leika: LEIKA,
-            kreise: KREISE,
-            gemeinden: GEMEINDEN,
-            ressorts: RESSORTS,
-        })
+        Self::parse(&Sources::embedded())
     }
 
     pub fn parse(src: &Sources<'_>) -> Result<Self, String> {

@@ -46,21 +46,6 @@ pub enum StartupError {
 
 /// Connects, migrates and seeds; generates demo data if asked to and the history is empty.
 pub async fn prepare_storage(config: &Config) -> Result<Storage, StartupError> {
-    if let Some(path) = config.database_url.strip_prefix("sqlite:") {
-        let path = path
-            .trim_start_matches("//")
-            .split('?')
-            .next()
-            .unwrap_or("");
-        if let Some(dir) = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            if !path.contains(":memory:") {
-                let _ = std::fs::create_dir_all(dir);
-            }
-        }
-    }
     let storage = Storage::connect(&config.database_url)
         .await
         .map_err(|source| StartupError::Database {

@@ -424,18 +424,26 @@ async fn org_unit_portfolios(s: Storage) {
     let kreis = s.org_unit("16068").await.unwrap();
     assert_eq!(kreis.unit.kind, app::domain::OrgUnitKind::Kreis);
     assert!(kreis.children.len() > 10, "Sömmerda has its Gemeinden");
+    assert!(
+        kreis.records.is_empty(),
+        "a Kreis holds no records of its own here"
+    );
     let elterngeld = kreis
-        .portfolio
+        .gemeinden_coverage
         .iter()
         .find(|p| p.ozg_id.get() == 10000)
         .unwrap();
     assert_eq!(elterngeld.records_applicable, kreis.children.len() as i64);
-    assert!(elterngeld.record.is_none());
+    assert_eq!(elterngeld.records_online, 0);
 
     let gemeinde = s.org_unit(&kreis.children[0].code).await.unwrap();
     assert_eq!(gemeinde.unit.parent.unwrap().code, "16068");
-    assert!(gemeinde.portfolio.iter().all(|p| p.record.is_some()));
-    assert!(gemeinde.portfolio.len() > 300);
+    assert!(gemeinde.gemeinden_coverage.is_empty());
+    assert!(gemeinde.records.len() > 300);
+    assert!(gemeinde
+        .records
+        .iter()
+        .all(|r| r.org_unit_code == gemeinde.unit.code));
 
     let ministry = s.org_unit("TMDI").await.unwrap();
     assert_eq!(
@@ -443,7 +451,7 @@ async fn org_unit_portfolios(s: Storage) {
         chrono::NaiveDate::from_ymd_opt(2024, 12, 13)
     );
     assert!(
-        !ministry.portfolio.is_empty(),
+        !ministry.records.is_empty(),
         "TMDI leads Bauen & Wohnen and Mobilität & Reisen"
     );
     assert!(matches!(

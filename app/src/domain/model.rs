@@ -446,25 +446,25 @@ pub struct OrgUnitQuery {
     pub parent: Option<String>,
 }
 
-/// A service in a unit's portfolio: for a Gemeinde or ministry its own record, for a Kreis the
-/// records of its Gemeinden summed up.
+/// One service's records in the Gemeinden of a Kreis, summed up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PortfolioRow {
+pub struct ServiceCoverage {
     pub ozg_id: OzgId,
     pub service_name: String,
     pub themenfeld: String,
     pub records_applicable: i64,
     pub records_online: i64,
     pub records_in_progress: i64,
-    /// Set when the row is exactly one record of this unit.
-    pub record: Option<RecordView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgUnitDetail {
     pub unit: OrgUnit,
     pub children: Vec<OrgUnitRef>,
-    pub portfolio: Vec<PortfolioRow>,
+    /// The records this unit is responsible for itself (ministry, Land, Gemeinde).
+    pub records: Vec<RecordView>,
+    /// For a Kreis: per service, the records of its Gemeinden summed up.
+    pub gemeinden_coverage: Vec<ServiceCoverage>,
 }
 
 /// One bar of the status-by-Themenfeld chart: services per coverage category.

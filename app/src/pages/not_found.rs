@@ -5,9 +5,7 @@ use leptos_router::components::A;
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(http::StatusCode::NOT_FOUND);
-    }
+    crate::ssr::set_status(http::StatusCode::NOT_FOUND);
     view! {
         <Title text="Seite nicht gefunden"/>
         <h1>"Seite nicht gefunden"</h1>

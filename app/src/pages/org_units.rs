@@ -88,17 +88,8 @@ pub fn OrgUnitPage() -> impl IntoView {
 #[component]
 fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
     let u = detail.unit.clone();
-    let own_records: Vec<_> = detail
-        .portfolio
-        .iter()
-        .filter_map(|p| p.record.clone())
-        .collect();
-    let aggregated: Vec<_> = detail
-        .portfolio
-        .iter()
-        .filter(|p| p.record.is_none())
-        .cloned()
-        .collect();
+    let own_records = detail.records;
+    let aggregated = detail.gemeinden_coverage;
     let has_children = !detail.children.is_empty();
     view! {
         <Title text=u.name.clone()/>
@@ -124,7 +115,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
             <section aria-labelledby="gemeinden-portfolio">
                 <h2 id="gemeinden-portfolio">"Kommunale OZG-Leistungen in den Gemeinden dieses Kreises"</h2>
                 <div class="table-wrap">
-                    <table>
+                    <table data-testid="gemeinden-coverage">
                         <caption>"Je OZG-Leistung: in wie vielen Gemeinden online"</caption>
                         <thead>
                             <tr>

@@ -67,7 +67,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
             </div>
             <p class="kpi-date">
                 "Datenstand: "
-                {o.data_as_of.map(format::datetime_date).unwrap_or_else(|| "noch keine Änderungen erfasst".to_owned())}
+                {format::data_date(o.data_as_of)}
                 " · Grundgesamtheit: "{format::int(o.services_total)}" aktive OZG-Leistungen des Katalogs."
             </p>
         </section>

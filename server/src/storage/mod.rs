@@ -26,8 +26,9 @@ pub enum StorageError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL (expected sqlite:… or postgres://…): {0}")]
     UnsupportedUrl(String),
-    #[error("invalid seed data: {0}")]
-    Seed(String),
+    /// A stored value the code does not know (e.g. a status phase): a bug or a bad manual edit.
+    #[error("inconsistent stored data: {0}")]
+    Inconsistent(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("invalid change: {0}")]
@@ -122,11 +123,16 @@ impl Storage {
                 // seeding and demo generation run long statements on purpose
                 .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(10));
             // An in-memory database exists once per connection: keep exactly one.
-            let max = if url.contains(":memory:") || url.contains("mode=memory") {
-                1
-            } else {
-                8
-            };
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let max = if in_memory { 1 } else { 8 };
+            if let Some(folder) = options
+                .get_filename()
+                .parent()
+                .filter(|f| !in_memory && !f.as_os_str().is_empty())
+            {
+                // a missing folder would fail as "unable to open database file"; the connect reports other problems
+                let _ = std::fs::create_dir_all(folder);
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max)
                 .acquire_timeout(Duration::from_secs(10))

@@ -2,6 +2,7 @@
 //! dashboard figures come from `service_rollup`, lists are paginated.
 
 use super::rows::*;
+use super::writes::phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE};
 use super::{bind_all, on_pool, Bind, Filter, Result, Storage, StorageError};
 use app::domain::*;
 use chrono::{DateTime, Utc};
@@ -291,19 +292,19 @@ impl Storage {
         let unit_id = row.id;
         let unit = OrgUnit::try_from(row)?;
         let own_sql = format!("{RECORD_SELECT} WHERE rec.org_unit_id = $2 ORDER BY rec.ozg_id");
-        let agg_sql = "SELECT s.ozg_id, s.name AS service_name, t.name AS themenfeld, \
-             CAST(SUM(CASE WHEN st.phase <> 'not_relevant' THEN 1 ELSE 0 END) AS BIGINT) AS records_applicable, \
-             CAST(SUM(CASE WHEN st.phase = 'online' THEN 1 ELSE 0 END) AS BIGINT) AS records_online, \
-             CAST(SUM(CASE WHEN st.phase IN ('planning', 'implementation', 'pilot') THEN 1 ELSE 0 END) AS BIGINT) AS records_in_progress \
+        let agg_sql = format!("SELECT s.ozg_id, s.name AS service_name, t.name AS themenfeld, \
+             CAST(SUM(CASE WHEN {APPLICABLE} THEN 1 ELSE 0 END) AS BIGINT) AS records_applicable, \
+             CAST(SUM(CASE WHEN {ONLINE} THEN 1 ELSE 0 END) AS BIGINT) AS records_online, \
+             CAST(SUM(CASE WHEN {IN_PROGRESS} THEN 1 ELSE 0 END) AS BIGINT) AS records_in_progress \
              FROM org_unit g JOIN implementation_record rec ON rec.org_unit_id = g.id \
              JOIN status st ON st.code = rec.status_code JOIN service s ON s.ozg_id = rec.ozg_id \
              JOIN themenfeld t ON t.id = s.themenfeld_id \
-             WHERE g.parent_id = $1 AND g.kind = 'gemeinde' GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id";
+             WHERE g.parent_id = $1 AND g.kind = 'gemeinde' GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id");
         type UnitRef = (String, String, String);
         let (own, agg, children): (Vec<RecordRow>, Vec<PortfolioAggRow>, Vec<UnitRef>) = on_pool!(self, pool => {
             let own = sqlx::query_as(AssertSqlSafe(own_sql)).bind(&model).bind(unit_id).fetch_all(pool).await?;
             let agg = if unit.kind == OrgUnitKind::Kreis {
-                sqlx::query_as(agg_sql).bind(unit_id).fetch_all(pool).await?
+                sqlx::query_as(AssertSqlSafe(agg_sql)).bind(unit_id).fetch_all(pool).await?
             } else {
                 Vec::new()
             };
@@ -311,31 +312,23 @@ impl Storage {
                 .bind(unit_id).fetch_all(pool).await?;
             (own, agg, children)
         });
-        let mut portfolio = Vec::with_capacity(own.len() + agg.len());
-        for r in own {
-            let record = RecordView::try_from(r)?;
-            let online = i64::from(record.phase == Phase::Online);
-            portfolio.push(PortfolioRow {
-                ozg_id: record.ozg_id,
-                service_name: record.service_name.clone(),
-                themenfeld: String::new(),
-                records_applicable: i64::from(record.phase.is_applicable()),
-                records_online: online,
-                records_in_progress: i64::from(record.phase.is_in_progress()),
-                record: Some(record),
-            });
-        }
-        for a in agg {
-            portfolio.push(PortfolioRow {
-                ozg_id: ozg_id(a.ozg_id)?,
-                service_name: a.service_name,
-                themenfeld: a.themenfeld,
-                records_applicable: a.records_applicable,
-                records_online: a.records_online,
-                records_in_progress: a.records_in_progress,
-                record: None,
-            });
-        }
+        let records = own
+            .into_iter()
+            .map(RecordView::try_from)
+            .collect::<Result<_>>()?;
+        let gemeinden_coverage = agg
+            .into_iter()
+            .map(|a| {
+                Ok(ServiceCoverage {
+                    ozg_id: ozg_id(a.ozg_id)?,
+                    service_name: a.service_name,
+                    themenfeld: a.themenfeld,
+                    records_applicable: a.records_applicable,
+                    records_online: a.records_online,
+                    records_in_progress: a.records_in_progress,
+                })
+            })
+            .collect::<Result<_>>()?;
         let children = children
             .into_iter()
             .map(|(code, name, k)| {
@@ -349,7 +342,8 @@ impl Storage {
         Ok(OrgUnitDetail {
             unit,
             children,
-            portfolio,
+            records,
+            gemeinden_coverage,
         })
     }
 }

@@ -41,7 +41,10 @@ impl TryFrom<ServiceRow> for ServiceSummary {
         Ok(Self {
             ozg_id: ozg_id(r.ozg_id)?,
             responsibility: Responsibility::from_code(&r.responsibility).ok_or_else(|| {
-                super::StorageError::Seed(format!("unknown responsibility {}", r.responsibility))
+                super::StorageError::Inconsistent(format!(
+                    "unknown responsibility {}",
+                    r.responsibility
+                ))
             })?,
             name: r.name,
             themenfeld_id: r.themenfeld_id,
@@ -61,7 +64,7 @@ impl TryFrom<ServiceRow> for ServiceSummary {
 }
 
 pub(crate) fn ozg_id(n: i64) -> Result<OzgId, super::StorageError> {
-    OzgId::try_from(n).map_err(|e| super::StorageError::Seed(e.0))
+    OzgId::try_from(n).map_err(|e| super::StorageError::Inconsistent(e.0))
 }
 
 #[derive(sqlx::FromRow)]
@@ -100,8 +103,7 @@ impl TryFrom<RecordRow> for RecordView {
         Ok(Self {
             id: r.id,
             ozg_id: ozg_id(r.ozg_id)?,
-            phase: Phase::from_code(&r.phase)
-                .ok_or_else(|| super::StorageError::Seed(format!("unknown phase {}", r.phase)))?,
+            phase: phase(&r.phase)?,
             service_name: r.service_name,
             org_unit_code: r.org_unit_code,
             org_unit_name: r.org_unit_name,
@@ -140,9 +142,14 @@ pub(crate) const ORG_UNIT_SELECT: &str =
      o.valid_from, o.valid_to, p.code AS parent_code, p.name AS parent_name, p.kind AS parent_kind \
      FROM org_unit o LEFT JOIN org_unit p ON p.id = o.parent_id";
 
+pub(crate) fn phase(code: &str) -> Result<Phase, super::StorageError> {
+    Phase::from_code(code)
+        .ok_or_else(|| super::StorageError::Inconsistent(format!("unknown phase {code}")))
+}
+
 pub(crate) fn kind(code: &str) -> Result<OrgUnitKind, super::StorageError> {
     OrgUnitKind::from_code(code)
-        .ok_or_else(|| super::StorageError::Seed(format!("unknown org unit kind {code}")))
+        .ok_or_else(|| super::StorageError::Inconsistent(format!("unknown org unit kind {code}")))
 }
 
 impl TryFrom<OrgUnitRow> for OrgUnit {

@@ -97,16 +97,30 @@ impl Contribution {
     }
 }
 
+/// The same rules as [`Contribution::of`] in SQL, on `status st`, `org_unit o` and
+/// `implementation_record rec`, for queries that aggregate many records at once.
+pub(crate) mod phase_sql {
+    pub const APPLICABLE: &str = "st.phase <> 'not_relevant'";
+    pub const ONLINE: &str = "st.phase = 'online'";
+    pub const IN_PROGRESS: &str = "st.phase IN ('planning', 'implementation', 'pilot')";
+    /// A record's weight in inhabitant-weighted coverage: its territory's population; a
+    /// ministry's or the Land's record serves the whole Land.
+    pub const WEIGHT: &str =
+        "COALESCE(o.population, (SELECT MAX(population) FROM org_unit WHERE kind = 'land'), 0)";
+}
+
 /// Rows per multi-row statement: stays below SQLite's 32,766 and PostgreSQL's 65,535 binds.
 const CHUNK: usize = 1000;
 
-/// The weight of a record in inhabitant-weighted coverage: its territory's population; a
-/// ministry's or Land record serves the whole Land.
-const CURRENT_SELECT: &str = "SELECT rec.id, rec.ozg_id, rec.status_code, st.phase, rec.maturity, rec.planned_go_live, \
-     rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, rec.version, \
-     COALESCE(o.population, (SELECT MAX(population) FROM org_unit WHERE kind = 'land'), 0) AS weight \
-     FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
-     JOIN org_unit o ON o.id = rec.org_unit_id WHERE rec.id IN (";
+fn current_select() -> String {
+    format!(
+        "SELECT rec.id, rec.ozg_id, rec.status_code, st.phase, rec.maturity, rec.planned_go_live, \
+         rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, rec.version, {} AS weight \
+         FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
+         JOIN org_unit o ON o.id = rec.org_unit_id WHERE rec.id IN (",
+        phase_sql::WEIGHT
+    )
+}
 
 impl Storage {
     /// Applies the changes in one transaction. Each change is checked on its own (version,
@@ -126,7 +140,7 @@ impl Storage {
             // 1. current state of every touched record (locked on PostgreSQL; SQLite holds the write lock)
             let mut current: HashMap<i64, CurrentRow> = HashMap::with_capacity(ids.len());
             for chunk in ids.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(CURRENT_SELECT);
+                let mut qb = QueryBuilder::new(current_select());
                 let mut sep = qb.separated(", ");
                 for id in chunk {
                     sep.push_bind(*id);
@@ -160,8 +174,8 @@ impl Storage {
                     outcomes.push(ChangeOutcome::Unchanged { version: row.version });
                     continue;
                 }
-                let old_phase = phase_of(&row.phase)?;
-                let new_phase = phase_of(&next.phase)?;
+                let old_phase = super::rows::phase(&row.phase)?;
+                let new_phase = super::rows::phase(&next.phase)?;
                 let delta = deltas.entry(row.ozg_id).or_default();
                 delta.add(Contribution::of(old_phase, row.maturity, row.weight), -1);
                 delta.add(Contribution::of(new_phase, next.maturity, next.weight), 1);
@@ -243,25 +257,27 @@ impl Storage {
     /// Recomputes every service rollup from the records (seeding and consistency checks only;
     /// pages never call it).
     pub async fn rebuild_rollups(&self) -> Result<()> {
-        let insert = "INSERT INTO service_rollup (ozg_id, records_applicable, records_online, records_in_progress, \
+        use phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE, WEIGHT};
+        let insert = format!(
+            "INSERT INTO service_rollup (ozg_id, records_applicable, records_online, records_in_progress, \
              population_applicable, population_online, maturity_sum, maturity_count) \
              SELECT s.ozg_id, \
-             CAST(COALESCE(SUM(CASE WHEN st.phase <> 'not_relevant' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN st.phase = 'online' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN st.phase IN ('planning', 'implementation', 'pilot') THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN st.phase <> 'not_relevant' THEN COALESCE(o.population, lp.population, 0) ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN st.phase = 'online' THEN COALESCE(o.population, lp.population, 0) ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN st.phase <> 'not_relevant' THEN COALESCE(rec.maturity, 0) ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN st.phase <> 'not_relevant' AND rec.maturity IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {ONLINE} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {IN_PROGRESS} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN {WEIGHT} ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {ONLINE} THEN {WEIGHT} ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN COALESCE(rec.maturity, 0) ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} AND rec.maturity IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
              FROM service s \
              LEFT JOIN implementation_record rec ON rec.ozg_id = s.ozg_id \
              LEFT JOIN status st ON st.code = rec.status_code \
              LEFT JOIN org_unit o ON o.id = rec.org_unit_id \
-             LEFT JOIN (SELECT MAX(population) AS population FROM org_unit WHERE kind = 'land') lp ON 1 = 1 \
-             GROUP BY s.ozg_id";
+             GROUP BY s.ozg_id"
+        );
         in_transaction!(self, tx => {
             sqlx::query("DELETE FROM service_rollup").execute(&mut *tx).await?;
-            sqlx::query(insert).execute(&mut *tx).await?;
+            sqlx::query(AssertSqlSafe(insert)).execute(&mut *tx).await?;
         });
         Ok(())
     }
@@ -355,10 +371,6 @@ struct EventRow {
     changes: String,
     comment: Option<String>,
     is_demo: bool,
-}
-
-fn phase_of(code: &str) -> Result<Phase> {
-    Phase::from_code(code).ok_or_else(|| StorageError::Seed(format!("unknown phase {code}")))
 }
 
 fn apply_patch(

@@ -21,10 +21,48 @@ pub fn test_reference_data() -> ReferenceData {
     data
 }
 
+/// `<pid>_<nanoseconds>`: unique per test in this machine's runs, and tells which process made it.
+pub fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}_{}", std::process::id(), nanos % 1_000_000_000_000)
+}
+
+/// Test databases cannot be dropped by the async tests that use them; each run removes
+/// those left by test processes that have ended.
+async fn drop_databases_of_finished_runs(pool: &sqlx::PgPool) {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'ozg\\_test\\_%'")
+            .fetch_all(pool)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let pid = name.split('_').nth(2).unwrap_or("");
+        if !pid.is_empty() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(pool)
+            .await;
+        }
+    }
+}
+
 pub async fn sqlite_storage() -> Storage {
-    let storage = Storage::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
+    migrated("sqlite::memory:").await
+}
+
+/// A SQLite file database (several connections, as in production) in a fresh temp folder.
+pub async fn sqlite_file_storage() -> Storage {
+    let dir = std::env::temp_dir().join(format!("ozg-test-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    migrated(&format!("sqlite:{}/test.db", dir.display())).await
+}
+
+async fn migrated(url: &str) -> Storage {
+    let storage = Storage::connect(url).await.expect("database opens");
     storage.migrate().await.expect("migrations apply");
     storage
 }
@@ -44,28 +82,17 @@ pub async fn postgres_storage() -> Option<Storage> {
             return None;
         }
     };
-    let name = format!(
-        "ozg_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-            % 1_000_000_000
-    );
     let Storage::Postgres(pool) = &admin else {
         unreachable!()
     };
+    drop_databases_of_finished_runs(pool).await;
+    let name = format!("ozg_test_{}", unique_suffix());
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(pool)
         .await
         .expect("create test database");
     admin.close().await;
-    let storage = Storage::connect(&format!("postgres://postgres@127.0.0.1:5432/{name}"))
-        .await
-        .expect("connect test database");
-    storage.migrate().await.expect("migrations apply");
-    Some(storage)
+    Some(migrated(&format!("postgres://postgres@127.0.0.1:5432/{name}")).await)
 }
 
 /// Seeded with the test slice.
