@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # Starts the release build of ozg-monitor (OZG_E2E_BIN overrides it) for the browser tests on a fresh SQLite database
-# with demo data. Used by end2end/playwright.config.ts.
+# with demo data and one account per role (password: e2e-passwort-123). Used by end2end/playwright.config.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db_dir="$(mktemp -d)"
 trap 'rm -rf "$db_dir"' EXIT
 exec_bin="${OZG_E2E_BIN:-target/release/ozg-monitor}"
-"$exec_bin" \
-  --database-url "sqlite:$db_dir/e2e.db" \
+export DATABASE_URL="sqlite:$db_dir/e2e.db"
+export OZG_PASSWORD="e2e-passwort-123"
+"$exec_bin" migrate --demo-data
+"$exec_bin" user add --email admin@e2e.test --name "Ada Admin" --role admin
+# Sömmerda (Landkreis) covers its Gemeinden
+"$exec_bin" user add --email koordination@e2e.test --name "Kai Koordination" --role koordination --org-unit 16068
+"$exec_bin" user add --email lesen@e2e.test --name "Lea Lesen" --role lesen
+unset OZG_PASSWORD
+exec "$exec_bin" \
   --site-addr "127.0.0.1:${E2E_PORT:-3456}" \
   --site-root target/site \
   --demo-data

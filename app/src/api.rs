@@ -50,3 +50,77 @@ pub async fn get_org_unit(code: String) -> Result<OrgUnitDetail, AppError> {
     use crate::ssr::{backend, with_status};
     with_status(backend()?.org_unit(&code).await)
 }
+
+/// The signed-in user, `None` for anonymous visitors (the layout shows the login link).
+#[server(prefix = "/api/fn", endpoint = "current-user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    Ok(crate::ssr::current_user())
+}
+
+#[server(prefix = "/api/fn", endpoint = "record")]
+pub async fn get_record(id: i64) -> Result<RecordPage, AppError> {
+    use crate::ssr::{backend, current_user, with_status};
+    with_status(backend()?.record_page(current_user().as_ref(), id).await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "save-record")]
+pub async fn save_record(form: RecordForm) -> Result<SaveOutcome, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.save_record(&require_user()?, form).await };
+    with_status(run.await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "bulk-selection")]
+pub async fn get_bulk_selection(query: BulkQuery) -> Result<BulkSelection, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.bulk_selection(&require_user()?, query).await };
+    with_status(run.await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "bulk-update")]
+pub async fn bulk_update(request: BulkRequest) -> Result<BulkSummary, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.bulk_update(&require_user()?, request).await };
+    with_status(run.await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "changes")]
+pub async fn list_changes(query: ChangeQuery) -> Result<Page<ChangeEntry>, AppError> {
+    use crate::ssr::{backend, with_status};
+    with_status(backend()?.changes(&query).await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "account")]
+pub async fn get_account() -> Result<AccountPage, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.account(&require_user()?).await };
+    with_status(run.await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "create-token")]
+pub async fn create_token(name: String) -> Result<NewApiToken, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.create_token(&require_user()?, name).await };
+    with_status(run.await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "revoke-token")]
+pub async fn revoke_token(token_id: i64) -> Result<(), AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.revoke_token(&require_user()?, token_id).await };
+    with_status(run.await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "users")]
+pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.users(&require_user()?).await };
+    with_status(run.await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "save-user")]
+pub async fn save_user(form: UserForm) -> Result<UserSummary, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.save_user(&require_user()?, form).await };
+    with_status(run.await)
+}

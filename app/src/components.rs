@@ -1,7 +1,7 @@
 //! Building blocks every page uses: layout, notices, KPI tiles, pagination, coverage bars.
 
-use crate::api::get_site_info;
-use crate::domain::{CoverageCategory, Page};
+use crate::api::{get_current_user, get_site_info};
+use crate::domain::{CoverageCategory, CurrentUser, FieldError, Page};
 use crate::error::AppError;
 use crate::format;
 use leptos::prelude::*;
@@ -10,6 +10,7 @@ use leptos_router::components::A;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let info = Resource::new(|| (), |_| get_site_info());
+    let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <a class="skip-link" href="#inhalt">"Zum Inhalt springen"</a>
         <header class="site-header">
@@ -17,14 +18,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/">"OZG-Monitor"</A>
                 <span class="brand-sub">"Umsetzungsstand des Onlinezugangsgesetzes"</span>
             </div>
-            <nav aria-label="Hauptnavigation">
-                <ul>
-                    <li><A href="/">"Übersicht"</A></li>
-                    <li><A href="/leistungen">"Leistungskatalog"</A></li>
-                    <li><A href="/organisationen">"Organisationseinheiten"</A></li>
-                    <li><A href="/datenquellen">"Datenquellen"</A></li>
-                </ul>
-            </nav>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let user = user.await.ok().flatten();
+                    let public = info.await.map(|i| i.public_read).unwrap_or(false);
+                    view! { <MainNav user=user public=public/> }
+                })}
+            </Suspense>
         </header>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -52,6 +52,42 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/datenquellen">"Alle Datenquellen und Lizenzen"</A>
             </p>
         </footer>
+    }
+}
+
+/// The main navigation and the account box; what a user sees depends on the role.
+#[component]
+fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
+    let reads = user.is_some() || public;
+    let edits = user.as_ref().is_some_and(|u| u.edits());
+    let admin = user.as_ref().is_some_and(|u| u.is_admin());
+    view! {
+        {reads.then(|| view! {
+            <nav aria-label="Hauptnavigation">
+                <ul>
+                    <li><A href="/">"Übersicht"</A></li>
+                    <li><A href="/leistungen">"Leistungskatalog"</A></li>
+                    <li><A href="/organisationen">"Organisationseinheiten"</A></li>
+                    <li><A href="/aenderungen">"Änderungen"</A></li>
+                    {edits.then(|| view! { <li><A href="/sammelbearbeitung">"Sammelbearbeitung"</A></li> })}
+                    {admin.then(|| view! { <li><A href="/verwaltung/konten">"Konten"</A></li> })}
+                    <li><A href="/datenquellen">"Datenquellen"</A></li>
+                </ul>
+            </nav>
+        })}
+        <div class="account-box">
+            {match user {
+                Some(u) => view! {
+                    <span class="account-name">{u.display_name.clone()}" ("{u.role.label()}")"</span>
+                    <A href="/konto">"Konto"</A>
+                    // a form, not a link: logging out changes state and must not be triggered by a GET
+                    <form method="post" action="/auth/abmelden" class="inline-form">
+                        <button type="submit" class="link-button">"Abmelden"</button>
+                    </form>
+                }.into_any(),
+                None => view! { <a href="/anmelden">"Anmelden"</a> }.into_any(),
+            }}
+        </div>
     }
 }
 
@@ -142,4 +178,14 @@ where
             </ul>
         </nav>
     }
+}
+
+/// The error of `field` among `errors`.
+pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    let messages: Vec<&str> = errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.message.as_str())
+        .collect();
+    (!messages.is_empty()).then(|| messages.join(" "))
 }

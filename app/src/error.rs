@@ -11,6 +11,19 @@ pub enum AppError {
     NotFound(String),
     #[error("{}", .0.join(" "))]
     BadRequest(Vec<String>),
+    #[error("Bitte melden Sie sich an.")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// Well-formed but against the rules (an invalid value or status transition).
+    #[error("{}", .0.join(" "))]
+    Unprocessable(Vec<String>),
+    #[error(
+        "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
+    )]
+    TooManyRequests,
     #[error("Die Datenbank ist zurzeit nicht erreichbar. Bitte versuchen Sie es später erneut.")]
     Unavailable,
     #[error("Interner Fehler. Der Vorfall wurde protokolliert.")]
@@ -28,11 +41,20 @@ impl AppError {
         Self::BadRequest(vec![message.into()])
     }
 
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(message.into())
+    }
+
     /// HTTP status this error maps to, for the REST API and server-rendered pages.
     pub fn status_code(&self) -> u16 {
         match self {
             Self::NotFound(_) => 404,
             Self::BadRequest(_) => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden(_) => 403,
+            Self::Conflict(_) => 409,
+            Self::Unprocessable(_) => 422,
+            Self::TooManyRequests => 429,
             Self::Unavailable => 503,
             Self::Internal | Self::ServerFn(_) => 500,
         }
@@ -43,6 +65,11 @@ impl AppError {
         match self {
             Self::NotFound(_) => "not_found",
             Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::Conflict(_) => "conflict",
+            Self::Unprocessable(_) => "unprocessable",
+            Self::TooManyRequests => "too_many_requests",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::ServerFn(_) => "communication",
@@ -72,5 +99,9 @@ mod tests {
         assert_eq!(AppError::bad_request("x").status_code(), 400);
         assert_eq!(AppError::not_found("x").status_code(), 404);
         assert_eq!(AppError::Unavailable.status_code(), 503);
+        assert_eq!(AppError::Unauthorized.status_code(), 401);
+        assert_eq!(AppError::forbidden("x").status_code(), 403);
+        assert_eq!(AppError::Conflict("x".into()).status_code(), 409);
+        assert_eq!(AppError::Unprocessable(vec![]).status_code(), 422);
     }
 }

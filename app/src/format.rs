@@ -53,6 +53,11 @@ pub fn datetime_date(t: DateTime<Utc>) -> String {
     date(t.date_naive())
 }
 
+/// A moment as German date and time, in UTC (stated, so nobody misreads it as local time).
+pub fn datetime(t: DateTime<Utc>) -> String {
+    t.format("%d.%m.%Y, %H:%M UTC").to_string()
+}
+
 /// The "Datenstand": the date of the newest change, or why there is none.
 pub fn data_date(newest_change: Option<DateTime<Utc>>) -> String {
     newest_change

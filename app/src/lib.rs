@@ -63,6 +63,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisationen") view=OrgUnitsPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen/:code") view=OrgUnitPage ssr=SsrMode::Async/>
                     <Route path=path!("/datenquellen") view=SourcesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/umsetzungsstaende/:id") view=RecordPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/aenderungen") view=ChangesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sammelbearbeitung") view=BulkPage ssr=SsrMode::Async/>
+                    <Route path=path!("/konto") view=AccountPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/verwaltung/konten") view=UsersPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -14,9 +14,55 @@ pub trait Backend: Send + Sync + 'static {
     async fn service(&self, id: OzgId, records_page: u32) -> Result<ServiceDetail, AppError>;
     async fn org_units(&self, query: &OrgUnitQuery) -> Result<Vec<OrgUnit>, AppError>;
     async fn org_unit(&self, code: &str) -> Result<OrgUnitDetail, AppError>;
+
+    // Status tracking. Every method that changes something gets the signed-in user and
+    // decides per record whether that user may.
+    async fn record_page(
+        &self,
+        user: Option<&CurrentUser>,
+        id: i64,
+    ) -> Result<RecordPage, AppError>;
+    async fn save_record(
+        &self,
+        user: &CurrentUser,
+        form: RecordForm,
+    ) -> Result<SaveOutcome, AppError>;
+    async fn bulk_update(
+        &self,
+        user: &CurrentUser,
+        request: BulkRequest,
+    ) -> Result<BulkSummary, AppError>;
+    async fn bulk_selection(
+        &self,
+        user: &CurrentUser,
+        query: BulkQuery,
+    ) -> Result<BulkSelection, AppError>;
+    async fn changes(&self, query: &ChangeQuery) -> Result<Page<ChangeEntry>, AppError>;
+
+    // Accounts
+    async fn account(&self, user: &CurrentUser) -> Result<AccountPage, AppError>;
+    async fn create_token(&self, user: &CurrentUser, name: String)
+        -> Result<NewApiToken, AppError>;
+    async fn revoke_token(&self, user: &CurrentUser, token_id: i64) -> Result<(), AppError>;
+    async fn users(&self, admin: &CurrentUser) -> Result<Vec<UserSummary>, AppError>;
+    async fn save_user(&self, admin: &CurrentUser, form: UserForm)
+        -> Result<UserSummary, AppError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;
+
+/// The signed-in user of this request (put there by the server's authentication layer).
+pub fn current_user() -> Option<CurrentUser> {
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .extensions
+        .get::<CurrentUser>()
+        .cloned()
+}
+
+/// The signed-in user, or 401.
+pub fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().ok_or(AppError::Unauthorized)
+}
 
 /// The backend the server put into the Leptos context for this request.
 pub fn backend() -> Result<SharedBackend, AppError> {

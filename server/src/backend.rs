@@ -1,13 +1,56 @@
 //! The server's implementation of the pages' data contract ([`app::ssr::Backend`]):
 //! storage for the data, plotters for the charts.
 
-use crate::storage::Storage;
+use crate::auth::action;
+use crate::storage::{AuditEntry, ChangeFilter, RecordFilter, Storage};
+use crate::{accounts, editing};
 use app::domain::*;
 use app::error::AppError;
+use chrono::{NaiveTime, TimeZone, Utc};
 
 pub struct ServerBackend {
     pub storage: Storage,
     pub land_name: String,
+    /// Anonymous visitors may read (mirrors the authentication layer's setting for the pages).
+    pub public_read: bool,
+}
+
+impl ServerBackend {
+    async fn audit(&self, action: &str, actor: &CurrentUser, subject: &str) {
+        let entry = AuditEntry {
+            action,
+            actor: Some(&actor.email),
+            subject: Some(subject),
+            client_addr: None,
+            detail: None,
+        };
+        if let Err(e) = self.storage.audit(&entry).await {
+            tracing::error!(error = %e, "audit log write failed");
+        }
+    }
+
+    async fn require_admin(&self, user: &CurrentUser, what: &str) -> Result<(), AppError> {
+        if user.is_admin() {
+            return Ok(());
+        }
+        let entry = AuditEntry {
+            action: action::ACCESS_DENIED,
+            actor: Some(&user.email),
+            subject: Some(what),
+            client_addr: None,
+            detail: None,
+        };
+        let _ = self.storage.audit(&entry).await;
+        Err(AppError::forbidden(
+            "Nur die Administration darf Konten verwalten.",
+        ))
+    }
+}
+
+/// Midnight at the start of a German calendar day, as UTC (Europe/Berlin is UTC+1 or +2;
+/// the hour of difference at the edges of a day is accepted for filtering by date).
+fn day_start(d: chrono::NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)) - chrono::Duration::hours(1)
 }
 
 /// Rows per page of a service's records.
@@ -19,6 +62,7 @@ impl app::ssr::Backend for ServerBackend {
         Ok(SiteInfo {
             land_name: self.land_name.clone(),
             demo_data: self.storage.has_demo_data().await?,
+            public_read: self.public_read,
             data_as_of: self.storage.data_as_of().await?,
         })
     }
@@ -54,5 +98,192 @@ impl app::ssr::Backend for ServerBackend {
 
     async fn org_unit(&self, code: &str) -> Result<OrgUnitDetail, AppError> {
         Ok(self.storage.org_unit(code).await?)
+    }
+
+    async fn record_page(
+        &self,
+        user: Option<&CurrentUser>,
+        id: i64,
+    ) -> Result<RecordPage, AppError> {
+        editing::record_page(&self.storage, user, id).await
+    }
+
+    #[tracing::instrument(skip(self, user), fields(user = %user.email))]
+    async fn save_record(
+        &self,
+        user: &CurrentUser,
+        form: RecordForm,
+    ) -> Result<SaveOutcome, AppError> {
+        match form.parse() {
+            Ok((values, comment)) => {
+                editing::save(
+                    &self.storage,
+                    user,
+                    form.record_id,
+                    form.version,
+                    values,
+                    comment,
+                )
+                .await
+            }
+            Err(errors) => Ok(SaveOutcome::Invalid { errors }),
+        }
+    }
+
+    #[tracing::instrument(skip(self, user, request), fields(user = %user.email, records = request.record_ids.len()))]
+    async fn bulk_update(
+        &self,
+        user: &CurrentUser,
+        request: BulkRequest,
+    ) -> Result<BulkSummary, AppError> {
+        editing::bulk(&self.storage, user, &request).await
+    }
+
+    async fn bulk_selection(
+        &self,
+        user: &CurrentUser,
+        query: BulkQuery,
+    ) -> Result<BulkSelection, AppError> {
+        let ozg_id = match query
+            .ozg_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(text) => Some(i64::from(
+                OzgId::parse(text)
+                    .map_err(|e| AppError::bad_request(e.0))?
+                    .get(),
+            )),
+            None => None,
+        };
+        let org_unit = query
+            .org_unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        if ozg_id.is_none() && org_unit.is_none() {
+            return Err(AppError::bad_request(
+                "Bitte eine OZG-Leistung oder eine Organisationseinheit wählen.",
+            ));
+        }
+        let filter = RecordFilter {
+            ozg_id,
+            org_unit,
+            status: query.status.filter(|s| !s.is_empty()),
+        };
+        let records = self
+            .storage
+            .records(&filter, query.page.max(1), BULK_PER_PAGE)
+            .await?;
+        let editable = records
+            .items
+            .iter()
+            .filter(|r| user.may_edit(r.org_unit_id, r.org_unit_parent_id))
+            .map(|r| r.id)
+            .collect();
+        Ok(BulkSelection {
+            records,
+            editable,
+            options: self.storage.edit_options().await?,
+        })
+    }
+
+    async fn changes(&self, query: &ChangeQuery) -> Result<Page<ChangeEntry>, AppError> {
+        let filter = ChangeFilter {
+            since: day_start(query.since),
+            until: query.until.and_then(|d| d.succ_opt()).map(day_start),
+            org_unit: query.org_unit.clone().filter(|s| !s.is_empty()),
+            themenfeld: query.themenfeld,
+        };
+        let page = self
+            .storage
+            .changes(&filter, query.page.max(1), CHANGES_PER_PAGE)
+            .await?;
+        let options = self.storage.edit_options().await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|c| {
+                    Ok(ChangeEntry {
+                        ozg_id: OzgId::try_from(c.ozg_id).map_err(|_| AppError::Internal)?,
+                        service_name: c.service_name,
+                        org_unit_code: c.org_unit_code,
+                        org_unit_name: c.org_unit_name,
+                        entry: editing::history_entry(c.event, &options),
+                    })
+                })
+                .collect::<Result<_, AppError>>()?,
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    async fn account(&self, user: &CurrentUser) -> Result<AccountPage, AppError> {
+        Ok(AccountPage {
+            user: user.clone(),
+            tokens: self.storage.api_tokens(user.id).await?,
+        })
+    }
+
+    async fn create_token(
+        &self,
+        user: &CurrentUser,
+        name: String,
+    ) -> Result<NewApiToken, AppError> {
+        let token = accounts::create_token(&self.storage, user.id, &name).await?;
+        self.audit(
+            action::TOKEN_CREATED,
+            user,
+            &format!("token:{}", token.info.id),
+        )
+        .await;
+        Ok(token)
+    }
+
+    async fn revoke_token(&self, user: &CurrentUser, token_id: i64) -> Result<(), AppError> {
+        if !self.storage.revoke_api_token(user.id, token_id).await? {
+            return Err(AppError::not_found(
+                "Dieses Token gibt es nicht oder es ist bereits widerrufen.",
+            ));
+        }
+        self.audit(action::TOKEN_REVOKED, user, &format!("token:{token_id}"))
+            .await;
+        Ok(())
+    }
+
+    async fn users(&self, admin: &CurrentUser) -> Result<Vec<UserSummary>, AppError> {
+        self.require_admin(admin, "users").await?;
+        Ok(self.storage.list_users().await?)
+    }
+
+    async fn save_user(
+        &self,
+        admin: &CurrentUser,
+        form: UserForm,
+    ) -> Result<UserSummary, AppError> {
+        self.require_admin(admin, "users").await?;
+        if form.id == Some(admin.id) && (!form.active || form.role != Role::Admin.code()) {
+            return Err(AppError::Unprocessable(vec![
+                "Das eigene Konto kann nicht deaktiviert oder herabgestuft werden (sonst gäbe es womöglich keine Administration mehr).".into(),
+            ]));
+        }
+        let id = accounts::save_user(&self.storage, &form).await?;
+        let action = if form.id.is_some() {
+            action::USER_CHANGED
+        } else {
+            action::USER_CREATED
+        };
+        self.audit(action, admin, &crate::storage::normalise_email(&form.email))
+            .await;
+        self.storage
+            .list_users()
+            .await?
+            .into_iter()
+            .find(|u| u.id == id)
+            .ok_or(AppError::Internal)
     }
 }

@@ -28,6 +28,41 @@ pub enum Command {
     Serve,
     /// Create or upgrade the database schema and seed the reference data, then exit.
     Migrate,
+    /// Manage accounts (the first administrator is created here).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from OZG_PASSWORD or asked for on the terminal.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, koordination, lesen or bericht
+        #[arg(long)]
+        role: String,
+        /// Display name (defaults to the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+        /// Org unit in scope (AGS of a Kreis or Gemeinde, or a ministry code); repeatable.
+        #[arg(long = "org-unit")]
+        org_units: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal API token for an account and print it (shown only this once).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Kommandozeile")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -66,6 +101,44 @@ pub struct Config {
     )]
     pub site_root: String,
 
+    /// Let anonymous visitors read every page and the read API (no edits). Off by default:
+    /// then only the login page is public.
+    #[arg(
+        long,
+        env = "OZG_PUBLIC_READ",
+        value_parser = BoolishValueParser::new(),
+        num_args = 0..=1,
+        default_value = "false",
+        default_missing_value = "true",
+        global = true
+    )]
+    pub public_read: bool,
+
+    /// Behind a reverse proxy: take the client address and HTTPS from X-Forwarded-For /
+    /// X-Forwarded-Proto. Only switch on when the proxy sets (and overwrites) them.
+    #[arg(
+        long,
+        env = "OZG_TRUST_PROXY",
+        value_parser = BoolishValueParser::new(),
+        num_args = 0..=1,
+        default_value = "false",
+        default_missing_value = "true",
+        global = true
+    )]
+    pub trust_proxy: bool,
+
+    /// Mark the session cookie `Secure` always (for HTTPS deployments without a trusted proxy header).
+    #[arg(
+        long,
+        env = "OZG_SECURE_COOKIES",
+        value_parser = BoolishValueParser::new(),
+        num_args = 0..=1,
+        default_value = "false",
+        default_missing_value = "true",
+        global = true
+    )]
+    pub secure_cookies: bool,
+
     /// Log filter, e.g. `info` or `server=debug,sqlx=warn`.
     #[arg(
         long,
@@ -81,12 +154,23 @@ pub struct Config {
 }
 
 impl Config {
+    pub fn auth_settings(&self) -> crate::auth::AuthSettings {
+        crate::auth::AuthSettings {
+            public_read: self.public_read,
+            trust_proxy: self.trust_proxy,
+            secure_cookies: self.secure_cookies,
+        }
+    }
+
     /// A configuration for tests and tools: in-memory defaults, no demo data.
     pub fn for_database(url: &str) -> Self {
         Self {
             database_url: url.to_owned(),
             site_addr: "127.0.0.1:0".parse().expect("valid address"),
             demo_data: false,
+            public_read: false,
+            trust_proxy: false,
+            secure_cookies: false,
             site_root: "target/site".into(),
             log: "warn".into(),
             log_format: "text".into(),

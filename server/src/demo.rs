@@ -80,6 +80,7 @@ pub async fn generate(
                 expected_version: versions[&key.id],
                 patch: patch.clone(),
                 actor: DEMO_ACTOR.to_owned(),
+                user_id: None,
                 comment: Some("Demo-Daten".to_owned()),
                 occurred_at: *at,
                 is_demo: true,

@@ -1,10 +1,14 @@
 //! The `ozg-monitor` server: configuration, startup, REST API, storage, charts, seed and demo data.
 
+pub mod accounts;
 pub mod api;
+pub mod auth;
 pub mod backend;
 pub mod charts;
+pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod editing;
 pub mod reference_data;
 pub mod startup;
 pub mod storage;

@@ -6,11 +6,19 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     server::init_tracing(&cli.config.log, &cli.config.log_format);
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => server::startup::serve(cli.config).await,
+    let result: Result<(), Box<dyn std::error::Error>> = match cli.command.unwrap_or(Command::Serve)
+    {
+        Command::Serve => server::startup::serve(cli.config).await.map_err(Into::into),
         Command::Migrate => server::startup::prepare_storage(&cli.config)
             .await
-            .map(|_| ()),
+            .map(|_| ())
+            .map_err(Into::into),
+        Command::User(command) => server::commands::user(&cli.config, command)
+            .await
+            .map_err(Into::into),
+        Command::Token(command) => server::commands::token(&cli.config, command)
+            .await
+            .map_err(Into::into),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

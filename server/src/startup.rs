@@ -1,6 +1,7 @@
 //! Startup: connect, migrate, seed, demo data; then the axum router with the Leptos app,
 //! the REST API and static files.
 
+use crate::auth::{middleware::page_csp, AuthSettings};
 use crate::backend::ServerBackend;
 use crate::config::Config;
 use crate::reference_data::{ReferenceData, LAND_SHORT_NAME};
@@ -19,6 +20,21 @@ use tokio::net::TcpListener;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub backend: Arc<ServerBackend>,
+    pub auth: AuthSettings,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, storage: Storage, auth: AuthSettings) -> Self {
+        Self {
+            leptos_options,
+            backend: Arc::new(ServerBackend {
+                storage,
+                land_name: LAND_SHORT_NAME.to_owned(),
+                public_read: auth.public_read,
+            }),
+            auth,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -90,11 +106,23 @@ pub fn leptos_options(config: &Config, addr: std::net::SocketAddr) -> LeptosOpti
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let backend: SharedBackend = state.backend.clone();
-    let context = move || provide_context(backend.clone());
+    let context = move || {
+        provide_context(backend.clone());
+        // the page's policy names the nonce of its hydration script
+        if let (Some(nonce), Some(response)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
+            if let Ok(value) = axum::http::HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+                response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+            }
+        }
+    };
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
         .merge(crate::api::health_routes())
+        .merge(crate::auth::handlers::routes())
         .nest("/api/v1", crate::api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
@@ -104,6 +132,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::middleware::authenticate,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -118,18 +150,19 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         })?;
     let addr = listener.local_addr().map_err(StartupError::Serve)?;
     let storage = prepare_storage(&config).await?;
-    let state = AppState {
-        leptos_options: leptos_options(&config, addr),
-        backend: Arc::new(ServerBackend {
-            storage: storage.clone(),
-            land_name: LAND_SHORT_NAME.to_owned(),
-        }),
-    };
+    let state = AppState::new(
+        leptos_options(&config, addr),
+        storage.clone(),
+        config.auth_settings(),
+    );
     tracing::info!(%addr, database = %redact(&config.database_url), "OZG-Monitor listening on http://{addr}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartupError::Serve)?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartupError::Serve)?;
     storage.close().await;
     Ok(())
 }

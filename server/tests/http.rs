@@ -2,18 +2,8 @@
 
 mod support;
 
-use server::backend::ServerBackend;
-use server::config::Config;
-use server::startup::{leptos_options, router, AppState};
-use server::storage::Storage;
-use std::sync::Arc;
+use server::auth::AuthSettings;
 use support::*;
-
-struct TestServer {
-    base: String,
-    storage: Storage,
-    client: reqwest::Client,
-}
 
 async fn spawn(demo: bool) -> TestServer {
     let storage = seeded(sqlite_file_storage().await).await;
@@ -22,46 +12,15 @@ async fn spawn(demo: bool) -> TestServer {
             .await
             .unwrap();
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        leptos_options: leptos_options(&Config::for_database("sqlite::memory:"), addr),
-        backend: Arc::new(ServerBackend {
-            storage: storage.clone(),
-            land_name: "Thüringen".into(),
-        }),
-    };
-    tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
-    TestServer {
-        base: format!("http://{addr}"),
+    // these tests read as an anonymous visitor of an instance with public read access
+    spawn_server(
         storage,
-        // a bounded wait: a hang fails the test instead of stalling CI
-        client: reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .unwrap(),
-    }
-}
-
-impl TestServer {
-    async fn get(&self, path: &str) -> (u16, String) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.text().await.unwrap())
-    }
-
-    async fn json(&self, path: &str) -> (u16, serde_json::Value) {
-        let (status, body) = self.get(path).await;
-        (
-            status,
-            serde_json::from_str(&body)
-                .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")),
-        )
-    }
+        AuthSettings {
+            public_read: true,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 /// The services table of a catalogue page (the page also carries serialised filter options).

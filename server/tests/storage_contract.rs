@@ -29,6 +29,8 @@ contract!(
     service_queries_filter_search_and_paginate,
     org_unit_portfolios,
     demo_data_goes_through_the_change_path,
+    events_cannot_be_changed_or_deleted,
+    accounts_sessions_and_tokens,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -174,6 +176,7 @@ fn change(record_id: i64, version: i64, patch: RecordPatch) -> RecordChange {
         expected_version: version,
         patch,
         actor: "test@example.org".into(),
+        user_id: None,
         comment: Some("Test".into()),
         occurred_at: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
         is_demo: false,
@@ -183,7 +186,27 @@ fn change(record_id: i64, version: i64, patch: RecordPatch) -> RecordChange {
 async fn a_change_writes_record_event_and_rollup_together(s: Storage) {
     let s = seeded(s).await;
     let keys = s.record_versions(Some(10000)).await.unwrap();
-    let k = &keys[0];
+    let mut k = keys[0].clone();
+    // "nicht begonnen" → "online" is no allowed transition: through "in Umsetzung"
+    let step = s
+        .apply_changes(&[change(
+            k.id,
+            k.version,
+            RecordPatch {
+                status_code: Some("in_umsetzung".into()),
+                ..Default::default()
+            },
+        )])
+        .await
+        .unwrap();
+    assert_eq!(
+        step,
+        vec![ChangeOutcome::Applied {
+            new_version: k.version + 1
+        }]
+    );
+    k.version += 1;
+    let k = &k;
     let before = s
         .service(OzgId::parse("10000").unwrap(), 1, 500)
         .await
@@ -218,11 +241,11 @@ async fn a_change_writes_record_event_and_rollup_together(s: Storage) {
     assert!(after.population_online > before.population_online);
 
     let events = s.record_events(k.id).await.unwrap();
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0].old_status.as_deref(), Some("nicht_begonnen"));
-    assert_eq!(events[0].new_status.as_deref(), Some("online"));
-    assert_eq!(events[0].new_maturity, Some(3));
-    let diff: serde_json::Value = serde_json::from_str(&events[0].changes).unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1].old_status.as_deref(), Some("in_umsetzung"));
+    assert_eq!(events[1].new_status.as_deref(), Some("online"));
+    assert_eq!(events[1].new_maturity, Some(3));
+    let diff: serde_json::Value = serde_json::from_str(&events[1].changes).unwrap();
     assert_eq!(diff["actual_go_live"][1], "2026-03-01");
     assert_eq!(
         s.data_as_of().await.unwrap(),
@@ -252,7 +275,7 @@ async fn a_change_writes_record_event_and_rollup_together(s: Storage) {
             version: k.version + 1
         }]
     );
-    assert_eq!(s.record_events(k.id).await.unwrap().len(), 1);
+    assert_eq!(s.record_events(k.id).await.unwrap().len(), 2);
 }
 
 async fn stale_versions_and_invalid_values_are_refused(s: Storage) {
@@ -294,9 +317,9 @@ async fn stale_versions_and_invalid_values_are_refused(s: Storage) {
         .unwrap();
     assert_eq!(missing, vec![ChangeOutcome::NotFound]);
 
-    // an invalid value refuses the whole batch: nothing half-written
+    // each change is decided on its own: the valid one is written, the invalid ones refused
     let events_before = count(&s, "record_event").await;
-    let err = s
+    let out = s
         .apply_changes(&[
             change(b.id, b.version, planning()),
             change(
@@ -307,27 +330,40 @@ async fn stale_versions_and_invalid_values_are_refused(s: Storage) {
                     ..Default::default()
                 },
             ),
+            change(
+                keys[3].id,
+                keys[3].version,
+                RecordPatch {
+                    status_code: Some("erfunden".into()),
+                    ..Default::default()
+                },
+            ),
+            // "nicht begonnen" → "online" skips the pipeline
+            change(
+                keys[4].id,
+                keys[4].version,
+                RecordPatch {
+                    status_code: Some("online".into()),
+                    ..Default::default()
+                },
+            ),
         ])
         .await
-        .unwrap_err();
-    assert!(matches!(err, StorageError::Invalid(_)), "{err:?}");
-    let err = s
-        .apply_changes(&[change(
-            b.id,
-            b.version,
-            RecordPatch {
-                status_code: Some("erfunden".into()),
-                ..Default::default()
-            },
-        )])
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StorageError::Invalid(ref m) if m.contains("Unbekannter Status")));
-    assert_eq!(count(&s, "record_event").await, events_before);
-    assert_eq!(
-        s.record_versions(Some(10000)).await.unwrap()[1].version,
-        b.version
+        .unwrap();
+    assert!(matches!(out[0], ChangeOutcome::Applied { .. }));
+    assert!(matches!(&out[1], ChangeOutcome::Refused { reason } if reason.contains("Reifegrad 9")));
+    assert!(
+        matches!(&out[2], ChangeOutcome::Refused { reason } if reason.contains("Unbekannter Status"))
     );
+    assert!(
+        matches!(&out[3], ChangeOutcome::Refused { reason } if reason.contains("nicht vorgesehen")),
+        "{:?}",
+        out[3]
+    );
+    assert_eq!(count(&s, "record_event").await, events_before + 1);
+    let versions = s.record_versions(Some(10000)).await.unwrap();
+    assert_eq!(versions[2].version, keys[2].version);
+    assert_eq!(versions[4].version, keys[4].version);
 }
 
 async fn service_queries_filter_search_and_paginate(s: Storage) {
@@ -501,4 +537,254 @@ async fn demo_data_goes_through_the_change_path(s: Storage) {
         .iter()
         .all(|e| e.is_demo && e.actor == server::demo::DEMO_ACTOR));
     assert_eq!(server::demo::generate(&s, now).await.unwrap(), None);
+}
+
+/// Many writers on few records at once: every acknowledged write is in the history exactly
+/// once, no two acknowledged writes share a version (nothing silently overwritten), and the
+/// final state is the last acknowledged write of each record.
+async fn parallel_writers_lose_nothing(s: Storage) {
+    let s = seeded(s).await;
+    let keys: Vec<i64> = s
+        .record_versions(Some(10000))
+        .await
+        .unwrap()
+        .iter()
+        .take(4)
+        .map(|k| k.id)
+        .collect();
+    let mut tasks = Vec::new();
+    for writer in 0..8 {
+        let s = s.clone();
+        let keys = keys.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            for i in 0..12 {
+                let id = keys[(writer + i) % keys.len()];
+                let version = s.record_detail(id).await.unwrap().unwrap().version;
+                let note = format!("w{writer}-{i}");
+                let out = s
+                    .apply_changes(&[RecordChange {
+                        patch: RecordPatch {
+                            note: Some(Some(note.clone())),
+                            maturity: Some(Some(((writer + i) % 5) as i64)),
+                            ..Default::default()
+                        },
+                        ..change(id, version, RecordPatch::default())
+                    }])
+                    .await
+                    .unwrap();
+                match &out[0] {
+                    ChangeOutcome::Applied { new_version } => {
+                        acknowledged.push((id, *new_version, note))
+                    }
+                    ChangeOutcome::Stale { .. } => {}
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            acknowledged
+        }));
+    }
+    let mut acknowledged = Vec::new();
+    for t in tasks {
+        acknowledged.extend(t.await.unwrap());
+    }
+    assert!(acknowledged.len() >= keys.len(), "some writes got through");
+    for id in &keys {
+        let mut mine: Vec<&(i64, i64, String)> =
+            acknowledged.iter().filter(|a| a.0 == *id).collect();
+        mine.sort_by_key(|a| a.1);
+        let versions: Vec<i64> = mine.iter().map(|a| a.1).collect();
+        let mut unique = versions.clone();
+        unique.dedup();
+        assert_eq!(
+            versions, unique,
+            "no two acknowledged writes got the same version"
+        );
+        let record = s.record_detail(*id).await.unwrap().unwrap();
+        let events = s.record_events(*id).await.unwrap();
+        assert_eq!(
+            events.len() as i64,
+            record.version - 1,
+            "one event per version step"
+        );
+        if let Some(last) = mine.last() {
+            assert_eq!(record.version, last.1);
+            assert_eq!(
+                record.note.as_deref(),
+                Some(last.2.as_str()),
+                "final state = last acknowledged write"
+            );
+        }
+        for (_, _, note) in &mine {
+            let n = events
+                .iter()
+                .filter(|e| {
+                    serde_json::from_str::<serde_json::Value>(&e.changes).unwrap()["note"][1]
+                        == note.as_str()
+                })
+                .count();
+            assert_eq!(n, 1, "acknowledged write {note} is in the history once");
+        }
+    }
+    let maintained = s.rollup_snapshot().await.unwrap();
+    s.rebuild_rollups().await.unwrap();
+    assert_eq!(
+        maintained,
+        s.rollup_snapshot().await.unwrap(),
+        "rollups stayed exact"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_writers_lose_nothing_sqlite() {
+    parallel_writers_lose_nothing(sqlite_file_storage().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_writers_lose_nothing_postgres() {
+    if let Some(s) = postgres_storage().await {
+        parallel_writers_lose_nothing(s).await;
+    }
+}
+
+/// The history is append-only in the database itself, not only by convention.
+async fn events_cannot_be_changed_or_deleted(s: Storage) {
+    let s = seeded(s).await;
+    let k = s.record_versions(Some(10000)).await.unwrap()[0].clone();
+    s.apply_changes(&[change(
+        k.id,
+        k.version,
+        RecordPatch {
+            note: Some(Some("x".into())),
+            ..Default::default()
+        },
+    )])
+    .await
+    .unwrap();
+    let (update, delete) = match &s {
+        Storage::Sqlite(p) => (
+            sqlx::query("UPDATE record_event SET actor = 'Mallory'")
+                .execute(p)
+                .await
+                .is_err(),
+            sqlx::query("DELETE FROM record_event")
+                .execute(p)
+                .await
+                .is_err(),
+        ),
+        Storage::Postgres(p) => (
+            sqlx::query("UPDATE record_event SET actor = 'Mallory'")
+                .execute(p)
+                .await
+                .is_err(),
+            sqlx::query("DELETE FROM record_event")
+                .execute(p)
+                .await
+                .is_err(),
+        ),
+    };
+    assert!(update && delete, "the database refuses to rewrite history");
+    assert_eq!(
+        s.record_events(k.id).await.unwrap()[0].actor,
+        "test@example.org"
+    );
+}
+
+/// Users, scopes, sessions and tokens: stored hashed, found again, ended.
+async fn accounts_sessions_and_tokens(s: Storage) {
+    let s = seeded(s).await;
+    let id = s
+        .create_user(&server::storage::NewUser {
+            email: "Kai@Example.org".into(),
+            display_name: "Kai".into(),
+            role: app::domain::Role::Koordination,
+            password_hash: "$argon2id$dummy".into(),
+            scope_codes: vec!["16068".into(), "TMDI".into()],
+        })
+        .await
+        .unwrap();
+    let dup = s
+        .create_user(&server::storage::NewUser {
+            email: "kai@example.org".into(),
+            display_name: "Kai 2".into(),
+            role: app::domain::Role::Lesen,
+            password_hash: "x".into(),
+            scope_codes: vec![],
+        })
+        .await;
+    assert!(
+        matches!(dup, Err(StorageError::Invalid(_))),
+        "e-mail addresses are unique, case-insensitively"
+    );
+    let unknown_scope = s
+        .create_user(&server::storage::NewUser {
+            email: "x@example.org".into(),
+            display_name: "X".into(),
+            role: app::domain::Role::Lesen,
+            password_hash: "x".into(),
+            scope_codes: vec!["NIRGENDWO".into()],
+        })
+        .await;
+    assert!(matches!(unknown_scope, Err(StorageError::Invalid(ref m)) if m.contains("NIRGENDWO")));
+    let u = s.user_by_email("KAI@example.org").await.unwrap().unwrap();
+    assert_eq!(u.user.id, id);
+    assert_eq!(u.user.scopes.len(), 2);
+
+    let expires = Utc::now() + chrono::Duration::hours(1);
+    s.create_session("hash-a", id, expires).await.unwrap();
+    s.create_session("hash-b", id, expires).await.unwrap();
+    s.create_session("hash-old", id, Utc::now() - chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert!(s.session_user("hash-a").await.unwrap().is_some());
+    assert!(
+        s.session_user("hash-old").await.unwrap().is_none(),
+        "expired sessions are dead"
+    );
+    s.set_password(id, "$argon2id$new", Some("hash-a"))
+        .await
+        .unwrap();
+    assert!(
+        s.session_user("hash-a").await.unwrap().is_some(),
+        "the changing session stays"
+    );
+    assert!(
+        s.session_user("hash-b").await.unwrap().is_none(),
+        "other sessions end"
+    );
+    s.delete_session("hash-a").await.unwrap();
+    assert!(s.session_user("hash-a").await.unwrap().is_none());
+
+    let token = s
+        .create_api_token(id, "Abgleich", "token-hash")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.token_user("token-hash").await.unwrap().unwrap().user.id,
+        id
+    );
+    assert!(s.api_tokens(id).await.unwrap()[0].last_used_at.is_some());
+    assert!(s.revoke_api_token(id, token.id).await.unwrap());
+    assert!(
+        !s.revoke_api_token(id, token.id).await.unwrap(),
+        "revoking twice does nothing"
+    );
+    assert!(s.token_user("token-hash").await.unwrap().is_none());
+
+    s.update_user(
+        id,
+        &server::storage::UserUpdate {
+            display_name: "Kai".into(),
+            role: app::domain::Role::Lesen,
+            active: false,
+            scope_codes: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    s.create_session("hash-c", id, expires).await.unwrap();
+    assert!(
+        s.session_user("hash-c").await.unwrap().is_none(),
+        "inactive accounts have no sessions"
+    );
 }

@@ -1,9 +1,15 @@
 //! Domain types shared by the server and the browser.
 
+pub mod access;
+pub mod editing;
 pub mod ids;
 pub mod model;
 pub mod responsibility;
 
+pub use access::{
+    AccountPage, ApiTokenInfo, CurrentUser, NewApiToken, Role, ScopeUnit, UserForm, UserSummary,
+};
+pub use editing::*;
 pub use ids::{Ags, AgsLevel, Ars, IdError, LeikaKey, OzgId};
 pub use model::*;
 pub use responsibility::{LeikaTypes, Responsibility};

@@ -192,6 +192,8 @@ pub struct FilterOptions {
 pub struct SiteInfo {
     pub land_name: String,
     pub demo_data: bool,
+    /// Anonymous visitors may read every page (operator setting).
+    pub public_read: bool,
     pub data_as_of: Option<DateTime<Utc>>,
 }
 

@@ -1,15 +1,27 @@
 //! One module per page.
 
+mod account;
+mod bulk;
 mod catalogue;
+mod changes;
+mod login;
 mod not_found;
 mod org_units;
 mod overview;
+mod record;
 mod service;
 mod sources;
+mod users;
 
+pub use account::AccountPageView;
+pub use bulk::BulkPage;
 pub use catalogue::CataloguePage;
+pub use changes::ChangesPage;
+pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use org_units::{OrgUnitPage, OrgUnitsPage};
 pub use overview::OverviewPage;
+pub use record::RecordPageView;
 pub use service::ServicePage;
 pub use sources::SourcesPage;
+pub use users::UsersPage;

@@ -129,7 +129,10 @@ pub fn RecordTable(records: Vec<RecordView>, unit_column: bool) -> impl IntoView
                         view! {
                             <tr>
                                 <td>{first}</td>
-                                <td><span class=format!("status status-{}", r.phase.code())>{r.status_label.clone()}</span></td>
+                                <td>
+                                    <A href=format!("/umsetzungsstaende/{}", r.id) attr:class=format!("status status-{}", r.phase.code())
+                                        attr:title="Details, Historie und Bearbeitung">{r.status_label.clone()}</A>
+                                </td>
                                 <td>{r.maturity.map(|m| format!("{m} – {}", r.maturity_label.clone().unwrap_or_default())).unwrap_or_else(|| "–".into())}</td>
                                 <td>{r.planned_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>
                                 <td>{r.actual_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>

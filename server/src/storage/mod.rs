@@ -5,11 +5,15 @@
 //! the same body for each backend. `AnyPool` is no option: it cannot decode dates or booleans
 //! on both (see BUILD.md). The contract suite in `tests/storage_contract.rs` checks both.
 
+mod accounts;
 mod queries;
+mod records;
 mod rows;
 mod seed;
 mod writes;
 
+pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
+pub use records::{ChangeFilter, RecordFilter, StoredChange};
 pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -221,6 +225,7 @@ pub(crate) struct Filter {
 pub(crate) enum Bind {
     Int(i64),
     Text(String),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 impl Filter {
@@ -261,6 +266,7 @@ macro_rules! bind_all {
             q = match b {
                 $crate::storage::Bind::Int(i) => q.bind(i),
                 $crate::storage::Bind::Text(s) => q.bind(s),
+                $crate::storage::Bind::Time(t) => q.bind(t),
             };
         }
         q

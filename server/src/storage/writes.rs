@@ -3,7 +3,7 @@
 //! an event appended and the service rollup adjusted, all in one transaction.
 
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
-use app::domain::Phase;
+use app::domain::{EditOptions, Phase};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use std::collections::HashMap;
@@ -27,6 +27,8 @@ pub struct RecordChange {
     pub expected_version: i64,
     pub patch: RecordPatch,
     pub actor: String,
+    /// The account behind `actor`; `None` for the demo generator and imports without one.
+    pub user_id: Option<i64>,
     pub comment: Option<String>,
     /// When the change happened; equals now for live edits, earlier for backfilled history.
     pub occurred_at: DateTime<Utc>,
@@ -35,9 +37,19 @@ pub struct RecordChange {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeOutcome {
-    Applied { new_version: i64 },
-    Unchanged { version: i64 },
-    Stale { current_version: i64 },
+    Applied {
+        new_version: i64,
+    },
+    Unchanged {
+        version: i64,
+    },
+    Stale {
+        current_version: i64,
+    },
+    /// Against the configured pipeline or scale (the reason is German, for the user).
+    Refused {
+        reason: String,
+    },
     NotFound,
 }
 
@@ -129,9 +141,7 @@ impl Storage {
         if changes.is_empty() {
             return Ok(Vec::new());
         }
-        let statuses = self.status_phases().await?;
-        let model = self.maturity_model().await?;
-        let levels = self.maturity_levels(&model).await?;
+        let options = self.edit_options().await?;
         let recorded_at = Utc::now();
         let ids: Vec<i64> = changes.iter().map(|c| c.record_id).collect();
         let for_update = matches!(self, Storage::Postgres(_));
@@ -168,7 +178,13 @@ impl Storage {
                     outcomes.push(ChangeOutcome::Stale { current_version: row.version });
                     continue;
                 }
-                let next = apply_patch(&row, &change.patch, &statuses, &levels)?;
+                let next = match apply_patch(&row, &change.patch, &options) {
+                    Ok(next) => next,
+                    Err(reason) => {
+                        outcomes.push(ChangeOutcome::Refused { reason });
+                        continue;
+                    }
+                };
                 let diff = describe_diff(&row, &next);
                 if diff.is_empty() {
                     outcomes.push(ChangeOutcome::Unchanged { version: row.version });
@@ -183,6 +199,7 @@ impl Storage {
                     record_id: row.id,
                     occurred_at: change.occurred_at,
                     actor: change.actor.clone(),
+                    user_id: change.user_id,
                     old_status: row.status_code.clone(),
                     new_status: next.status_code.clone(),
                     old_maturity: row.maturity,
@@ -221,7 +238,7 @@ impl Storage {
             }
             for chunk in events.chunks(CHUNK) {
                 let mut qb = QueryBuilder::new(
-                    "INSERT INTO record_event (record_id, occurred_at, recorded_at, actor, old_status, new_status, \
+                    "INSERT INTO record_event (record_id, occurred_at, recorded_at, actor, user_id, old_status, new_status, \
                      old_maturity, new_maturity, changes, comment, is_demo) ",
                 );
                 qb.push_values(chunk.iter(), |mut b, e| {
@@ -229,6 +246,7 @@ impl Storage {
                         .push_bind(e.occurred_at)
                         .push_bind(recorded_at)
                         .push_bind(e.actor.clone())
+                        .push_bind(e.user_id)
                         .push_bind(e.old_status.clone())
                         .push_bind(e.new_status.clone())
                         .push_bind(e.old_maturity)
@@ -297,20 +315,6 @@ impl Storage {
             .collect())
     }
 
-    async fn status_phases(&self) -> Result<HashMap<String, String>> {
-        let rows: Vec<(String, String)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT code, phase FROM status").fetch_all(pool).await?
-        });
-        Ok(rows.into_iter().collect())
-    }
-
-    async fn maturity_levels(&self, model: &str) -> Result<Vec<i64>> {
-        let rows: Vec<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT level FROM maturity_level WHERE model = $1 ORDER BY level").bind(model).fetch_all(pool).await?
-        });
-        Ok(rows)
-    }
-
     /// Ids and versions of records, for callers that build changes (demo generator, tests).
     pub async fn record_versions(&self, ozg_id: Option<i64>) -> Result<Vec<RecordKey>> {
         let sql = "SELECT rec.id, rec.ozg_id, o.code AS org_unit_code, o.parent_id, rec.version \
@@ -364,6 +368,7 @@ struct EventRow {
     record_id: i64,
     occurred_at: DateTime<Utc>,
     actor: String,
+    user_id: Option<i64>,
     old_status: String,
     new_status: String,
     old_maturity: Option<i64>,
@@ -373,26 +378,29 @@ struct EventRow {
     is_demo: bool,
 }
 
+/// The record after the patch, or why the patch is refused (status transition, scale).
 fn apply_patch(
     row: &CurrentRow,
     patch: &RecordPatch,
-    statuses: &HashMap<String, String>,
-    levels: &[i64],
-) -> Result<CurrentRow> {
+    options: &EditOptions,
+) -> std::result::Result<CurrentRow, String> {
     let mut next = row.clone();
     if let Some(code) = &patch.status_code {
-        let phase = statuses
-            .get(code)
-            .ok_or_else(|| StorageError::Invalid(format!("Unbekannter Status „{code}“.")))?;
+        if let Some(reason) = options.transition_error(&row.status_code, code) {
+            return Err(reason);
+        }
+        let status = options
+            .status(code)
+            .ok_or_else(|| format!("Unbekannter Status „{code}“."))?;
         next.status_code = code.clone();
-        next.phase = phase.clone();
+        next.phase = status.phase.code().to_owned();
     }
     if let Some(m) = patch.maturity {
         if let Some(level) = m {
-            if !levels.contains(&level) {
-                return Err(StorageError::Invalid(format!(
+            if !options.maturity_levels.iter().any(|l| l.level == level) {
+                return Err(format!(
                     "Reifegrad {level} ist in der verwendeten Skala nicht vorgesehen."
-                )));
+                ));
             }
         }
         next.maturity = m;

@@ -2,7 +2,10 @@
 //! slice of the real reference data (all services, two Kreise) so tests stay fast.
 #![allow(dead_code)]
 
+use server::auth::AuthSettings;
+use server::config::Config;
 use server::reference_data::ReferenceData;
+use server::startup::{leptos_options, router, AppState};
 use server::storage::Storage;
 
 pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -102,4 +105,61 @@ pub async fn seeded(storage: Storage) -> Storage {
         .await
         .expect("seed");
     storage
+}
+
+/// A server on a random port of 127.0.0.1, serving `storage` until the test ends.
+pub struct TestServer {
+    pub base: String,
+    pub storage: Storage,
+    /// Without a cookie store: each test decides which cookies it sends.
+    pub client: reqwest::Client,
+}
+
+pub async fn spawn_server(storage: Storage, auth: AuthSettings) -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(
+        leptos_options(&Config::for_database("sqlite::memory:"), addr),
+        storage.clone(),
+        auth,
+    );
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    TestServer {
+        base: format!("http://{addr}"),
+        storage,
+        // a bounded wait: a hang fails the test instead of stalling CI
+        client: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
+
+impl TestServer {
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    pub async fn json(&self, path: &str) -> (u16, serde_json::Value) {
+        let (status, body) = self.get(path).await;
+        (
+            status,
+            serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")),
+        )
+    }
 }

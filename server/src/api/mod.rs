@@ -1,6 +1,9 @@
 //! The REST API (`/api/v1/…`) and `/healthz`. JSON in, JSON out; errors are
 //! `{"error": {"code": …, "message": …}}` with a fitting status and never internal details.
 
+pub mod openapi;
+mod records;
+
 use crate::startup::AppState;
 use app::domain::{OrgUnitKind, OrgUnitQuery, OzgId, Page, ServiceQuery, ServiceSummary};
 use app::error::AppError;
@@ -25,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/services/{ozg_id}", get(get_service))
         .route("/org-units", get(list_org_units))
         .route("/org-units/{code}", get(get_org_unit))
+        .merge(records::routes())
+        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
 }
 

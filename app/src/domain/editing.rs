@@ -1,0 +1,622 @@
+//! Editing implementation records: what a coordinator submits, the rules it must satisfy, and
+//! what comes back (saved, invalid with messages per field, or a conflict). The same
+//! validation serves the form, the REST API and bulk updates.
+
+use super::{OrgUnitKind, OzgId, Page, Phase};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The editable fields, by the name forms and the API use.
+pub mod field {
+    pub const STATUS: &str = "status";
+    pub const MATURITY: &str = "maturity";
+    pub const PLANNED_GO_LIVE: &str = "planned_go_live";
+    pub const ACTUAL_GO_LIVE: &str = "actual_go_live";
+    pub const ONLINE_URL: &str = "online_url";
+    pub const EFA_SOLUTION: &str = "efa_solution";
+    pub const NOTE: &str = "note";
+    pub const COMMENT: &str = "comment";
+
+    /// German label of a field for messages and the history.
+    pub fn label(name: &str) -> &'static str {
+        match name {
+            STATUS => "Status",
+            MATURITY => "Reifegrad",
+            PLANNED_GO_LIVE => "Geplanter Start",
+            ACTUAL_GO_LIVE => "Online seit",
+            ONLINE_URL => "Online-Angebot (URL)",
+            EFA_SOLUTION => "Genutzte EfA-Lösung",
+            NOTE => "Notiz",
+            COMMENT => "Änderungskommentar",
+            _ => "Feld",
+        }
+    }
+}
+
+pub const MAX_URL_LEN: usize = 500;
+pub const MAX_EFA_LEN: usize = 200;
+pub const MAX_NOTE_LEN: usize = 2000;
+pub const MAX_COMMENT_LEN: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusOption {
+    pub code: String,
+    pub label: String,
+    pub phase: Phase,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaturityOption {
+    pub level: i64,
+    pub label: String,
+}
+
+/// The configured pipeline and scale an edit is checked against.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditOptions {
+    pub statuses: Vec<StatusOption>,
+    /// Allowed (from, to) status changes.
+    pub transitions: Vec<(String, String)>,
+    pub maturity_levels: Vec<MaturityOption>,
+}
+
+impl EditOptions {
+    pub fn status(&self, code: &str) -> Option<&StatusOption> {
+        self.statuses.iter().find(|s| s.code == code)
+    }
+
+    pub fn status_label(&self, code: &str) -> String {
+        self.status(code)
+            .map(|s| s.label.clone())
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    pub fn allows(&self, from: &str, to: &str) -> bool {
+        from == to || self.transitions.iter().any(|(f, t)| f == from && t == to)
+    }
+
+    /// The statuses a record in `current` may take: itself first, then the allowed targets
+    /// in pipeline order.
+    pub fn targets(&self, current: &str) -> Vec<StatusOption> {
+        self.statuses
+            .iter()
+            .filter(|s| s.code == current || self.allows(current, &s.code))
+            .cloned()
+            .collect()
+    }
+
+    /// The reason a status change is refused, or `None` when it is allowed.
+    pub fn transition_error(&self, from: &str, to: &str) -> Option<String> {
+        if self.status(to).is_none() {
+            return Some(format!("Unbekannter Status „{to}“."));
+        }
+        if self.allows(from, to) {
+            return None;
+        }
+        let allowed: Vec<String> = self
+            .targets(from)
+            .into_iter()
+            .filter(|s| s.code != from)
+            .map(|s| format!("„{}“", s.label))
+            .collect();
+        Some(format!(
+            "Der Wechsel von „{}“ zu „{}“ ist im Statusablauf nicht vorgesehen. Erlaubt: {}.",
+            self.status_label(from),
+            self.status_label(to),
+            if allowed.is_empty() {
+                "keiner".to_owned()
+            } else {
+                allowed.join(", ")
+            }
+        ))
+    }
+}
+
+/// One implementation record with everything its edit page needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordDetail {
+    pub id: i64,
+    pub version: i64,
+    pub ozg_id: OzgId,
+    pub service_name: String,
+    pub org_unit_id: i64,
+    pub org_unit_parent_id: Option<i64>,
+    pub org_unit_code: String,
+    pub org_unit_name: String,
+    pub org_unit_kind: OrgUnitKind,
+    pub status_code: String,
+    pub status_label: String,
+    pub phase: Phase,
+    pub maturity: Option<i64>,
+    pub planned_go_live: Option<NaiveDate>,
+    pub actual_go_live: Option<NaiveDate>,
+    pub online_url: Option<String>,
+    pub efa_solution: Option<String>,
+    pub note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl RecordDetail {
+    pub fn values(&self) -> RecordValues {
+        RecordValues {
+            status: self.status_code.clone(),
+            maturity: self.maturity,
+            planned_go_live: self.planned_go_live,
+            actual_go_live: self.actual_go_live,
+            online_url: self.online_url.clone(),
+            efa_solution: self.efa_solution.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// The editable state of a record, typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordValues {
+    pub status: String,
+    pub maturity: Option<i64>,
+    pub planned_go_live: Option<NaiveDate>,
+    pub actual_go_live: Option<NaiveDate>,
+    pub online_url: Option<String>,
+    pub efa_solution: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// What the edit form submits: text as typed, parsed and checked by [`RecordForm::parse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordForm {
+    pub record_id: i64,
+    pub version: i64,
+    pub status: String,
+    pub maturity: String,
+    pub planned_go_live: String,
+    pub actual_go_live: String,
+    pub online_url: String,
+    pub efa_solution: String,
+    pub note: String,
+    pub comment: String,
+}
+
+impl RecordForm {
+    pub fn from_detail(r: &RecordDetail) -> Self {
+        Self {
+            record_id: r.id,
+            version: r.version,
+            status: r.status_code.clone(),
+            maturity: r.maturity.map(|m| m.to_string()).unwrap_or_default(),
+            planned_go_live: r.planned_go_live.map(|d| d.to_string()).unwrap_or_default(),
+            actual_go_live: r.actual_go_live.map(|d| d.to_string()).unwrap_or_default(),
+            online_url: r.online_url.clone().unwrap_or_default(),
+            efa_solution: r.efa_solution.clone().unwrap_or_default(),
+            note: r.note.clone().unwrap_or_default(),
+            comment: String::new(),
+        }
+    }
+
+    /// Parses the text fields; every problem is reported, not only the first.
+    pub fn parse(&self) -> Result<(RecordValues, Option<String>), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let maturity = match self.maturity.trim() {
+            "" => None,
+            m => match m.parse::<i64>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    errors.push(FieldError::new(
+                        field::MATURITY,
+                        format!("„{m}“ ist keine Stufe."),
+                    ));
+                    None
+                }
+            },
+        };
+        let mut date = |name: &str, text: &str| match parse_date(text) {
+            Ok(d) => d,
+            Err(msg) => {
+                errors.push(FieldError::new(name, msg));
+                None
+            }
+        };
+        let planned_go_live = date(field::PLANNED_GO_LIVE, &self.planned_go_live);
+        let actual_go_live = date(field::ACTUAL_GO_LIVE, &self.actual_go_live);
+        let values = RecordValues {
+            status: self.status.trim().to_owned(),
+            maturity,
+            planned_go_live,
+            actual_go_live,
+            online_url: non_empty(&self.online_url),
+            efa_solution: non_empty(&self.efa_solution),
+            note: non_empty(&self.note),
+        };
+        let comment = non_empty(&self.comment);
+        if errors.is_empty() {
+            Ok((values, comment))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Trimmed text, `None` when empty.
+pub fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// A date as `2026-12-31` (what `<input type=date>` sends) or `31.12.2026`; empty is none.
+pub fn parse_date(text: &str) -> Result<Option<NaiveDate>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let parsed = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d.%m.%Y"))
+        .map_err(|_| format!("„{t}“ ist kein gültiges Datum (TT.MM.JJJJ)."))?;
+    if !(2000..=2100).contains(&chrono::Datelike::year(&parsed)) {
+        return Err(format!("„{t}“ liegt außerhalb von 2000 bis 2100."));
+    }
+    Ok(Some(parsed))
+}
+
+/// Checks a record's new values against the pipeline, the scale and the field rules.
+/// `current_status` is the status the record has now; `today` bounds "Online seit".
+pub fn validate(
+    values: &RecordValues,
+    comment: Option<&str>,
+    current_status: &str,
+    options: &EditOptions,
+    today: NaiveDate,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Some(msg) = options.transition_error(current_status, &values.status) {
+        errors.push(FieldError::new(field::STATUS, msg));
+    }
+    if let Some(m) = values.maturity {
+        if !options.maturity_levels.iter().any(|l| l.level == m) {
+            let range = match (
+                options.maturity_levels.first(),
+                options.maturity_levels.last(),
+            ) {
+                (Some(a), Some(b)) => format!(" (erlaubt: {} bis {})", a.level, b.level),
+                _ => String::new(),
+            };
+            errors.push(FieldError::new(
+                field::MATURITY,
+                format!("Reifegrad {m} ist in der verwendeten Skala nicht vorgesehen{range}."),
+            ));
+        }
+    }
+    if let Some(d) = values.actual_go_live {
+        if d > today {
+            errors.push(FieldError::new(
+                field::ACTUAL_GO_LIVE,
+                "„Online seit“ darf nicht in der Zukunft liegen; für künftige Termine gibt es „Geplanter Start“.",
+            ));
+        }
+    }
+    if let Some(url) = &values.online_url {
+        let lower = url.to_ascii_lowercase();
+        let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
+        let host_ok = url.split("://").nth(1).is_some_and(|rest| {
+            rest.split(['/', '?', '#'])
+                .next()
+                .is_some_and(|h| h.contains('.') && !h.starts_with('.'))
+        });
+        if !scheme_ok || !host_ok || url.chars().any(char::is_whitespace) {
+            errors.push(FieldError::new(
+                field::ONLINE_URL,
+                "Bitte eine vollständige Adresse angeben, die mit https:// beginnt.",
+            ));
+        } else if url.len() > MAX_URL_LEN {
+            errors.push(FieldError::new(
+                field::ONLINE_URL,
+                format!("Höchstens {MAX_URL_LEN} Zeichen."),
+            ));
+        }
+    }
+    let mut too_long = |name: &str, text: Option<&str>, max: usize| {
+        if text.is_some_and(|t| t.chars().count() > max) {
+            errors.push(FieldError::new(name, format!("Höchstens {max} Zeichen.")));
+        }
+    };
+    too_long(
+        field::EFA_SOLUTION,
+        values.efa_solution.as_deref(),
+        MAX_EFA_LEN,
+    );
+    too_long(field::NOTE, values.note.as_deref(), MAX_NOTE_LEN);
+    too_long(field::COMMENT, comment, MAX_COMMENT_LEN);
+    errors
+}
+
+/// One field of one change in the history, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub label: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// One event of a record's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub record_id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: String,
+    pub comment: Option<String>,
+    pub changes: Vec<FieldChange>,
+    pub is_demo: bool,
+}
+
+/// The edit page: the record, what it may become, its history, and whether this user may edit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordPage {
+    pub record: RecordDetail,
+    pub options: EditOptions,
+    pub history: Vec<HistoryEntry>,
+    pub can_edit: bool,
+}
+
+/// The answer to a save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    Saved {
+        record: RecordDetail,
+    },
+    /// Nothing was saved; one message per field.
+    Invalid {
+        errors: Vec<FieldError>,
+    },
+    /// Someone else saved first; nothing was saved. `theirs` are the changes made since the
+    /// version the editor started from.
+    Conflict {
+        current: RecordDetail,
+        theirs: Vec<HistoryEntry>,
+    },
+    /// Nothing differs from the stored state.
+    Unchanged {
+        record: RecordDetail,
+    },
+}
+
+/// Set the same values on many records in one action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRequest {
+    pub record_ids: Vec<i64>,
+    pub status: Option<String>,
+    pub maturity: Option<i64>,
+    pub planned_go_live: Option<NaiveDate>,
+    pub comment: Option<String>,
+}
+
+pub const MAX_BULK_RECORDS: usize = 5000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkItem {
+    pub record_id: i64,
+    /// "Leistung – Stelle", for the summary.
+    pub label: String,
+    /// Why it was refused; `None` when it was changed.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkSummary {
+    pub changed: Vec<BulkItem>,
+    pub unchanged: Vec<BulkItem>,
+    pub refused: Vec<BulkItem>,
+}
+
+/// Which records the bulk page lists: one service and/or one org unit (with its children).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkQuery {
+    pub ozg_id: Option<String>,
+    pub org_unit: Option<String>,
+    pub status: Option<String>,
+    pub page: u32,
+}
+
+pub const BULK_PER_PAGE: u32 = 200;
+
+/// The bulk page: the matching records, which of them this user may change, the options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkSelection {
+    pub records: Page<RecordDetail>,
+    pub editable: Vec<i64>,
+    pub options: EditOptions,
+}
+
+/// Filters of the "Änderungen seit …" list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeQuery {
+    pub since: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub org_unit: Option<String>,
+    pub themenfeld: Option<i64>,
+    pub page: u32,
+}
+
+pub const CHANGES_PER_PAGE: u32 = 50;
+
+/// One change with the record it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeEntry {
+    pub entry: HistoryEntry,
+    pub ozg_id: OzgId,
+    pub service_name: String,
+    pub org_unit_code: String,
+    pub org_unit_name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn options() -> EditOptions {
+        let s = |code: &str, label: &str, phase| StatusOption {
+            code: code.into(),
+            label: label.into(),
+            phase,
+        };
+        EditOptions {
+            statuses: vec![
+                s("nicht_begonnen", "nicht begonnen", Phase::NotStarted),
+                s("in_planung", "in Planung", Phase::Planning),
+                s("online", "online verfügbar", Phase::Online),
+            ],
+            transitions: vec![
+                ("nicht_begonnen".into(), "in_planung".into()),
+                ("in_planung".into(), "online".into()),
+            ],
+            maturity_levels: (0..=4)
+                .map(|level| MaturityOption {
+                    level,
+                    label: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn values(status: &str) -> RecordValues {
+        RecordValues {
+            status: status.into(),
+            maturity: None,
+            planned_go_live: None,
+            actual_go_live: None,
+            online_url: None,
+            efa_solution: None,
+            note: None,
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn only_configured_transitions_pass() {
+        let o = options();
+        assert!(validate(&values("in_planung"), None, "nicht_begonnen", &o, today()).is_empty());
+        assert!(
+            validate(
+                &values("nicht_begonnen"),
+                None,
+                "nicht_begonnen",
+                &o,
+                today()
+            )
+            .is_empty(),
+            "keeping the status"
+        );
+        let e = validate(&values("online"), None, "nicht_begonnen", &o, today());
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].field, field::STATUS);
+        assert!(
+            e[0].message.contains("Erlaubt: „in Planung“"),
+            "{}",
+            e[0].message
+        );
+        assert_eq!(
+            validate(&values("fertig"), None, "in_planung", &o, today())[0].message,
+            "Unbekannter Status „fertig“."
+        );
+    }
+
+    #[test]
+    fn every_field_error_is_reported() {
+        let mut v = values("in_planung");
+        v.maturity = Some(9);
+        v.actual_go_live = NaiveDate::from_ymd_opt(2027, 1, 1);
+        v.online_url = Some("www.example.de".into());
+        v.note = Some("x".repeat(MAX_NOTE_LEN + 1));
+        let e = validate(
+            &v,
+            Some(&"k".repeat(501)),
+            "nicht_begonnen",
+            &options(),
+            today(),
+        );
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                field::MATURITY,
+                field::ACTUAL_GO_LIVE,
+                field::ONLINE_URL,
+                field::NOTE,
+                field::COMMENT
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_need_scheme_and_host() {
+        let check = |u: &str| {
+            let mut v = values("in_planung");
+            v.online_url = Some(u.into());
+            validate(&v, None, "in_planung", &options(), today()).is_empty()
+        };
+        assert!(check("https://verwaltung.thueringen.de/antrag"));
+        assert!(!check("javascript:alert(1)"));
+        assert!(!check("https://"));
+        assert!(!check("https://exa mple.de"));
+    }
+
+    #[test]
+    fn form_parsing_reports_bad_dates_and_levels() {
+        let form = RecordForm {
+            status: "in_planung".into(),
+            maturity: "drei".into(),
+            planned_go_live: "31.02.2026".into(),
+            actual_go_live: "2026-03-01".into(),
+            note: "  ".into(),
+            ..Default::default()
+        };
+        let errors = form.parse().unwrap_err();
+        assert_eq!(errors.len(), 2);
+        let ok = RecordForm {
+            maturity: "3".into(),
+            planned_go_live: "31.12.2026".into(),
+            ..form
+        };
+        let (v, comment) = ok.parse().unwrap();
+        assert_eq!(v.maturity, Some(3));
+        assert_eq!(v.planned_go_live, NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(v.actual_go_live, NaiveDate::from_ymd_opt(2026, 3, 1));
+        assert_eq!(v.note, None, "blank text is no value");
+        assert_eq!(comment, None);
+    }
+
+    proptest! {
+        #[test]
+        fn date_parsing_never_panics(s in "\\PC{0,20}") {
+            let _ = parse_date(&s);
+        }
+
+        #[test]
+        fn german_and_iso_dates_agree(y in 2000i32..=2100, m in 1u32..=12, d in 1u32..=28) {
+            let iso = parse_date(&format!("{y:04}-{m:02}-{d:02}")).unwrap();
+            let de = parse_date(&format!("{d:02}.{m:02}.{y:04}")).unwrap();
+            prop_assert_eq!(iso, de);
+            prop_assert!(iso.is_some());
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Sammelbearbeitung: pick records (one service in every Gemeinde of a Kreis, or many services
+//! of one unit) and set status, Reifegrad or planned start in one action. The server checks
+//! each record (permission, status transition) and reports what it changed and refused.
+
+use crate::api::{get_bulk_selection, BulkUpdate};
+use crate::components::{loading, ErrorNotice};
+use crate::domain::{parse_date, BulkItem, BulkQuery, BulkRequest, BulkSelection, BulkSummary};
+use crate::format;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use std::collections::BTreeSet;
+
+#[component]
+pub fn BulkPage() -> impl IntoView {
+    let query = use_query_map();
+    let selection_query = move || {
+        let q = query.read();
+        BulkQuery {
+            ozg_id: q.get("leistung").filter(|s| !s.is_empty()),
+            org_unit: q.get("einheit").filter(|s| !s.is_empty()),
+            status: q.get("status").filter(|s| !s.is_empty()),
+            page: q.get("seite").and_then(|s| s.parse().ok()).unwrap_or(1),
+        }
+    };
+    let apply = ServerAction::<BulkUpdate>::new();
+    let selection = Resource::new(
+        move || (selection_query(), apply.version().get()),
+        |(q, _)| async move {
+            if q.ozg_id.is_none() && q.org_unit.is_none() {
+                Ok(None)
+            } else {
+                get_bulk_selection(q).await.map(Some)
+            }
+        },
+    );
+    view! {
+        <Title text="Sammelbearbeitung"/>
+        <h1>"Sammelbearbeitung"</h1>
+        <p class="lead">"Mehrere Umsetzungsstände auf einmal ändern, z. B. eine Leistung in allen Gemeinden eines Kreises. \
+            Jede Änderung wird einzeln geprüft (Berechtigung, erlaubter Statusübergang) und einzeln in der Historie vermerkt."</p>
+        <form method="get" action="/sammelbearbeitung" class="filter-form">
+            <div>
+                <label for="leistung">"OZG-ID der Leistung"</label>
+                <input id="leistung" name="leistung" type="text" inputmode="numeric" value=move || selection_query().ozg_id.unwrap_or_default()/>
+            </div>
+            <div>
+                <label for="einheit">"Organisationseinheit (Kennung, mit untergeordneten)"</label>
+                <input id="einheit" name="einheit" type="text" value=move || selection_query().org_unit.unwrap_or_default() placeholder="z. B. 16068"/>
+            </div>
+            <button type="submit">"Umsetzungsstände anzeigen"</button>
+        </form>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match selection.await {
+                    Ok(None) => view! { <p>"Bitte eine Leistung und/oder eine Organisationseinheit wählen."</p> }.into_any(),
+                    Ok(Some(s)) => view! { <BulkEditor selection=s apply=apply/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <div aria-live="polite">
+            {move || apply.value().get().map(|result| match result {
+                Ok(summary) => view! { <BulkResult summary=summary/> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl IntoView {
+    let editable: BTreeSet<i64> = selection.editable.iter().copied().collect();
+    let selected = RwSignal::new(BTreeSet::<i64>::new());
+    let status = RwSignal::new(String::new());
+    let maturity = RwSignal::new(String::new());
+    let planned = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let all_editable = editable.clone();
+    let toggle_all = move |on: bool| {
+        selected.set(if on {
+            all_editable.clone()
+        } else {
+            BTreeSet::new()
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let planned_go_live = match parse_date(&planned.get_untracked()) {
+            Ok(d) => d,
+            Err(e) => {
+                problem.set(Some(format!("Geplanter Start: {e}")));
+                return;
+            }
+        };
+        problem.set(None);
+        apply.dispatch(BulkUpdate {
+            request: BulkRequest {
+                record_ids: selected.get_untracked().into_iter().collect(),
+                status: Some(status.get_untracked()).filter(|s| !s.is_empty()),
+                maturity: maturity.get_untracked().parse().ok(),
+                planned_go_live,
+                comment: Some(comment.get_untracked()).filter(|s| !s.trim().is_empty()),
+            },
+        });
+    };
+    let count = selection.records.total;
+    let shown = selection.records.items.len();
+    view! {
+        <form class="bulk-form" on:submit=submit>
+            <fieldset>
+                <legend>"Neue Werte für die ausgewählten Umsetzungsstände"</legend>
+                <div class="filter-form">
+                    <div>
+                        <label for="b-status">"Status"</label>
+                        <select id="b-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                            <option value="">"nicht ändern"</option>
+                            {selection.options.statuses.iter().map(|s| view! { <option value=s.code.clone()>{s.label.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div>
+                        <label for="b-maturity">"Reifegrad"</label>
+                        <select id="b-maturity" on:change=move |ev| maturity.set(event_target_value(&ev))>
+                            <option value="">"nicht ändern"</option>
+                            {selection.options.maturity_levels.iter().map(|l| view! {
+                                <option value=l.level.to_string()>{format!("{} – {}", l.level, l.label)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div>
+                        <label for="b-planned">"Geplanter Start"</label>
+                        <input id="b-planned" type="date" on:change=move |ev| planned.set(event_target_value(&ev))/>
+                    </div>
+                    <div>
+                        <label for="b-comment">"Änderungskommentar"</label>
+                        <input id="b-comment" type="text" on:input=move |ev| comment.set(event_target_value(&ev))/>
+                    </div>
+                </div>
+                {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+                <button type="submit" disabled=move || selected.with(|s| s.is_empty()) || apply.pending().get()>
+                    {move || format!("Auf {} ausgewählte anwenden", selected.with(|s| s.len()))}
+                </button>
+            </fieldset>
+            <p class="muted">{format!("{} Umsetzungsstände gefunden{}; {} davon dürfen Sie ändern.",
+                format::int(count),
+                if (shown as i64) < count { format!(", die ersten {shown} werden gezeigt") } else { String::new() },
+                editable.len())}</p>
+            <div class="table-wrap">
+                <table class="records">
+                    <caption>"Auswahl"</caption>
+                    <thead><tr>
+                        <th scope="col">
+                            <input type="checkbox" id="alle" aria-label="Alle änderbaren auswählen"
+                                on:change=move |ev| toggle_all(event_target_checked(&ev))/>
+                        </th>
+                        <th scope="col">"OZG-Leistung"</th>
+                        <th scope="col">"Stelle"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Reifegrad"</th>
+                        <th scope="col">"Geplanter Start"</th>
+                    </tr></thead>
+                    <tbody>
+                        {selection.records.items.into_iter().map(|r| {
+                            let id = r.id;
+                            let may = editable.contains(&id);
+                            let label = format!("{} – {} auswählen", r.service_name, r.org_unit_name);
+                            view! {
+                                <tr>
+                                    <td>
+                                        <input type="checkbox" aria-label=label disabled=!may value=id.to_string()
+                                            prop:checked=move || selected.with(|s| s.contains(&id))
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+                                            }/>
+                                    </td>
+                                    <td><A href=format!("/umsetzungsstaende/{id}")>{format!("{} ({})", r.service_name, r.ozg_id)}</A></td>
+                                    <td>{r.org_unit_name}</td>
+                                    <td><span class=format!("status status-{}", r.phase.code())>{r.status_label}</span></td>
+                                    <td>{r.maturity.map(|m| m.to_string()).unwrap_or_else(|| "–".into())}</td>
+                                    <td>{r.planned_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn BulkResult(summary: BulkSummary) -> impl IntoView {
+    let list = |items: Vec<BulkItem>| {
+        items
+            .into_iter()
+            .map(|i| view! { <li>{i.label}{i.reason.map(|r| format!(": {r}"))}</li> })
+            .collect_view()
+    };
+    view! {
+        <section class="bulk-result" role="status" aria-labelledby="ergebnis">
+            <h2 id="ergebnis">"Ergebnis der Sammelbearbeitung"</h2>
+            <p>{format!("{} geändert, {} unverändert, {} abgelehnt.",
+                summary.changed.len(), summary.unchanged.len(), summary.refused.len())}</p>
+            {(!summary.refused.is_empty()).then(|| view! {
+                <h3>"Abgelehnt"</h3>
+                <ul class="refused">{list(summary.refused.clone())}</ul>
+            })}
+            {(!summary.changed.is_empty()).then(|| view! {
+                <details><summary>"Geändert"</summary><ul>{list(summary.changed.clone())}</ul></details>
+            })}
+        </section>
+    }
+}

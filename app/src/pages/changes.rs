@@ -1,0 +1,129 @@
+//! Änderungen seit …: every change in a period, filterable by org unit and Themenfeld. The
+//! filter is a plain GET form, so any view can be bookmarked and works without JavaScript.
+
+use crate::api::{get_filter_options, list_changes};
+use crate::components::{loading, Pagination};
+use crate::domain::{parse_date, urlencode, ChangeQuery};
+use crate::format;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+fn default_since() -> chrono::NaiveDate {
+    (chrono::Utc::now() - chrono::Duration::days(30)).date_naive()
+}
+
+#[component]
+pub fn ChangesPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = move || {
+        let q = query.read();
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        (
+            get("seit"),
+            get("bis"),
+            get("einheit"),
+            get("themenfeld"),
+            get("seite"),
+        )
+    };
+    let parsed = move || -> Result<ChangeQuery, String> {
+        let (seit, bis, einheit, themenfeld, seite) = params();
+        Ok(ChangeQuery {
+            since: parse_date(&seit)
+                .map_err(|e| format!("Seit: {e}"))?
+                .unwrap_or_else(default_since),
+            until: parse_date(&bis).map_err(|e| format!("Bis: {e}"))?,
+            org_unit: Some(einheit.trim().to_owned()).filter(|s| !s.is_empty()),
+            themenfeld: themenfeld.parse().ok(),
+            page: seite.parse().unwrap_or(1),
+        })
+    };
+    let options = Resource::new(|| (), |_| get_filter_options());
+    let changes = Resource::new(parsed, |q| async move {
+        match q {
+            Ok(q) => list_changes(q).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        }
+    });
+    view! {
+        <Title text="Änderungen"/>
+        <h1>"Änderungen"</h1>
+        <p class="lead">"Alle erfassten Änderungen an Umsetzungsständen in einem Zeitraum – wer, wann, was (alt → neu)."</p>
+        <form method="get" action="/aenderungen" class="filter-form">
+            <div>
+                <label for="seit">"Seit"</label>
+                <input id="seit" name="seit" type="date" value=move || parsed().map(|q| q.since.to_string()).unwrap_or_default()/>
+            </div>
+            <div>
+                <label for="bis">"Bis einschließlich"</label>
+                <input id="bis" name="bis" type="date" value=move || params().1/>
+            </div>
+            <div>
+                <label for="einheit">"Organisationseinheit (Kennung)"</label>
+                <input id="einheit" name="einheit" type="text" value=move || params().2 placeholder="z. B. 16068 oder TMDI"/>
+            </div>
+            <div>
+                <label for="themenfeld">"Themenfeld"</label>
+                <select id="themenfeld" name="themenfeld">
+                    <option value="">"alle"</option>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let selected = params().3;
+                            options.await.map(|o| o.themenfelder.into_iter().map(|t| {
+                                let is = t.id.to_string() == selected;
+                                view! { <option value=t.id.to_string() selected=is>{t.name}</option> }
+                            }).collect_view()).ok()
+                        })}
+                    </Suspense>
+                </select>
+            </div>
+            <button type="submit">"Anzeigen"</button>
+        </form>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match changes.await {
+                    Err(msg) => view! { <div class="error-notice" role="alert"><p>{msg}</p></div> }.into_any(),
+                    Ok(page) => {
+                        let (seit, bis, einheit, themenfeld, _) = params();
+                        let href_for = move |n: u32| format!(
+                            "/aenderungen?seit={}&bis={}&einheit={}&themenfeld={}&seite={n}",
+                            urlencode(&seit), urlencode(&bis), urlencode(&einheit), urlencode(&themenfeld));
+                        view! {
+                            <div class="table-wrap">
+                                <table class="changes-table">
+                                    <caption>"Änderungen, neueste zuerst"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"Zeitpunkt"</th>
+                                        <th scope="col">"OZG-Leistung"</th>
+                                        <th scope="col">"Stelle"</th>
+                                        <th scope="col">"Änderung"</th>
+                                        <th scope="col">"Von"</th>
+                                        <th scope="col">"Kommentar"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.items.is_empty().then(|| view! { <tr><td colspan="6">"Keine Änderungen in diesem Zeitraum."</td></tr> })}
+                                        {page.items.clone().into_iter().map(|c| view! {
+                                            <tr>
+                                                <td><A href=format!("/umsetzungsstaende/{}", c.entry.record_id)>{format::datetime(c.entry.occurred_at)}</A></td>
+                                                <td><A href=format!("/leistungen/{}", c.ozg_id)>{c.service_name}</A></td>
+                                                <td><A href=format!("/organisationen/{}", c.org_unit_code)>{c.org_unit_name}</A></td>
+                                                <td><ul class="changes">{c.entry.changes.into_iter().map(|f| view! {
+                                                    <li>{f.label}": "{f.old}" → "{f.new}</li>
+                                                }).collect_view()}</ul></td>
+                                                <td>{c.entry.actor}{c.entry.is_demo.then_some(" (Demo)")}</td>
+                                                <td>{c.entry.comment.unwrap_or_default()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination page=page href_for/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}

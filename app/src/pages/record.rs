@@ -1,0 +1,266 @@
+//! Umsetzungsstand: one record — its facts, the edit form for those allowed to change it, the
+//! conflict view when someone else saved first, and the full history.
+
+use crate::api::{get_record, SaveRecord};
+use crate::components::{error_for, loading, ErrorNotice};
+use crate::domain::{
+    field, FieldError, HistoryEntry, RecordDetail, RecordForm, RecordPage, SaveOutcome,
+};
+use crate::format;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn RecordPageView() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let save = ServerAction::<SaveRecord>::new();
+    // reload the record only after a successful save: on errors and conflicts the form keeps
+    // what the user typed
+    let saved = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(SaveOutcome::Saved { .. })) = save.value().get() {
+            saved.update(|n| *n += 1);
+        }
+    });
+    let page = Resource::new(move || (id(), saved.get()), |(id, _)| get_record(id));
+    view! {
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <RecordBody page=p save=save/> }.into_any(),
+                    Err(e) => view! { <Title text="Fehler"/><h1>"Umsetzungsstand"</h1><ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
+    d.map(format::date).unwrap_or_else(|| "–".into())
+}
+
+#[component]
+fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
+    let r = page.record.clone();
+    let title = format!("{} – {}", r.service_name, r.org_unit_name);
+    let maturity_text = r.maturity.map(|m| {
+        let label = page
+            .options
+            .maturity_levels
+            .iter()
+            .find(|l| l.level == m)
+            .map(|l| l.label.clone())
+            .unwrap_or_default();
+        format!("{m} – {label}")
+    });
+    view! {
+        <Title text=title.clone()/>
+        <p class="breadcrumb">
+            <A href=format!("/leistungen/{}", r.ozg_id)>{r.service_name.clone()}</A>" › "
+            <A href=format!("/organisationen/{}", r.org_unit_code)>{r.org_unit_name.clone()}</A>
+        </p>
+        <h1>{title}</h1>
+        <dl class="facts">
+            <dt>"Status"</dt><dd><span class=format!("status status-{}", r.phase.code())>{r.status_label.clone()}</span></dd>
+            <dt>"Reifegrad"</dt><dd>{maturity_text.unwrap_or_else(|| "–".into())}</dd>
+            <dt>"Geplanter Start"</dt><dd>{date_or_dash(r.planned_go_live)}</dd>
+            <dt>"Online seit"</dt><dd>{date_or_dash(r.actual_go_live)}</dd>
+            <dt>"Online-Angebot"</dt>
+            <dd>{match r.online_url.clone() {
+                Some(u) => view! { <a href=u.clone() rel="noopener noreferrer">{u.clone()}</a> }.into_any(),
+                None => "–".into_any(),
+            }}</dd>
+            <dt>"Genutzte EfA-Lösung"</dt><dd>{r.efa_solution.clone().unwrap_or_else(|| "–".into())}</dd>
+            <dt>"Notiz"</dt><dd>{r.note.clone().unwrap_or_else(|| "–".into())}</dd>
+            <dt>"Version"</dt><dd>{format!("{} · zuletzt geändert {}", r.version, format::datetime(r.updated_at))}</dd>
+        </dl>
+        {if page.can_edit {
+            view! { <EditForm page=page.clone() save=save/> }.into_any()
+        } else {
+            view! { <p class="notice">"Sie können diesen Umsetzungsstand lesen, aber nicht ändern (Rolle oder Zuständigkeitsbereich)."</p> }.into_any()
+        }}
+        <section aria-labelledby="historie">
+            <h2 id="historie">{format!("Historie ({} Änderungen)", page.history.len())}</h2>
+            <History entries=page.history.clone()/>
+        </section>
+    }
+}
+
+#[component]
+fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
+    let r = page.record.clone();
+    let start = RecordForm::from_detail(&r);
+    // the version the edit is based on; after a conflict the user may re-apply on the newer one
+    let base_version = RwSignal::new(r.version);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let errors = move || -> Vec<FieldError> {
+        match save.value().get() {
+            Some(Ok(SaveOutcome::Invalid { errors })) => errors,
+            _ => Vec::new(),
+        }
+    };
+    let invalid = move |name: &'static str| move || error_for(&errors(), name).map(|_| "true");
+    let described = move |name: &'static str| {
+        move || error_for(&errors(), name).map(|_| format!("fehler-{name}"))
+    };
+    let targets = page.options.targets(&r.status_code);
+    let levels = page.options.maturity_levels.clone();
+    let current_maturity = r.maturity;
+
+    let reapply = move |version: i64| {
+        base_version.set(version);
+        let Some(form) = form_ref.get() else { return };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        if let Ok(mut args) = <SaveRecord as leptos::form::FromFormData>::from_form_data(&data) {
+            args.form.version = version;
+            save.dispatch(args);
+        }
+    };
+
+    view! {
+        <section aria-labelledby="bearbeiten" class="edit-section">
+            <h2 id="bearbeiten">"Umsetzungsstand ändern"</h2>
+            <div aria-live="polite">
+                {move || match save.value().get() {
+                    Some(Ok(SaveOutcome::Saved { record })) => view! {
+                        <p class="success-notice" role="status">{format!("Gespeichert (Version {}).", record.version)}</p>
+                    }.into_any(),
+                    Some(Ok(SaveOutcome::Unchanged { .. })) => view! {
+                        <p class="notice" role="status">"Keine Änderung: Die Angaben entsprechen dem gespeicherten Stand."</p>
+                    }.into_any(),
+                    Some(Ok(SaveOutcome::Invalid { errors })) => view! {
+                        <div class="error-notice" role="alert">
+                            <p><strong>"Nichts wurde gespeichert."</strong>" Bitte korrigieren Sie:"</p>
+                            <ul>{errors.into_iter().map(|e| view! { <li>{format!("{}: {}", field::label(&e.field), e.message)}</li> }).collect_view()}</ul>
+                        </div>
+                    }.into_any(),
+                    Some(Ok(SaveOutcome::Conflict { current, theirs })) => view! {
+                        <ConflictView current=current theirs=theirs reapply=reapply/>
+                    }.into_any(),
+                    Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                    None => ().into_any(),
+                }}
+            </div>
+            <ActionForm action=save node_ref=form_ref attr:class="stacked-form edit-form" attr:novalidate=true>
+                <input type="hidden" name="form[record_id]" value=r.id.to_string()/>
+                <input type="hidden" name="form[version]" prop:value=move || base_version.get().to_string()/>
+
+                <label for="f-status">"Status"</label>
+                <select id="f-status" name="form[status]" aria-invalid=invalid(field::STATUS) aria-describedby=described(field::STATUS)>
+                    {targets.into_iter().map(|s| {
+                        let selected = s.code == start.status;
+                        view! { <option value=s.code.clone() selected=selected>{s.label}</option> }
+                    }).collect_view()}
+                </select>
+                <p class="hint">"Angeboten werden nur die im Statusablauf erlaubten Übergänge."</p>
+                {move || error_for(&errors(), field::STATUS).map(|m| view! { <p class="field-error" id="fehler-status">{m}</p> })}
+
+                <label for="f-maturity">"Reifegrad"</label>
+                <select id="f-maturity" name="form[maturity]" aria-invalid=invalid(field::MATURITY) aria-describedby=described(field::MATURITY)>
+                    <option value="" selected=current_maturity.is_none()>"keine Angabe"</option>
+                    {levels.into_iter().map(|l| view! {
+                        <option value=l.level.to_string() selected=current_maturity == Some(l.level)>{format!("{} – {}", l.level, l.label)}</option>
+                    }).collect_view()}
+                </select>
+                {move || error_for(&errors(), field::MATURITY).map(|m| view! { <p class="field-error" id="fehler-maturity">{m}</p> })}
+
+                <label for="f-planned">"Geplanter Start"</label>
+                <input id="f-planned" type="date" name="form[planned_go_live]" value=start.planned_go_live.clone()
+                    aria-invalid=invalid(field::PLANNED_GO_LIVE) aria-describedby=described(field::PLANNED_GO_LIVE)/>
+                {move || error_for(&errors(), field::PLANNED_GO_LIVE).map(|m| view! { <p class="field-error" id="fehler-planned_go_live">{m}</p> })}
+
+                <label for="f-actual">"Online seit"</label>
+                <input id="f-actual" type="date" name="form[actual_go_live]" value=start.actual_go_live.clone()
+                    aria-invalid=invalid(field::ACTUAL_GO_LIVE) aria-describedby=described(field::ACTUAL_GO_LIVE)/>
+                {move || error_for(&errors(), field::ACTUAL_GO_LIVE).map(|m| view! { <p class="field-error" id="fehler-actual_go_live">{m}</p> })}
+
+                <label for="f-url">"Online-Angebot (URL)"</label>
+                <input id="f-url" type="url" name="form[online_url]" value=start.online_url.clone() placeholder="https://…"
+                    aria-invalid=invalid(field::ONLINE_URL) aria-describedby=described(field::ONLINE_URL)/>
+                {move || error_for(&errors(), field::ONLINE_URL).map(|m| view! { <p class="field-error" id="fehler-online_url">{m}</p> })}
+
+                <label for="f-efa">"Genutzte EfA-Lösung"</label>
+                <input id="f-efa" type="text" name="form[efa_solution]" value=start.efa_solution.clone()
+                    aria-invalid=invalid(field::EFA_SOLUTION) aria-describedby=described(field::EFA_SOLUTION)/>
+                {move || error_for(&errors(), field::EFA_SOLUTION).map(|m| view! { <p class="field-error" id="fehler-efa_solution">{m}</p> })}
+
+                <label for="f-note">"Notiz"</label>
+                <textarea id="f-note" name="form[note]" rows="3"
+                    aria-invalid=invalid(field::NOTE) aria-describedby=described(field::NOTE)>{start.note.clone()}</textarea>
+                {move || error_for(&errors(), field::NOTE).map(|m| view! { <p class="field-error" id="fehler-note">{m}</p> })}
+
+                <label for="f-comment">"Änderungskommentar"</label>
+                <textarea id="f-comment" name="form[comment]" rows="2" placeholder="Warum ändert sich etwas? (erscheint in der Historie)"
+                    aria-invalid=invalid(field::COMMENT) aria-describedby=described(field::COMMENT)></textarea>
+                {move || error_for(&errors(), field::COMMENT).map(|m| view! { <p class="field-error" id="fehler-comment">{m}</p> })}
+
+                <button type="submit" disabled=move || save.pending().get()>"Speichern"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Someone saved first: what they changed, the stored state now, and a way to re-apply.
+#[component]
+fn ConflictView<F>(current: RecordDetail, theirs: Vec<HistoryEntry>, reapply: F) -> impl IntoView
+where
+    F: Fn(i64) + Copy + 'static,
+{
+    let version = current.version;
+    view! {
+        <div class="conflict-notice" role="alert">
+            <h3>"Zwischenzeitlich geändert – nichts wurde gespeichert"</h3>
+            <p>{format!(
+                "Während Sie bearbeitet haben, wurde dieser Umsetzungsstand geändert (jetzt Version {version}). \
+                 Ihre Eingaben stehen noch im Formular. Prüfen Sie die Änderungen und wenden Sie Ihre Eingaben \
+                 bei Bedarf auf den neuen Stand an."
+            )}</p>
+            <History entries=theirs/>
+            <p>{format!("Jetzt gespeichert: Status „{}“, Reifegrad {}, geplanter Start {}.",
+                current.status_label,
+                current.maturity.map(|m| m.to_string()).unwrap_or_else(|| "–".into()),
+                date_or_dash(current.planned_go_live))}</p>
+            <button type="button" on:click=move |_| reapply(version)>"Meine Eingaben auf den neuen Stand anwenden"</button>
+        </div>
+    }
+}
+
+/// A record's changes, newest first.
+#[component]
+pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+    if entries.is_empty() {
+        return view! { <p>"Noch keine Änderungen erfasst."</p> }.into_any();
+    }
+    view! {
+        <ol class="timeline" reversed=true>
+            {entries.into_iter().rev().map(|e| view! {
+                <li>
+                    <p class="timeline-head">
+                        <time datetime=e.occurred_at.to_rfc3339()>{format::datetime(e.occurred_at)}</time>
+                        " · "<span class="actor">{e.actor.clone()}</span>
+                        {e.is_demo.then(|| view! { " · "<span class="badge">"Demo"</span> })}
+                    </p>
+                    <ul class="changes">
+                        {e.changes.into_iter().map(|c| view! {
+                            <li><span class="change-field">{c.label}</span>": "{c.old}" → "<strong>{c.new}</strong></li>
+                        }).collect_view()}
+                    </ul>
+                    {e.comment.map(|c| view! { <p class="comment">"Kommentar: "{c}</p> })}
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}

@@ -1,0 +1,152 @@
+//! Account management shared by the administration page and the command line: creating and
+//! changing users, and personal API tokens.
+
+use crate::auth::{hash_secret, new_api_token, password};
+use crate::storage::{normalise_email, NewUser, Storage, UserUpdate};
+use app::domain::{NewApiToken, Role, UserForm};
+use app::error::AppError;
+
+fn parse_role(code: &str) -> Result<Role, Vec<String>> {
+    Role::from_code(code.trim()).ok_or_else(|| {
+        vec![format!(
+            "Unbekannte Rolle „{code}“ (erlaubt: {}).",
+            Role::ALL.map(Role::code).join(", ")
+        )]
+    })
+}
+
+fn check_email(email: &str) -> Result<(), String> {
+    let e = email.trim();
+    let valid = e.len() <= 254
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !e.chars().any(char::is_whitespace);
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("„{e}“ ist keine gültige E-Mail-Adresse."))
+    }
+}
+
+/// Checks a form for a new or changed account; every problem is reported.
+fn check(form: &UserForm, is_new: bool) -> Result<Role, AppError> {
+    let mut errors = Vec::new();
+    if let Err(e) = check_email(&form.email) {
+        errors.push(e);
+    }
+    if form.display_name.trim().is_empty() || form.display_name.chars().count() > 200 {
+        errors.push("Bitte einen Namen angeben (höchstens 200 Zeichen).".into());
+    }
+    let role = parse_role(&form.role).map_err(|e| errors.extend(e)).ok();
+    if let Some(r) = role {
+        if r.needs_scope() && form.scope_codes().is_empty() {
+            errors.push(format!(
+                "Die Rolle „{}“ braucht mindestens eine Organisationseinheit.",
+                r.label()
+            ));
+        }
+    }
+    if is_new || !form.password.is_empty() {
+        if let Err(e) = password::check_rules(&form.password, &form.email) {
+            errors.push(e);
+        }
+    }
+    match role {
+        Some(r) if errors.is_empty() => Ok(r),
+        _ => Err(AppError::Unprocessable(errors)),
+    }
+}
+
+/// Creates an account (or, with `form.id`, changes one) and returns its id.
+pub async fn save_user(storage: &Storage, form: &UserForm) -> Result<i64, AppError> {
+    let role = check(form, form.id.is_none())?;
+    match form.id {
+        None => Ok(storage
+            .create_user(&NewUser {
+                email: normalise_email(&form.email),
+                display_name: form.display_name.trim().to_owned(),
+                role,
+                password_hash: password::hash(&form.password),
+                scope_codes: form.scope_codes(),
+            })
+            .await?),
+        Some(id) => {
+            storage
+                .update_user(
+                    id,
+                    &UserUpdate {
+                        display_name: form.display_name.trim().to_owned(),
+                        role,
+                        active: form.active,
+                        scope_codes: form.scope_codes(),
+                    },
+                )
+                .await?;
+            if !form.password.is_empty() {
+                storage
+                    .set_password(id, &password::hash(&form.password), None)
+                    .await?;
+            }
+            Ok(id)
+        }
+    }
+}
+
+/// Creates a personal API token; the secret is returned once and stored only hashed.
+pub async fn create_token(
+    storage: &Storage,
+    user_id: i64,
+    name: &str,
+) -> Result<NewApiToken, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Unprocessable(vec![
+            "Bitte einen Namen für das Token angeben (höchstens 100 Zeichen).".into(),
+        ]));
+    }
+    let secret = new_api_token();
+    let info = storage
+        .create_api_token(user_id, name, &hash_secret(&secret))
+        .await?;
+    Ok(NewApiToken { info, secret })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_checked_completely() {
+        let form = UserForm {
+            email: "kein-at".into(),
+            display_name: " ".into(),
+            role: "koordination".into(),
+            password: "kurz".into(),
+            ..Default::default()
+        };
+        let AppError::Unprocessable(errors) = check(&form, true).unwrap_err() else {
+            panic!()
+        };
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        let ok = UserForm {
+            email: "Anna.Schmidt@tmdi.thueringen.de".into(),
+            display_name: "Anna Schmidt".into(),
+            role: "koordination".into(),
+            scopes: "TMDI, 16068".into(),
+            password: "ein-langes-passwort".into(),
+            ..Default::default()
+        };
+        assert_eq!(check(&ok, true).unwrap(), Role::Koordination);
+        assert_eq!(ok.scope_codes(), ["TMDI", "16068"]);
+        let no_pw_change = UserForm {
+            id: Some(1),
+            password: String::new(),
+            ..ok
+        };
+        assert!(check(&no_pw_change, false).is_ok());
+    }
+}

@@ -1,0 +1,324 @@
+//! The OpenAPI 3.0 description of `/api/v1` (served at `/api/v1/openapi.json`). Written as
+//! data next to the handlers; a test checks that every route of the router is described.
+
+use serde_json::{json, Value};
+
+fn ref_(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn json_response(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+fn error(description: &str) -> Value {
+    json_response(description, ref_("Error"))
+}
+
+fn page_of(item: &str) -> Value {
+    json!({
+        "type": "object",
+        "required": ["items", "total", "page", "per_page"],
+        "properties": {
+            "items": { "type": "array", "items": ref_(item) },
+            "total": { "type": "integer" },
+            "page": { "type": "integer" },
+            "per_page": { "type": "integer" }
+        }
+    })
+}
+
+fn query(name: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
+}
+
+fn path_param(name: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "schema": schema })
+}
+
+fn date() -> Value {
+    json!({ "type": "string", "format": "date" })
+}
+
+fn nullable(mut schema: Value) -> Value {
+    schema["nullable"] = json!(true);
+    schema
+}
+
+/// Every path and method the API serves, as `(path, method)`; compared with the router in tests.
+pub const DOCUMENTED: &[(&str, &str)] = &[
+    ("/services", "get"),
+    ("/services/{ozg_id}", "get"),
+    ("/org-units", "get"),
+    ("/org-units/{code}", "get"),
+    ("/records", "get"),
+    ("/records/bulk", "post"),
+    ("/records/{id}", "get"),
+    ("/records/{id}", "patch"),
+    ("/records/{id}/history", "get"),
+    ("/changes", "get"),
+    ("/openapi.json", "get"),
+];
+
+pub fn document() -> Value {
+    let read_errors = |v: &mut Value| {
+        v["responses"]["400"] = error("Ungültige Parameter");
+        v["responses"]["401"] = error("Nicht angemeldet (ohne öffentlichen Lesezugriff)");
+        v["responses"]["503"] = error("Datenbank nicht erreichbar; Retry-After gesetzt");
+    };
+    let mut ops = vec![
+        (
+            "/services",
+            "get",
+            json!({
+                "summary": "OZG-Leistungen mit Umsetzungsstand (gefiltert, seitenweise)",
+                "parameters": [
+                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer"})),
+                    query("lage", "Lebens-/Unternehmenslage-Nummer", json!({"type": "integer"})),
+                    query("stand", "Abdeckungskategorie", json!({"type": "string", "enum": ["flaechendeckend", "teilweise", "in_arbeit", "nicht_begonnen", "nicht_anwendbar"]})),
+                    query("q", "Suchtext", json!({"type": "string"})),
+                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1})),
+                    query("pro_seite", "Einträge je Seite (1–100)", json!({"type": "integer", "minimum": 1, "maximum": 100}))
+                ],
+                "responses": { "200": json_response("Eine Seite OZG-Leistungen", page_of("ServiceItem")) }
+            }),
+        ),
+        (
+            "/services/{ozg_id}",
+            "get",
+            json!({
+                "summary": "Eine OZG-Leistung mit LeiKa-Leistungen und Umsetzungsständen",
+                "parameters": [path_param("ozg_id", json!({"type": "integer"})), query("seite", "Seite der Umsetzungsstände", json!({"type": "integer", "minimum": 1}))],
+                "responses": { "200": json_response("Die Leistung", json!({"type": "object", "required": ["summary", "leika", "records"]})), "404": error("Unbekannte OZG-ID") }
+            }),
+        ),
+        (
+            "/org-units",
+            "get",
+            json!({
+                "summary": "Organisationseinheiten (Land, Ressorts, Kreise, Gemeinden)",
+                "parameters": [
+                    query("art", "Art", json!({"type": "string", "enum": ["land", "ressort", "landesbehoerde", "kreis", "gemeinde"]})),
+                    query("uebergeordnet", "Kennung der übergeordneten Einheit", json!({"type": "string"}))
+                ],
+                "responses": { "200": json_response("Liste", json!({"type": "array", "items": ref_("OrgUnit")})) }
+            }),
+        ),
+        (
+            "/org-units/{code}",
+            "get",
+            json!({
+                "summary": "Eine Organisationseinheit mit ihren Umsetzungsständen",
+                "parameters": [path_param("code", json!({"type": "string"}))],
+                "responses": { "200": json_response("Die Einheit", json!({"type": "object", "required": ["unit", "children", "records"]})), "404": error("Unbekannte Kennung") }
+            }),
+        ),
+        (
+            "/records",
+            "get",
+            json!({
+                "summary": "Umsetzungsstände (mit id und version für Änderungen)",
+                "parameters": [
+                    query("ozg_id", "OZG-ID", json!({"type": "integer"})),
+                    query("org_unit", "Kennung einer Einheit; schließt ihre untergeordneten ein (Kreis → Gemeinden)", json!({"type": "string"})),
+                    query("status", "Statuscode", json!({"type": "string"})),
+                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1})),
+                    query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": 500}))
+                ],
+                "responses": { "200": json_response("Eine Seite Umsetzungsstände", page_of("Record")) }
+            }),
+        ),
+        (
+            "/records/{id}",
+            "get",
+            json!({
+                "summary": "Ein Umsetzungsstand; ETag ist die Version",
+                "parameters": [path_param("id", json!({"type": "integer", "minimum": 1}))],
+                "responses": { "200": json_response("Der Umsetzungsstand", ref_("Record")), "404": error("Unbekannt") }
+            }),
+        ),
+        (
+            "/records/{id}",
+            "patch",
+            json!({
+                "summary": "Einen Umsetzungsstand ändern (nur geänderte Felder; null leert ein Feld)",
+                "security": [{"bearer": []}, {"session": []}],
+                "parameters": [
+                    path_param("id", json!({"type": "integer", "minimum": 1})),
+                    {"name": "If-Match", "in": "header", "required": false, "description": "Version als ETag (statt „version“ im Inhalt); 412 wenn veraltet", "schema": {"type": "string"}}
+                ],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": ref_("RecordPatch") } } },
+                "responses": {
+                    "200": json_response("Gespeichert (oder unverändert)", ref_("Record")),
+                    "403": error("Keine Berechtigung für diese Organisationseinheit"),
+                    "404": error("Unbekannt"),
+                    "409": json_response("Veraltete Version: nichts gespeichert", ref_("Conflict")),
+                    "412": json_response("If-Match passt nicht: nichts gespeichert", ref_("Conflict")),
+                    "422": json_response("Ungültiger Wert oder Statusübergang: nichts gespeichert", ref_("Invalid"))
+                }
+            }),
+        ),
+        (
+            "/records/bulk",
+            "post",
+            json!({
+                "summary": "Viele Umsetzungsstände in einem Schritt ändern (je Datensatz geprüft)",
+                "security": [{"bearer": []}, {"session": []}],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": ref_("BulkRequest") } } },
+                "responses": {
+                    "200": json_response("Was geändert, unverändert oder abgelehnt wurde (mit Grund)", ref_("BulkSummary")),
+                    "422": error("Kein Wert oder ungültiger Wert angegeben")
+                }
+            }),
+        ),
+        (
+            "/records/{id}/history",
+            "get",
+            json!({
+                "summary": "Historie eines Umsetzungsstands (älteste zuerst)",
+                "parameters": [path_param("id", json!({"type": "integer", "minimum": 1}))],
+                "responses": { "200": json_response("Änderungen", json!({"type": "array", "items": ref_("HistoryEntry")})), "404": error("Unbekannt") }
+            }),
+        ),
+        (
+            "/changes",
+            "get",
+            json!({
+                "summary": "Alle Änderungen in einem Zeitraum (neueste zuerst)",
+                "parameters": [
+                    {"name": "since", "in": "query", "required": true, "description": "Ab diesem Tag (JJJJ-MM-TT oder TT.MM.JJJJ)", "schema": {"type": "string"}},
+                    query("until", "Bis einschließlich diesem Tag", json!({"type": "string"})),
+                    query("org_unit", "Kennung einer Einheit (mit untergeordneten)", json!({"type": "string"})),
+                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer"})),
+                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1}))
+                ],
+                "responses": { "200": json_response("Eine Seite Änderungen", page_of("ChangeEntry")) }
+            }),
+        ),
+        (
+            "/openapi.json",
+            "get",
+            json!({
+                "summary": "Diese Beschreibung",
+                "security": [],
+                "responses": { "200": json_response("OpenAPI 3.0", json!({"type": "object"})) }
+            }),
+        ),
+    ];
+    let mut paths = serde_json::Map::new();
+    for (path, method, op) in ops.iter_mut() {
+        if *path != "/openapi.json" {
+            read_errors(op);
+        }
+        paths.entry(path.to_string()).or_insert_with(|| json!({}))[*method] = op.clone();
+    }
+    let record_properties = json!({
+        "id": {"type": "integer"}, "version": {"type": "integer"}, "ozg_id": {"type": "integer"},
+        "service_name": {"type": "string"}, "org_unit_id": {"type": "integer"},
+        "org_unit_parent_id": nullable(json!({"type": "integer"})), "org_unit_code": {"type": "string"},
+        "org_unit_name": {"type": "string"}, "org_unit_kind": {"type": "string"},
+        "status_code": {"type": "string"}, "status_label": {"type": "string"}, "phase": {"type": "string"},
+        "maturity": nullable(json!({"type": "integer"})), "planned_go_live": nullable(date()),
+        "actual_go_live": nullable(date()), "online_url": nullable(json!({"type": "string"})),
+        "efa_solution": nullable(json!({"type": "string"})), "note": nullable(json!({"type": "string"})),
+        "updated_at": {"type": "string", "format": "date-time"}
+    });
+    let history_entry = json!({
+        "type": "object",
+        "required": ["id", "record_id", "occurred_at", "actor", "changes", "is_demo"],
+        "properties": {
+            "id": {"type": "integer"}, "record_id": {"type": "integer"},
+            "occurred_at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
+            "comment": nullable(json!({"type": "string"})), "is_demo": {"type": "boolean"},
+            "changes": {"type": "array", "items": {"type": "object", "required": ["field", "label", "old", "new"], "properties": {
+                "field": {"type": "string"}, "label": {"type": "string"}, "old": {"type": "string"}, "new": {"type": "string"}}}}
+        }
+    });
+    let bulk_item = json!({"type": "object", "required": ["record_id", "label"], "properties": {
+        "record_id": {"type": "integer"}, "label": {"type": "string"}, "reason": nullable(json!({"type": "string"}))}});
+    let error_schema = json!({
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array", "items": {"type": "string"}}}}}
+    });
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "OZG-Monitor API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Umsetzungsstand der OZG-Leistungen. Lesen: angemeldet (oder öffentlich, wenn freigeschaltet). \
+                            Ändern: mit persönlichem API-Token (Authorization: Bearer …) oder Sitzung; es gelten dieselben Regeln wie in der Oberfläche. \
+                            Fehler: {\"error\": {\"code\", \"message\", \"details\"}} mit deutschem Text."
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "Persönliches API-Token (ozgm_…)"},
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE}
+            },
+            "schemas": {
+                "Error": error_schema,
+                "ServiceItem": {"type": "object", "required": ["ozg_id", "name", "stand"], "properties": {
+                    "ozg_id": {"type": "integer"}, "name": {"type": "string"}, "themenfeld": {"type": "string"},
+                    "records_applicable": {"type": "integer"}, "records_online": {"type": "integer"},
+                    "stand": {"type": "string"}, "average_maturity": nullable(json!({"type": "number"}))}},
+                "OrgUnit": {"type": "object", "required": ["code", "name", "kind"], "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+                    "ags": nullable(json!({"type": "string"})), "ars": nullable(json!({"type": "string"})),
+                    "population": nullable(json!({"type": "integer"}))}},
+                "Record": {"type": "object", "required": ["id", "version", "ozg_id", "org_unit_code", "status_code", "updated_at"], "properties": record_properties},
+                "RecordPatch": {"type": "object", "additionalProperties": false, "properties": {
+                    "version": {"type": "integer", "description": "Version, auf der die Änderung beruht (oder If-Match)"},
+                    "status": {"type": "string"}, "maturity": nullable(json!({"type": "integer"})),
+                    "planned_go_live": nullable(json!({"type": "string", "description": "JJJJ-MM-TT oder TT.MM.JJJJ"})),
+                    "actual_go_live": nullable(json!({"type": "string"})), "online_url": nullable(json!({"type": "string"})),
+                    "efa_solution": nullable(json!({"type": "string"})), "note": nullable(json!({"type": "string"})),
+                    "comment": {"type": "string"}}},
+                "Conflict": {"type": "object", "required": ["error", "current", "their_changes"], "properties": {
+                    "error": error_schema["properties"]["error"].clone(), "current": ref_("Record"),
+                    "their_changes": {"type": "array", "items": ref_("HistoryEntry")}}},
+                "Invalid": {"type": "object", "required": ["error", "fields"], "properties": {
+                    "error": error_schema["properties"]["error"].clone(),
+                    "fields": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+                        "field": {"type": "string"}, "message": {"type": "string"}}}}}},
+                "BulkRequest": {"type": "object", "required": ["record_ids"], "additionalProperties": false, "properties": {
+                    "record_ids": {"type": "array", "items": {"type": "integer"}, "maxItems": app::domain::MAX_BULK_RECORDS},
+                    "status": {"type": "string"}, "maturity": {"type": "integer"},
+                    "planned_go_live": {"type": "string"}, "comment": {"type": "string"}}},
+                "BulkSummary": {"type": "object", "required": ["changed", "unchanged", "refused"], "properties": {
+                    "changed": {"type": "array", "items": bulk_item.clone()}, "unchanged": {"type": "array", "items": bulk_item.clone()},
+                    "refused": {"type": "array", "items": bulk_item}}},
+                "HistoryEntry": history_entry,
+                "ChangeEntry": {"type": "object", "required": ["entry", "ozg_id", "service_name", "org_unit_code", "org_unit_name"], "properties": {
+                    "entry": ref_("HistoryEntry"), "ozg_id": {"type": "integer"}, "service_name": {"type": "string"},
+                    "org_unit_code": {"type": "string"}, "org_unit_name": {"type": "string"}}}
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_operation_is_in_the_document_and_refs_resolve() {
+        let doc = document();
+        for (path, method) in DOCUMENTED {
+            assert!(
+                doc["paths"][path][method].is_object(),
+                "{method} {path} described"
+            );
+        }
+        let text = doc.to_string();
+        for part in text.split("#/components/schemas/").skip(1) {
+            let name = part.split('"').next().unwrap();
+            assert!(
+                doc["components"]["schemas"][name].is_object(),
+                "schema {name} exists"
+            );
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The administrative subcommands: `user add` and `token create`.
+
+use crate::accounts;
+use crate::config::{Config, TokenCommand, UserCommand};
+use crate::startup::{prepare_storage, StartupError};
+use app::domain::UserForm;
+use app::error::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error("{0}")]
+    Refused(#[from] AppError),
+    #[error("{0}")]
+    Input(String),
+}
+
+pub async fn user(config: &Config, command: UserCommand) -> Result<(), CommandError> {
+    let UserCommand::Add {
+        email,
+        role,
+        name,
+        org_units,
+    } = command;
+    let password = match std::env::var("OZG_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => rpassword::prompt_password(format!("Passwort für {email}: ")).map_err(|e| {
+            CommandError::Input(format!(
+                "cannot read the password: {e} (or set OZG_PASSWORD)"
+            ))
+        })?,
+    };
+    let storage = prepare_storage(config).await?;
+    let form = UserForm {
+        id: None,
+        display_name: name.unwrap_or_else(|| email.clone()),
+        email,
+        role,
+        scopes: org_units.join(","),
+        active: true,
+        password,
+    };
+    let id = accounts::save_user(&storage, &form).await?;
+    storage.close().await;
+    println!(
+        "Konto {} angelegt (Nr. {id}, Rolle {}).",
+        form.email.trim().to_lowercase(),
+        form.role
+    );
+    Ok(())
+}
+
+pub async fn token(config: &Config, command: TokenCommand) -> Result<(), CommandError> {
+    let TokenCommand::Create { email, name } = command;
+    let storage = prepare_storage(config).await?;
+    let user = storage
+        .user_by_email(&email)
+        .await
+        .map_err(StartupError::Prepare)?
+        .filter(|u| u.active)
+        .ok_or_else(|| CommandError::Input(format!("no active account {email}")))?;
+    let token = accounts::create_token(&storage, user.user.id, &name).await?;
+    storage.close().await;
+    // the secret alone on stdout, so scripts can capture it
+    println!("{}", token.secret);
+    Ok(())
+}

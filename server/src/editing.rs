@@ -1,0 +1,355 @@
+//! Changing implementation records on behalf of a user: authorisation per record, validation
+//! against the configured pipeline and scale, the version check, and the answers the form,
+//! the REST API and bulk updates give. The one place these rules are applied.
+
+use crate::auth::action;
+use crate::storage::{AuditEntry, ChangeOutcome, RecordChange, RecordPatch, Storage, StoredEvent};
+use app::domain::{
+    field, validate, BulkItem, BulkRequest, BulkSummary, CurrentUser, EditOptions, FieldChange,
+    FieldError, HistoryEntry, RecordDetail, RecordPage, RecordValues, SaveOutcome,
+    MAX_BULK_RECORDS,
+};
+use app::error::AppError;
+use chrono::{NaiveDate, Utc};
+
+const NO_PERMISSION: &str =
+    "Keine Berechtigung: Diese Organisationseinheit gehört nicht zu Ihrem Zuständigkeitsbereich.";
+
+/// "Today" for date checks, on the German calendar (UTC+1/+2): never rejects a date that is
+/// already today in Germany.
+fn today() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(2)).date_naive()
+}
+
+async fn deny(storage: &Storage, user: &CurrentUser, subject: &str, detail: &str) {
+    let entry = AuditEntry {
+        action: action::ACCESS_DENIED,
+        actor: Some(&user.email),
+        subject: Some(subject),
+        client_addr: None,
+        detail: Some(detail),
+    };
+    if let Err(e) = storage.audit(&entry).await {
+        tracing::error!(error = %e, "audit log write failed");
+    }
+}
+
+pub async fn record_page(
+    storage: &Storage,
+    user: Option<&CurrentUser>,
+    id: i64,
+) -> Result<RecordPage, AppError> {
+    let record = storage.record_detail(id).await?.ok_or_else(|| {
+        AppError::not_found(format!(
+            "Einen Umsetzungsstand mit der Nummer {id} gibt es nicht."
+        ))
+    })?;
+    let options = storage.edit_options().await?;
+    let events = storage.record_events(id).await?;
+    let can_edit = user.is_some_and(|u| u.may_edit(record.org_unit_id, record.org_unit_parent_id));
+    Ok(RecordPage {
+        history: history_entries(events, &options),
+        record,
+        options,
+        can_edit,
+    })
+}
+
+/// Saves a record's new values, all or nothing. `expected_version` is the version the
+/// editor started from.
+pub async fn save(
+    storage: &Storage,
+    user: &CurrentUser,
+    id: i64,
+    expected_version: i64,
+    values: RecordValues,
+    comment: Option<String>,
+) -> Result<SaveOutcome, AppError> {
+    let current = storage.record_detail(id).await?.ok_or_else(|| {
+        AppError::not_found(format!(
+            "Einen Umsetzungsstand mit der Nummer {id} gibt es nicht."
+        ))
+    })?;
+    if !user.may_edit(current.org_unit_id, current.org_unit_parent_id) {
+        deny(
+            storage,
+            user,
+            &format!("record:{id}"),
+            "Umsetzungsstand ändern",
+        )
+        .await;
+        return Err(AppError::forbidden(NO_PERMISSION));
+    }
+    let options = storage.edit_options().await?;
+    if current.version != expected_version {
+        return conflict(storage, current, expected_version, &options).await;
+    }
+    let errors = validate(
+        &values,
+        comment.as_deref(),
+        &current.status_code,
+        &options,
+        today(),
+    );
+    if !errors.is_empty() {
+        return Ok(SaveOutcome::Invalid { errors });
+    }
+    let change = RecordChange {
+        record_id: id,
+        expected_version,
+        patch: patch_between(&current.values(), &values),
+        actor: user.actor(),
+        user_id: Some(user.id),
+        comment,
+        occurred_at: Utc::now(),
+        is_demo: false,
+    };
+    let outcome = storage
+        .apply_changes(&[change])
+        .await?
+        .pop()
+        .unwrap_or(ChangeOutcome::NotFound);
+    let reload = || async {
+        storage
+            .record_detail(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("Der Umsetzungsstand wurde entfernt."))
+    };
+    match outcome {
+        ChangeOutcome::Applied { .. } => Ok(SaveOutcome::Saved {
+            record: reload().await?,
+        }),
+        ChangeOutcome::Unchanged { .. } => Ok(SaveOutcome::Unchanged {
+            record: reload().await?,
+        }),
+        // someone saved between our read and the write transaction
+        ChangeOutcome::Stale { .. } => {
+            conflict(storage, reload().await?, expected_version, &options).await
+        }
+        ChangeOutcome::Refused { reason } => Ok(SaveOutcome::Invalid {
+            errors: vec![FieldError::new(field::STATUS, reason)],
+        }),
+        ChangeOutcome::NotFound => Err(AppError::not_found("Der Umsetzungsstand wurde entfernt.")),
+    }
+}
+
+/// What others changed since `since_version`: one event per version step.
+async fn conflict(
+    storage: &Storage,
+    current: RecordDetail,
+    since_version: i64,
+    options: &EditOptions,
+) -> Result<SaveOutcome, AppError> {
+    let steps = (current.version - since_version).max(1);
+    let theirs = history_entries(
+        storage.latest_record_events(current.id, steps).await?,
+        options,
+    );
+    Ok(SaveOutcome::Conflict { current, theirs })
+}
+
+/// Only the fields that differ, so the history names exactly what this editor changed.
+fn patch_between(old: &RecordValues, new: &RecordValues) -> RecordPatch {
+    fn diff<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
+        (a != b).then(|| b.clone())
+    }
+    RecordPatch {
+        status_code: diff(&old.status, &new.status),
+        maturity: diff(&old.maturity, &new.maturity),
+        planned_go_live: diff(&old.planned_go_live, &new.planned_go_live),
+        actual_go_live: diff(&old.actual_go_live, &new.actual_go_live),
+        online_url: diff(&old.online_url, &new.online_url),
+        efa_solution: diff(&old.efa_solution, &new.efa_solution),
+        note: diff(&old.note, &new.note),
+    }
+}
+
+/// Sets the same status / Reifegrad / planned date on many records in one transaction. Each
+/// record is authorised and checked on its own; the summary says what happened to each.
+pub async fn bulk(
+    storage: &Storage,
+    user: &CurrentUser,
+    req: &BulkRequest,
+) -> Result<BulkSummary, AppError> {
+    if req.status.is_none() && req.maturity.is_none() && req.planned_go_live.is_none() {
+        return Err(AppError::Unprocessable(vec![
+            "Bitte mindestens einen Wert angeben (Status, Reifegrad oder geplanter Start).".into(),
+        ]));
+    }
+    if req.record_ids.is_empty() {
+        return Err(AppError::Unprocessable(vec![
+            "Bitte mindestens einen Umsetzungsstand auswählen.".into(),
+        ]));
+    }
+    if req.record_ids.len() > MAX_BULK_RECORDS {
+        return Err(AppError::Unprocessable(vec![format!(
+            "Höchstens {MAX_BULK_RECORDS} Umsetzungsstände auf einmal."
+        )]));
+    }
+    if let Some(c) = &req.comment {
+        if c.chars().count() > app::domain::MAX_COMMENT_LEN {
+            return Err(AppError::Unprocessable(vec![format!(
+                "Der Änderungskommentar darf höchstens {} Zeichen lang sein.",
+                app::domain::MAX_COMMENT_LEN
+            )]));
+        }
+    }
+    let options = storage.edit_options().await?;
+    if let Some(m) = req.maturity {
+        if !options.maturity_levels.iter().any(|l| l.level == m) {
+            return Err(AppError::Unprocessable(vec![format!(
+                "Reifegrad {m} ist in der verwendeten Skala nicht vorgesehen."
+            )]));
+        }
+    }
+    if let Some(s) = &req.status {
+        if options.status(s).is_none() {
+            return Err(AppError::Unprocessable(vec![format!(
+                "Unbekannter Status „{s}“."
+            )]));
+        }
+    }
+    let mut ids = req.record_ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    let records = storage.record_details(&ids).await?;
+    let mut summary = BulkSummary::default();
+    let label = |r: &RecordDetail| format!("{} – {}", r.service_name, r.org_unit_name);
+    for missing in ids
+        .iter()
+        .filter(|id| !records.iter().any(|r| r.id == **id))
+    {
+        summary.refused.push(BulkItem {
+            record_id: *missing,
+            label: format!("Nr. {missing}"),
+            reason: Some("Diesen Umsetzungsstand gibt es nicht.".into()),
+        });
+    }
+    let now = Utc::now();
+    let comment = req.comment.as_deref().and_then(app::domain::non_empty);
+    let mut changes = Vec::new();
+    let mut pending = Vec::new();
+    let mut denied = 0;
+    for r in &records {
+        if !user.may_edit(r.org_unit_id, r.org_unit_parent_id) {
+            denied += 1;
+            summary.refused.push(BulkItem {
+                record_id: r.id,
+                label: label(r),
+                reason: Some(NO_PERMISSION.into()),
+            });
+            continue;
+        }
+        changes.push(RecordChange {
+            record_id: r.id,
+            expected_version: r.version,
+            patch: RecordPatch {
+                status_code: req.status.clone().filter(|s| *s != r.status_code),
+                maturity: req.maturity.map(Some),
+                planned_go_live: req.planned_go_live.map(Some),
+                ..Default::default()
+            },
+            actor: user.actor(),
+            user_id: Some(user.id),
+            comment: comment.clone(),
+            occurred_at: now,
+            is_demo: false,
+        });
+        pending.push(r);
+    }
+    if denied > 0 {
+        deny(
+            storage,
+            user,
+            "bulk",
+            &format!("{denied} Umsetzungsstände außerhalb des Zuständigkeitsbereichs"),
+        )
+        .await;
+    }
+    let outcomes = storage.apply_changes(&changes).await?;
+    for (r, outcome) in pending.into_iter().zip(outcomes) {
+        let item = |reason: Option<String>| BulkItem {
+            record_id: r.id,
+            label: label(r),
+            reason,
+        };
+        match outcome {
+            ChangeOutcome::Applied { .. } => summary.changed.push(item(None)),
+            ChangeOutcome::Unchanged { .. } => summary.unchanged.push(item(None)),
+            ChangeOutcome::Refused { reason } => summary.refused.push(item(Some(reason))),
+            ChangeOutcome::Stale { .. } => summary.refused.push(item(Some(
+                "Wurde gerade von jemand anderem geändert; bitte erneut versuchen.".into(),
+            ))),
+            ChangeOutcome::NotFound => summary
+                .refused
+                .push(item(Some("Diesen Umsetzungsstand gibt es nicht.".into()))),
+        }
+    }
+    Ok(summary)
+}
+
+/// Stored events as the history shows them: field labels, status labels, German dates.
+pub fn history_entries(events: Vec<StoredEvent>, options: &EditOptions) -> Vec<HistoryEntry> {
+    events
+        .into_iter()
+        .map(|e| history_entry(e, options))
+        .collect()
+}
+
+pub fn history_entry(e: StoredEvent, options: &EditOptions) -> HistoryEntry {
+    let diff: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&e.changes).unwrap_or_default();
+    let order = [
+        field::STATUS,
+        field::MATURITY,
+        field::PLANNED_GO_LIVE,
+        field::ACTUAL_GO_LIVE,
+        field::ONLINE_URL,
+        field::EFA_SOLUTION,
+        field::NOTE,
+    ];
+    let changes = order
+        .iter()
+        .filter_map(|name| {
+            let pair = diff.get(*name)?.as_array()?;
+            let show = |v: Option<&serde_json::Value>| display_value(name, v, options);
+            Some(FieldChange {
+                field: (*name).to_owned(),
+                label: field::label(name).to_owned(),
+                old: show(pair.first()),
+                new: show(pair.get(1)),
+            })
+        })
+        .collect();
+    HistoryEntry {
+        id: e.id,
+        record_id: e.record_id,
+        occurred_at: e.occurred_at,
+        actor: e.actor,
+        comment: e.comment,
+        changes,
+        is_demo: e.is_demo,
+    }
+}
+
+fn display_value(name: &str, value: Option<&serde_json::Value>, options: &EditOptions) -> String {
+    let Some(v) = value.filter(|v| !v.is_null()) else {
+        return "–".into();
+    };
+    match (name, v) {
+        (field::STATUS, serde_json::Value::String(code)) => options.status_label(code),
+        (field::MATURITY, serde_json::Value::Number(n)) => {
+            let level = n.as_i64().unwrap_or_default();
+            match options.maturity_levels.iter().find(|l| l.level == level) {
+                Some(l) => format!("{level} – {}", l.label),
+                None => level.to_string(),
+            }
+        }
+        (field::PLANNED_GO_LIVE | field::ACTUAL_GO_LIVE, serde_json::Value::String(d)) => d
+            .parse::<NaiveDate>()
+            .map(app::format::date)
+            .unwrap_or_else(|_| d.clone()),
+        (_, serde_json::Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}

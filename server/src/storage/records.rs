@@ -1,0 +1,272 @@
+//! Reading implementation records for editing: one record with its org unit, the configured
+//! pipeline and scale, a record's history, lists for the API and bulk selection, and the
+//! changes in a period.
+
+use super::rows::{kind, ozg_id, phase};
+use super::writes::StoredEvent;
+use super::{bind_all, on_pool, Bind, Filter, Result, Storage};
+use app::domain::{EditOptions, MaturityOption, Page, RecordDetail, StatusOption};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::AssertSqlSafe;
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    version: i64,
+    ozg_id: i64,
+    service_name: String,
+    org_unit_id: i64,
+    org_unit_parent_id: Option<i64>,
+    org_unit_code: String,
+    org_unit_name: String,
+    org_unit_kind: String,
+    status_code: String,
+    status_label: String,
+    phase: String,
+    maturity: Option<i64>,
+    planned_go_live: Option<NaiveDate>,
+    actual_go_live: Option<NaiveDate>,
+    online_url: Option<String>,
+    efa_solution: Option<String>,
+    note: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+const DETAIL_SELECT: &str = "SELECT rec.id, rec.version, rec.ozg_id, s.name AS service_name, o.id AS org_unit_id, \
+     o.parent_id AS org_unit_parent_id, o.code AS org_unit_code, o.name AS org_unit_name, o.kind AS org_unit_kind, \
+     rec.status_code, st.label AS status_label, st.phase, rec.maturity, rec.planned_go_live, rec.actual_go_live, \
+     rec.online_url, rec.efa_solution, rec.note, rec.updated_at \
+     FROM implementation_record rec JOIN service s ON s.ozg_id = rec.ozg_id \
+     JOIN org_unit o ON o.id = rec.org_unit_id JOIN status st ON st.code = rec.status_code";
+
+impl TryFrom<DetailRow> for RecordDetail {
+    type Error = super::StorageError;
+    fn try_from(r: DetailRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            version: r.version,
+            ozg_id: ozg_id(r.ozg_id)?,
+            service_name: r.service_name,
+            org_unit_id: r.org_unit_id,
+            org_unit_parent_id: r.org_unit_parent_id,
+            org_unit_code: r.org_unit_code,
+            org_unit_name: r.org_unit_name,
+            org_unit_kind: kind(&r.org_unit_kind)?,
+            status_code: r.status_code,
+            status_label: r.status_label,
+            phase: phase(&r.phase)?,
+            maturity: r.maturity,
+            planned_go_live: r.planned_go_live,
+            actual_go_live: r.actual_go_live,
+            online_url: r.online_url,
+            efa_solution: r.efa_solution,
+            note: r.note,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// Which records a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    pub ozg_id: Option<i64>,
+    /// An org unit code: the unit's own records and those of its direct children (a Kreis
+    /// and its Gemeinden).
+    pub org_unit: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Which changes the "Änderungen seit …" list shows.
+#[derive(Debug, Clone)]
+pub struct ChangeFilter {
+    pub since: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
+    /// The unit itself and its direct children.
+    pub org_unit: Option<String>,
+    pub themenfeld: Option<i64>,
+}
+
+/// A stored event with the record it belongs to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredChange {
+    #[sqlx(flatten)]
+    pub event: StoredEvent,
+    pub ozg_id: i64,
+    pub service_name: String,
+    pub org_unit_code: String,
+    pub org_unit_name: String,
+}
+
+impl Storage {
+    /// The configured status pipeline and the Reifegrad scale in use.
+    pub async fn edit_options(&self) -> Result<EditOptions> {
+        let model = self.maturity_model().await?;
+        let (statuses, transitions, levels): (
+            Vec<(String, String, String)>,
+            Vec<(String, String)>,
+            Vec<(i64, String)>,
+        ) = on_pool!(self, pool => {
+            (
+                sqlx::query_as("SELECT code, label, phase FROM status ORDER BY sort_order, code").fetch_all(pool).await?,
+                sqlx::query_as("SELECT from_code, to_code FROM status_transition ORDER BY from_code, to_code").fetch_all(pool).await?,
+                sqlx::query_as("SELECT level, label FROM maturity_level WHERE model = $1 ORDER BY level").bind(&model).fetch_all(pool).await?,
+            )
+        });
+        Ok(EditOptions {
+            statuses: statuses
+                .into_iter()
+                .map(|(code, label, p)| {
+                    Ok(StatusOption {
+                        code,
+                        label,
+                        phase: phase(&p)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            transitions,
+            maturity_levels: levels
+                .into_iter()
+                .map(|(level, label)| MaturityOption { level, label })
+                .collect(),
+        })
+    }
+
+    pub async fn record_detail(&self, id: i64) -> Result<Option<RecordDetail>> {
+        let sql = format!("{DETAIL_SELECT} WHERE rec.id = $1");
+        let row: Option<DetailRow> = on_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
+        });
+        row.map(RecordDetail::try_from).transpose()
+    }
+
+    /// Several records by id (unknown ids are left out), in id order.
+    pub async fn record_details(&self, ids: &[i64]) -> Result<Vec<RecordDetail>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            let rows: Vec<DetailRow> = on_pool!(self, pool => {
+                let mut qb = sqlx::QueryBuilder::new(format!("{DETAIL_SELECT} WHERE rec.id IN ("));
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(") ORDER BY rec.id");
+                qb.build_query_as().fetch_all(pool).await?
+            });
+            for r in rows {
+                out.push(RecordDetail::try_from(r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A page of records, ordered by service and unit.
+    pub async fn records(
+        &self,
+        f: &RecordFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<RecordDetail>> {
+        let mut filter = Filter::default();
+        if let Some(id) = f.ozg_id {
+            filter.and("rec.ozg_id = ?", [Bind::Int(id)]);
+        }
+        if let Some(code) = &f.org_unit {
+            filter.and(
+                "(o.code = ? OR o.parent_id = (SELECT id FROM org_unit WHERE code = ?))",
+                [Bind::Text(code.clone()), Bind::Text(code.clone())],
+            );
+        }
+        if let Some(status) = &f.status {
+            filter.and("rec.status_code = ?", [Bind::Text(status.clone())]);
+        }
+        let n = filter.next_placeholder();
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id{}",
+            filter.sql()
+        );
+        let list_sql = format!(
+            "{DETAIL_SELECT}{} ORDER BY rec.ozg_id, o.name, o.code LIMIT ${n} OFFSET ${}",
+            filter.sql(),
+            n + 1
+        );
+        let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+        let (total, rows): (i64, Vec<DetailRow>) = on_pool!(self, pool => {
+            let total = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), filter.binds).fetch_one(pool).await?;
+            let rows = bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), filter.binds)
+                .bind(i64::from(per_page)).bind(offset).fetch_all(pool).await?;
+            (total, rows)
+        });
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(RecordDetail::try_from)
+                .collect::<Result<_>>()?,
+            total,
+            page: page.max(1),
+            per_page,
+        })
+    }
+
+    /// The newest `count` events of a record, oldest first: what happened after a version.
+    pub async fn latest_record_events(
+        &self,
+        record_id: i64,
+        count: i64,
+    ) -> Result<Vec<StoredEvent>> {
+        let mut rows: Vec<StoredEvent> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, record_id, occurred_at, actor, old_status, new_status, old_maturity, new_maturity, changes, comment, is_demo \
+                 FROM record_event WHERE record_id = $1 ORDER BY id DESC LIMIT $2",
+            ).bind(record_id).bind(count).fetch_all(pool).await?
+        });
+        rows.reverse();
+        Ok(rows)
+    }
+
+    /// Changes in a period, newest first, with the total for paging.
+    pub async fn changes(
+        &self,
+        f: &ChangeFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<StoredChange>> {
+        let mut filter = Filter::default();
+        filter.and("e.occurred_at >= ?", [Bind::Time(f.since)]);
+        if let Some(until) = f.until {
+            filter.and("e.occurred_at < ?", [Bind::Time(until)]);
+        }
+        if let Some(code) = &f.org_unit {
+            filter.and(
+                "(o.code = ? OR o.parent_id = (SELECT id FROM org_unit WHERE code = ?))",
+                [Bind::Text(code.clone()), Bind::Text(code.clone())],
+            );
+        }
+        if let Some(t) = f.themenfeld {
+            filter.and("s.themenfeld_id = ?", [Bind::Int(t)]);
+        }
+        let from = "FROM record_event e JOIN implementation_record rec ON rec.id = e.record_id \
+                    JOIN service s ON s.ozg_id = rec.ozg_id JOIN org_unit o ON o.id = rec.org_unit_id";
+        let n = filter.next_placeholder();
+        let count_sql = format!("SELECT COUNT(*) {from}{}", filter.sql());
+        let list_sql = format!(
+            "SELECT e.id, e.record_id, e.occurred_at, e.actor, e.old_status, e.new_status, e.old_maturity, e.new_maturity, \
+             e.changes, e.comment, e.is_demo, rec.ozg_id, s.name AS service_name, o.code AS org_unit_code, o.name AS org_unit_name \
+             {from}{} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${n} OFFSET ${}",
+            filter.sql(),
+            n + 1
+        );
+        let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+        let (total, rows): (i64, Vec<StoredChange>) = on_pool!(self, pool => {
+            let total = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), filter.binds).fetch_one(pool).await?;
+            let rows = bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), filter.binds)
+                .bind(i64::from(per_page)).bind(offset).fetch_all(pool).await?;
+            (total, rows)
+        });
+        Ok(Page {
+            items: rows,
+            total,
+            page: page.max(1),
+            per_page,
+        })
+    }
+}

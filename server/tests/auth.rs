@@ -1,0 +1,651 @@
+//! Accounts, sessions, CSRF, throttling, security headers and the authorisation matrix,
+//! over HTTP against a spawned server (SQLite file database, test slice of the data).
+
+mod support;
+
+use app::domain::UserForm;
+use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use server::auth::AuthSettings;
+use support::*;
+
+const PASSWORD: &str = "ein-sicheres-passwort";
+
+async fn add_user(srv: &TestServer, email: &str, role: &str, scopes: &str) -> String {
+    server::accounts::save_user(
+        &srv.storage,
+        &UserForm {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap().into(),
+            role: role.into(),
+            scopes: scopes.into(),
+            active: true,
+            password: PASSWORD.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let user = srv.storage.user_by_email(email).await.unwrap().unwrap();
+    server::accounts::create_token(&srv.storage, user.user.id, "test")
+        .await
+        .unwrap()
+        .secret
+}
+
+async fn closed_server() -> TestServer {
+    spawn_server(
+        seeded(sqlite_file_storage().await).await,
+        AuthSettings::default(),
+    )
+    .await
+}
+
+impl TestServer {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Logs in through the form; returns the session cookie (`name=value`).
+    async fn login(&self, email: &str, password: &str) -> Result<String, String> {
+        let r = self
+            .client
+            .post(self.url("/auth/anmelden"))
+            .header(ORIGIN, &self.base)
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("weiter", "/leistungen"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = r.headers()[LOCATION].to_str().unwrap().to_owned();
+        match r.headers().get(SET_COOKIE) {
+            Some(c) if location == "/leistungen" => {
+                let c = c.to_str().unwrap();
+                assert!(
+                    c.contains("HttpOnly") && c.contains("SameSite=Strict"),
+                    "{c}"
+                );
+                Ok(c.split(';').next().unwrap().to_owned())
+            }
+            _ => Err(location),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_visitors_see_only_the_login_page() {
+    let srv = closed_server().await;
+    let r = srv
+        .client
+        .get(srv.url("/leistungen?seite=2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()[LOCATION],
+        "/anmelden?weiter=%2Fleistungen%3Fseite%3D2"
+    );
+    let (status, body) = srv.json("/api/v1/services").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let (status, html) = srv.get("/anmelden").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("action=\"/auth/anmelden\"")
+            && html.contains("autocomplete=\"current-password\"")
+    );
+    assert!(
+        !html.contains("Hauptnavigation"),
+        "no navigation for anonymous visitors"
+    );
+    assert_eq!(srv.get("/healthz").await.0, 200);
+    assert_eq!(srv.get("/api/v1/openapi.json").await.0, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_session_logout_and_security_headers() {
+    let srv = closed_server().await;
+    add_user(&srv, "lea@example.org", "lesen", "").await;
+    assert_eq!(
+        srv.login("lea@example.org", "falsch-falsch-falsch").await,
+        Err("/anmelden?fehler=ungueltig&weiter=%2Fleistungen".into())
+    );
+    assert_eq!(
+        srv.login("niemand@example.org", PASSWORD)
+            .await
+            .unwrap_err(),
+        "/anmelden?fehler=ungueltig&weiter=%2Fleistungen"
+    );
+    let failures = srv
+        .storage
+        .audit_actions("anmeldung_fehlgeschlagen")
+        .await
+        .unwrap();
+    assert_eq!(failures.len(), 2, "failed logins are audited");
+
+    let cookie = srv
+        .login("LEA@example.org", PASSWORD)
+        .await
+        .expect("e-mail is case-insensitive");
+    let r = srv
+        .client
+        .get(srv.url("/leistungen"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"),
+        "{csp}"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["cache-control"], "private, no-store");
+    let html = r.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    assert!(html.contains("Abmelden"));
+
+    // logout ends the session on the server: the old cookie is dead
+    let r = srv
+        .client
+        .post(srv.url("/auth/abmelden"))
+        .header(COOKIE, &cookie)
+        .header(ORIGIN, &srv.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let r = srv
+        .client
+        .get(srv.url("/leistungen"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "a logged-out session is dead"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_renewed_at_login_and_ended_by_password_change() {
+    let srv = closed_server().await;
+    add_user(&srv, "kai@example.org", "koordination", "16068").await;
+    let first = srv.login("kai@example.org", PASSWORD).await.unwrap();
+    // logging in again while holding a session gives a new one and ends the old (no fixation)
+    let r = srv
+        .client
+        .post(srv.url("/auth/anmelden"))
+        .header(ORIGIN, &srv.base)
+        .header(COOKIE, &first)
+        .form(&[("email", "kai@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let second = r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first, second);
+    let srv = &srv;
+    let status = |c: String| async move {
+        srv.client
+            .get(srv.url("/konto"))
+            .header(COOKIE, c)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(status(first.clone()).await, StatusCode::SEE_OTHER);
+    let third = srv.login("kai@example.org", PASSWORD).await.unwrap();
+    assert_eq!(status(third.clone()).await, 200);
+
+    // a password change keeps the session it was made in and ends every other one
+    let r = srv
+        .client
+        .post(srv.url("/auth/passwort"))
+        .header(ORIGIN, &srv.base)
+        .header(COOKIE, &second)
+        .form(&[
+            ("current", PASSWORD),
+            ("new", "ganz-neues-passwort"),
+            ("repeat", "ganz-neues-passwort"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/konto?passwort=geaendert");
+    assert_eq!(status(second.clone()).await, 200);
+    assert_eq!(status(third).await, StatusCode::SEE_OTHER);
+    assert!(srv.login("kai@example.org", PASSWORD).await.is_err());
+    assert!(srv
+        .login("kai@example.org", "ganz-neues-passwort")
+        .await
+        .is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_site_posts_are_refused() {
+    let srv = closed_server().await;
+    add_user(&srv, "ada@example.org", "admin", "").await;
+    let cookie = srv.login("ada@example.org", PASSWORD).await.unwrap();
+    let record = srv.storage.record_versions(Some(10000)).await.unwrap()[0].clone();
+    // a form on another site posting to a server function with the victim's cookie
+    for origin in [Some("http://evil.example"), Some("null"), None] {
+        let mut req = srv
+            .client
+            .post(srv.url("/api/fn/save-record"))
+            .header(COOKIE, &cookie)
+            .form(&[
+                ("form[record_id]", record.id.to_string()),
+                ("form[version]", record.version.to_string()),
+                ("form[status]", "in_planung".into()),
+            ]);
+        if let Some(o) = origin {
+            req = req.header(ORIGIN, o);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "origin {origin:?}");
+    }
+    let r = srv
+        .client
+        .post(srv.url("/auth/abmelden"))
+        .header(COOKIE, &cookie)
+        .header(ORIGIN, "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no logout CSRF either");
+    assert_eq!(
+        srv.storage.record_versions(Some(10000)).await.unwrap()[0].version,
+        record.version,
+        "nothing written"
+    );
+    assert_eq!(
+        srv.storage
+            .audit_actions("csrf_abgewiesen")
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    // the same request from our own page goes through
+    let r = srv
+        .client
+        .post(srv.url("/api/fn/save-record"))
+        .header(COOKIE, &cookie)
+        .header(ORIGIN, &srv.base)
+        .header("accept", "application/json")
+        .form(&[
+            ("form[record_id]", record.id.to_string()),
+            ("form[version]", record.version.to_string()),
+            ("form[status]", "in_planung".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(
+        srv.storage.record_versions(Some(10000)).await.unwrap()[0].version,
+        record.version + 1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failed_logins_are_throttled() {
+    let srv = closed_server().await;
+    add_user(&srv, "ziel@example.org", "lesen", "").await;
+    for _ in 0..5 {
+        assert!(srv
+            .login("ziel@example.org", "geraten-geraten")
+            .await
+            .is_err());
+    }
+    // even the right password is refused while the account is throttled
+    let refused = srv.login("ziel@example.org", PASSWORD).await.unwrap_err();
+    assert!(refused.contains("fehler=gesperrt"), "{refused}");
+    assert_eq!(
+        srv.storage
+            .audit_actions("anmeldung_gesperrt")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// Every role × every mutating endpoint × a record inside and outside the user's scope.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorisation_matrix() {
+    let srv = closed_server().await;
+    // Sömmerda (16068) is in scope; Erfurt (16051000) is not
+    let tokens = [
+        (
+            "admin",
+            add_user(&srv, "admin@example.org", "admin", "").await,
+            true,
+            true,
+        ),
+        (
+            "koordination",
+            add_user(&srv, "kreis@example.org", "koordination", "16068").await,
+            true,
+            false,
+        ),
+        (
+            "lesen",
+            add_user(&srv, "cio@example.org", "lesen", "").await,
+            false,
+            false,
+        ),
+        (
+            "bericht",
+            add_user(&srv, "bericht@example.org", "bericht", "TMDI").await,
+            false,
+            false,
+        ),
+    ];
+    let records = srv.storage.record_versions(Some(10000)).await.unwrap();
+    let own = records
+        .iter()
+        .find(|r| r.org_unit_code.starts_with("16068"))
+        .unwrap()
+        .id;
+    let foreign = records
+        .iter()
+        .find(|r| r.org_unit_code.starts_with("16051"))
+        .unwrap()
+        .id;
+
+    for (role, token, may_own, may_foreign) in &tokens {
+        for (id, allowed) in [(own, *may_own), (foreign, *may_foreign)] {
+            let (_, current) = srv
+                .send(Method::GET, &format!("/api/v1/records/{id}"), token, None)
+                .await;
+            let version = current["version"].as_i64().unwrap();
+            // PATCH
+            let (status, body) = srv
+                .send(
+                    Method::PATCH,
+                    &format!("/api/v1/records/{id}"),
+                    token,
+                    Some(json!({ "version": version, "note": format!("{role}") })),
+                )
+                .await;
+            let expected = if allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(status, expected, "PATCH {role} record {id}: {body}");
+            // bulk: the record is changed or refused with a reason
+            let (status, body) = srv
+                .send(
+                    Method::POST,
+                    "/api/v1/records/bulk",
+                    token,
+                    Some(json!({ "record_ids": [id], "maturity": 1 })),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "bulk {role}: {body}");
+            let refused = body["refused"].as_array().unwrap();
+            assert_eq!(
+                refused.is_empty(),
+                allowed,
+                "bulk {role} record {id}: {body}"
+            );
+            if !allowed {
+                assert!(refused[0]["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Keine Berechtigung"));
+            }
+        }
+        // account administration: admins only
+        let r = srv
+            .client
+            .post(srv.url("/api/fn/save-user"))
+            .bearer_auth(token)
+            .header("accept", "application/json")
+            .form(&[
+                ("form[email]", format!("neu-{role}@example.org")),
+                ("form[display_name]", "Neu".into()),
+                ("form[role]", "lesen".into()),
+                ("form[password]", PASSWORD.into()),
+                ("form[active]", "true".into()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let expected = if *role == "admin" {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(
+            r.status(),
+            expected,
+            "save-user as {role}: {}",
+            r.text().await.unwrap()
+        );
+        // own tokens: every signed-in user
+        let r = srv
+            .client
+            .post(srv.url("/api/fn/create-token"))
+            .bearer_auth(token)
+            .header("accept", "application/json")
+            .form(&[("name", "zweites")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "create-token as {role}");
+    }
+    // anonymous writes: 401
+    let r = srv
+        .client
+        .patch(srv.url(&format!("/api/v1/records/{own}")))
+        .json(&json!({"version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = srv
+        .client
+        .get(srv.url("/api/v1/records"))
+        .bearer_auth("ozgm_falsch")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "an unknown token is refused, not treated as anonymous"
+    );
+    assert!(
+        !srv.storage
+            .audit_actions("zugriff_verweigert")
+            .await
+            .unwrap()
+            .is_empty(),
+        "denied actions are audited"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_api_versions_conflicts_and_validation() {
+    let srv = closed_server().await;
+    let token = add_user(&srv, "kai@example.org", "koordination", "16068").await;
+    let id = srv
+        .storage
+        .record_versions(Some(10000))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.org_unit_code.starts_with("16068") && r.org_unit_code.len() > 5)
+        .unwrap()
+        .id;
+    let (status, list) = srv
+        .send(
+            Method::GET,
+            "/api/v1/records?ozg_id=10000&org_unit=16068",
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        list["total"].as_i64().unwrap() > 10,
+        "the Kreis and its Gemeinden"
+    );
+    assert!(list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["id"].is_i64() && r["version"].is_i64()));
+
+    let path = format!("/api/v1/records/{id}");
+    let (status, body) = srv.send(Method::PATCH, &path, &token, Some(json!({"version": 1, "status": "in_planung", "planned_go_live": "31.12.2026", "comment": "Start"}))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["version"], 2);
+    assert_eq!(body["planned_go_live"], "2026-12-31");
+    // stale: 409 with the current state and what changed since
+    let (status, body) = srv
+        .send(
+            Method::PATCH,
+            &path,
+            &token,
+            Some(json!({"version": 1, "note": "zu spät"})),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["current"]["version"], 2);
+    assert_eq!(body["their_changes"][0]["comment"], "Start");
+    // If-Match: 412 when it does not match
+    let r = srv
+        .client
+        .patch(srv.url(&path))
+        .bearer_auth(&token)
+        .header("if-match", "\"1\"")
+        .json(&json!({"note": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 412);
+    let r = srv
+        .client
+        .patch(srv.url(&path))
+        .bearer_auth(&token)
+        .header("if-match", "\"2\"")
+        .json(&json!({"note": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["etag"], "\"3\"");
+    // invalid transition and values: 422, nothing saved
+    let (status, body) = srv.send(Method::PATCH, &path, &token, Some(json!({"version": 3, "status": "nicht_relevant", "maturity": 9, "online_url": "ftp://x"}))).await;
+    assert_eq!(status, 422, "{body}");
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["status", "maturity", "online_url"]);
+    let (status, body) = srv
+        .send(
+            Method::PATCH,
+            &path,
+            &token,
+            Some(json!({"version": 3, "planned_go_live": "32.13.2026"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = srv
+        .send(
+            Method::PATCH,
+            &path,
+            &token,
+            Some(json!({"version": 3, "unbekannt": 1})),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (_, now) = srv.send(Method::GET, &path, &token, None).await;
+    assert_eq!(now["version"], 3);
+
+    // history and changes
+    let (status, history) = srv
+        .send(Method::GET, &format!("{path}/history"), &token, None)
+        .await;
+    assert_eq!(status, 200);
+    let history = history.as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0]["actor"], "kai <kai@example.org>");
+    assert_eq!(history[0]["changes"][0]["old"], "nicht begonnen");
+    assert_eq!(history[0]["changes"][0]["new"], "in Planung");
+    let today = chrono::Utc::now().date_naive();
+    let (status, changes) = srv
+        .send(
+            Method::GET,
+            &format!("/api/v1/changes?since={today}&org_unit=16068"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{changes}");
+    assert_eq!(changes["total"], 2);
+    let (status, _) = srv.send(Method::GET, "/api/v1/changes", &token, None).await;
+    assert_eq!(status, 400, "since is required");
+}
