@@ -41,11 +41,11 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 # server built with `hydrate` spawns browser-style local tasks.
 step "unit and property tests (app: domain types, formatting, query parsing)"
 cargo test -p app --features ssr
-step "server: unit tests, storage contract suite (SQLite + PostgreSQL), HTTP tests"
+step "server: unit tests, storage contract suite (SQLite + PostgreSQL), HTTP and auth tests"
 # HTTP tests one at a time: run in parallel (one tokio runtime per test in one process) they
 # hung intermittently inside Leptos' SSR; see the README's known issues.
 cargo test -p server --lib --test storage_contract
-cargo test -p server --test http -- --test-threads=1
+cargo test -p server --test http --test auth -- --test-threads=1
 
 # The release build is what `scripts/run.sh` serves, so the browser tests run against it.
 step "build the release site (server + optimised hydrate wasm)"
