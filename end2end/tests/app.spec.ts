@@ -1,19 +1,10 @@
-import { test, expect, Page, ConsoleMessage } from "@playwright/test";
+import { test, expect } from "@playwright/test";
+import { ACCOUNTS, hydrated, login, watchConsole } from "./helpers";
 
-// Every test fails on any browser console error or uncaught page error (hydration problems
-// show up there first).
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (msg: ConsoleMessage) => {
-    if (msg.type() === "error") errors.push(msg.text());
-  });
-  page.on("pageerror", (err) => errors.push(String(err)));
-  return errors;
-}
-
-async function hydrated(page: Page) {
-  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
-}
+// Every page needs a signed-in user now; the read-only account sees everything these tests read.
+test.beforeEach(async ({ page }) => {
+  await login(page, ACCOUNTS.lesen);
+});
 
 test("overview shows KPIs, the chart and the demo notice", async ({ page }) => {
   const errors = watchConsole(page);
@@ -66,8 +57,10 @@ test("changing a catalogue filter updates the table without a page load", async 
 });
 
 test("filters work without JavaScript", async ({ browser }) => {
+  // a context of its own (without JavaScript), so it signs in on its own, through the plain form
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
+  await login(page, ACCOUNTS.lesen, { javaScript: false });
   await page.goto("/leistungen");
   await page.getByLabel("Themenfeld").selectOption({ label: "Familie & Kind" });
   await page.getByRole("button", { name: "Filtern" }).click();

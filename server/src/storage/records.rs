@@ -101,11 +101,12 @@ impl Storage {
     /// The configured status pipeline and the Reifegrad scale in use.
     pub async fn edit_options(&self) -> Result<EditOptions> {
         let model = self.maturity_model().await?;
-        let (statuses, transitions, levels): (
+        type Rows = (
             Vec<(String, String, String)>,
             Vec<(String, String)>,
             Vec<(i64, String)>,
-        ) = on_pool!(self, pool => {
+        );
+        let (statuses, transitions, levels): Rows = on_pool!(self, pool => {
             (
                 sqlx::query_as("SELECT code, label, phase FROM status ORDER BY sort_order, code").fetch_all(pool).await?,
                 sqlx::query_as("SELECT from_code, to_code FROM status_transition ORDER BY from_code, to_code").fetch_all(pool).await?,

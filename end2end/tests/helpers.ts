@@ -1,0 +1,65 @@
+import { expect, Page, ConsoleMessage, APIRequestContext } from "@playwright/test";
+
+/** The password of every account the e2e server creates (scripts/e2e-server.sh). */
+export const PASSWORD = "e2e-passwort-123";
+
+export const ACCOUNTS = {
+  admin: "admin@e2e.test",
+  koordination: "koordination@e2e.test",
+  lesen: "lesen@e2e.test",
+} as const;
+
+// Every test fails on any browser console error or uncaught page error (hydration problems
+// show up there first).
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (msg: ConsoleMessage) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(String(err)));
+  return errors;
+}
+
+export async function hydrated(page: Page) {
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+}
+
+/**
+ * Signs in through the login form and waits until the browser has left /anmelden. With
+ * JavaScript (the default) it also waits for both pages to hydrate, so that no half-loaded
+ * page is left behind when the test navigates on.
+ */
+export async function login(page: Page, email: string, opts: { javaScript?: boolean } = {}) {
+  const js = opts.javaScript ?? true;
+  await page.goto("/anmelden");
+  if (js) await hydrated(page);
+  await page.getByLabel("E-Mail-Adresse", { exact: true }).fill(email);
+  await page.getByLabel("Passwort", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/anmelden"));
+  if (js) await hydrated(page);
+}
+
+/** One record as `/api/v1/records` lists it (only the fields the tests use). */
+export interface ApiRecord {
+  id: number;
+  version: number;
+  ozg_id: number;
+  org_unit_code: string;
+  status_code: string;
+  maturity: number | null;
+  note: string | null;
+}
+
+/** GET a list of records through the API (the request shares the page's cookies). */
+export async function apiRecords(request: APIRequestContext, query: string): Promise<{ items: ApiRecord[]; total: number }> {
+  const res = await request.get(`/api/v1/records?${query}`);
+  expect(res.status(), await res.text()).toBe(200);
+  return res.json();
+}
+
+export async function apiRecord(request: APIRequestContext, id: number): Promise<ApiRecord> {
+  const res = await request.get(`/api/v1/records/${id}`);
+  expect(res.status(), await res.text()).toBe(200);
+  return res.json();
+}
