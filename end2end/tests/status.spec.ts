@@ -123,6 +123,7 @@ test("bulk update on a Kreis", async ({ page }) => {
   const text = (await result.textContent()) ?? "";
   const changed = Number(/(\d+) geändert/.exec(text)?.[1] ?? "0");
   expect(changed, text).toBeGreaterThan(0);
+  test.info().annotations.push({ type: "bulk result", description: text });
   await expect(result).toContainText(" 0 abgelehnt.");
 
   const { items, total } = await apiRecords(page.request, `ozg_id=10000&org_unit=${KREIS}&pro_seite=500`);

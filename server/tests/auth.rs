@@ -649,3 +649,88 @@ async fn record_api_versions_conflicts_and_validation() {
     let (status, _) = srv.send(Method::GET, "/api/v1/changes", &token, None).await;
     assert_eq!(status, 400, "since is required");
 }
+
+/// Parallel coordinators editing overlapping records through the API: every 200 is in the
+/// history, no two 200s for one record share a version, the final state is the last 200.
+async fn parallel_api_writers(storage: server::storage::Storage) {
+    let srv = spawn_server(seeded(storage).await, AuthSettings::default()).await;
+    let token = add_user(&srv, "kai@example.org", "koordination", "16068").await;
+    let ids: Vec<i64> = srv
+        .storage
+        .record_versions(Some(10000))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.org_unit_code.starts_with("16068"))
+        .take(3)
+        .map(|r| r.id)
+        .collect();
+    let srv = std::sync::Arc::new(srv);
+    let mut tasks = Vec::new();
+    for writer in 0..6usize {
+        let (srv, token, ids) = (srv.clone(), token.clone(), ids.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut acks = Vec::new();
+            for i in 0..8usize {
+                let id = ids[(writer + i) % ids.len()];
+                let path = format!("/api/v1/records/{id}");
+                let (_, current) = srv.send(Method::GET, &path, &token, None).await;
+                let note = format!("w{writer}-{i}");
+                let (status, body) = srv
+                    .send(
+                        Method::PATCH,
+                        &path,
+                        &token,
+                        Some(json!({ "version": current["version"], "note": note })),
+                    )
+                    .await;
+                match status.as_u16() {
+                    200 => acks.push((id, body["version"].as_i64().unwrap(), note)),
+                    409 => assert_eq!(body["error"]["code"], "conflict"),
+                    other => panic!("unexpected {other}: {body}"),
+                }
+            }
+            acks
+        }));
+    }
+    let mut acks = Vec::new();
+    for t in tasks {
+        acks.extend(t.await.unwrap());
+    }
+    assert!(!acks.is_empty());
+    for id in ids {
+        let mut mine: Vec<_> = acks.iter().filter(|a| a.0 == id).collect();
+        mine.sort_by_key(|a| a.1);
+        let versions: Vec<i64> = mine.iter().map(|a| a.1).collect();
+        let mut unique = versions.clone();
+        unique.dedup();
+        assert_eq!(versions, unique, "no acknowledged write overwritten unseen");
+        let events = srv.storage.record_events(id).await.unwrap();
+        for (_, _, note) in &mine {
+            let n = events
+                .iter()
+                .filter(|e| {
+                    serde_json::from_str::<Value>(&e.changes).unwrap()["note"][1] == note.as_str()
+                })
+                .count();
+            assert_eq!(n, 1, "{note} in the history once");
+        }
+        let record = srv.storage.record_detail(id).await.unwrap().unwrap();
+        if let Some(last) = mine.last() {
+            assert_eq!(record.note.as_deref(), Some(last.2.as_str()));
+            assert_eq!(record.version, last.1);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_api_writers_sqlite() {
+    parallel_api_writers(sqlite_file_storage().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_api_writers_postgres() {
+    if let Some(s) = postgres_storage().await {
+        parallel_api_writers(s).await;
+    }
+}
