@@ -65,9 +65,38 @@ pub async fn get_record(id: i64) -> Result<RecordPage, AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "save-record")]
 pub async fn save_record(form: RecordForm) -> Result<SaveOutcome, AppError> {
-    use crate::ssr::{backend, require_user, with_status};
+    use crate::ssr::{backend, is_plain_form_post, require_user, with_status};
+    let id = form.record_id;
     let run = async { backend()?.save_record(&require_user()?, form).await };
-    with_status(run.await)
+    let result = run.await;
+    if is_plain_form_post() {
+        // without JavaScript the browser follows a redirect back to the record, which shows
+        // the outcome from the query string
+        leptos_axum::redirect(&format!(
+            "/umsetzungsstaende/{id}?{}",
+            outcome_query(&result)
+        ));
+        return result;
+    }
+    with_status(result)
+}
+
+/// The outcome of a save as query parameters of the record page (for forms posted without
+/// JavaScript).
+pub fn outcome_query(result: &Result<SaveOutcome, AppError>) -> String {
+    match result {
+        Ok(SaveOutcome::Saved { record }) => format!("gespeichert={}", record.version),
+        Ok(SaveOutcome::Unchanged { .. }) => "unveraendert=1".into(),
+        Ok(SaveOutcome::Invalid { errors }) => {
+            let text: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", field::label(&e.field), e.message))
+                .collect();
+            format!("fehler={}", urlencode(&text.join(" · ")))
+        }
+        Ok(SaveOutcome::Conflict { current, .. }) => format!("konflikt={}", current.version),
+        Err(e) => format!("fehler={}", urlencode(&e.to_string())),
+    }
 }
 
 #[server(prefix = "/api/fn", endpoint = "bulk-selection")]

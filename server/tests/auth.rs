@@ -734,3 +734,74 @@ async fn parallel_api_writers_postgres() {
         parallel_api_writers(s).await;
     }
 }
+
+/// Without JavaScript the edit form posts to the server function; the browser is sent back to
+/// the record page, which states the outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_form_posts_redirect_with_the_outcome() {
+    let srv = closed_server().await;
+    add_user(&srv, "kai@example.org", "koordination", "16068").await;
+    let cookie = srv.login("kai@example.org", PASSWORD).await.unwrap();
+    let id = srv
+        .storage
+        .record_versions(Some(10000))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.org_unit_code.starts_with("16068"))
+        .unwrap()
+        .id;
+    let post = |fields: Vec<(&'static str, String)>| {
+        let srv = &srv;
+        let cookie = cookie.clone();
+        async move {
+            let r = srv
+                .client
+                .post(srv.url("/api/fn/save-record"))
+                .header(COOKIE, cookie)
+                .header(ORIGIN, &srv.base)
+                .header("referer", srv.url(&format!("/umsetzungsstaende/{id}")))
+                .header("accept", "text/html,application/xhtml+xml")
+                .form(&fields)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::FOUND);
+            r.headers()[LOCATION].to_str().unwrap().to_owned()
+        }
+    };
+    let form = |version: i64, status: &str| {
+        vec![
+            ("form[record_id]", id.to_string()),
+            ("form[version]", version.to_string()),
+            ("form[status]", status.to_owned()),
+        ]
+    };
+    let saved = post(form(1, "in_planung")).await;
+    assert_eq!(saved, format!("/umsetzungsstaende/{id}?gespeichert=2"));
+    let stale = post(form(1, "in_umsetzung")).await;
+    assert_eq!(stale, format!("/umsetzungsstaende/{id}?konflikt=2"));
+    let invalid = post(form(2, "online")).await;
+    assert!(invalid.contains("?fehler=Status"), "{invalid}");
+    let (status, html) = {
+        let r = srv
+            .client
+            .get(srv.url(&invalid))
+            .header(COOKIE, &cookie)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert!(html.contains("Nichts wurde gespeichert") && html.contains("nicht vorgesehen"));
+    assert_eq!(
+        srv.storage
+            .record_detail(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        2
+    );
+}

@@ -209,6 +209,39 @@ impl RecordForm {
         }
     }
 
+    /// This edit moved onto a newer stored state (after a conflict): the fields this editor
+    /// changed (compared with `start`, what the form was loaded with) keep the editor's value,
+    /// every other field takes the newer value, so nobody's change is undone unseen.
+    pub fn rebase(&self, start: &RecordForm, newer: &RecordForm) -> RecordForm {
+        let pick = |mine: &String, base: &String, theirs: &String| {
+            if mine.trim() == base.trim() {
+                theirs.clone()
+            } else {
+                mine.clone()
+            }
+        };
+        RecordForm {
+            record_id: self.record_id,
+            version: newer.version,
+            status: pick(&self.status, &start.status, &newer.status),
+            maturity: pick(&self.maturity, &start.maturity, &newer.maturity),
+            planned_go_live: pick(
+                &self.planned_go_live,
+                &start.planned_go_live,
+                &newer.planned_go_live,
+            ),
+            actual_go_live: pick(
+                &self.actual_go_live,
+                &start.actual_go_live,
+                &newer.actual_go_live,
+            ),
+            online_url: pick(&self.online_url, &start.online_url, &newer.online_url),
+            efa_solution: pick(&self.efa_solution, &start.efa_solution, &newer.efa_solution),
+            note: pick(&self.note, &start.note, &newer.note),
+            comment: self.comment.clone(),
+        }
+    }
+
     /// Parses the text fields; every problem is reported, not only the first.
     pub fn parse(&self) -> Result<(RecordValues, Option<String>), Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -603,6 +636,38 @@ mod tests {
         assert_eq!(v.actual_go_live, NaiveDate::from_ymd_opt(2026, 3, 1));
         assert_eq!(v.note, None, "blank text is no value");
         assert_eq!(comment, None);
+    }
+
+    #[test]
+    fn rebasing_keeps_both_editors_changes() {
+        let start = RecordForm {
+            record_id: 7,
+            version: 3,
+            status: "in_planung".into(),
+            note: "alt".into(),
+            ..Default::default()
+        };
+        let mine = RecordForm {
+            maturity: "2".into(),
+            comment: "meins".into(),
+            ..start.clone()
+        };
+        let theirs = RecordForm {
+            version: 4,
+            note: "Parallel geändert".into(),
+            ..start.clone()
+        };
+        let merged = mine.rebase(&start, &theirs);
+        assert_eq!(merged.version, 4);
+        assert_eq!(merged.maturity, "2", "my change stays");
+        assert_eq!(merged.note, "Parallel geändert", "their change stays");
+        assert_eq!(merged.comment, "meins");
+        // both changed the same field: mine wins, after the user has seen theirs
+        let both = RecordForm {
+            note: "meine Notiz".into(),
+            ..mine
+        };
+        assert_eq!(both.rebase(&start, &theirs).note, "meine Notiz");
     }
 
     proptest! {

@@ -11,7 +11,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn RecordPageView() -> impl IntoView {
@@ -84,6 +84,7 @@ fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView
             <dt>"Notiz"</dt><dd>{r.note.clone().unwrap_or_else(|| "–".into())}</dd>
             <dt>"Version"</dt><dd>{format!("{} · zuletzt geändert {}", r.version, format::datetime(r.updated_at))}</dd>
         </dl>
+        <PlainPostOutcome/>
         {if page.can_edit {
             view! { <EditForm page=page.clone() save=save/> }.into_any()
         } else {
@@ -117,14 +118,18 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
     let levels = page.options.maturity_levels.clone();
     let current_maturity = r.maturity;
 
-    let reapply = move |version: i64| {
-        base_version.set(version);
+    // After a conflict: this editor's changes onto the newer state, the other fields as the
+    // other person left them.
+    let start_values = StoredValue::new(start.clone());
+    let reapply = move |current: RecordDetail| {
+        base_version.set(current.version);
         let Some(form) = form_ref.get() else { return };
         let Ok(data) = web_sys::FormData::new_with_form(&form) else {
             return;
         };
         if let Ok(mut args) = <SaveRecord as leptos::form::FromFormData>::from_form_data(&data) {
-            args.form.version = version;
+            args.form = start_values
+                .with_value(|start| args.form.rebase(start, &RecordForm::from_detail(&current)));
             save.dispatch(args);
         }
     };
@@ -212,13 +217,46 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
     }
 }
 
+/// The outcome of a save posted without JavaScript, from the query string of the redirect.
+#[component]
+fn PlainPostOutcome() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        if let Some(v) = q.get("gespeichert") {
+            view! { <p class="success-notice" role="status">{format!("Gespeichert (Version {v}).")}</p> }.into_any()
+        } else if q.get("unveraendert").is_some() {
+            view! { <p class="notice" role="status">"Keine Änderung: Die Angaben entsprechen dem gespeicherten Stand."</p> }.into_any()
+        } else if let Some(v) = q.get("konflikt") {
+            view! {
+                <div class="conflict-notice" role="alert">
+                    <h3>"Zwischenzeitlich geändert – nichts wurde gespeichert"</h3>
+                    <p>{format!("Jemand anderes hat diesen Umsetzungsstand inzwischen geändert (jetzt Version {v}). \
+                        Die Historie unten zeigt, was sich geändert hat; das Formular zeigt den neuen Stand. \
+                        Bitte tragen Sie Ihre Änderungen erneut ein.")}</p>
+                </div>
+            }.into_any()
+        } else if let Some(text) = q.get("fehler") {
+            view! {
+                <div class="error-notice" role="alert">
+                    <p><strong>"Nichts wurde gespeichert. "</strong>{text}</p>
+                </div>
+            }
+            .into_any()
+        } else {
+            ().into_any()
+        }
+    }
+}
+
 /// Someone saved first: what they changed, the stored state now, and a way to re-apply.
 #[component]
 fn ConflictView<F>(current: RecordDetail, theirs: Vec<HistoryEntry>, reapply: F) -> impl IntoView
 where
-    F: Fn(i64) + Copy + 'static,
+    F: Fn(RecordDetail) + Copy + 'static,
 {
     let version = current.version;
+    let newer = StoredValue::new(current.clone());
     view! {
         <div class="conflict-notice" role="alert">
             <h3>"Zwischenzeitlich geändert – nichts wurde gespeichert"</h3>
@@ -232,7 +270,8 @@ where
                 current.status_label,
                 current.maturity.map(|m| m.to_string()).unwrap_or_else(|| "–".into()),
                 date_or_dash(current.planned_go_live))}</p>
-            <button type="button" on:click=move |_| reapply(version)>"Meine Eingaben auf den neuen Stand anwenden"</button>
+            <p class="hint">"Übernommen werden nur die Felder, die Sie geändert haben; alle anderen behalten den neuen Stand."</p>
+            <button type="button" on:click=move |_| reapply(newer.get_value())>"Meine Eingaben auf den neuen Stand anwenden"</button>
         </div>
     }
 }
