@@ -305,8 +305,10 @@ impl Storage {
         let row: Option<UserRow> = on_pool!(self, pool => {
             let row = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(pool).await?;
             if row.is_some() {
-                sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE token_hash = $2")
-                    .bind(Utc::now()).bind(token_hash).execute(pool).await?;
+                // at most once a minute: a write per API request would halve SQLite's throughput
+                let now = Utc::now();
+                sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE token_hash = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
+                    .bind(now).bind(token_hash).bind(now - chrono::Duration::minutes(1)).execute(pool).await?;
             }
             row
         });
