@@ -91,6 +91,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
     let own_records = detail.records;
     let aggregated = detail.gemeinden_coverage;
     let has_children = !detail.children.is_empty();
+    let kreis_code = u.code.clone();
     view! {
         <Title text=u.name.clone()/>
         <p class="breadcrumb"><A href="/organisationen">"Organisationseinheiten"</A>
@@ -124,18 +125,23 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
                                 <th scope="col">"Themenfeld"</th>
                                 <th scope="col">"Gemeinden online"</th>
                                 <th scope="col">"in Arbeit"</th>
+                                <th scope="col">"Je Gemeinde"</th>
                             </tr>
                         </thead>
                         <tbody>
-                            {aggregated.into_iter().map(|p| view! {
+                            {aggregated.into_iter().map(|p| {
+                                let bulk_href = format!("/sammelbearbeitung?leistung={}&einheit={}", p.ozg_id, kreis_code);
+                                let bulk_label = format!("{}: Stände je Gemeinde ansehen und gemeinsam bearbeiten", p.service_name);
+                                view! {
                                 <tr>
                                     <td>{p.ozg_id.to_string()}</td>
-                                    <td><A href=format!("/leistungen/{}", p.ozg_id)>{p.service_name}</A></td>
+                                    <td><A href=format!("/leistungen/{}", p.ozg_id)>{p.service_name.clone()}</A></td>
                                     <td>{p.themenfeld}</td>
                                     <td><CoverageBar online=p.records_online applicable=p.records_applicable/></td>
                                     <td class="num">{format::int(p.records_in_progress)}</td>
+                                    <td><A href=bulk_href attr:aria-label=bulk_label>"ansehen / bearbeiten"</A></td>
                                 </tr>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </tbody>
                     </table>
                 </div>

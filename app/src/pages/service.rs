@@ -66,6 +66,7 @@ fn ServiceBody(detail: ServiceDetail) -> impl IntoView {
 
         <section aria-labelledby="umsetzung">
             <h2 id="umsetzung">"Umsetzungsstand je zuständiger Stelle"</h2>
+            <p><A href=format!("/sammelbearbeitung?leistung={ozg_id}")>"Mehrere Stellen auf einmal bearbeiten (Sammelbearbeitung)"</A></p>
             <RecordTable records=detail.records.items.clone() unit_column=true/>
             <Pagination page=detail.records.clone() href_for/>
         </section>
