@@ -452,6 +452,47 @@ async fn authorisation_matrix() {
                     .unwrap()
                     .contains("Keine Berechtigung"));
             }
+            // the pages' server functions for the same edits
+            let (_, current) = srv
+                .send(Method::GET, &format!("/api/v1/records/{id}"), token, None)
+                .await;
+            let r = srv
+                .client
+                .post(srv.url("/api/fn/save-record"))
+                .bearer_auth(token)
+                .header("accept", "application/json")
+                .form(&[
+                    ("form[record_id]", id.to_string()),
+                    ("form[version]", current["version"].to_string()),
+                    (
+                        "form[status]",
+                        current["status_code"].as_str().unwrap().to_owned(),
+                    ),
+                    ("form[note]", format!("{role} per Formular")),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), expected, "save-record {role} record {id}");
+            let r = srv
+                .client
+                .post(srv.url("/api/fn/bulk-update"))
+                .bearer_auth(token)
+                .header("accept", "application/json")
+                .form(&[
+                    ("request[record_ids][0]", id.to_string()),
+                    ("request[maturity]", "2".into()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "bulk-update {role}");
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(
+                body["refused"].as_array().unwrap().is_empty(),
+                allowed,
+                "bulk-update {role} record {id}: {body}"
+            );
         }
         // account administration: admins only
         let r = srv
@@ -491,7 +532,34 @@ async fn authorisation_matrix() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "create-token as {role}");
+        // tokens of other users cannot be revoked (the admin's first token has id 1)
+        if *role != "admin" {
+            let r = srv
+                .client
+                .post(srv.url("/api/fn/revoke-token"))
+                .bearer_auth(token)
+                .header("accept", "application/json")
+                .form(&[("token_id", "1")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "revoke a foreign token as {role}"
+            );
+        }
     }
+    // the admin's token still works
+    let (status, _) = srv
+        .send(
+            Method::GET,
+            "/api/v1/records?pro_seite=1",
+            &tokens[0].1,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     // anonymous writes: 401
     let r = srv
         .client
