@@ -51,6 +51,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                 "Katalog: OZG-Umsetzungskatalog (BMI / IT-Planungsrat, Stand 2019). Gebiete und Einwohner: © Statistisches Bundesamt (Destatis), 2021, dl-de/by-2-0. "
                 <A href="/datenquellen">"Alle Datenquellen und Lizenzen"</A>
             </p>
+            <nav aria-label="Rechtliches">
+                <ul class="footer-links">
+                    <li><A href="/impressum">"Impressum"</A></li>
+                    <li><A href="/datenschutz">"Datenschutz"</A></li>
+                    <li><A href="/barrierefreiheit">"Barrierefreiheit"</A></li>
+                </ul>
+            </nav>
         </footer>
     }
 }

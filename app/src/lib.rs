@@ -64,6 +64,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisationen/:code") view=OrgUnitPage ssr=SsrMode::Async/>
                     <Route path=path!("/datenquellen") view=SourcesPage ssr=SsrMode::Async/>
                     <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async/>
+                    <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/umsetzungsstaende/:id") view=RecordPageView ssr=SsrMode::Async/>
                     <Route path=path!("/aenderungen") view=ChangesPage ssr=SsrMode::Async/>
                     <Route path=path!("/sammelbearbeitung") view=BulkPage ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ pub struct ServerBackend {
     pub land_name: String,
     /// Anonymous visitors may read (mirrors the authentication layer's setting for the pages).
     pub public_read: bool,
+    pub operator: OperatorInfo,
 }
 
 impl ServerBackend {
@@ -63,6 +64,7 @@ impl app::ssr::Backend for ServerBackend {
             land_name: self.land_name.clone(),
             demo_data: self.storage.has_demo_data().await?,
             public_read: self.public_read,
+            operator: self.operator.clone(),
             data_as_of: self.storage.data_as_of().await?,
         })
     }

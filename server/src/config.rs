@@ -139,6 +139,36 @@ pub struct Config {
     )]
     pub secure_cookies: bool,
 
+    /// Operator of this installation (Impressum, Datenschutz, Barrierefreiheit), e.g.
+    /// "Thüringer Finanzministerium".
+    #[arg(long, env = "OZG_OPERATOR_NAME", global = true)]
+    pub operator_name: Option<String>,
+    /// Postal address of the operator; lines separated by `;`.
+    #[arg(long, env = "OZG_OPERATOR_ADDRESS", global = true)]
+    pub operator_address: Option<String>,
+    /// Contact e-mail (also the feedback contact of the accessibility statement).
+    #[arg(long, env = "OZG_OPERATOR_EMAIL", global = true)]
+    pub operator_email: Option<String>,
+    #[arg(long, env = "OZG_OPERATOR_PHONE", global = true)]
+    pub operator_phone: Option<String>,
+    /// Person responsible for the content.
+    #[arg(long, env = "OZG_OPERATOR_RESPONSIBLE", global = true)]
+    pub operator_responsible: Option<String>,
+    /// Contact of the data protection officer.
+    #[arg(long, env = "OZG_PRIVACY_OFFICER", global = true)]
+    pub privacy_officer: Option<String>,
+    /// The data protection supervisory authority.
+    #[arg(
+        long,
+        env = "OZG_SUPERVISORY_AUTHORITY",
+        default_value = "Thüringer Landesbeauftragter für den Datenschutz und die Informationsfreiheit (TLfDI)",
+        global = true
+    )]
+    pub supervisory_authority: String,
+    /// Enforcement / conciliation body for accessibility complaints.
+    #[arg(long, env = "OZG_ENFORCEMENT_BODY", global = true)]
+    pub enforcement_body: Option<String>,
+
     /// Log filter, e.g. `info` or `server=debug,sqlx=warn`.
     #[arg(
         long,
@@ -154,6 +184,25 @@ pub struct Config {
 }
 
 impl Config {
+    pub fn operator(&self) -> app::domain::OperatorInfo {
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        app::domain::OperatorInfo {
+            name: clean(&self.operator_name),
+            address: clean(&self.operator_address),
+            email: clean(&self.operator_email),
+            phone: clean(&self.operator_phone),
+            responsible: clean(&self.operator_responsible),
+            privacy_officer: clean(&self.privacy_officer),
+            supervisory_authority: clean(&Some(self.supervisory_authority.clone())),
+            enforcement_body: clean(&self.enforcement_body),
+        }
+    }
+
     pub fn auth_settings(&self) -> crate::auth::AuthSettings {
         crate::auth::AuthSettings {
             public_read: self.public_read,
@@ -171,6 +220,14 @@ impl Config {
             public_read: false,
             trust_proxy: false,
             secure_cookies: false,
+            operator_name: None,
+            operator_address: None,
+            operator_email: None,
+            operator_phone: None,
+            operator_responsible: None,
+            privacy_officer: None,
+            supervisory_authority: "TLfDI".into(),
+            enforcement_body: None,
             site_root: "target/site".into(),
             log: "warn".into(),
             log_format: "text".into(),

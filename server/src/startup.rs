@@ -24,13 +24,19 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, storage: Storage, auth: AuthSettings) -> Self {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        storage: Storage,
+        auth: AuthSettings,
+        operator: app::domain::OperatorInfo,
+    ) -> Self {
         Self {
             leptos_options,
             backend: Arc::new(ServerBackend {
                 storage,
                 land_name: LAND_SHORT_NAME.to_owned(),
                 public_read: auth.public_read,
+                operator,
             }),
             auth,
         }
@@ -150,10 +156,14 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         })?;
     let addr = listener.local_addr().map_err(StartupError::Serve)?;
     let storage = prepare_storage(&config).await?;
+    if !config.operator().is_configured() {
+        tracing::warn!("no operator configured: Impressum and Datenschutz say so (set OZG_OPERATOR_NAME and OZG_OPERATOR_EMAIL or _ADDRESS)");
+    }
     let state = AppState::new(
         leptos_options(&config, addr),
         storage.clone(),
         config.auth_settings(),
+        config.operator(),
     );
     tracing::info!(%addr, database = %redact(&config.database_url), "OZG-Monitor listening on http://{addr}");
     axum::serve(

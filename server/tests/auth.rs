@@ -128,6 +128,18 @@ async fn anonymous_visitors_see_only_the_login_page() {
         "no navigation for anonymous visitors"
     );
     assert_eq!(srv.get("/healthz").await.0, 200);
+    // the legal pages are public and show the configured operator
+    let (status, html) = srv.get("/impressum").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Testbetreiber") && html.contains("mailto:betrieb@example.org"));
+    for page in ["/datenschutz", "/barrierefreiheit"] {
+        let (status, html) = srv.get(page).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            html.contains("betrieb@example.org"),
+            "{page} names the contact"
+        );
+    }
     assert_eq!(srv.get("/api/v1/openapi.json").await.0, 200);
 }
 

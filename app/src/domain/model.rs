@@ -195,6 +195,32 @@ pub struct SiteInfo {
     /// Anonymous visitors may read every page (operator setting).
     pub public_read: bool,
     pub data_as_of: Option<DateTime<Utc>>,
+    pub operator: OperatorInfo,
+}
+
+/// Who runs this installation, for Impressum, Datenschutzerklärung and the accessibility
+/// statement's feedback contact. Configured by the operator; empty fields are shown as such.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorInfo {
+    pub name: Option<String>,
+    /// Postal address; lines separated by `;` in the configuration.
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Person responsible for the content (Verantwortliche/r).
+    pub responsible: Option<String>,
+    /// Contact of the data protection officer.
+    pub privacy_officer: Option<String>,
+    /// The data protection supervisory authority.
+    pub supervisory_authority: Option<String>,
+    /// Where users turn when accessibility feedback stays unanswered (Durchsetzungs-/Schlichtungsstelle).
+    pub enforcement_body: Option<String>,
+}
+
+impl OperatorInfo {
+    pub fn is_configured(&self) -> bool {
+        self.name.is_some() && (self.email.is_some() || self.address.is_some())
+    }
 }
 
 /// A page of results with its total, so the UI can say "21–40 von 557".

@@ -64,21 +64,24 @@ pub fn ChangesPage() -> impl IntoView {
                 <label for="einheit">"Organisationseinheit (Kennung)"</label>
                 <input id="einheit" name="einheit" type="text" value=move || params().2 placeholder="z. B. 16068 oder TMDI"/>
             </div>
-            <div>
-                <label for="themenfeld">"Themenfeld"</label>
-                <select id="themenfeld" name="themenfeld">
-                    <option value="">"alle"</option>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let selected = params().3;
-                            options.await.map(|o| o.themenfelder.into_iter().map(|t| {
-                                let is = t.id.to_string() == selected;
-                                view! { <option value=t.id.to_string() selected=is>{t.name}</option> }
-                            }).collect_view()).ok()
-                        })}
-                    </Suspense>
-                </select>
-            </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let selected = params().3;
+                    let themenfelder = options.await.map(|o| o.themenfelder).unwrap_or_default();
+                    view! {
+                        <div>
+                            <label for="themenfeld">"Themenfeld"</label>
+                            <select id="themenfeld" name="themenfeld">
+                                <option value="">"alle"</option>
+                                {themenfelder.into_iter().map(|t| {
+                                    let is = t.id.to_string() == selected;
+                                    view! { <option value=t.id.to_string() selected=is>{t.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            </Suspense>
             <button type="submit">"Anzeigen"</button>
         </form>
         <Transition fallback=loading>

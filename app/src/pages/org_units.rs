@@ -131,7 +131,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
                         <tbody>
                             {aggregated.into_iter().map(|p| {
                                 let bulk_href = format!("/sammelbearbeitung?leistung={}&einheit={}", p.ozg_id, kreis_code);
-                                let bulk_label = format!("{}: Stände je Gemeinde ansehen und gemeinsam bearbeiten", p.service_name);
+                                let bulk_label = format!(" – {}", p.service_name);
                                 view! {
                                 <tr>
                                     <td>{p.ozg_id.to_string()}</td>
@@ -139,7 +139,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
                                     <td>{p.themenfeld}</td>
                                     <td><CoverageBar online=p.records_online applicable=p.records_applicable/></td>
                                     <td class="num">{format::int(p.records_in_progress)}</td>
-                                    <td><A href=bulk_href attr:aria-label=bulk_label>"ansehen / bearbeiten"</A></td>
+                                    <td><A href=bulk_href>"ansehen / bearbeiten"<span class="visually-hidden">{bulk_label}</span></A></td>
                                 </tr>
                             }}).collect_view()}
                         </tbody>

@@ -122,6 +122,11 @@ pub async fn spawn_server(storage: Storage, auth: AuthSettings) -> TestServer {
         leptos_options(&Config::for_database("sqlite::memory:"), addr),
         storage.clone(),
         auth,
+        app::domain::OperatorInfo {
+            name: Some("Testbetreiber".into()),
+            email: Some("betrieb@example.org".into()),
+            ..Default::default()
+        },
     );
     tokio::spawn(async move {
         axum::serve(

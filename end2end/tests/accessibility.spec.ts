@@ -1,0 +1,145 @@
+import { test, expect, Page, Request } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { ACCOUNTS, PASSWORD, apiRecords, hydrated, login, watchConsole } from "./helpers";
+
+// WCAG 2.0 and 2.1, levels A and AA: what BITV 2.0 / EN 301 549 require.
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Every request the page makes that leaves this origin (fonts, scripts, images, anything). */
+function watchForeignRequests(page: Page, baseURL: string): string[] {
+  const own = new URL(baseURL).origin;
+  const foreign: string[] = [];
+  page.on("request", (r: Request) => {
+    const url = new URL(r.url());
+    if ((url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:") && url.origin !== own) {
+      foreign.push(r.url());
+    }
+  });
+  return foreign;
+}
+
+async function axe(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
+  );
+  expect(found, `axe violations on ${what}`).toEqual([]);
+}
+
+async function checkPage(page: Page, path: string) {
+  await page.goto(path);
+  await hydrated(page);
+  await axe(page, path);
+}
+
+test("every page a signed-in administrator sees passes axe and stays on this origin", async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
+  const errors = watchConsole(page);
+  const foreign = watchForeignRequests(page, baseURL!);
+  await login(page, ACCOUNTS.admin);
+  const record = (await apiRecords(page.request, "org_unit=16068&pro_seite=1")).items[0];
+  for (const path of [
+    "/",
+    "/leistungen",
+    "/leistungen?themenfeld=1&seite=2",
+    "/leistungen/10000",
+    "/organisationen",
+    "/organisationen/16068",
+    "/organisationen/TMDI",
+    `/umsetzungsstaende/${record.id}`,
+    "/aenderungen",
+    "/sammelbearbeitung",
+    "/sammelbearbeitung?leistung=10000&einheit=16068",
+    "/konto",
+    "/verwaltung/konten",
+    "/datenquellen",
+    "/impressum",
+    "/datenschutz",
+    "/barrierefreiheit",
+  ]) {
+    await checkPage(page, path);
+  }
+  // the 404 page in a page of its own: Chromium logs the 404 of the document as a console error
+  const notFound = await page.context().newPage();
+  await checkPage(notFound, "/gibt-es-nicht");
+  await notFound.close();
+  // states that only appear after an action: field errors, the bulk result
+  await page.goto(`/umsetzungsstaende/${record.id}`);
+  await hydrated(page);
+  await page.getByLabel("Online-Angebot (URL)").fill("kein link");
+  await page.getByRole("button", { name: "Speichern" }).click();
+  await expect(page.locator(".field-error")).toHaveCount(1);
+  await axe(page, "record page with a field error");
+  expect(foreign, "requests to other origins").toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test("the login page and the legal pages pass axe for anonymous visitors", async ({ page, baseURL }) => {
+  const errors = watchConsole(page);
+  const foreign = watchForeignRequests(page, baseURL!);
+  for (const path of ["/anmelden", "/anmelden?fehler=ungueltig", "/impressum", "/datenschutz", "/barrierefreiheit"]) {
+    await checkPage(page, path);
+  }
+  expect(foreign).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+/** Presses Tab (or Shift+Tab) until `selector` has the focus (fails after `max` presses). */
+async function tabTo(page: Page, selector: string, opts: { back?: boolean; max?: number } = {}) {
+  const target = page.locator(selector).first();
+  for (let i = 0; i < (opts.max ?? 120); i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press(opts.back ? "Shift+Tab" : "Tab");
+  }
+  throw new Error(`${selector} never received the focus by ${opts.back ? "Shift+Tab" : "Tab"}`);
+}
+
+test("keyboard only: a coordinator signs in, changes a status, and updates a Kreis in bulk", async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto("/anmelden");
+  await hydrated(page);
+  // the first Tab reaches the skip link, which moves the focus to the content
+  await page.keyboard.press("Tab");
+  await expect(page.locator(".skip-link")).toBeFocused();
+  await page.keyboard.press("Enter");
+  await tabTo(page, "#email");
+  await page.keyboard.type(ACCOUNTS.koordination);
+  await page.keyboard.press("Tab");
+  await expect(page.locator("#password")).toBeFocused();
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => !url.pathname.startsWith("/anmelden"));
+  await hydrated(page);
+
+  const record = (await apiRecords(page.request, "org_unit=16068&status=nicht_begonnen&pro_seite=1")).items[0];
+  await page.goto(`/umsetzungsstaende/${record.id}`);
+  await hydrated(page);
+  await page.keyboard.press("Tab");
+  await expect(page.locator(".skip-link")).toBeFocused();
+  await page.keyboard.press("Enter");
+  await tabTo(page, "#f-status");
+  await page.keyboard.press("ArrowDown");
+  await expect(page.locator("#f-status")).not.toHaveValue("nicht_begonnen");
+  await tabTo(page, "#f-comment");
+  await page.keyboard.type("Per Tastatur");
+  await tabTo(page, ".edit-form button[type=submit]");
+  await page.keyboard.press("Enter");
+  await expect(page.locator(".success-notice")).toContainText("Gespeichert");
+  await expect(page.locator("ol.timeline li").first()).toContainText("Per Tastatur");
+
+  // bulk: select all editable records with the keyboard and set a Reifegrad
+  await page.goto("/sammelbearbeitung?leistung=10001&einheit=16068");
+  await hydrated(page);
+  await tabTo(page, "#b-maturity");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await expect(page.locator("#b-maturity")).toHaveValue("1");
+  await tabTo(page, "#alle");
+  await page.keyboard.press("Space");
+  await expect(page.locator("#alle")).toBeChecked();
+  // the apply button sits above the table and is enabled now
+  await tabTo(page, ".bulk-form button[type=submit]", { back: true });
+  await page.keyboard.press("Enter");
+  await expect(page.locator(".bulk-result")).toContainText("0 abgelehnt");
+  expect(errors).toEqual([]);
+});
