@@ -77,8 +77,16 @@ test("every page a signed-in administrator sees passes axe and stays on this ori
 test("the login page and the legal pages pass axe for anonymous visitors", async ({ page, baseURL }) => {
   const errors = watchConsole(page);
   const foreign = watchForeignRequests(page, baseURL!);
-  for (const path of ["/anmelden", "/anmelden?fehler=ungueltig", "/impressum", "/datenschutz", "/barrierefreiheit"]) {
+  for (const [path, heading] of [
+    ["/anmelden", "Anmelden"],
+    ["/anmelden?fehler=ungueltig", "Anmelden"],
+    ["/impressum", "Impressum"],
+    ["/datenschutz", "Datenschutzerklärung"],
+    ["/barrierefreiheit", "Erklärung zur Barrierefreiheit"],
+  ]) {
     await checkPage(page, path);
+    // reachable without an account (not redirected to the login page)
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
   }
   expect(foreign).toEqual([]);
   expect(errors).toEqual([]);

@@ -18,6 +18,9 @@ fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/anmelden"
+            | "/impressum"
+            | "/datenschutz"
+            | "/barrierefreiheit"
             | "/auth/anmelden"
             | "/healthz"
             | "/favicon.svg"
