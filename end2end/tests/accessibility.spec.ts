@@ -151,3 +151,18 @@ test("keyboard only: a coordinator signs in, changes a status, and updates a Kre
   await expect(page.locator(".bulk-result")).toContainText("0 abgelehnt");
   expect(errors).toEqual([]);
 });
+
+test("printing shows the content without navigation and controls", async ({ page }) => {
+  await login(page, ACCOUNTS.koordination);
+  const record = (await apiRecords(page.request, "org_unit=16068&pro_seite=1")).items[0];
+  for (const path of ["/", "/leistungen", `/umsetzungsstaende/${record.id}`, "/aenderungen"]) {
+    await page.goto(path);
+    await hydrated(page);
+    await page.emulateMedia({ media: "print" });
+    await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeHidden();
+    await expect(page.locator(".account-box")).toBeHidden();
+    await expect(page.locator("button:visible")).toHaveCount(0);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await page.emulateMedia({ media: "screen" });
+  }
+});
