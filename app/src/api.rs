@@ -153,3 +153,10 @@ pub async fn save_user(form: UserForm) -> Result<UserSummary, AppError> {
     let run = async { backend()?.save_user(&require_user()?, form).await };
     with_status(run.await)
 }
+
+#[server(prefix = "/api/fn", endpoint = "audit-log")]
+pub async fn get_audit_log(action: Option<String>, page: u32) -> Result<Page<AuditLine>, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.audit_log(&require_user()?, action, page).await };
+    with_status(run.await)
+}

@@ -77,7 +77,10 @@ fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
                     <li><A href="/organisationen">"Organisationseinheiten"</A></li>
                     <li><A href="/aenderungen">"Änderungen"</A></li>
                     {edits.then(|| view! { <li><A href="/sammelbearbeitung">"Sammelbearbeitung"</A></li> })}
-                    {admin.then(|| view! { <li><A href="/verwaltung/konten">"Konten"</A></li> })}
+                    {admin.then(|| view! {
+                        <li><A href="/verwaltung/konten">"Konten"</A></li>
+                        <li><A href="/verwaltung/protokoll">"Sicherheitsprotokoll"</A></li>
+                    })}
                     <li><A href="/datenquellen">"Datenquellen"</A></li>
                 </ul>
             </nav>

@@ -47,6 +47,12 @@ pub trait Backend: Send + Sync + 'static {
     async fn users(&self, admin: &CurrentUser) -> Result<Vec<UserSummary>, AppError>;
     async fn save_user(&self, admin: &CurrentUser, form: UserForm)
         -> Result<UserSummary, AppError>;
+    async fn audit_log(
+        &self,
+        admin: &CurrentUser,
+        action: Option<String>,
+        page: u32,
+    ) -> Result<Page<AuditLine>, AppError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

@@ -52,6 +52,8 @@ test("every page a signed-in administrator sees passes axe and stays on this ori
     "/sammelbearbeitung?leistung=10000&einheit=16068",
     "/konto",
     "/verwaltung/konten",
+    "/verwaltung/protokoll",
+    "/verwaltung/protokoll?art=anmeldung",
     "/datenquellen",
     "/impressum",
     "/datenschutz",
@@ -59,6 +61,9 @@ test("every page a signed-in administrator sees passes axe and stays on this ori
   ]) {
     await checkPage(page, path);
   }
+  // the security log lists this administrator's own login
+  await page.goto("/verwaltung/protokoll?art=anmeldung");
+  await expect(page.locator("table tbody")).toContainText(ACCOUNTS.admin);
   // the 404 page in a page of its own: Chromium logs the 404 of the document as a console error
   const notFound = await page.context().newPage();
   await checkPage(notFound, "/gibt-es-nicht");

@@ -288,4 +288,18 @@ impl app::ssr::Backend for ServerBackend {
             .find(|u| u.id == id)
             .ok_or(AppError::Internal)
     }
+
+    async fn audit_log(
+        &self,
+        admin: &CurrentUser,
+        action: Option<String>,
+        page: u32,
+    ) -> Result<Page<AuditLine>, AppError> {
+        self.require_admin(admin, "audit_log").await?;
+        let action = action.filter(|a| AuditLine::ACTIONS.contains(&a.as_str()));
+        Ok(self
+            .storage
+            .audit_page(action.as_deref(), page, AUDIT_PER_PAGE)
+            .await?)
+    }
 }

@@ -533,6 +533,17 @@ async fn authorisation_matrix() {
             "save-user as {role}: {}",
             r.text().await.unwrap()
         );
+        // the security audit log: admins only
+        let r = srv
+            .client
+            .post(srv.url("/api/fn/audit-log"))
+            .bearer_auth(token)
+            .header("accept", "application/json")
+            .form(&[("page", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), expected, "audit-log as {role}");
         // own tokens: every signed-in user
         let r = srv
             .client

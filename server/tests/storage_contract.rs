@@ -787,4 +787,32 @@ async fn accounts_sessions_and_tokens(s: Storage) {
         s.session_user("hash-c").await.unwrap().is_none(),
         "inactive accounts have no sessions"
     );
+
+    for (action, subject) in [
+        ("anmeldung", "a"),
+        ("anmeldung_fehlgeschlagen", "b"),
+        ("anmeldung", "c"),
+    ] {
+        s.audit(&server::storage::AuditEntry {
+            action,
+            actor: None,
+            subject: Some(subject),
+            client_addr: Some("127.0.0.1"),
+            detail: None,
+        })
+        .await
+        .unwrap();
+    }
+    let all = s.audit_page(None, 1, 2).await.unwrap();
+    assert_eq!((all.total, all.items.len()), (3, 2));
+    assert_eq!(all.items[0].subject.as_deref(), Some("c"), "newest first");
+    let logins = s.audit_page(Some("anmeldung"), 1, 10).await.unwrap();
+    assert_eq!(logins.total, 2);
+    let since = Utc::now() - chrono::Duration::minutes(1);
+    assert_eq!(
+        s.audit_counts("anmeldung", "a", "127.0.0.1", since)
+            .await
+            .unwrap(),
+        (1, 2)
+    );
 }

@@ -150,6 +150,53 @@ impl UserForm {
     }
 }
 
+/// One line of the security audit log, for the administration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub action: String,
+    pub actor: Option<String>,
+    pub subject: Option<String>,
+    pub client_addr: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl AuditLine {
+    /// German label of an audit action.
+    pub fn action_label(action: &str) -> &'static str {
+        match action {
+            "anmeldung" => "Anmeldung",
+            "anmeldung_fehlgeschlagen" => "Anmeldung fehlgeschlagen",
+            "anmeldung_gesperrt" => "Anmeldung gesperrt (zu viele Versuche)",
+            "abmeldung" => "Abmeldung",
+            "passwort_geaendert" => "Passwort geändert",
+            "zugriff_verweigert" => "Zugriff verweigert",
+            "csrf_abgewiesen" => "Fremde Anfrage abgewiesen (CSRF)",
+            "token_erstellt" => "API-Token erstellt",
+            "token_widerrufen" => "API-Token widerrufen",
+            "konto_angelegt" => "Konto angelegt",
+            "konto_geaendert" => "Konto geändert",
+            _ => "sonstige",
+        }
+    }
+
+    pub const ACTIONS: [&'static str; 11] = [
+        "anmeldung",
+        "anmeldung_fehlgeschlagen",
+        "anmeldung_gesperrt",
+        "abmeldung",
+        "passwort_geaendert",
+        "zugriff_verweigert",
+        "csrf_abgewiesen",
+        "token_erstellt",
+        "token_widerrufen",
+        "konto_angelegt",
+        "konto_geaendert",
+    ];
+}
+
+pub const AUDIT_PER_PAGE: u32 = 100;
+
 /// The account page: who I am and my tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountPage {

@@ -7,7 +7,8 @@ pub mod model;
 pub mod responsibility;
 
 pub use access::{
-    AccountPage, ApiTokenInfo, CurrentUser, NewApiToken, Role, ScopeUnit, UserForm, UserSummary,
+    AccountPage, ApiTokenInfo, AuditLine, CurrentUser, NewApiToken, Role, ScopeUnit, UserForm,
+    UserSummary, AUDIT_PER_PAGE,
 };
 pub use editing::*;
 pub use ids::{Ags, AgsLevel, Ars, IdError, LeikaKey, OzgId};

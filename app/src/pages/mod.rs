@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod account;
+mod audit;
 mod bulk;
 mod catalogue;
 mod changes;
@@ -15,6 +16,7 @@ mod sources;
 mod users;
 
 pub use account::AccountPageView;
+pub use audit::AuditPage;
 pub use bulk::BulkPage;
 pub use catalogue::CataloguePage;
 pub use changes::ChangesPage;

@@ -3,7 +3,9 @@
 //! the types here is serialisable.
 
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
-use app::domain::{ApiTokenInfo, CurrentUser, OrgUnitKind, Role, ScopeUnit, UserSummary};
+use app::domain::{
+    ApiTokenInfo, AuditLine, CurrentUser, OrgUnitKind, Role, ScopeUnit, UserSummary,
+};
 use chrono::{DateTime, Utc};
 
 /// A user with the password hash, for the login check.
@@ -365,6 +367,56 @@ impl Storage {
             ).bind(action).bind(subject).bind(client_addr).bind(since).fetch_one(pool).await?
         });
         Ok(counts)
+    }
+
+    /// A page of the audit log, newest first, optionally of one action.
+    pub async fn audit_page(
+        &self,
+        action: Option<&str>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<app::domain::Page<AuditLine>> {
+        type Row = (
+            DateTime<Utc>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+        let (total, rows): (i64, Vec<Row>) = on_pool!(self, pool => {
+            match action {
+                Some(a) => (
+                    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1").bind(a).fetch_one(pool).await?,
+                    sqlx::query_as("SELECT occurred_at, action, actor, subject, client_addr, detail FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT $2 OFFSET $3")
+                        .bind(a).bind(i64::from(per_page)).bind(offset).fetch_all(pool).await?,
+                ),
+                None => (
+                    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(pool).await?,
+                    sqlx::query_as("SELECT occurred_at, action, actor, subject, client_addr, detail FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2")
+                        .bind(i64::from(per_page)).bind(offset).fetch_all(pool).await?,
+                ),
+            }
+        });
+        Ok(app::domain::Page {
+            items: rows
+                .into_iter()
+                .map(
+                    |(occurred_at, action, actor, subject, client_addr, detail)| AuditLine {
+                        occurred_at,
+                        action,
+                        actor,
+                        subject,
+                        client_addr,
+                        detail,
+                    },
+                )
+                .collect(),
+            total,
+            page: page.max(1),
+            per_page,
+        })
     }
 
     /// Audit lines of one action, newest first (for tests and the admin page).
