@@ -109,6 +109,11 @@ pub fn leptos_options(config: &Config, addr: std::net::SocketAddr) -> LeptosOpti
         .build()
 }
 
+/// Largest request body accepted (a bulk update of the maximum 5,000 records is about 40 KB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A request that takes longer is answered with 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let backend: SharedBackend = state.backend.clone();
@@ -141,6 +146,14 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::middleware::authenticate,
+        ))
+        // bounded requests: a slow or huge upload cannot tie up the server
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

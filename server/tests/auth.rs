@@ -896,3 +896,42 @@ async fn plain_form_posts_redirect_with_the_outcome() {
         2
     );
 }
+
+/// Request bodies are bounded: an oversized upload is refused before it is read into memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_are_refused() {
+    let srv = closed_server().await;
+    let token = add_user(&srv, "ada@example.org", "admin", "").await;
+    let ids: Vec<i64> = (1..=200_000).collect();
+    let r = srv
+        .client
+        .post(srv.url("/api/v1/records/bulk"))
+        .bearer_auth(&token)
+        .json(&json!({ "record_ids": ids, "maturity": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let r = srv
+        .client
+        .post(srv.url("/api/fn/save-record"))
+        .bearer_auth(&token)
+        .header("accept", "application/json")
+        .form(&[("form[note]", "x".repeat(2 * 1024 * 1024))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // a bulk request of the allowed maximum size still goes through (and refuses unknown ids)
+    let ids: Vec<i64> = (900_000_001..=900_005_000).collect();
+    let (status, body) = srv
+        .send(
+            Method::POST,
+            "/api/v1/records/bulk",
+            &token,
+            Some(json!({ "record_ids": ids, "maturity": 1 })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["refused"].as_array().unwrap().len(), 5000);
+}
