@@ -74,29 +74,11 @@ pub async fn save_record(form: RecordForm) -> Result<SaveOutcome, AppError> {
         // the outcome from the query string
         leptos_axum::redirect(&format!(
             "/umsetzungsstaende/{id}?{}",
-            outcome_query(&result)
+            crate::pages::outcome_query(&result)
         ));
         return result;
     }
     with_status(result)
-}
-
-/// The outcome of a save as query parameters of the record page (for forms posted without
-/// JavaScript).
-pub fn outcome_query(result: &Result<SaveOutcome, AppError>) -> String {
-    match result {
-        Ok(SaveOutcome::Saved { record }) => format!("gespeichert={}", record.version),
-        Ok(SaveOutcome::Unchanged { .. }) => "unveraendert=1".into(),
-        Ok(SaveOutcome::Invalid { errors }) => {
-            let text: Vec<String> = errors
-                .iter()
-                .map(|e| format!("{}: {}", field::label(&e.field), e.message))
-                .collect();
-            format!("fehler={}", urlencode(&text.join(" · ")))
-        }
-        Ok(SaveOutcome::Conflict { current, .. }) => format!("konflikt={}", current.version),
-        Err(e) => format!("fehler={}", urlencode(&e.to_string())),
-    }
 }
 
 #[server(prefix = "/api/fn", endpoint = "bulk-selection")]

@@ -25,25 +25,16 @@ impl ServerBackend {
             client_addr: None,
             detail: None,
         };
-        if let Err(e) = self.storage.audit(&entry).await {
-            tracing::error!(error = %e, "audit log write failed");
-        }
+        crate::auth::audit(&self.storage, &entry).await;
     }
 
     async fn require_admin(&self, user: &CurrentUser, what: &str) -> Result<(), AppError> {
         if user.is_admin() {
             return Ok(());
         }
-        let entry = AuditEntry {
-            action: action::ACCESS_DENIED,
-            actor: Some(&user.email),
-            subject: Some(what),
-            client_addr: None,
-            detail: None,
-        };
-        let _ = self.storage.audit(&entry).await;
+        self.audit(action::ACCESS_DENIED, user, what).await;
         Err(AppError::forbidden(
-            "Nur die Administration darf Konten verwalten.",
+            "Nur die Administration darf Konten und das Sicherheitsprotokoll sehen und verwalten.",
         ))
     }
 }

@@ -29,9 +29,7 @@ async fn deny(storage: &Storage, user: &CurrentUser, subject: &str, detail: &str
         client_addr: None,
         detail: Some(detail),
     };
-    if let Err(e) = storage.audit(&entry).await {
-        tracing::error!(error = %e, "audit log write failed");
-    }
+    crate::auth::audit(storage, &entry).await;
 }
 
 pub async fn record_page(
@@ -105,7 +103,7 @@ pub async fn save(
         is_demo: false,
     };
     let outcome = storage
-        .apply_changes(&[change])
+        .apply_changes_checked(&options, &[change])
         .await?
         .pop()
         .unwrap_or(ChangeOutcome::NotFound);
@@ -266,7 +264,7 @@ pub async fn bulk(
         )
         .await;
     }
-    let outcomes = storage.apply_changes(&changes).await?;
+    let outcomes = storage.apply_changes_checked(&options, &changes).await?;
     for (r, outcome) in pending.into_iter().zip(outcomes) {
         let item = |reason: Option<String>| BulkItem {
             record_id: r.id,

@@ -34,6 +34,15 @@ async fn add_user(srv: &TestServer, email: &str, role: &str, scopes: &str) -> St
         .secret
 }
 
+/// How many audit lines of `action` there are.
+async fn audited(srv: &TestServer, action: &str) -> i64 {
+    srv.storage
+        .audit_page(Some(action), 1, 1)
+        .await
+        .unwrap()
+        .total
+}
+
 async fn closed_server() -> TestServer {
     spawn_server(
         seeded(sqlite_file_storage().await).await,
@@ -157,12 +166,11 @@ async fn login_session_logout_and_security_headers() {
             .unwrap_err(),
         "/anmelden?fehler=ungueltig&weiter=%2Fleistungen"
     );
-    let failures = srv
-        .storage
-        .audit_actions("anmeldung_fehlgeschlagen")
-        .await
-        .unwrap();
-    assert_eq!(failures.len(), 2, "failed logins are audited");
+    assert_eq!(
+        audited(&srv, "anmeldung_fehlgeschlagen").await,
+        2,
+        "failed logins are audited"
+    );
 
     let cookie = srv
         .login("LEA@example.org", PASSWORD)
@@ -325,14 +333,7 @@ async fn cross_site_posts_are_refused() {
         record.version,
         "nothing written"
     );
-    assert_eq!(
-        srv.storage
-            .audit_actions("csrf_abgewiesen")
-            .await
-            .unwrap()
-            .len(),
-        4
-    );
+    assert_eq!(audited(&srv, "csrf_abgewiesen").await, 4);
     // the same request from our own page goes through
     let r = srv
         .client
@@ -368,14 +369,7 @@ async fn repeated_failed_logins_are_throttled() {
     // even the right password is refused while the account is throttled
     let refused = srv.login("ziel@example.org", PASSWORD).await.unwrap_err();
     assert!(refused.contains("fehler=gesperrt"), "{refused}");
-    assert_eq!(
-        srv.storage
-            .audit_actions("anmeldung_gesperrt")
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(audited(&srv, "anmeldung_gesperrt").await, 1);
 }
 
 /// Every role × every mutating endpoint × a record inside and outside the user's scope.
@@ -605,11 +599,7 @@ async fn authorisation_matrix() {
         "an unknown token is refused, not treated as anonymous"
     );
     assert!(
-        !srv.storage
-            .audit_actions("zugriff_verweigert")
-            .await
-            .unwrap()
-            .is_empty(),
+        audited(&srv, "zugriff_verweigert").await > 0,
         "denied actions are audited"
     );
 }
@@ -934,4 +924,32 @@ async fn oversized_bodies_are_refused() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["refused"].as_array().unwrap().len(), 5000);
+}
+
+/// Every operation the OpenAPI document describes is served (not the API's 404 fallback,
+/// not 405), and the document is what `/api/v1/openapi.json` returns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_documented_operation_is_routed() {
+    let srv = closed_server().await;
+    let token = add_user(&srv, "ada@example.org", "admin", "").await;
+    let (status, served) = srv.json("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(served, server::api::openapi::document());
+    for (path, method) in server::api::openapi::DOCUMENTED {
+        let concrete = path
+            .replace("{ozg_id}", "10000")
+            .replace("{code}", "16068")
+            .replace("{id}", "1");
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let body = (method != Method::GET).then(|| json!({}));
+        let (status, body) = srv
+            .send(method.clone(), &format!("/api/v1{concrete}"), &token, body)
+            .await;
+        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_ne!(
+            body["error"]["message"], "Diesen API-Endpunkt gibt es nicht.",
+            "{method} {path} is routed"
+        );
+        assert!(served["paths"][path][method.as_str().to_lowercase()].is_object());
+    }
 }

@@ -175,6 +175,11 @@ impl FieldError {
             message: message.into(),
         }
     }
+
+    /// "Feld: Meldung", for summaries away from the field.
+    pub fn describe(&self) -> String {
+        format!("{}: {}", field::label(&self.field), self.message)
+    }
 }
 
 /// What the edit form submits: text as typed, parsed and checked by [`RecordForm::parse`].

@@ -25,7 +25,7 @@ pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use org_units::{OrgUnitPage, OrgUnitsPage};
 pub use overview::OverviewPage;
-pub use record::RecordPageView;
+pub use record::{outcome_query, RecordPageView};
 pub use service::ServicePage;
 pub use sources::SourcesPage;
 pub use users::UsersPage;

@@ -4,8 +4,9 @@
 use crate::api::{get_record, SaveRecord};
 use crate::components::{error_for, loading, ErrorNotice};
 use crate::domain::{
-    field, FieldError, HistoryEntry, RecordDetail, RecordForm, RecordPage, SaveOutcome,
+    field, urlencode, FieldError, HistoryEntry, RecordDetail, RecordForm, RecordPage, SaveOutcome,
 };
+use crate::error::AppError;
 use crate::format;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -148,7 +149,7 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
                     Some(Ok(SaveOutcome::Invalid { errors })) => view! {
                         <div class="error-notice" role="alert">
                             <p><strong>"Nichts wurde gespeichert."</strong>" Bitte korrigieren Sie:"</p>
-                            <ul>{errors.into_iter().map(|e| view! { <li>{format!("{}: {}", field::label(&e.field), e.message)}</li> }).collect_view()}</ul>
+                            <ul>{errors.into_iter().map(|e| view! { <li>{e.describe()}</li> }).collect_view()}</ul>
                         </div>
                     }.into_any(),
                     Some(Ok(SaveOutcome::Conflict { current, theirs })) => view! {
@@ -214,6 +215,21 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
                 <button type="submit" disabled=move || save.pending().get()>"Speichern"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The outcome of a save as query parameters of this page, for forms posted without
+/// JavaScript (the server function redirects here; [`PlainPostOutcome`] reads them).
+pub fn outcome_query(result: &Result<SaveOutcome, AppError>) -> String {
+    match result {
+        Ok(SaveOutcome::Saved { record }) => format!("gespeichert={}", record.version),
+        Ok(SaveOutcome::Unchanged { .. }) => "unveraendert=1".into(),
+        Ok(SaveOutcome::Invalid { errors }) => {
+            let text: Vec<String> = errors.iter().map(FieldError::describe).collect();
+            format!("fehler={}", urlencode(&text.join(" · ")))
+        }
+        Ok(SaveOutcome::Conflict { current, .. }) => format!("konflikt={}", current.version),
+        Err(e) => format!("fehler={}", urlencode(&e.to_string())),
     }
 }
 

@@ -137,14 +137,7 @@ async fn get_service(
 ) -> ApiResult<app::domain::ServiceDetail> {
     reject_unknown(&params, &["seite"])?;
     let id = OzgId::parse(&ozg_id).map_err(|e| AppError::bad_request(e.0))?;
-    let page = match params.get("seite") {
-        None => 1,
-        Some(p) => p.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-            AppError::bad_request(format!(
-                "Parameter „seite“: „{p}“ ist keine gültige Seitenzahl."
-            ))
-        })?,
-    };
+    let page = page_param(&params, "seite", 1, u32::MAX)?;
     Ok(Json(state.backend.service(id, page).await?))
 }
 
@@ -189,6 +182,28 @@ async fn get_org_unit(
 
 async fn api_not_found() -> ApiError {
     ApiError(AppError::not_found("Diesen API-Endpunkt gibt es nicht."))
+}
+
+/// A page number or size in `1..=max`, `default` when absent.
+pub(super) fn page_param(
+    params: &HashMap<String, String>,
+    name: &str,
+    default: u32,
+    max: u32,
+) -> Result<u32, ApiError> {
+    match params.get(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                AppError::bad_request(format!(
+                    "Parameter „{name}“: „{v}“ ist keine Zahl von 1 bis {max}."
+                ))
+                .into()
+            }),
+    }
 }
 
 /// Unknown parameters are mistakes (a typo would silently drop a filter): 400.

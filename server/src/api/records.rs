@@ -1,7 +1,7 @@
 //! `/api/v1/records…` and `/api/v1/changes`: reading and changing implementation records
 //! with the same rules as the pages. Writes need a signed-in user (API token or session).
 
-use super::{reject_unknown, ApiError, ApiResult};
+use super::{page_param, reject_unknown, ApiError, ApiResult};
 use crate::editing;
 use crate::startup::AppState;
 use crate::storage::RecordFilter;
@@ -31,27 +31,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub const MAX_PER_PAGE: u32 = 500;
-
-fn page_param(
-    params: &HashMap<String, String>,
-    name: &str,
-    default: u32,
-    max: u32,
-) -> Result<u32, ApiError> {
-    match params.get(name) {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                AppError::bad_request(format!(
-                    "Parameter „{name}“: „{v}“ ist keine Zahl von 1 bis {max}."
-                ))
-                .into()
-            }),
-    }
-}
 
 fn record_id(text: &str) -> Result<i64, ApiError> {
     text.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -313,10 +292,7 @@ async fn patch_record(
 }
 
 fn unprocessable(errors: &[FieldError]) -> Response {
-    let messages: Vec<String> = errors
-        .iter()
-        .map(|e| format!("{}: {}", field::label(&e.field), e.message))
-        .collect();
+    let messages: Vec<String> = errors.iter().map(FieldError::describe).collect();
     let body = Refusal {
         error: json!({ "code": "unprocessable", "message": messages.join(" "), "details": messages }),
         current: None,

@@ -77,9 +77,7 @@ async fn audit(
         client_addr: Some(client),
         detail: None,
     };
-    if let Err(e) = storage.audit(&entry).await {
-        tracing::error!(error = %e, action, "audit log write failed");
-    }
+    super::audit(storage, &entry).await;
 }
 
 #[tracing::instrument(skip_all)]

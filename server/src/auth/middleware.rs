@@ -13,7 +13,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
 
-/// Paths anyone may reach: the login page and what it needs, health and the API description.
+/// Paths anyone may reach: the login and legal pages and what they need, health, the API
+/// description and the static assets.
 fn is_public(path: &str) -> bool {
     matches!(
         path,
@@ -23,15 +24,22 @@ fn is_public(path: &str) -> bool {
             | "/barrierefreiheit"
             | "/auth/anmelden"
             | "/healthz"
-            | "/favicon.svg"
             | "/api/v1/openapi.json"
             | "/api/fn/site-info"
             | "/api/fn/current-user"
-    ) || path.starts_with("/pkg/")
-        || path.starts_with("/fonts/")
+    ) || is_static_asset(path)
+}
+
+/// Compiled assets and fonts: public, the same for everyone, fetched with every page.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/fonts/") || path == "/favicon.svg"
 }
 
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // no session lookup for the assets every page load fetches
+    if is_static_asset(req.uri().path()) {
+        return finish(next.run(req).await);
+    }
     let client = client_addr(&req, state.auth.trust_proxy);
     let secure = state.auth.secure_cookies
         || (state.auth.trust_proxy
@@ -60,8 +68,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             }
             Err(e) => return finish(ApiError(e.into()).into_response()),
         }
-    } else if let Some(secret) = cookie(req.headers(), SESSION_COOKIE) {
-        let token_hash = hash_secret(&secret);
+    }
+    let session_cookie = cookie(req.headers(), SESSION_COOKIE);
+    if let (false, Some(secret)) = (by_token, &session_cookie) {
+        let token_hash = hash_secret(secret);
         match storage.session_user(&token_hash).await {
             Ok(Some(found)) => {
                 user = Some(found.user);
@@ -76,11 +86,11 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     // CSRF: a state-changing request carrying the browser's cookie (and every login or logout)
     // must come from our own pages. SameSite=Strict already keeps the cookie off cross-site
     // requests; this also covers browsers that do not honour it, and login CSRF.
-    let ambient =
-        cookie(req.headers(), SESSION_COOKIE).is_some() || req.uri().path().starts_with("/auth/");
+    let ambient = session_cookie.is_some() || req.uri().path().starts_with("/auth/");
     if !is_safe(req.method()) && !by_token && ambient && !same_origin(req.headers()) {
-        let _ = storage
-            .audit(&AuditEntry {
+        super::audit(
+            storage,
+            &AuditEntry {
                 action: action::CSRF_REFUSED,
                 actor: user.as_ref().map(|u| u.email.as_str()),
                 subject: Some(req.uri().path()),
@@ -89,8 +99,9 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                     .headers()
                     .get(header::ORIGIN)
                     .and_then(|v| v.to_str().ok()),
-            })
-            .await;
+            },
+        )
+        .await;
         return finish(
             ApiError(AppError::forbidden(
                 "Anfrage abgewiesen: Sie kam nicht von einer Seite des OZG-Monitors.",

@@ -60,6 +60,13 @@ pub struct ClientAddr(pub String);
 #[derive(Debug, Clone, Copy)]
 pub struct SecureTransport(pub bool);
 
+/// Writes an audit line. A failure is logged and never fails the request the line describes.
+pub async fn audit(storage: &crate::storage::Storage, entry: &crate::storage::AuditEntry<'_>) {
+    if let Err(e) = storage.audit(entry).await {
+        tracing::error!(error = %e, action = entry.action, "audit log write failed");
+    }
+}
+
 /// 32 random bytes from the operating system, hex-encoded.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];

@@ -418,16 +418,4 @@ impl Storage {
             per_page,
         })
     }
-
-    /// Audit lines of one action, newest first (for tests and the admin page).
-    pub async fn audit_actions(
-        &self,
-        action: &str,
-    ) -> Result<Vec<(String, Option<String>, Option<String>)>> {
-        let rows = on_pool!(self, pool => {
-            sqlx::query_as("SELECT action, actor, subject FROM audit_log WHERE action = $1 ORDER BY id DESC")
-                .bind(action).fetch_all(pool).await?
-        });
-        Ok(rows)
-    }
 }

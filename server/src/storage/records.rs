@@ -3,7 +3,7 @@
 //! changes in a period.
 
 use super::rows::{kind, ozg_id, phase};
-use super::writes::StoredEvent;
+use super::writes::{StoredEvent, EVENT_COLUMNS};
 use super::{bind_all, on_pool, Bind, Filter, Result, Storage};
 use app::domain::{EditOptions, MaturityOption, Page, RecordDetail, StatusOption};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -97,6 +97,15 @@ pub struct StoredChange {
     pub org_unit_name: String,
 }
 
+/// Records of the unit `code` itself and of its direct children (a Kreis and its Gemeinden);
+/// `o` is the record's org unit.
+fn and_unit_with_children(filter: &mut Filter, code: &str) {
+    filter.and(
+        "(o.code = ? OR o.parent_id = (SELECT id FROM org_unit WHERE code = ?))",
+        [Bind::Text(code.to_owned()), Bind::Text(code.to_owned())],
+    );
+}
+
 impl Storage {
     /// The configured status pipeline and the Reifegrad scale in use.
     pub async fn edit_options(&self) -> Result<EditOptions> {
@@ -172,10 +181,7 @@ impl Storage {
             filter.and("rec.ozg_id = ?", [Bind::Int(id)]);
         }
         if let Some(code) = &f.org_unit {
-            filter.and(
-                "(o.code = ? OR o.parent_id = (SELECT id FROM org_unit WHERE code = ?))",
-                [Bind::Text(code.clone()), Bind::Text(code.clone())],
-            );
+            and_unit_with_children(&mut filter, code);
         }
         if let Some(status) = &f.status {
             filter.and("rec.status_code = ?", [Bind::Text(status.clone())]);
@@ -215,10 +221,9 @@ impl Storage {
         count: i64,
     ) -> Result<Vec<StoredEvent>> {
         let mut rows: Vec<StoredEvent> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, record_id, occurred_at, actor, old_status, new_status, old_maturity, new_maturity, changes, comment, is_demo \
-                 FROM record_event WHERE record_id = $1 ORDER BY id DESC LIMIT $2",
-            ).bind(record_id).bind(count).fetch_all(pool).await?
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {EVENT_COLUMNS} FROM record_event e WHERE e.record_id = $1 ORDER BY e.id DESC LIMIT $2"
+            ))).bind(record_id).bind(count).fetch_all(pool).await?
         });
         rows.reverse();
         Ok(rows)
@@ -237,10 +242,7 @@ impl Storage {
             filter.and("e.occurred_at < ?", [Bind::Time(until)]);
         }
         if let Some(code) = &f.org_unit {
-            filter.and(
-                "(o.code = ? OR o.parent_id = (SELECT id FROM org_unit WHERE code = ?))",
-                [Bind::Text(code.clone()), Bind::Text(code.clone())],
-            );
+            and_unit_with_children(&mut filter, code);
         }
         if let Some(t) = f.themenfeld {
             filter.and("s.themenfeld_id = ?", [Bind::Int(t)]);
@@ -250,8 +252,7 @@ impl Storage {
         let n = filter.next_placeholder();
         let count_sql = format!("SELECT COUNT(*) {from}{}", filter.sql());
         let list_sql = format!(
-            "SELECT e.id, e.record_id, e.occurred_at, e.actor, e.old_status, e.new_status, e.old_maturity, e.new_maturity, \
-             e.changes, e.comment, e.is_demo, rec.ozg_id, s.name AS service_name, o.code AS org_unit_code, o.name AS org_unit_name \
+            "SELECT {EVENT_COLUMNS}, rec.ozg_id, s.name AS service_name, o.code AS org_unit_code, o.name AS org_unit_name \
              {from}{} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${n} OFFSET ${}",
             filter.sql(),
             n + 1

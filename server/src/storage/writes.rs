@@ -121,6 +121,11 @@ pub(crate) mod phase_sql {
         "COALESCE(o.population, (SELECT MAX(population) FROM org_unit WHERE kind = 'land'), 0)";
 }
 
+/// Columns of [`StoredEvent`] on `record_event e`.
+pub(crate) const EVENT_COLUMNS: &str =
+    "e.id, e.record_id, e.occurred_at, e.actor, e.old_status, e.new_status, \
+     e.old_maturity, e.new_maturity, e.changes, e.comment, e.is_demo";
+
 /// Rows per multi-row statement: stays below SQLite's 32,766 and PostgreSQL's 65,535 binds.
 const CHUNK: usize = 1000;
 
@@ -141,7 +146,20 @@ impl Storage {
         if changes.is_empty() {
             return Ok(Vec::new());
         }
-        let options = self.edit_options().await?;
+        self.apply_changes_checked(&self.edit_options().await?, changes)
+            .await
+    }
+
+    /// [`Self::apply_changes`] against a pipeline and scale the caller has already loaded
+    /// (validation of an edit, many batches of the demo generator).
+    pub async fn apply_changes_checked(
+        &self,
+        options: &EditOptions,
+        changes: &[RecordChange],
+    ) -> Result<Vec<ChangeOutcome>> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
         let recorded_at = Utc::now();
         let ids: Vec<i64> = changes.iter().map(|c| c.record_id).collect();
         let for_update = matches!(self, Storage::Postgres(_));
@@ -178,7 +196,7 @@ impl Storage {
                     outcomes.push(ChangeOutcome::Stale { current_version: row.version });
                     continue;
                 }
-                let next = match apply_patch(&row, &change.patch, &options) {
+                let next = match apply_patch(&row, &change.patch, options) {
                     Ok(next) => next,
                     Err(reason) => {
                         outcomes.push(ChangeOutcome::Refused { reason });
@@ -331,10 +349,9 @@ impl Storage {
     /// The event history of one record, oldest first.
     pub async fn record_events(&self, record_id: i64) -> Result<Vec<StoredEvent>> {
         let rows: Vec<StoredEvent> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, record_id, occurred_at, actor, old_status, new_status, old_maturity, new_maturity, changes, comment, is_demo \
-                 FROM record_event WHERE record_id = $1 ORDER BY occurred_at, id",
-            ).bind(record_id).fetch_all(pool).await?
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {EVENT_COLUMNS} FROM record_event e WHERE e.record_id = $1 ORDER BY e.occurred_at, e.id"
+            ))).bind(record_id).fetch_all(pool).await?
         });
         Ok(rows)
     }
