@@ -74,7 +74,7 @@ pub async fn save_record(form: RecordForm) -> Result<SaveOutcome, AppError> {
         // the outcome from the query string
         leptos_axum::redirect(&format!(
             "/umsetzungsstaende/{id}?{}",
-            crate::pages::outcome_query(&result)
+            crate::pages::outcome_query(&result, crate::ssr::request_locale())
         ));
         return result;
     }

@@ -4,20 +4,25 @@ use crate::api::{get_current_user, get_site_info};
 use crate::domain::{CoverageCategory, CurrentUser, FieldError, Page};
 use crate::error::AppError;
 use crate::format;
+use crate::i18n::{td_string, Locale};
+use crate::{current_locale, locale_code};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let info = Resource::new(|| (), |_| get_site_info());
     let user = Resource::new(|| (), |_| get_current_user());
+    let l = current_locale();
     view! {
-        <a class="skip-link" href="#inhalt">"Zum Inhalt springen"</a>
+        <a class="skip-link" href="#inhalt">{td_string!(l, common.skip_link)}</a>
         <header class="site-header">
             <div class="brand">
                 <A href="/">"OZG-Monitor"</A>
-                <span class="brand-sub">"Umsetzungsstand des Onlinezugangsgesetzes"</span>
+                <span class="brand-sub">{td_string!(l, common.brand_sub)}</span>
             </div>
+            <LanguageSwitch/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
@@ -32,14 +37,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <div class="site-status">
                         {info.demo_data.then(|| view! {
                             <p class="demo-notice" role="note">
-                                <strong>"Demo-Daten: "</strong>
-                                "Die angezeigten Umsetzungsstände sind erfundene Beispieldaten und geben nicht den tatsächlichen Stand in "
-                                {info.land_name.clone()}" wieder."
+                                <strong>{td_string!(l, common.demo_label)}</strong>
+                                {td_string!(l, common.demo_text, land = info.land_name.as_str())}
                             </p>
                         })}
                         <p class="data-date">
-                            {info.land_name.clone()}" · Datenstand: "
-                            {format::data_date(info.data_as_of)}
+                            {td_string!(
+                                l,
+                                common.data_date,
+                                land = info.land_name.as_str(),
+                                date = format::data_date(info.data_as_of, l),
+                            )}
                         </p>
                     </div>
                 })
@@ -48,14 +56,14 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="inhalt" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>
-                "Katalog: OZG-Umsetzungskatalog (BMI / IT-Planungsrat, Stand 2019). Gebiete und Einwohner: © Statistisches Bundesamt (Destatis), 2021, dl-de/by-2-0. "
-                <A href="/datenquellen">"Alle Datenquellen und Lizenzen"</A>
+                {td_string!(l, common.footer_sources)}
+                <A href="/datenquellen">{td_string!(l, common.footer_all_sources)}</A>
             </p>
-            <nav aria-label="Rechtliches">
+            <nav aria-label=td_string!(l, common.nav_legal)>
                 <ul class="footer-links">
-                    <li><A href="/impressum">"Impressum"</A></li>
-                    <li><A href="/datenschutz">"Datenschutz"</A></li>
-                    <li><A href="/barrierefreiheit">"Barrierefreiheit"</A></li>
+                    <li><A href="/impressum">{td_string!(l, common.imprint)}</A></li>
+                    <li><A href="/datenschutz">{td_string!(l, common.privacy)}</A></li>
+                    <li><A href="/barrierefreiheit">{td_string!(l, common.accessibility)}</A></li>
                 </ul>
             </nav>
         </footer>
@@ -68,56 +76,90 @@ fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
     let reads = user.is_some() || public;
     let edits = user.as_ref().is_some_and(|u| u.edits());
     let admin = user.as_ref().is_some_and(|u| u.is_admin());
+    let l = current_locale();
     view! {
         {reads.then(|| view! {
-            <nav aria-label="Hauptnavigation">
+            <nav aria-label=td_string!(l, common.nav_main)>
                 <ul>
-                    <li><A href="/">"Übersicht"</A></li>
-                    <li><A href="/leistungen">"Leistungskatalog"</A></li>
-                    <li><A href="/organisationen">"Organisationseinheiten"</A></li>
-                    <li><A href="/aenderungen">"Änderungen"</A></li>
-                    {edits.then(|| view! { <li><A href="/sammelbearbeitung">"Sammelbearbeitung"</A></li> })}
+                    <li><A href="/">{td_string!(l, common.nav_overview)}</A></li>
+                    <li><A href="/leistungen">{td_string!(l, common.nav_catalogue)}</A></li>
+                    <li><A href="/organisationen">{td_string!(l, common.nav_org_units)}</A></li>
+                    <li><A href="/aenderungen">{td_string!(l, common.nav_changes)}</A></li>
+                    {edits.then(|| view! { <li><A href="/sammelbearbeitung">{td_string!(l, common.nav_bulk)}</A></li> })}
                     {admin.then(|| view! {
-                        <li><A href="/verwaltung/konten">"Konten"</A></li>
-                        <li><A href="/verwaltung/protokoll">"Sicherheitsprotokoll"</A></li>
+                        <li><A href="/verwaltung/konten">{td_string!(l, common.nav_users)}</A></li>
+                        <li><A href="/verwaltung/protokoll">{td_string!(l, common.nav_audit)}</A></li>
                     })}
-                    <li><A href="/datenquellen">"Datenquellen"</A></li>
+                    <li><A href="/datenquellen">{td_string!(l, common.nav_sources)}</A></li>
                 </ul>
             </nav>
         })}
         <div class="account-box">
             {match user {
                 Some(u) => view! {
-                    <span class="account-name">{u.display_name.clone()}" ("{u.role.label()}")"</span>
-                    <A href="/konto">"Konto"</A>
+                    <span class="account-name">{u.display_name.clone()}" ("{u.role.label(l)}")"</span>
+                    <A href="/konto">{td_string!(l, common.account)}</A>
                     // a form, not a link: logging out changes state and must not be triggered by a GET
                     <form method="post" action="/auth/abmelden" class="inline-form">
-                        <button type="submit" class="link-button">"Abmelden"</button>
+                        <button type="submit" class="link-button">{td_string!(l, common.sign_out)}</button>
                     </form>
                 }.into_any(),
-                None => view! { <a href="/anmelden">"Anmelden"</a> }.into_any(),
+                None => view! { <a href="/anmelden">{td_string!(l, common.sign_in)}</a> }.into_any(),
             }}
         </div>
     }
 }
 
+/// A link to the page in the other language: the server stores the choice and sends the
+/// browser back here, so it works without JavaScript.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let l = current_locale();
+    let other = match l {
+        Locale::de => Locale::en,
+        Locale::en => Locale::de,
+    };
+    let location = use_location();
+    let href = move || {
+        let back = format!("{}{}", location.pathname.get(), location.search.get());
+        format!(
+            "/sprache/{}?zurueck={}",
+            locale_code(other),
+            crate::domain::urlencode(&back)
+        )
+    };
+    view! {
+        <a
+            class="language-switch"
+            href=href
+            rel="external"
+            hreflang=locale_code(other)
+            lang=locale_code(other)
+            aria-label=td_string!(l, common.language_switch_label)
+        >
+            {td_string!(l, common.language_switch)}
+        </a>
+    }
+}
+
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let l = current_locale();
     let title = match error {
-        AppError::NotFound(_) => "Nicht gefunden",
-        AppError::BadRequest(_) => "Ungültige Angaben",
-        _ => "Fehler",
+        AppError::NotFound(_) => td_string!(l, common.error_not_found),
+        AppError::BadRequest(_) => td_string!(l, common.error_bad_request),
+        _ => td_string!(l, common.error),
     };
     view! {
         <div class="error-notice" role="alert">
             <h2>{title}</h2>
-            <p>{error.to_string()}</p>
+            <p>{error.message(l)}</p>
         </div>
     }
 }
 
 pub fn loading() -> impl IntoView {
-    view! { <p class="loading" aria-live="polite">"Daten werden geladen …"</p> }
+    view! { <p class="loading" aria-live="polite">{td_string!(current_locale(), common.loading)}</p> }
 }
 
 #[component]
@@ -148,7 +190,13 @@ pub fn CoverageBar(online: i64, applicable: i64) -> impl IntoView {
     view! {
         <span class="coverage">
             <span class="coverage-text">
-                {format::int(online)}" von "{format::int(applicable)}" ("{format::percent(online, applicable)}")"
+                {td_string!(
+                    current_locale(),
+                    common.of,
+                    part = format::int(online),
+                    whole = format::int(applicable),
+                    percent = format::percent(online, applicable),
+                )}
             </span>
             <span class="coverage-bar" aria-hidden="true">
                 <span class="coverage-fill" style=format!("width: {pct:.1}%")></span>
@@ -159,7 +207,7 @@ pub fn CoverageBar(online: i64, applicable: i64) -> impl IntoView {
 
 #[component]
 pub fn CategoryBadge(category: CoverageCategory) -> impl IntoView {
-    view! { <span class=format!("badge badge-{}", category.code())>{category.label()}</span> }
+    view! { <span class=format!("badge badge-{}", category.code())>{category.label(current_locale())}</span> }
 }
 
 /// Page links; `href_for(page)` builds each link so filters stay in the URL.
@@ -176,15 +224,22 @@ where
         i64::from(current - 1) * i64::from(page.per_page) + 1
     };
     let last = (i64::from(current) * i64::from(page.per_page)).min(page.total);
+    let l = current_locale();
     view! {
-        <nav class="pagination" aria-label="Seiten">
+        <nav class="pagination" aria-label=td_string!(l, common.pages)>
             <p class="result-count">
-                {format!("{}–{} von {}", format::int(first), format::int(last), format::int(page.total))}
+                {td_string!(
+                    l,
+                    common.range,
+                    first = format::int(first),
+                    last = format::int(last),
+                    total = format::int(page.total),
+                )}
             </p>
             <ul>
-                {(current > 1).then(|| view! { <li><A href=href_for(current - 1)>"« Zurück"</A></li> })}
-                <li aria-current="page">{format!("Seite {current} von {count}")}</li>
-                {(current < count).then(|| view! { <li><A href=href_for(current + 1)>"Weiter »"</A></li> })}
+                {(current > 1).then(|| view! { <li><A href=href_for(current - 1)>{td_string!(l, common.previous)}</A></li> })}
+                <li aria-current="page">{td_string!(l, common.page_of, current = current, count = count)}</li>
+                {(current < count).then(|| view! { <li><A href=href_for(current + 1)>{td_string!(l, common.next)}</A></li> })}
             </ul>
         </nav>
     }

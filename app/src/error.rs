@@ -1,6 +1,7 @@
 //! The one error type of the application. Its messages are German and safe to show:
 //! database and internal details are logged on the server and never serialised.
 
+use crate::i18n::{td_string, Locale};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,21 @@ impl AppError {
 
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::Forbidden(message.into())
+    }
+
+    /// The message for a person, in their language. Fixed messages are translated; the
+    /// others were worded by the server in the language of the request.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            Self::Unauthorized => td_string!(locale, common.error_unauthorized).to_owned(),
+            Self::TooManyRequests => td_string!(locale, common.error_too_many).to_owned(),
+            Self::Unavailable => td_string!(locale, common.error_unavailable).to_owned(),
+            Self::Internal => td_string!(locale, common.error_internal).to_owned(),
+            Self::ServerFn(detail) => {
+                td_string!(locale, common.error_communication, detail = detail).to_string()
+            }
+            other => other.to_string(),
+        }
     }
 
     /// HTTP status this error maps to, for the REST API and server-rendered pages.

@@ -1,5 +1,7 @@
-//! German number and date formatting for everything a user reads (1.234,5 · 31.12.2026).
+//! German number and date formatting for everything a user reads (1.234,5 · 31.12.2026),
+//! in the English interface too: the figures are German official statistics.
 
+use crate::i18n::{td_string, Locale};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// 1234567 → "1.234.567"
@@ -59,10 +61,10 @@ pub fn datetime(t: DateTime<Utc>) -> String {
 }
 
 /// The "Datenstand": the date of the newest change, or why there is none.
-pub fn data_date(newest_change: Option<DateTime<Utc>>) -> String {
+pub fn data_date(newest_change: Option<DateTime<Utc>>, locale: Locale) -> String {
     newest_change
         .map(datetime_date)
-        .unwrap_or_else(|| "noch keine Änderungen erfasst".to_owned())
+        .unwrap_or_else(|| td_string!(locale, common.no_changes_yet).to_owned())
 }
 
 #[cfg(test)]

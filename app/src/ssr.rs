@@ -107,3 +107,18 @@ pub fn is_plain_form_post() -> bool {
             .is_some_and(|v| v.contains("text/html"))
     })
 }
+
+/// The language this request's user chose (cookie [`crate::LOCALE_COOKIE`]), German otherwise.
+/// Server functions use it for the messages they build; pages use [`crate::current_locale`].
+pub fn request_locale() -> crate::i18n::Locale {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .map(|p| {
+            p.headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(crate::locale_from_cookies)
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+}

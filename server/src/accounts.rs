@@ -46,7 +46,7 @@ fn check(form: &UserForm, is_new: bool) -> Result<Role, AppError> {
         if r.needs_scope() && form.scope_codes().is_empty() {
             errors.push(format!(
                 "Die Rolle „{}“ braucht mindestens eine Organisationseinheit.",
-                r.label()
+                r.label(app::ssr::request_locale())
             ));
         }
     }

@@ -67,10 +67,12 @@ impl app::ssr::Backend for ServerBackend {
     #[tracing::instrument(skip(self))]
     async fn overview(&self) -> Result<Overview, AppError> {
         let mut overview = self.storage.overview().await?;
-        overview.chart_svg = crate::charts::status_by_themenfeld(&overview.bars).map_err(|e| {
-            tracing::error!(error = %e, "chart rendering failed");
-            AppError::Internal
-        })?;
+        overview.chart_svg =
+            crate::charts::status_by_themenfeld(&overview.bars, app::ssr::request_locale())
+                .map_err(|e| {
+                    tracing::error!(error = %e, "chart rendering failed");
+                    AppError::Internal
+                })?;
         Ok(overview)
     }
 

@@ -2,6 +2,7 @@
 //! the pages put the same numbers in a data table next to it.
 
 use app::domain::{CoverageCategory, ThemenfeldBar};
+use app::i18n::Locale;
 use plotters::prelude::*;
 
 /// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -16,7 +17,7 @@ fn colour(c: CoverageCategory) -> RGBColor {
 }
 
 /// Horizontal stacked bars: OZG-Leistungen per Themenfeld by coverage category.
-pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
+pub fn status_by_themenfeld(bars: &[ThemenfeldBar], locale: Locale) -> Result<String, String> {
     let width = 900u32;
     let row_height = 30u32;
     let height = 90 + row_height * bars.len().max(1) as u32;
@@ -114,12 +115,12 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar]) -> Result<String, String> {
             ))
             .map_err(|e| e.to_string())?;
             root.draw(&Text::new(
-                c.label().to_owned(),
+                c.label(locale).to_owned(),
                 (lx + 18, height as i32 - 21),
                 ("sans-serif", 12),
             ))
             .map_err(|e| e.to_string())?;
-            lx += 20 + 7 * c.label().chars().count() as i32;
+            lx += 20 + 7 * c.label(locale).chars().count() as i32;
         }
         root.present().map_err(|e| e.to_string())?;
     }
@@ -183,7 +184,7 @@ mod tests {
     #[test]
     fn svg_is_well_formed_with_title_desc_and_one_rect_per_segment() {
         let bars = vec![bar(1, "Familie & Kind", 3, 2, 1), bar(2, "Umwelt", 0, 1, 0)];
-        let svg = status_by_themenfeld(&bars).unwrap();
+        let svg = status_by_themenfeld(&bars, Locale::de).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..80]);
         assert!(svg.contains(
             "<title id=\"status-by-themenfeld-title\">Stand der OZG-Leistungen nach Themenfeld</title>"

@@ -295,6 +295,8 @@ pub fn history_entries(events: Vec<StoredEvent>, options: &EditOptions) -> Vec<H
 }
 
 pub fn history_entry(e: StoredEvent, options: &EditOptions) -> HistoryEntry {
+    // the record page's language; API requests carry no language cookie and get German
+    let locale = app::ssr::request_locale();
     let diff: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&e.changes).unwrap_or_default();
     let order = [
@@ -313,7 +315,7 @@ pub fn history_entry(e: StoredEvent, options: &EditOptions) -> HistoryEntry {
             let show = |v: Option<&serde_json::Value>| display_value(name, v, options);
             Some(FieldChange {
                 field: (*name).to_owned(),
-                label: field::label(name).to_owned(),
+                label: field::label(name, locale).to_owned(),
                 old: show(pair.first()),
                 new: show(pair.get(1)),
             })

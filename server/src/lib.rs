@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod editing;
+pub mod language;
 pub mod reference_data;
 pub mod startup;
 pub mod storage;

@@ -134,6 +134,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::api::health_routes())
         .merge(crate::auth::handlers::routes())
+        .merge(crate::language::routes())
         .nest("/api/v1", crate::api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();

@@ -2,6 +2,7 @@
 //! rules on every request; the pages use the same rules only to decide what to offer.
 
 use super::OrgUnitKind;
+use crate::i18n::{td_string, Locale};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,12 +35,12 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            Self::Admin => "Administration",
-            Self::Koordination => "Koordination",
-            Self::Lesen => "Lesen",
-            Self::Bericht => "Ressort-Bericht",
+            Self::Admin => td_string!(locale, domain.role.admin),
+            Self::Koordination => td_string!(locale, domain.role.koordination),
+            Self::Lesen => td_string!(locale, domain.role.lesen),
+            Self::Bericht => td_string!(locale, domain.role.bericht),
         }
     }
 
@@ -162,21 +163,23 @@ pub struct AuditLine {
 }
 
 impl AuditLine {
-    /// German label of an audit action.
-    pub fn action_label(action: &str) -> &'static str {
+    /// Label of an audit action.
+    pub fn action_label(action: &str, locale: Locale) -> &'static str {
         match action {
-            "anmeldung" => "Anmeldung",
-            "anmeldung_fehlgeschlagen" => "Anmeldung fehlgeschlagen",
-            "anmeldung_gesperrt" => "Anmeldung gesperrt (zu viele Versuche)",
-            "abmeldung" => "Abmeldung",
-            "passwort_geaendert" => "Passwort geändert",
-            "zugriff_verweigert" => "Zugriff verweigert",
-            "csrf_abgewiesen" => "Fremde Anfrage abgewiesen (CSRF)",
-            "token_erstellt" => "API-Token erstellt",
-            "token_widerrufen" => "API-Token widerrufen",
-            "konto_angelegt" => "Konto angelegt",
-            "konto_geaendert" => "Konto geändert",
-            _ => "sonstige",
+            "anmeldung" => td_string!(locale, domain.audit_action.anmeldung),
+            "anmeldung_fehlgeschlagen" => {
+                td_string!(locale, domain.audit_action.anmeldung_fehlgeschlagen)
+            }
+            "anmeldung_gesperrt" => td_string!(locale, domain.audit_action.anmeldung_gesperrt),
+            "abmeldung" => td_string!(locale, domain.audit_action.abmeldung),
+            "passwort_geaendert" => td_string!(locale, domain.audit_action.passwort_geaendert),
+            "zugriff_verweigert" => td_string!(locale, domain.audit_action.zugriff_verweigert),
+            "csrf_abgewiesen" => td_string!(locale, domain.audit_action.csrf_abgewiesen),
+            "token_erstellt" => td_string!(locale, domain.audit_action.token_erstellt),
+            "token_widerrufen" => td_string!(locale, domain.audit_action.token_widerrufen),
+            "konto_angelegt" => td_string!(locale, domain.audit_action.konto_angelegt),
+            "konto_geaendert" => td_string!(locale, domain.audit_action.konto_geaendert),
+            _ => td_string!(locale, domain.audit_action.other),
         }
     }
 

@@ -17,18 +17,20 @@ pub mod field {
     pub const NOTE: &str = "note";
     pub const COMMENT: &str = "comment";
 
-    /// German label of a field for messages and the history.
-    pub fn label(name: &str) -> &'static str {
+    use crate::i18n::{td_string, Locale};
+
+    /// Label of a field for messages and the history.
+    pub fn label(name: &str, locale: Locale) -> &'static str {
         match name {
-            STATUS => "Status",
-            MATURITY => "Reifegrad",
-            PLANNED_GO_LIVE => "Geplanter Start",
-            ACTUAL_GO_LIVE => "Online seit",
-            ONLINE_URL => "Online-Angebot (URL)",
-            EFA_SOLUTION => "Genutzte EfA-Lösung",
-            NOTE => "Notiz",
-            COMMENT => "Änderungskommentar",
-            _ => "Feld",
+            STATUS => td_string!(locale, domain.field.status),
+            MATURITY => td_string!(locale, domain.field.maturity),
+            PLANNED_GO_LIVE => td_string!(locale, domain.field.planned_go_live),
+            ACTUAL_GO_LIVE => td_string!(locale, domain.field.actual_go_live),
+            ONLINE_URL => td_string!(locale, domain.field.online_url),
+            EFA_SOLUTION => td_string!(locale, domain.field.efa_solution),
+            NOTE => td_string!(locale, domain.field.note),
+            COMMENT => td_string!(locale, domain.field.comment),
+            _ => td_string!(locale, domain.field.other),
         }
     }
 }
@@ -177,8 +179,8 @@ impl FieldError {
     }
 
     /// "Feld: Meldung", for summaries away from the field.
-    pub fn describe(&self) -> String {
-        format!("{}: {}", field::label(&self.field), self.message)
+    pub fn describe(&self, locale: crate::i18n::Locale) -> String {
+        format!("{}: {}", field::label(&self.field, locale), self.message)
     }
 }
 

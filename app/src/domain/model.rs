@@ -2,6 +2,7 @@
 //! compiles for the browser; rows of the database are converted into these on the server.
 
 use super::{OzgId, Responsibility};
+use crate::i18n::{td_string, Locale};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -110,13 +111,13 @@ impl CoverageCategory {
         Self::ALL.into_iter().find(|c| c.code() == code)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            Self::Full => "flächendeckend online",
-            Self::Partial => "teilweise online",
-            Self::InProgress => "in Arbeit (noch nirgends online)",
-            Self::NotStarted => "nicht begonnen",
-            Self::NotApplicable => "nicht relevant",
+            Self::Full => td_string!(locale, domain.coverage.full),
+            Self::Partial => td_string!(locale, domain.coverage.partial),
+            Self::InProgress => td_string!(locale, domain.coverage.in_progress),
+            Self::NotStarted => td_string!(locale, domain.coverage.not_started),
+            Self::NotApplicable => td_string!(locale, domain.coverage.not_applicable),
         }
     }
 }
@@ -155,13 +156,13 @@ impl OrgUnitKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            Self::Land => "Land",
-            Self::Ressort => "Ressort",
-            Self::Landesbehoerde => "Landesbehörde",
-            Self::Kreis => "Kreis",
-            Self::Gemeinde => "Gemeinde",
+            Self::Land => td_string!(locale, domain.kind.land),
+            Self::Ressort => td_string!(locale, domain.kind.ressort),
+            Self::Landesbehoerde => td_string!(locale, domain.kind.landesbehoerde),
+            Self::Kreis => td_string!(locale, domain.kind.kreis),
+            Self::Gemeinde => td_string!(locale, domain.kind.gemeinde),
         }
     }
 }

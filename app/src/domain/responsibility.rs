@@ -1,6 +1,7 @@
 //! Who executes an OZG-Leistung in a Land, derived from its LeiKa-Typen (DESIGN.md §2).
 //! This is only the documented default: the Kompetenzzentrum can change it per service.
 
+use crate::i18n::{td_string, Locale};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -35,12 +36,12 @@ impl Responsibility {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            Self::Land => "Land (Bundesleistung)",
-            Self::Ressort => "Landesressort",
-            Self::Kreis => "Landkreise und kreisfreie Städte",
-            Self::Gemeinde => "Gemeinden",
+            Self::Land => td_string!(locale, domain.responsibility.land),
+            Self::Ressort => td_string!(locale, domain.responsibility.ressort),
+            Self::Kreis => td_string!(locale, domain.responsibility.kreis),
+            Self::Gemeinde => td_string!(locale, domain.responsibility.gemeinde),
         }
     }
 }

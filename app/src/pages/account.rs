@@ -57,7 +57,7 @@ fn AccountBody(
         <dl class="facts">
             <dt>"Name"</dt><dd>{u.display_name.clone()}</dd>
             <dt>"E-Mail-Adresse"</dt><dd>{u.email.clone()}</dd>
-            <dt>"Rolle"</dt><dd>{u.role.label()}</dd>
+            <dt>"Rolle"</dt><dd>{u.role.label(crate::current_locale())}</dd>
             <dt>"Zuständig für"</dt>
             <dd>{if u.scopes.is_empty() {
                 if u.is_admin() { "alle Organisationseinheiten".to_owned() } else { "–".to_owned() }

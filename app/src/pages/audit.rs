@@ -35,7 +35,7 @@ pub fn AuditPage() -> impl IntoView {
                     {move || {
                         let selected = params().0.unwrap_or_default();
                         AuditLine::ACTIONS.into_iter().map(|a| view! {
-                            <option value=a selected=a == selected>{AuditLine::action_label(a)}</option>
+                            <option value=a selected=a == selected>{AuditLine::action_label(a, crate::current_locale())}</option>
                         }).collect_view()
                     }}
                 </select>
@@ -66,7 +66,7 @@ pub fn AuditPage() -> impl IntoView {
                                         {page.items.clone().into_iter().map(|l| view! {
                                             <tr>
                                                 <td>{format::datetime(l.occurred_at)}</td>
-                                                <td>{AuditLine::action_label(&l.action)}</td>
+                                                <td>{AuditLine::action_label(&l.action, crate::current_locale())}</td>
                                                 <td>{l.actor.unwrap_or_else(|| "–".into())}</td>
                                                 <td>{l.subject.unwrap_or_else(|| "–".into())}</td>
                                                 <td>{l.client_addr.unwrap_or_else(|| "–".into())}</td>

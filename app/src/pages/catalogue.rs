@@ -119,7 +119,7 @@ fn FilterForm(
                 <select id="f-stand" name="stand" on:change=submit_enclosing_form>
                     {filter_option(String::new(), "Alle".into(), move || current().stand.is_none())}
                     {CoverageCategory::ALL.into_iter().map(|c| {
-                        filter_option(c.code().into(), c.label().into(), move || current().stand == Some(c))
+                        filter_option(c.code().into(), c.label(crate::current_locale()).into(), move || current().stand == Some(c))
                     }).collect_view()}
                 </select>
             </div>
@@ -178,7 +178,7 @@ fn ServiceTable(page: Page<ServiceSummary>, current: ServiceQuery) -> impl IntoV
                                 <td>{s.ozg_id.to_string()}</td>
                                 <td><A href=href>{s.name.clone()}</A></td>
                                 <td>{s.themenfeld.clone()}<br/><span class="muted">{s.lage.clone()}</span></td>
-                                <td>{s.responsibility.label()}</td>
+                                <td>{s.responsibility.label(crate::current_locale())}</td>
                                 <td><CoverageBar online=s.records_online applicable=s.records_applicable/></td>
                                 <td class="num">{format::percent(s.population_online, s.population_applicable)}</td>
                                 <td class="num">{maturity}</td>

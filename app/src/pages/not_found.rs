@@ -1,3 +1,5 @@
+use crate::current_locale;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -6,9 +8,13 @@ use leptos_router::components::A;
 pub fn NotFoundPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::ssr::set_status(http::StatusCode::NOT_FOUND);
+    let l = current_locale();
     view! {
-        <Title text="Seite nicht gefunden"/>
-        <h1>"Seite nicht gefunden"</h1>
-        <p>"Diese Adresse gibt es im OZG-Monitor nicht. "<A href="/">"Zur Übersicht"</A></p>
+        <Title text=td_string!(l, common.not_found_title)/>
+        <h1>{td_string!(l, common.not_found_title)}</h1>
+        <p>
+            {td_string!(l, common.not_found_text)}
+            <A href="/">{td_string!(l, common.to_overview)}</A>
+        </p>
     }
 }

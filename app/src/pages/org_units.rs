@@ -99,7 +99,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
         </p>
         <h1>{u.name.clone()}</h1>
         <dl class="facts">
-            <dt>"Art"</dt><dd>{u.kind.label()}</dd>
+            <dt>"Art"</dt><dd>{u.kind.label(crate::current_locale())}</dd>
             <dt>"Kennung"</dt><dd>{u.code.clone()}</dd>
             {u.ags.clone().map(|a| view! { <dt>"AGS"</dt><dd>{a}</dd> })}
             {u.ars.clone().map(|a| view! { <dt>"ARS"</dt><dd>{a}</dd> })}

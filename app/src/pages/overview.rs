@@ -67,7 +67,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
             </div>
             <p class="kpi-date">
                 "Datenstand: "
-                {format::data_date(o.data_as_of)}
+                {format::data_date(o.data_as_of, crate::current_locale())}
                 " · Grundgesamtheit: "{format::int(o.services_total)}" aktive OZG-Leistungen des Katalogs."
             </p>
         </section>
@@ -96,7 +96,7 @@ fn ChartTable(overview: Overview) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"Themenfeld"</th>
-                        {categories.into_iter().map(|c| view! { <th scope="col">{c.label()}</th> }).collect_view()}
+                        {categories.into_iter().map(|c| view! { <th scope="col">{c.label(crate::current_locale())}</th> }).collect_view()}
                         <th scope="col">"Gesamt"</th>
                     </tr>
                 </thead>

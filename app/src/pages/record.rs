@@ -8,6 +8,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::format;
+use crate::i18n::Locale;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -149,7 +150,7 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
                     Some(Ok(SaveOutcome::Invalid { errors })) => view! {
                         <div class="error-notice" role="alert">
                             <p><strong>"Nichts wurde gespeichert."</strong>" Bitte korrigieren Sie:"</p>
-                            <ul>{errors.into_iter().map(|e| view! { <li>{e.describe()}</li> }).collect_view()}</ul>
+                            <ul>{errors.into_iter().map(|e| view! { <li>{e.describe(crate::current_locale())}</li> }).collect_view()}</ul>
                         </div>
                     }.into_any(),
                     Some(Ok(SaveOutcome::Conflict { current, theirs })) => view! {
@@ -220,12 +221,12 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
 
 /// The outcome of a save as query parameters of this page, for forms posted without
 /// JavaScript (the server function redirects here; [`PlainPostOutcome`] reads them).
-pub fn outcome_query(result: &Result<SaveOutcome, AppError>) -> String {
+pub fn outcome_query(result: &Result<SaveOutcome, AppError>, locale: Locale) -> String {
     match result {
         Ok(SaveOutcome::Saved { record }) => format!("gespeichert={}", record.version),
         Ok(SaveOutcome::Unchanged { .. }) => "unveraendert=1".into(),
         Ok(SaveOutcome::Invalid { errors }) => {
-            let text: Vec<String> = errors.iter().map(FieldError::describe).collect();
+            let text: Vec<String> = errors.iter().map(|e| e.describe(locale)).collect();
             format!("fehler={}", urlencode(&text.join(" · ")))
         }
         Ok(SaveOutcome::Conflict { current, .. }) => format!("konflikt={}", current.version),

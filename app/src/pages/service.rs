@@ -52,7 +52,7 @@ fn ServiceBody(detail: ServiceDetail) -> impl IntoView {
             <dt>"LeiKa-Typen"</dt><dd>{s.leika_types.clone()}</dd>
             <dt>"Zuständig"</dt>
             <dd>
-                {s.responsibility.label()}
+                {s.responsibility.label(crate::current_locale())}
                 {detail.lead_unit.clone().map(|u| view! { " – "<A href=format!("/organisationen/{}", u.code)>{u.name}</A> })}
             </dd>
             <dt>"Stand"</dt><dd><CategoryBadge category=s.category()/></dd>

@@ -51,7 +51,7 @@ fn UserList(users: Vec<UserSummary>, save: ServerAction<SaveUser>) -> impl IntoV
                         <tr>
                             <td>{u.display_name.clone()}</td>
                             <td>{u.email.clone()}</td>
-                            <td>{u.role.label()}</td>
+                            <td>{u.role.label(crate::current_locale())}</td>
                             <td>{u.scopes.iter().map(|s| format!("{} ({})", s.name, s.code)).collect::<Vec<_>>().join(", ")}</td>
                             <td>{if u.active { "ja" } else { "nein" }}</td>
                             <td>
@@ -99,7 +99,7 @@ fn UserFormView(user: Option<UserSummary>, save: ServerAction<SaveUser>) -> impl
                 value=user.as_ref().map(|u| u.display_name.clone()).unwrap_or_default()/>
             <label for=id("role")>"Rolle"</label>
             <select id=id("role") name="form[role]">
-                {Role::ALL.into_iter().map(|r| view! { <option value=r.code() selected=r == role>{r.label()}</option> }).collect_view()}
+                {Role::ALL.into_iter().map(|r| view! { <option value=r.code() selected=r == role>{r.label(crate::current_locale())}</option> }).collect_view()}
             </select>
             <label for=id("scopes")>"Zuständig für (Kennungen, durch Komma getrennt: AGS eines Kreises oder einer Gemeinde, Kürzel eines Ressorts)"</label>
             <input id=id("scopes") name="form[scopes]" type="text" value=scopes placeholder="z. B. 16068, TMDI"/>

@@ -10,6 +10,7 @@ use app::domain::{
     HistoryEntry, OzgId, Page, RecordDetail, RecordValues, SaveOutcome,
 };
 use app::error::AppError;
+use app::i18n::Locale;
 use app::ssr::Backend;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -292,7 +293,7 @@ async fn patch_record(
 }
 
 fn unprocessable(errors: &[FieldError]) -> Response {
-    let messages: Vec<String> = errors.iter().map(FieldError::describe).collect();
+    let messages: Vec<String> = errors.iter().map(|e| e.describe(Locale::de)).collect();
     let body = Refusal {
         error: json!({ "code": "unprocessable", "message": messages.join(" "), "details": messages }),
         current: None,

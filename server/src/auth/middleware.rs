@@ -13,8 +13,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
 
-/// Paths anyone may reach: the login and legal pages and what they need, health, the API
-/// description and the static assets.
+/// Paths anyone may reach: the login and legal pages and what they need, the language
+/// switch, health, the API description and the static assets.
 fn is_public(path: &str) -> bool {
     matches!(
         path,
@@ -27,7 +27,8 @@ fn is_public(path: &str) -> bool {
             | "/api/v1/openapi.json"
             | "/api/fn/site-info"
             | "/api/fn/current-user"
-    ) || is_static_asset(path)
+    ) || path.starts_with("/sprache/")
+        || is_static_asset(path)
 }
 
 /// Compiled assets and fonts: public, the same for everyone, fetched with every page.

@@ -1,0 +1,71 @@
+//! Switching the interface language: `GET /sprache/{de|en}?zurueck=/path` stores the choice in
+//! a cookie and sends the browser back. A plain link, so it works without JavaScript, and the
+//! next page is rendered by the server in the chosen language.
+
+use crate::startup::AppState;
+use app::i18n::Locale;
+use app::LOCALE_COOKIE;
+use axum::extract::{Path, Query};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/sprache/{locale}", get(switch))
+}
+
+#[derive(Deserialize)]
+struct Back {
+    zurueck: Option<String>,
+}
+
+async fn switch(Path(locale): Path<String>, Query(back): Query<Back>) -> Response {
+    let Ok(locale) = locale.parse::<Locale>() else {
+        return (
+            StatusCode::NOT_FOUND,
+            "Unbekannte Sprache / unknown language",
+        )
+            .into_response();
+    };
+    let target = back
+        .zurueck
+        .as_deref()
+        .filter(|p| is_local_path(p))
+        .unwrap_or("/");
+    let mut response = Redirect::to(target).into_response();
+    // Not HttpOnly: the browser-side i18n context reads it too. A preference, not a secret.
+    let cookie = format!(
+        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        app::locale_code(locale)
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Only paths of this site: no scheme, no host, no `//evil.example` (open redirect).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.chars().any(|c| c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(is_local_path("/"));
+        assert!(is_local_path("/leistungen?q=Eltern&seite=2"));
+        assert!(!is_local_path("//evil.example/"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example/"));
+        assert!(!is_local_path("evil"));
+        assert!(!is_local_path("/a\r\nSet-Cookie: x=1"));
+    }
+}
