@@ -1,30 +1,5 @@
-import { test, expect, Page, Request } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-import { ACCOUNTS, PASSWORD, apiRecords, hydrated, login, watchConsole } from "./helpers";
-
-// WCAG 2.0 and 2.1, levels A and AA: what BITV 2.0 / EN 301 549 require.
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
-/** Every request the page makes that leaves this origin (fonts, scripts, images, anything). */
-function watchForeignRequests(page: Page, baseURL: string): string[] {
-  const own = new URL(baseURL).origin;
-  const foreign: string[] = [];
-  page.on("request", (r: Request) => {
-    const url = new URL(r.url());
-    if ((url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:") && url.origin !== own) {
-      foreign.push(r.url());
-    }
-  });
-  return foreign;
-}
-
-async function axe(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  const found = results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
-  );
-  expect(found, `axe violations on ${what}`).toEqual([]);
-}
+import { test, expect, Page } from "@playwright/test";
+import { ACCOUNTS, PASSWORD, apiRecords, axe, hydrated, login, pagesOfAnAdministrator, watchConsole, watchForeignRequests } from "./helpers";
 
 async function checkPage(page: Page, path: string) {
   await page.goto(path);
@@ -38,27 +13,7 @@ test("every page a signed-in administrator sees passes axe and stays on this ori
   const foreign = watchForeignRequests(page, baseURL!);
   await login(page, ACCOUNTS.admin);
   const record = (await apiRecords(page.request, "org_unit=16068&pro_seite=1")).items[0];
-  for (const path of [
-    "/",
-    "/leistungen",
-    "/leistungen?themenfeld=1&seite=2",
-    "/leistungen/10000",
-    "/organisationen",
-    "/organisationen/16068",
-    "/organisationen/TMDI",
-    `/umsetzungsstaende/${record.id}`,
-    "/aenderungen",
-    "/sammelbearbeitung",
-    "/sammelbearbeitung?leistung=10000&einheit=16068",
-    "/konto",
-    "/verwaltung/konten",
-    "/verwaltung/protokoll",
-    "/verwaltung/protokoll?art=anmeldung",
-    "/datenquellen",
-    "/impressum",
-    "/datenschutz",
-    "/barrierefreiheit",
-  ]) {
+  for (const path of pagesOfAnAdministrator(record.id)) {
     await checkPage(page, path);
   }
   // the security log lists this administrator's own login

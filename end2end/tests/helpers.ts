@@ -1,4 +1,5 @@
-import { expect, Page, ConsoleMessage, APIRequestContext } from "@playwright/test";
+import { expect, Page, ConsoleMessage, APIRequestContext, Request } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 
 /** The password of every account the e2e server creates (scripts/e2e-server.sh). */
 export const PASSWORD = "e2e-passwort-123";
@@ -62,4 +63,53 @@ export async function apiRecord(request: APIRequestContext, id: number): Promise
   const res = await request.get(`/api/v1/records/${id}`);
   expect(res.status(), await res.text()).toBe(200);
   return res.json();
+}
+
+// WCAG 2.0 and 2.1, levels A and AA: what BITV 2.0 / EN 301 549 require.
+export const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Every request the page makes that leaves this origin (fonts, scripts, images, anything). */
+export function watchForeignRequests(page: Page, baseURL: string): string[] {
+  const own = new URL(baseURL).origin;
+  const foreign: string[] = [];
+  page.on("request", (r: Request) => {
+    const url = new URL(r.url());
+    if ((url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:") && url.origin !== own) {
+      foreign.push(r.url());
+    }
+  });
+  return foreign;
+}
+
+export async function axe(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
+  );
+  expect(found, `axe violations on ${what}`).toEqual([]);
+}
+
+/** Every page an administrator can open (`recordId`: any implementation record). */
+export function pagesOfAnAdministrator(recordId: number): string[] {
+  return [
+    "/",
+    "/leistungen",
+    "/leistungen?themenfeld=1&seite=2",
+    "/leistungen/10000",
+    "/organisationen",
+    "/organisationen/16068",
+    "/organisationen/TMDI",
+    `/umsetzungsstaende/${recordId}`,
+    "/aenderungen",
+    "/sammelbearbeitung",
+    "/sammelbearbeitung?leistung=10000&einheit=16068",
+    "/konto",
+    "/verwaltung/konten",
+    "/verwaltung/protokoll",
+    "/verwaltung/protokoll?art=anmeldung",
+    "/datenquellen",
+    "/impressum",
+    "/datenschutz",
+    "/barrierefreiheit",
+  ];
 }

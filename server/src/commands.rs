@@ -1,7 +1,7 @@
-//! The administrative subcommands: `user add` and `token create`.
+//! The administrative subcommands: `user add`, `token create` and `audit verify`.
 
 use crate::accounts;
-use crate::config::{Config, TokenCommand, UserCommand};
+use crate::config::{AuditCommand, Config, TokenCommand, UserCommand};
 use crate::startup::{prepare_storage, StartupError};
 use app::domain::UserForm;
 use app::error::AppError;
@@ -14,6 +14,8 @@ pub enum CommandError {
     Refused(#[from] AppError),
     #[error("{0}")]
     Input(String),
+    #[error("the history's hash chain is broken: {0} problem(s), listed above")]
+    Tampered(usize),
 }
 
 pub async fn user(config: &Config, command: UserCommand) -> Result<(), CommandError> {
@@ -65,4 +67,38 @@ pub async fn token(config: &Config, command: TokenCommand) -> Result<(), Command
     // the secret alone on stdout, so scripts can capture it
     println!("{}", token.secret);
     Ok(())
+}
+
+pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CommandError> {
+    let AuditCommand::Verify = command;
+    let storage = prepare_storage(config).await?;
+    let report = storage
+        .verify_chain()
+        .await
+        .map_err(StartupError::Prepare)?;
+    storage.close().await;
+    for problem in &report.problems {
+        println!("PROBLEM: {problem}");
+    }
+    if report.more_problems > 0 {
+        println!("… and {} more", report.more_problems);
+    }
+    println!(
+        "{} events checked; chain head: position {}, hash {}",
+        report.checked, report.head_seq, report.head_hash
+    );
+    if report.unchained > 0 {
+        println!(
+            "{} events from before the chain existed are not covered",
+            report.unchained
+        );
+    }
+    if report.is_intact() {
+        println!("history intact");
+        Ok(())
+    } else {
+        Err(CommandError::Tampered(
+            report.problems.len() + report.more_problems as usize,
+        ))
+    }
 }

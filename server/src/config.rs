@@ -34,6 +34,15 @@ pub enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Check the tamper evidence of the history.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain of all events; exit status 1 if anything was altered or removed.
+    Verify,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -19,6 +19,9 @@ async fn main() -> ExitCode {
         Command::Token(command) => server::commands::token(&cli.config, command)
             .await
             .map_err(Into::into),
+        Command::Audit(command) => server::commands::audit(&cli.config, command)
+            .await
+            .map_err(Into::into),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -239,3 +239,57 @@ async fn healthz_reports_the_database() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unavailable");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_switch_stores_the_choice_and_pages_follow_it() {
+    let srv = spawn(false).await;
+    let switch = |path: &str| {
+        srv.client
+            .get(format!("{}{path}", srv.base))
+            .send()
+    };
+    let r = switch("/sprache/en?zurueck=%2Fleistungen%3Fq%3DEltern").await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/leistungen?q=Eltern");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("sprache=en;"), "{cookie}");
+    assert!(cookie.contains("Path=/") && cookie.contains("SameSite=Lax"), "{cookie}");
+
+    let page = |cookie: Option<&'static str>| {
+        let mut request = srv.client.get(format!("{}/impressum", srv.base));
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    // German by default, even for a browser that prefers English
+    let german = srv
+        .client
+        .get(format!("{}/impressum", srv.base))
+        .header("accept-language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(german.contains("<html lang=\"de\""), "{german}");
+    assert!(german.contains("Zum Inhalt springen"));
+    let english = page(Some("sessionid=x; sprache=en")).await;
+    assert!(english.contains("<html lang=\"en\""), "{english}");
+    assert!(english.contains("Skip to content"));
+    assert!(!english.contains("Zum Inhalt springen"));
+    // the link back offers German, marked as German for screen readers
+    assert!(english.contains("lang=\"de\""));
+    assert!(page(Some("sprache=de")).await.contains("<html lang=\"de\""));
+    assert!(page(Some("sprache=xx")).await.contains("<html lang=\"de\""));
+    assert!(page(None).await.contains("<html lang=\"de\""));
+
+    // only local paths: no open redirect
+    for evil in ["%2F%2Fevil.example%2F", "https%3A%2F%2Fevil.example%2F", "%2F%5Cevil.example"] {
+        let r = switch(&format!("/sprache/de?zurueck={evil}")).await.unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(r.headers()["location"], "/", "{evil}");
+    }
+    assert_eq!(switch("/sprache/fr").await.unwrap().status().as_u16(), 404);
+}

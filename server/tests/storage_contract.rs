@@ -30,6 +30,7 @@ contract!(
     org_unit_portfolios,
     demo_data_goes_through_the_change_path,
     events_cannot_be_changed_or_deleted,
+    tampering_with_the_history_is_detected,
     accounts_sessions_and_tokens,
 );
 
@@ -45,6 +46,16 @@ async fn count(s: &Storage, table: &str) -> i64 {
             .await
             .unwrap(),
     }
+}
+
+/// Runs SQL the application never runs (tampering "behind its back").
+async fn execute(s: &Storage, sql: &str) {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match s {
+        Storage::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+        Storage::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+    }
+    .unwrap_or_else(|e| panic!("{e}"));
 }
 
 async fn seeding_loads_the_catalogue_and_is_idempotent(s: Storage) {
@@ -633,6 +644,12 @@ async fn parallel_writers_lose_nothing(s: Storage) {
         s.rollup_snapshot().await.unwrap(),
         "rollups stayed exact"
     );
+    let chain = s.verify_chain().await.unwrap();
+    assert!(
+        chain.is_intact(),
+        "concurrent writers keep one chain: {chain:?}"
+    );
+    assert_eq!(chain.checked, acknowledged.len() as u64);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -687,6 +704,83 @@ async fn events_cannot_be_changed_or_deleted(s: Storage) {
     assert_eq!(
         s.record_events(k.id).await.unwrap()[0].actor,
         "test@example.org"
+    );
+}
+
+/// The hash chain finds an altered event, a removed one and removed newest ones — changes
+/// made directly in the database by someone who first switched the append-only guard off.
+async fn tampering_with_the_history_is_detected(s: Storage) {
+    use server::storage::chain::ChainProblem;
+    let s = seeded(s).await;
+    let keys = s.record_versions(Some(10000)).await.unwrap();
+    for k in keys.iter().take(5) {
+        let note = RecordPatch {
+            note: Some(Some(format!("Notiz {}", k.id))),
+            ..Default::default()
+        };
+        s.apply_changes(&[change(k.id, k.version, note)])
+            .await
+            .unwrap();
+    }
+    // one transaction with three events
+    let bulk: Vec<RecordChange> = keys[5..8]
+        .iter()
+        .map(|k| {
+            change(
+                k.id,
+                k.version,
+                RecordPatch {
+                    maturity: Some(Some(2)),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    s.apply_changes(&bulk).await.unwrap();
+    let report = s.verify_chain().await.unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(
+        (report.checked, report.head_seq, report.unchained),
+        (8, 8, 0)
+    );
+
+    execute(
+        &s,
+        match s {
+            Storage::Sqlite(_) => {
+                "DROP TRIGGER record_event_no_update; DROP TRIGGER record_event_no_delete"
+            }
+            Storage::Postgres(_) => {
+                "ALTER TABLE record_event DISABLE TRIGGER record_event_no_change"
+            }
+        },
+    )
+    .await;
+    execute(
+        &s,
+        "UPDATE record_event SET comment = 'geschönt' WHERE chain_seq = 3",
+    )
+    .await;
+    let problems = s.verify_chain().await.unwrap().problems;
+    assert!(
+        matches!(problems.as_slice(), [ChainProblem::Altered { seq: 3, .. }]),
+        "{problems:?}"
+    );
+    execute(&s, "DELETE FROM record_event WHERE chain_seq = 5").await;
+    let problems = s.verify_chain().await.unwrap().problems;
+    assert!(
+        problems.contains(&ChainProblem::Missing { from: 5, to: 5 }),
+        "{problems:?}"
+    );
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    execute(&s, "DELETE FROM record_event WHERE chain_seq = 8").await;
+    let problems = s.verify_chain().await.unwrap().problems;
+    assert!(
+        problems.contains(&ChainProblem::HeadMismatch {
+            head_seq: 8,
+            last_seq: 7
+        }),
+        "{problems:?}"
     );
 }
 

@@ -6,6 +6,7 @@
 //! on both (see BUILD.md). The contract suite in `tests/storage_contract.rs` checks both.
 
 mod accounts;
+pub mod chain;
 mod queries;
 mod records;
 mod rows;

@@ -2,6 +2,7 @@
 //! update, the demo generator — goes through [`Storage::apply_changes`]: the record is updated,
 //! an event appended and the service rollup adjusted, all in one transaction.
 
+use super::chain::{self, ChainedEvent};
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
 use app::domain::{EditOptions, Phase};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -160,7 +161,7 @@ impl Storage {
         if changes.is_empty() {
             return Ok(Vec::new());
         }
-        let recorded_at = Utc::now();
+        let recorded_at = chain::stored_precision(Utc::now());
         let ids: Vec<i64> = changes.iter().map(|c| c.record_id).collect();
         let for_update = matches!(self, Storage::Postgres(_));
 
@@ -213,13 +214,14 @@ impl Storage {
                 let delta = deltas.entry(row.ozg_id).or_default();
                 delta.add(Contribution::of(old_phase, row.maturity, row.weight), -1);
                 delta.add(Contribution::of(new_phase, next.maturity, next.weight), 1);
-                events.push(EventRow {
+                events.push(ChainedEvent {
                     record_id: row.id,
-                    occurred_at: change.occurred_at,
+                    occurred_at: chain::stored_precision(change.occurred_at),
+                    recorded_at,
                     actor: change.actor.clone(),
                     user_id: change.user_id,
-                    old_status: row.status_code.clone(),
-                    new_status: next.status_code.clone(),
+                    old_status: Some(row.status_code.clone()),
+                    new_status: Some(next.status_code.clone()),
                     old_maturity: row.maturity,
                     new_maturity: next.maturity,
                     changes: serde_json::Value::Object(diff).to_string(),
@@ -254,15 +256,40 @@ impl Storage {
                 qb.push(") AS v WHERE implementation_record.id = v.column1");
                 qb.build().execute(&mut *tx).await?;
             }
-            for chunk in events.chunks(CHUNK) {
+            // the events continue the hash chain; on PostgreSQL the head row is locked until
+            // commit, so concurrent writers append one after the other
+            let links = if events.is_empty() {
+                Vec::new()
+            } else {
+                let head = if for_update {
+                    "SELECT last_seq, last_hash FROM event_chain WHERE id = 1 FOR UPDATE"
+                } else {
+                    "SELECT last_seq, last_hash FROM event_chain WHERE id = 1"
+                };
+                let (mut seq, mut previous): (i64, String) =
+                    sqlx::query_as(head).fetch_one(&mut *tx).await?;
+                let mut links = Vec::with_capacity(events.len());
+                for e in &events {
+                    seq += 1;
+                    previous = chain::link_hash(&previous, seq, e);
+                    links.push((seq, previous.clone()));
+                }
+                sqlx::query("UPDATE event_chain SET last_seq = $1, last_hash = $2 WHERE id = 1")
+                    .bind(seq)
+                    .bind(&previous)
+                    .execute(&mut *tx)
+                    .await?;
+                links
+            };
+            for (chunk, chunk_links) in events.chunks(CHUNK).zip(links.chunks(CHUNK)) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO record_event (record_id, occurred_at, recorded_at, actor, user_id, old_status, new_status, \
-                     old_maturity, new_maturity, changes, comment, is_demo) ",
+                     old_maturity, new_maturity, changes, comment, is_demo, chain_seq, chain_hash) ",
                 );
-                qb.push_values(chunk.iter(), |mut b, e| {
+                qb.push_values(chunk.iter().zip(chunk_links), |mut b, (e, (seq, hash))| {
                     b.push_bind(e.record_id)
                         .push_bind(e.occurred_at)
-                        .push_bind(recorded_at)
+                        .push_bind(e.recorded_at)
                         .push_bind(e.actor.clone())
                         .push_bind(e.user_id)
                         .push_bind(e.old_status.clone())
@@ -271,7 +298,9 @@ impl Storage {
                         .push_bind(e.new_maturity)
                         .push_bind(e.changes.clone())
                         .push_bind(e.comment.clone())
-                        .push_bind(e.is_demo);
+                        .push_bind(e.is_demo)
+                        .push_bind(*seq)
+                        .push_bind(hash.clone());
                 });
                 qb.build().execute(&mut *tx).await?;
             }
@@ -379,20 +408,6 @@ pub struct StoredEvent {
     pub changes: String,
     pub comment: Option<String>,
     pub is_demo: bool,
-}
-
-struct EventRow {
-    record_id: i64,
-    occurred_at: DateTime<Utc>,
-    actor: String,
-    user_id: Option<i64>,
-    old_status: String,
-    new_status: String,
-    old_maturity: Option<i64>,
-    new_maturity: Option<i64>,
-    changes: String,
-    comment: Option<String>,
-    is_demo: bool,
 }
 
 /// The record after the patch, or why the patch is refused (status transition, scale).

@@ -1,0 +1,77 @@
+//! The `ozg-monitor` binary's administrative commands, run as an operator would.
+
+mod support;
+
+use server::storage::{RecordChange, RecordPatch, Storage};
+use std::process::Command;
+use support::*;
+
+fn ozg_monitor(database_url: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ozg-monitor"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("OZG_DEMO_DATA", "false")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn audit_verify_passes_an_intact_history_and_fails_a_tampered_one() {
+    let dir = std::env::temp_dir().join(format!("ozg-cli-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite:{}/cli.db", dir.display());
+    let s = Storage::connect(&url).await.unwrap();
+    s.migrate().await.unwrap();
+    let s = seeded(s).await;
+    let keys = s.record_versions(Some(10000)).await.unwrap();
+    let changes: Vec<RecordChange> = keys[..3]
+        .iter()
+        .map(|k| RecordChange {
+            record_id: k.id,
+            expected_version: k.version,
+            patch: RecordPatch {
+                note: Some(Some("geprüft".into())),
+                ..Default::default()
+            },
+            actor: "cli-test".into(),
+            user_id: None,
+            comment: None,
+            occurred_at: chrono::Utc::now(),
+            is_demo: false,
+        })
+        .collect();
+    s.apply_changes(&changes).await.unwrap();
+
+    let (ok, text) = ozg_monitor(&url, &["audit", "verify"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("3 events checked") && text.contains("history intact"),
+        "{text}"
+    );
+
+    let Storage::Sqlite(pool) = &s else {
+        unreachable!()
+    };
+    sqlx::raw_sql(
+        "DROP TRIGGER record_event_no_update; \
+         UPDATE record_event SET actor = 'Mallory' WHERE chain_seq = 2",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    s.close().await;
+    let (ok, text) = ozg_monitor(&url, &["audit", "verify"]);
+    assert!(!ok, "a tampered history fails the command: {text}");
+    assert!(
+        text.contains("PROBLEM: event") && text.contains("(position 2) was altered"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
