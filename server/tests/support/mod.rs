@@ -73,6 +73,13 @@ async fn migrated(url: &str) -> Storage {
 /// A fresh PostgreSQL database, or `None` (with a notice) when the server is unreachable
 /// outside CI. Under `CI=true` an unreachable server fails the test.
 pub async fn postgres_storage() -> Option<Storage> {
+    let url = postgres_database_url().await?;
+    Some(migrated(&url).await)
+}
+
+/// A fresh, empty PostgreSQL database on the machine's server, or `None` as in
+/// [`postgres_storage`].
+pub async fn postgres_database_url() -> Option<String> {
     let admin = match Storage::connect(PG_ADMIN_URL).await {
         Ok(s) => s,
         Err(e) => {
@@ -95,7 +102,7 @@ pub async fn postgres_storage() -> Option<Storage> {
         .await
         .expect("create test database");
     admin.close().await;
-    Some(migrated(&format!("postgres://postgres@127.0.0.1:5432/{name}")).await)
+    Some(format!("postgres://postgres@127.0.0.1:5432/{name}"))
 }
 
 /// Seeded with the test slice.
