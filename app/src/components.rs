@@ -22,7 +22,6 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/">"OZG-Monitor"</A>
                 <span class="brand-sub">{td_string!(l, common.brand_sub)}</span>
             </div>
-            <LanguageSwitch/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
@@ -30,6 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     view! { <MainNav user=user public=public/> }
                 })}
             </Suspense>
+            <LanguageSwitch/>
         </header>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

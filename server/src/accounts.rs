@@ -1,21 +1,26 @@
 //! Account management shared by the administration page and the command line: creating and
-//! changing users, and personal API tokens.
+//! changing users, and personal API tokens. Messages are in the language of the page that
+//! sends the form (German on the command line, where there is no language cookie).
 
-use crate::auth::{hash_secret, new_api_token, password};
+use crate::auth::password::{self, RuleBroken, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::auth::{hash_secret, new_api_token};
 use crate::storage::{normalise_email, NewUser, Storage, UserUpdate};
 use app::domain::{NewApiToken, Role, UserForm};
 use app::error::AppError;
+use app::i18n::{td_string, Locale};
 
-fn parse_role(code: &str) -> Result<Role, Vec<String>> {
+fn parse_role(code: &str, l: Locale) -> Result<Role, Vec<String>> {
     Role::from_code(code.trim()).ok_or_else(|| {
-        vec![format!(
-            "Unbekannte Rolle „{code}“ (erlaubt: {}).",
-            Role::ALL.map(Role::code).join(", ")
-        )]
+        vec![td_string!(
+            l,
+            users.error_unknown_role,
+            code = code,
+            allowed = Role::ALL.map(Role::code).join(", "),
+        ).to_string()]
     })
 }
 
-fn check_email(email: &str) -> Result<(), String> {
+fn check_email(email: &str, l: Locale) -> Result<(), String> {
     let e = email.trim();
     let valid = e.len() <= 254
         && e.split_once('@').is_some_and(|(local, domain)| {
@@ -28,31 +33,46 @@ fn check_email(email: &str) -> Result<(), String> {
     if valid {
         Ok(())
     } else {
-        Err(format!("„{e}“ ist keine gültige E-Mail-Adresse."))
+        Err(td_string!(l, users.error_email, email = e).to_string())
+    }
+}
+
+/// A broken password rule as the account form shows it.
+fn password_message(rule: RuleBroken, l: Locale) -> String {
+    match rule {
+        RuleBroken::TooShort => td_string!(
+            l,
+            users.error_password_too_short,
+            min = MIN_PASSWORD_CHARS
+        ).to_string(),
+        RuleBroken::TooLong => td_string!(
+            l,
+            users.error_password_too_long,
+            max = MAX_PASSWORD_CHARS
+        ).to_string(),
+        RuleBroken::IsEmail => td_string!(l, users.error_password_is_email).to_string(),
     }
 }
 
 /// Checks a form for a new or changed account; every problem is reported.
 fn check(form: &UserForm, is_new: bool) -> Result<Role, AppError> {
+    let l = app::ssr::request_locale();
     let mut errors = Vec::new();
-    if let Err(e) = check_email(&form.email) {
+    if let Err(e) = check_email(&form.email, l) {
         errors.push(e);
     }
     if form.display_name.trim().is_empty() || form.display_name.chars().count() > 200 {
-        errors.push("Bitte einen Namen angeben (höchstens 200 Zeichen).".into());
+        errors.push(td_string!(l, users.error_name).to_string());
     }
-    let role = parse_role(&form.role).map_err(|e| errors.extend(e)).ok();
+    let role = parse_role(&form.role, l).map_err(|e| errors.extend(e)).ok();
     if let Some(r) = role {
         if r.needs_scope() && form.scope_codes().is_empty() {
-            errors.push(format!(
-                "Die Rolle „{}“ braucht mindestens eine Organisationseinheit.",
-                r.label(app::ssr::request_locale())
-            ));
+            errors.push(td_string!(l, users.error_scope_needed, role = r.label(l)).to_string());
         }
     }
     if is_new || !form.password.is_empty() {
-        if let Err(e) = password::check_rules(&form.password, &form.email) {
-            errors.push(e);
+        if let Err(rule) = password::check_rules(&form.password, &form.email) {
+            errors.push(password_message(rule, l));
         }
     }
     match role {
@@ -104,9 +124,10 @@ pub async fn create_token(
 ) -> Result<NewApiToken, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Unprocessable(vec![
-            "Bitte einen Namen für das Token angeben (höchstens 100 Zeichen).".into(),
-        ]));
+        return Err(AppError::Unprocessable(vec![td_string!(
+            app::ssr::request_locale(),
+            account.error_token_name
+        ).to_string()]));
     }
     let secret = new_api_token();
     let info = storage
@@ -148,5 +169,29 @@ mod tests {
             ..ok
         };
         assert!(check(&no_pw_change, false).is_ok());
+    }
+
+    #[test]
+    fn messages_are_german_or_english() {
+        assert_eq!(
+            check_email("kein-at", Locale::de).unwrap_err(),
+            "„kein-at“ ist keine gültige E-Mail-Adresse."
+        );
+        assert_eq!(
+            check_email("kein-at", Locale::en).unwrap_err(),
+            "“kein-at” is not a valid e-mail address."
+        );
+        assert_eq!(
+            password_message(RuleBroken::TooShort, Locale::de),
+            "Das Passwort muss mindestens 12 Zeichen lang sein."
+        );
+        assert_eq!(
+            password_message(RuleBroken::TooLong, Locale::en),
+            "The password must be at most 256 characters long."
+        );
+        assert_eq!(
+            parse_role("chef", Locale::en).unwrap_err(),
+            ["Unknown role “chef” (allowed: admin, koordination, lesen, bericht)."]
+        );
     }
 }

@@ -243,17 +243,18 @@ async fn healthz_reports_the_database() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_switch_stores_the_choice_and_pages_follow_it() {
     let srv = spawn(false).await;
-    let switch = |path: &str| {
-        srv.client
-            .get(format!("{}{path}", srv.base))
-            .send()
-    };
-    let r = switch("/sprache/en?zurueck=%2Fleistungen%3Fq%3DEltern").await.unwrap();
+    let switch = |path: &str| srv.client.get(format!("{}{path}", srv.base)).send();
+    let r = switch("/sprache/en?zurueck=%2Fleistungen%3Fq%3DEltern")
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/leistungen?q=Eltern");
     let cookie = r.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("sprache=en;"), "{cookie}");
-    assert!(cookie.contains("Path=/") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("Path=/") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 
     let page = |cookie: Option<&'static str>| {
         let mut request = srv.client.get(format!("{}/impressum", srv.base));
@@ -286,8 +287,14 @@ async fn the_language_switch_stores_the_choice_and_pages_follow_it() {
     assert!(page(None).await.contains("<html lang=\"de\""));
 
     // only local paths: no open redirect
-    for evil in ["%2F%2Fevil.example%2F", "https%3A%2F%2Fevil.example%2F", "%2F%5Cevil.example"] {
-        let r = switch(&format!("/sprache/de?zurueck={evil}")).await.unwrap();
+    for evil in [
+        "%2F%2Fevil.example%2F",
+        "https%3A%2F%2Fevil.example%2F",
+        "%2F%5Cevil.example",
+    ] {
+        let r = switch(&format!("/sprache/de?zurueck={evil}"))
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 303);
         assert_eq!(r.headers()["location"], "/", "{evil}");
     }

@@ -2,20 +2,23 @@
 
 use crate::api::{get_account, CreateToken, RevokeToken};
 use crate::components::{loading, ErrorNotice};
+use crate::current_locale;
 use crate::domain::{AccountPage, ApiTokenInfo};
 use crate::format;
+use crate::i18n::{td_string, Locale};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn password_message(code: &str) -> (&'static str, bool) {
+/// The outcome of a password change (a code in the query string) and whether it succeeded.
+fn password_message(code: &str, l: Locale) -> (&'static str, bool) {
     match code {
-        "geaendert" => ("Das Passwort wurde geändert. Alle anderen Sitzungen wurden beendet.", true),
-        "falsch" => ("Das bisherige Passwort ist falsch. Nichts wurde geändert.", false),
-        "verschieden" => ("Die beiden neuen Passwörter stimmen nicht überein. Nichts wurde geändert.", false),
-        "regeln" => ("Das neue Passwort muss mindestens 12 Zeichen lang sein und darf nicht die E-Mail-Adresse sein.", false),
-        _ => ("Das Passwort konnte nicht geändert werden.", false),
+        "geaendert" => (td_string!(l, account.password_changed), true),
+        "falsch" => (td_string!(l, account.password_wrong), false),
+        "verschieden" => (td_string!(l, account.password_mismatch), false),
+        "regeln" => (td_string!(l, account.password_rules), false),
+        _ => (td_string!(l, account.password_failed), false),
     }
 }
 
@@ -28,11 +31,12 @@ pub fn AccountPageView() -> impl IntoView {
         |_| get_account(),
     );
     let query = use_query_map();
+    let l = current_locale();
     view! {
-        <Title text="Konto"/>
-        <h1>"Mein Konto"</h1>
+        <Title text=td_string!(l, account.title)/>
+        <h1>{td_string!(l, account.heading)}</h1>
         {move || query.read().get("passwort").map(|code| {
-            let (text, ok) = password_message(&code);
+            let (text, ok) = password_message(&code, l);
             view! { <p class=if ok { "success-notice" } else { "error-notice" } role="status">{text}</p> }
         })}
         <Transition fallback=loading>
@@ -53,47 +57,48 @@ fn AccountBody(
     revoke: ServerAction<RevokeToken>,
 ) -> impl IntoView {
     let u = account.user;
+    let l = current_locale();
     view! {
         <dl class="facts">
-            <dt>"Name"</dt><dd>{u.display_name.clone()}</dd>
-            <dt>"E-Mail-Adresse"</dt><dd>{u.email.clone()}</dd>
-            <dt>"Rolle"</dt><dd>{u.role.label(crate::current_locale())}</dd>
-            <dt>"Zuständig für"</dt>
+            <dt>{td_string!(l, account.name)}</dt><dd>{u.display_name.clone()}</dd>
+            <dt>{td_string!(l, account.email)}</dt><dd>{u.email.clone()}</dd>
+            <dt>{td_string!(l, account.role)}</dt><dd>{u.role.label(l)}</dd>
+            <dt>{td_string!(l, account.scopes)}</dt>
             <dd>{if u.scopes.is_empty() {
-                if u.is_admin() { "alle Organisationseinheiten".to_owned() } else { "–".to_owned() }
+                if u.is_admin() { td_string!(l, account.all_org_units).to_owned() } else { "–".to_owned() }
             } else {
                 u.scopes.iter().map(|s| format!("{} ({})", s.name, s.code)).collect::<Vec<_>>().join(", ")
             }}</dd>
         </dl>
 
         <section aria-labelledby="passwort">
-            <h2 id="passwort">"Passwort ändern"</h2>
+            <h2 id="passwort">{td_string!(l, account.change_password)}</h2>
             <form method="post" action="/auth/passwort" class="stacked-form">
-                <label for="pw-current">"Bisheriges Passwort"</label>
+                <label for="pw-current">{td_string!(l, account.current_password)}</label>
                 <input id="pw-current" name="current" type="password" autocomplete="current-password" required=true/>
-                <label for="pw-new">"Neues Passwort (mindestens 12 Zeichen)"</label>
+                <label for="pw-new">{td_string!(l, account.new_password)}</label>
                 <input id="pw-new" name="new" type="password" autocomplete="new-password" minlength="12" required=true/>
-                <label for="pw-repeat">"Neues Passwort wiederholen"</label>
+                <label for="pw-repeat">{td_string!(l, account.repeat_password)}</label>
                 <input id="pw-repeat" name="repeat" type="password" autocomplete="new-password" minlength="12" required=true/>
-                <button type="submit">"Passwort ändern"</button>
+                <button type="submit">{td_string!(l, account.change_password)}</button>
             </form>
         </section>
 
         <section aria-labelledby="tokens">
-            <h2 id="tokens">"API-Tokens"</h2>
-            <p>"Mit einem persönlichen Token greifen Programme in Ihrem Namen auf die Schnittstelle zu ("
-               <code>"Authorization: Bearer …"</code>"), mit denselben Rechten wie Sie. "
-               <a href="/api/v1/openapi.json">"Beschreibung der Schnittstelle (OpenAPI)"</a></p>
+            <h2 id="tokens">{td_string!(l, account.tokens)}</h2>
+            <p>{td_string!(l, account.tokens_intro_before)}
+               <code>"Authorization: Bearer …"</code>{td_string!(l, account.tokens_intro_after)}
+               <a href="/api/v1/openapi.json">{td_string!(l, account.api_description)}</a></p>
             <ActionForm action=create attr:class="inline-fields">
-                <label for="token-name">"Name des Tokens"</label>
-                <input id="token-name" name="name" type="text" required=true placeholder="z. B. Monatsabgleich Kreis"/>
-                <button type="submit">"Token erstellen"</button>
+                <label for="token-name">{td_string!(l, account.token_name)}</label>
+                <input id="token-name" name="name" type="text" required=true placeholder=td_string!(l, account.token_name_placeholder)/>
+                <button type="submit">{td_string!(l, account.create_token)}</button>
             </ActionForm>
             <div aria-live="polite">
                 {move || create.value().get().map(|r| match r {
                     Ok(t) => view! {
                         <div class="success-notice" role="status">
-                            <p>"Neues Token „"{t.info.name}"“ – jetzt kopieren, es wird nur dieses eine Mal angezeigt:"</p>
+                            <p>{td_string!(l, account.new_token, name = t.info.name.as_str())}</p>
                             <p><code class="token-secret">{t.secret}</code></p>
                         </div>
                     }.into_any(),
@@ -107,27 +112,28 @@ fn AccountBody(
 
 #[component]
 fn TokenTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    let l = current_locale();
     view! {
         <div class="table-wrap">
             <table>
-                <caption>"Ihre Tokens"</caption>
+                <caption>{td_string!(l, account.your_tokens)}</caption>
                 <thead><tr>
-                    <th scope="col">"Name"</th><th scope="col">"Erstellt"</th>
-                    <th scope="col">"Zuletzt benutzt"</th><th scope="col">"Status"</th>
+                    <th scope="col">{td_string!(l, account.name)}</th><th scope="col">{td_string!(l, account.created)}</th>
+                    <th scope="col">{td_string!(l, account.last_used)}</th><th scope="col">{td_string!(l, account.status)}</th>
                 </tr></thead>
                 <tbody>
-                    {tokens.is_empty().then(|| view! { <tr><td colspan="4">"Noch keine Tokens."</td></tr> })}
+                    {tokens.is_empty().then(|| view! { <tr><td colspan="4">{td_string!(l, account.no_tokens)}</td></tr> })}
                     {tokens.into_iter().map(|t| view! {
                         <tr>
                             <td>{t.name.clone()}</td>
                             <td>{format::datetime(t.created_at)}</td>
-                            <td>{t.last_used_at.map(format::datetime).unwrap_or_else(|| "nie".into())}</td>
+                            <td>{t.last_used_at.map(format::datetime).unwrap_or_else(|| td_string!(l, account.never).into())}</td>
                             <td>{match t.revoked_at {
-                                Some(at) => format!("widerrufen am {}", format::datetime_date(at)).into_any(),
+                                Some(at) => td_string!(l, account.revoked_on, date = format::datetime_date(at)).into_any(),
                                 None => view! {
                                     <ActionForm action=revoke attr:class="inline-form">
                                         <input type="hidden" name="token_id" value=t.id.to_string()/>
-                                        <button type="submit" aria-label=format!("Token {} widerrufen", t.name)>"Widerrufen"</button>
+                                        <button type="submit" aria-label=td_string!(l, account.revoke_token_label, name = t.name.as_str())>{td_string!(l, account.revoke)}</button>
                                     </ActionForm>
                                 }.into_any(),
                             }}</td>

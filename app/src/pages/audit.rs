@@ -3,8 +3,10 @@
 
 use crate::api::get_audit_log;
 use crate::components::{loading, ErrorNotice, Pagination};
+use crate::current_locale;
 use crate::domain::{urlencode, AuditLine};
 use crate::format;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -22,25 +24,25 @@ pub fn AuditPage() -> impl IntoView {
         )
     };
     let lines = Resource::new(params, |(action, page)| get_audit_log(action, page));
+    let l = current_locale();
     view! {
-        <Title text="Sicherheitsprotokoll"/>
-        <h1>"Sicherheitsprotokoll"</h1>
-        <p class="lead">"Anmeldungen, fehlgeschlagene und gesperrte Anmeldeversuche, abgewiesene fremde Anfragen, \
-            verweigerte Aktionen sowie Änderungen an Konten und API-Tokens. Zeiten in UTC."</p>
+        <Title text=td_string!(l, audit.title)/>
+        <h1>{td_string!(l, audit.title)}</h1>
+        <p class="lead">{td_string!(l, audit.lead)}</p>
         <form method="get" action="/verwaltung/protokoll" class="filter-form">
             <div>
-                <label for="art">"Art"</label>
+                <label for="art">{td_string!(l, audit.kind)}</label>
                 <select id="art" name="art">
-                    <option value="">"alle"</option>
+                    <option value="">{td_string!(l, audit.all)}</option>
                     {move || {
                         let selected = params().0.unwrap_or_default();
                         AuditLine::ACTIONS.into_iter().map(|a| view! {
-                            <option value=a selected=a == selected>{AuditLine::action_label(a, crate::current_locale())}</option>
+                            <option value=a selected=a == selected>{AuditLine::action_label(a, l)}</option>
                         }).collect_view()
                     }}
                 </select>
             </div>
-            <button type="submit">"Anzeigen"</button>
+            <button type="submit">{td_string!(l, audit.show)}</button>
         </form>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
@@ -52,25 +54,25 @@ pub fn AuditPage() -> impl IntoView {
                         view! {
                             <div class="table-wrap">
                                 <table>
-                                    <caption>"Einträge, neueste zuerst"</caption>
+                                    <caption>{td_string!(l, audit.caption)}</caption>
                                     <thead><tr>
-                                        <th scope="col">"Zeitpunkt"</th>
-                                        <th scope="col">"Art"</th>
-                                        <th scope="col">"Wer"</th>
-                                        <th scope="col">"Betrifft"</th>
-                                        <th scope="col">"Adresse"</th>
-                                        <th scope="col">"Einzelheiten"</th>
+                                        <th scope="col">{td_string!(l, audit.time)}</th>
+                                        <th scope="col">{td_string!(l, audit.kind)}</th>
+                                        <th scope="col">{td_string!(l, audit.actor)}</th>
+                                        <th scope="col">{td_string!(l, audit.subject)}</th>
+                                        <th scope="col">{td_string!(l, audit.address)}</th>
+                                        <th scope="col">{td_string!(l, audit.details)}</th>
                                     </tr></thead>
                                     <tbody>
-                                        {page.items.is_empty().then(|| view! { <tr><td colspan="6">"Keine Einträge."</td></tr> })}
-                                        {page.items.clone().into_iter().map(|l| view! {
+                                        {page.items.is_empty().then(|| view! { <tr><td colspan="6">{td_string!(l, audit.no_entries)}</td></tr> })}
+                                        {page.items.clone().into_iter().map(|line| view! {
                                             <tr>
-                                                <td>{format::datetime(l.occurred_at)}</td>
-                                                <td>{AuditLine::action_label(&l.action, crate::current_locale())}</td>
-                                                <td>{l.actor.unwrap_or_else(|| "–".into())}</td>
-                                                <td>{l.subject.unwrap_or_else(|| "–".into())}</td>
-                                                <td>{l.client_addr.unwrap_or_else(|| "–".into())}</td>
-                                                <td>{l.detail.unwrap_or_default()}</td>
+                                                <td>{format::datetime(line.occurred_at)}</td>
+                                                <td>{AuditLine::action_label(&line.action, l)}</td>
+                                                <td>{line.actor.unwrap_or_else(|| "–".into())}</td>
+                                                <td>{line.subject.unwrap_or_else(|| "–".into())}</td>
+                                                <td>{line.client_addr.unwrap_or_else(|| "–".into())}</td>
+                                                <td>{line.detail.unwrap_or_default()}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

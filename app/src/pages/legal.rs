@@ -4,19 +4,22 @@
 
 use crate::api::get_site_info;
 use crate::components::{loading, ErrorNotice};
+use crate::current_locale;
 use crate::domain::OperatorInfo;
+use crate::i18n::{td_string, Locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-/// Reads the operator's details, then renders `body` with them.
-fn with_operator<V: IntoView + 'static>(body: fn(OperatorInfo) -> V) -> impl IntoView {
+/// Reads the operator's details, then renders `body` with them in the page's language.
+fn with_operator<V: IntoView + 'static>(body: fn(OperatorInfo, Locale) -> V) -> impl IntoView {
+    let l = current_locale();
     let info = Resource::new(|| (), |_| get_site_info());
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match info.await {
-                    Ok(i) => body(i.operator).into_any(),
+                    Ok(i) => body(i.operator, l).into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -24,58 +27,64 @@ fn with_operator<V: IntoView + 'static>(body: fn(OperatorInfo) -> V) -> impl Int
     }
 }
 
-fn missing(what: &'static str) -> impl IntoView {
-    view! { <span class="missing">{format!("({what} hat der Betreiber noch nicht hinterlegt)")}</span> }
+/// In English, a note that the German text is the binding one.
+fn translation_note(l: Locale) -> impl IntoView {
+    (l == Locale::en).then(
+        || view! { <p class="notice" role="note">{td_string!(l, legal.translation_note)}</p> },
+    )
 }
 
-fn value_or_missing(value: Option<String>, what: &'static str) -> AnyView {
+fn missing(what: &'static str, l: Locale) -> impl IntoView {
+    view! { <span class="missing">{td_string!(l, legal.missing, what = what)}</span> }
+}
+
+fn value_or_missing(value: Option<String>, what: &'static str, l: Locale) -> AnyView {
     match value {
         Some(v) => v.into_any(),
-        None => missing(what).into_any(),
+        None => missing(what, l).into_any(),
     }
 }
 
-fn address(value: Option<String>) -> AnyView {
+fn address(value: Option<String>, l: Locale) -> AnyView {
     match value {
         Some(a) => view! {
             <address>{a.split(';').map(|line| view! { {line.trim().to_owned()}<br/> }).collect_view()}</address>
         }
         .into_any(),
-        None => view! { <p>{missing("Die Anschrift")}</p> }.into_any(),
+        None => view! { <p>{missing(td_string!(l, legal.missing_address), l)}</p> }.into_any(),
     }
 }
 
-fn mail_link(email: Option<String>) -> AnyView {
+fn mail_link(email: Option<String>, l: Locale) -> AnyView {
     match email {
         Some(e) => view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }.into_any(),
-        None => missing("Die E-Mail-Adresse").into_any(),
+        None => missing(td_string!(l, legal.missing_email), l).into_any(),
     }
 }
 
 #[component]
 pub fn ImpressumPage() -> impl IntoView {
+    let l = current_locale();
     view! {
-        <Title text="Impressum"/>
-        <h1>"Impressum"</h1>
-        {with_operator(|o: OperatorInfo| {
+        <Title text=td_string!(l, legal.impressum_title)/>
+        <h1>{td_string!(l, legal.impressum_title)}</h1>
+        {translation_note(l)}
+        {with_operator(|o: OperatorInfo, l: Locale| {
             let configured = o.is_configured();
             view! {
                 {(!configured).then(|| view! {
-                    <p class="notice" role="note">"Für diese Installation sind noch keine Betreiberangaben hinterlegt. \
-                        Betreiber setzen sie mit den Einstellungen OZG_OPERATOR_NAME, OZG_OPERATOR_ADDRESS, OZG_OPERATOR_EMAIL, \
-                        OZG_OPERATOR_PHONE und OZG_OPERATOR_RESPONSIBLE."</p>
+                    <p class="notice" role="note">{td_string!(l, legal.operator_not_configured)}</p>
                 })}
-                <h2>"Betreiber (Angaben nach § 5 Digitale-Dienste-Gesetz)"</h2>
-                <p><strong>{value_or_missing(o.name.clone(), "Den Namen")}</strong></p>
-                {address(o.address.clone())}
+                <h2>{td_string!(l, legal.operator_heading)}</h2>
+                <p><strong>{value_or_missing(o.name.clone(), td_string!(l, legal.missing_name), l)}</strong></p>
+                {address(o.address.clone(), l)}
                 <dl class="facts">
-                    <dt>"E-Mail"</dt><dd>{mail_link(o.email.clone())}</dd>
-                    <dt>"Telefon"</dt><dd>{value_or_missing(o.phone.clone(), "Die Telefonnummer")}</dd>
-                    <dt>"Inhaltlich verantwortlich"</dt><dd>{value_or_missing(o.responsible.clone(), "Die verantwortliche Person")}</dd>
+                    <dt>{td_string!(l, legal.email)}</dt><dd>{mail_link(o.email.clone(), l)}</dd>
+                    <dt>{td_string!(l, legal.phone)}</dt><dd>{value_or_missing(o.phone.clone(), td_string!(l, legal.missing_phone), l)}</dd>
+                    <dt>{td_string!(l, legal.responsible)}</dt><dd>{value_or_missing(o.responsible.clone(), td_string!(l, legal.missing_responsible), l)}</dd>
                 </dl>
-                <h2>"Software"</h2>
-                <p>"OZG-Monitor, freie Software unter der European Union Public Licence (EUPL-1.2). \
-                    Datenquellen und ihre Lizenzen: "<A href="/datenquellen">"Datenquellen"</A>"."</p>
+                <h2>{td_string!(l, legal.software_heading)}</h2>
+                <p>{td_string!(l, legal.software_text)}<A href="/datenquellen">{td_string!(l, legal.sources_link)}</A>"."</p>
             }
         })}
     }
@@ -83,73 +92,61 @@ pub fn ImpressumPage() -> impl IntoView {
 
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
+    let l = current_locale();
     view! {
-        <Title text="Datenschutz"/>
-        <h1>"Datenschutzerklärung"</h1>
-        {with_operator(|o: OperatorInfo| view! {
-            <h2>"Verantwortlich"</h2>
-            <p>{value_or_missing(o.name.clone(), "Den Namen des Verantwortlichen")}</p>
-            {address(o.address.clone())}
-            <p>"E-Mail: "{mail_link(o.email.clone())}</p>
-            <p>"Datenschutzbeauftragte/r: "{value_or_missing(o.privacy_officer.clone(), "Den Kontakt der/des Datenschutzbeauftragten")}</p>
+        <Title text=td_string!(l, legal.privacy_title)/>
+        <h1>{td_string!(l, legal.privacy_heading)}</h1>
+        {translation_note(l)}
+        {with_operator(|o: OperatorInfo, l: Locale| view! {
+            <h2>{td_string!(l, legal.controller_heading)}</h2>
+            <p>{value_or_missing(o.name.clone(), td_string!(l, legal.missing_controller_name), l)}</p>
+            {address(o.address.clone(), l)}
+            <p>{td_string!(l, legal.email_prefix)}{mail_link(o.email.clone(), l)}</p>
+            <p>{td_string!(l, legal.privacy_officer_prefix)}{value_or_missing(o.privacy_officer.clone(), td_string!(l, legal.missing_privacy_officer), l)}</p>
 
-            <h2>"Welche Daten verarbeitet werden"</h2>
+            <h2>{td_string!(l, legal.data_heading)}</h2>
             <ul>
-                <li><strong>"Konten: "</strong>"Name, dienstliche E-Mail-Adresse, Rolle und Zuständigkeitsbereich der Nutzerinnen und Nutzer; \
-                    das Passwort nur als nicht umkehrbarer Hash (Argon2id). Zweck: Anmeldung und Berechtigungsprüfung \
-                    (Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit dem Landesrecht über die Aufgaben der Verwaltung)."</li>
-                <li><strong>"Änderungshistorie: "</strong>"Jede Änderung an einem Umsetzungsstand wird mit Name und E-Mail-Adresse der \
-                    ändernden Person und dem Zeitpunkt dauerhaft gespeichert. Zweck: nachvollziehbare, verlässliche Berichterstattung."</li>
-                <li><strong>"Sitzungs-Cookie: "</strong>"Nach der Anmeldung setzt die Anwendung ein einziges Cookie („ozg_session“), \
-                    technisch notwendig für die Anmeldung (§ 25 Abs. 2 Nr. 2 TDDDG). Es enthält eine zufällige Kennung, endet \
-                    nach 12 Stunden oder bei der Abmeldung und wird nicht zur Nachverfolgung verwendet."</li>
-                <li><strong>"Sicherheitsprotokoll: "</strong>"Anmeldungen, fehlgeschlagene Anmeldeversuche, abgewiesene Anfragen und \
-                    Kontoänderungen werden mit Zeitpunkt, E-Mail-Adresse und IP-Adresse protokolliert, um Angriffe zu erkennen \
-                    und Anmeldeversuche zu begrenzen. Die Aufbewahrungsdauer legt der Betreiber fest."</li>
-                <li><strong>"Server-Protokolle: "</strong>"Aufgerufene Adressen, Zeitpunkt und Antwortstatus zur Fehleranalyse."</li>
+                <li><strong>{td_string!(l, legal.data_accounts_label)}</strong>{td_string!(l, legal.data_accounts)}</li>
+                <li><strong>{td_string!(l, legal.data_history_label)}</strong>{td_string!(l, legal.data_history)}</li>
+                <li><strong>{td_string!(l, legal.data_session_label)}</strong>{td_string!(l, legal.data_session)}</li>
+                <li><strong>{td_string!(l, legal.data_audit_label)}</strong>{td_string!(l, legal.data_audit)}</li>
+                <li><strong>{td_string!(l, legal.data_server_logs_label)}</strong>{td_string!(l, legal.data_server_logs)}</li>
             </ul>
-            <h2>"Keine Weitergabe an Dritte"</h2>
-            <p>"Die Anwendung lädt keine Inhalte von anderen Servern: Schriften, Skripte, Stile und Bilder kommen ausschließlich \
-                von diesem Server. Es gibt keine Analyse- oder Tracking-Dienste und keine Einbindungen sozialer Netzwerke."</p>
-            <h2>"Ihre Rechte"</h2>
-            <p>"Sie haben das Recht auf Auskunft (Art. 15 DSGVO), Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung der \
-                Verarbeitung (Art. 18) und Widerspruch (Art. 21). Wenden Sie sich dazu an den Verantwortlichen. \
-                Sie können sich außerdem bei der Aufsichtsbehörde beschweren: "
-                {value_or_missing(o.supervisory_authority.clone(), "Die Aufsichtsbehörde")}"."</p>
+            <h2>{td_string!(l, legal.third_parties_heading)}</h2>
+            <p>{td_string!(l, legal.third_parties_text)}</p>
+            <h2>{td_string!(l, legal.rights_heading)}</h2>
+            <p>{td_string!(l, legal.rights_text)}
+                {value_or_missing(o.supervisory_authority.clone(), td_string!(l, legal.missing_supervisory_authority), l)}"."</p>
         })}
     }
 }
 
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
+    let l = current_locale();
     view! {
-        <Title text="Barrierefreiheit"/>
-        <h1>"Erklärung zur Barrierefreiheit"</h1>
-        {with_operator(|o: OperatorInfo| view! {
-            <p>"Der Betreiber ist bemüht, den OZG-Monitor im Einklang mit der Barrierefreie-Informationstechnik-Verordnung \
-                (BITV 2.0), der europäischen Norm EN 301 549 und den Web Content Accessibility Guidelines (WCAG) 2.1, \
-                Konformitätsstufe AA, barrierefrei zugänglich zu machen. Diese Erklärung gilt für diese Installation: "
-                {value_or_missing(o.name.clone(), "Den Betreiber")}"."</p>
-            <h2>"Stand der Vereinbarkeit mit den Anforderungen"</h2>
-            <p>"Die Anwendung ist mit den Anforderungen "<strong>"teilweise vereinbar"</strong>". Geprüft wird bei jeder Änderung \
-                automatisch: jede Seite mit axe-core gegen die Regeln der WCAG 2.0 und 2.1 (Stufen A und AA) ohne Befund, \
-                und der Ablauf einer Koordinatorin (Anmelden, Umsetzungsstand ändern, Speichern) ausschließlich mit der Tastatur. \
-                Eine Prüfung durch Menschen mit Assistenztechnik steht noch aus."</p>
-            <h2>"Nicht barrierefreie Inhalte"</h2>
+        <Title text=td_string!(l, legal.accessibility_title)/>
+        <h1>{td_string!(l, legal.accessibility_heading)}</h1>
+        {translation_note(l)}
+        {with_operator(|o: OperatorInfo, l: Locale| view! {
+            <p>{td_string!(l, legal.accessibility_intro)}
+                {value_or_missing(o.name.clone(), td_string!(l, legal.missing_operator), l)}"."</p>
+            <h2>{td_string!(l, legal.compliance_heading)}</h2>
+            <p>{td_string!(l, legal.compliance_before)}<strong>{td_string!(l, legal.compliance_partial)}</strong>
+                {td_string!(l, legal.compliance_after)}</p>
+            <h2>{td_string!(l, legal.not_accessible_heading)}</h2>
             <ul>
-                <li>"Diagramme sind Grafiken; jedes hat einen Titel, eine Beschreibung und dieselben Zahlen als Tabelle."</li>
-                <li>"Ohne JavaScript speichert das Bearbeitungsformular, zeigt Fehler aber nur zusammengefasst; die Sammelbearbeitung \
-                    braucht JavaScript."</li>
-                <li>"Die Oberfläche ist bisher nur auf Deutsch verfügbar."</li>
+                <li>{td_string!(l, legal.not_accessible_charts)}</li>
+                <li>{td_string!(l, legal.not_accessible_without_js)}</li>
+                <li>{td_string!(l, legal.not_accessible_language_of_parts)}</li>
             </ul>
-            <h2>"Barrieren melden: Kontakt"</h2>
-            <p>"Sind Ihnen Mängel beim barrierefreien Zugang aufgefallen? Schreiben Sie uns: "{mail_link(o.email.clone())}
-                {o.phone.clone().map(|p| view! { " oder rufen Sie an: "{p} })}"."</p>
-            <h2>"Durchsetzungsverfahren"</h2>
-            <p>"Wenn Sie auf Ihre Rückmeldung keine zufriedenstellende Antwort erhalten, können Sie sich an die zuständige \
-                Durchsetzungs- bzw. Schlichtungsstelle wenden: "
-                {value_or_missing(o.enforcement_body.clone(), "Die zuständige Stelle")}"."</p>
-            <p class="muted">"Diese Erklärung wurde am 28.11.2026 auf Grundlage einer Selbstbewertung erstellt."</p>
+            <h2>{td_string!(l, legal.contact_heading)}</h2>
+            <p>{td_string!(l, legal.contact_text)}{mail_link(o.email.clone(), l)}
+                {o.phone.clone().map(|p| view! { {td_string!(l, legal.contact_phone)}{p} })}"."</p>
+            <h2>{td_string!(l, legal.enforcement_heading)}</h2>
+            <p>{td_string!(l, legal.enforcement_text)}
+                {value_or_missing(o.enforcement_body.clone(), td_string!(l, legal.missing_enforcement_body), l)}"."</p>
+            <p class="muted">{td_string!(l, legal.statement_date)}</p>
         })}
     }
 }

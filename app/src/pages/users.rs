@@ -3,7 +3,9 @@
 
 use crate::api::{list_users, SaveUser};
 use crate::components::{loading, ErrorNotice};
+use crate::current_locale;
 use crate::domain::{Role, UserSummary};
+use crate::i18n::td_string;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,12 +14,13 @@ use leptos_meta::Title;
 pub fn UsersPage() -> impl IntoView {
     let save = ServerAction::<SaveUser>::new();
     let users = Resource::new(move || save.version().get(), |_| list_users());
+    let l = current_locale();
     view! {
-        <Title text="Konten"/>
-        <h1>"Konten"</h1>
+        <Title text=td_string!(l, users.title)/>
+        <h1>{td_string!(l, users.title)}</h1>
         <div aria-live="polite">
             {move || save.value().get().map(|r| match r {
-                Ok(u) => view! { <p class="success-notice" role="status">{format!("Konto {} gespeichert.", u.email)}</p> }.into_any(),
+                Ok(u) => view! { <p class="success-notice" role="status">{td_string!(l, users.saved, email = u.email.as_str())}</p> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
         </div>
@@ -30,7 +33,7 @@ pub fn UsersPage() -> impl IntoView {
             })}
         </Transition>
         <section aria-labelledby="neu">
-            <h2 id="neu">"Neues Konto"</h2>
+            <h2 id="neu">{td_string!(l, users.new_account)}</h2>
             <UserFormView user=None save=save/>
         </section>
     }
@@ -38,25 +41,26 @@ pub fn UsersPage() -> impl IntoView {
 
 #[component]
 fn UserList(users: Vec<UserSummary>, save: ServerAction<SaveUser>) -> impl IntoView {
+    let l = current_locale();
     view! {
         <div class="table-wrap">
             <table>
-                <caption>{format!("{} Konten", users.len())}</caption>
+                <caption>{td_string!(l, users.count, count = users.len())}</caption>
                 <thead><tr>
-                    <th scope="col">"Name"</th><th scope="col">"E-Mail-Adresse"</th><th scope="col">"Rolle"</th>
-                    <th scope="col">"Zuständig für"</th><th scope="col">"Aktiv"</th><th scope="col">"Bearbeiten"</th>
+                    <th scope="col">{td_string!(l, users.name)}</th><th scope="col">{td_string!(l, users.email)}</th><th scope="col">{td_string!(l, users.role)}</th>
+                    <th scope="col">{td_string!(l, users.scopes)}</th><th scope="col">{td_string!(l, users.active)}</th><th scope="col">{td_string!(l, users.edit)}</th>
                 </tr></thead>
                 <tbody>
                     {users.into_iter().map(|u| view! {
                         <tr>
                             <td>{u.display_name.clone()}</td>
                             <td>{u.email.clone()}</td>
-                            <td>{u.role.label(crate::current_locale())}</td>
+                            <td>{u.role.label(l)}</td>
                             <td>{u.scopes.iter().map(|s| format!("{} ({})", s.name, s.code)).collect::<Vec<_>>().join(", ")}</td>
-                            <td>{if u.active { "ja" } else { "nein" }}</td>
+                            <td>{if u.active { td_string!(l, users.yes) } else { td_string!(l, users.no) }}</td>
                             <td>
                                 <details>
-                                    <summary>{format!("{} bearbeiten", u.display_name)}</summary>
+                                    <summary>{td_string!(l, users.edit_user, name = u.display_name.as_str())}</summary>
                                     <UserFormView user=Some(u.clone()) save=save/>
                                 </details>
                             </td>
@@ -88,28 +92,29 @@ fn UserFormView(user: Option<UserSummary>, save: ServerAction<SaveUser>) -> impl
         .unwrap_or_default();
     let active = user.as_ref().is_none_or(|u| u.active);
     let is_new = user.is_none();
+    let l = current_locale();
     view! {
         <ActionForm action=save attr:class="stacked-form">
             {user.as_ref().map(|u| view! { <input type="hidden" name="form[id]" value=u.id.to_string()/> })}
-            <label for=id("email")>"E-Mail-Adresse"</label>
+            <label for=id("email")>{td_string!(l, users.email)}</label>
             <input id=id("email") name="form[email]" type="email" required=true readonly=!is_new
                 value=user.as_ref().map(|u| u.email.clone()).unwrap_or_default()/>
-            <label for=id("name")>"Name"</label>
+            <label for=id("name")>{td_string!(l, users.name)}</label>
             <input id=id("name") name="form[display_name]" type="text" required=true
                 value=user.as_ref().map(|u| u.display_name.clone()).unwrap_or_default()/>
-            <label for=id("role")>"Rolle"</label>
+            <label for=id("role")>{td_string!(l, users.role)}</label>
             <select id=id("role") name="form[role]">
-                {Role::ALL.into_iter().map(|r| view! { <option value=r.code() selected=r == role>{r.label(crate::current_locale())}</option> }).collect_view()}
+                {Role::ALL.into_iter().map(|r| view! { <option value=r.code() selected=r == role>{r.label(l)}</option> }).collect_view()}
             </select>
-            <label for=id("scopes")>"Zuständig für (Kennungen, durch Komma getrennt: AGS eines Kreises oder einer Gemeinde, Kürzel eines Ressorts)"</label>
-            <input id=id("scopes") name="form[scopes]" type="text" value=scopes placeholder="z. B. 16068, TMDI"/>
+            <label for=id("scopes")>{td_string!(l, users.scopes_label)}</label>
+            <input id=id("scopes") name="form[scopes]" type="text" value=scopes placeholder=td_string!(l, users.scopes_placeholder)/>
             <div class="checkbox-row">
                 <input id=id("active") name="form[active]" type="checkbox" value="true" checked=active/>
-                <label for=id("active")>"Konto aktiv"</label>
+                <label for=id("active")>{td_string!(l, users.account_active)}</label>
             </div>
-            <label for=id("password")>{if is_new { "Erstes Passwort (mindestens 12 Zeichen)" } else { "Neues Passwort (leer lassen, um es zu behalten)" }}</label>
+            <label for=id("password")>{if is_new { td_string!(l, users.first_password) } else { td_string!(l, users.new_password) }}</label>
             <input id=id("password") name="form[password]" type="password" autocomplete="new-password" required=is_new/>
-            <button type="submit">{if is_new { "Konto anlegen" } else { "Änderungen speichern" }}</button>
+            <button type="submit">{if is_new { td_string!(l, users.create) } else { td_string!(l, users.save) }}</button>
         </ActionForm>
     }
 }

@@ -1,6 +1,6 @@
 //! Login, logout and password change: plain form posts answered with a redirect, so they
 //! work with and without JavaScript. Messages travel as short codes in the query string;
-//! the pages turn them into German text.
+//! the pages turn them into text in the user's language.
 
 use super::{
     action, hash_secret, new_secret, password, ClientAddr, SecureTransport, SessionToken,

@@ -37,21 +37,29 @@ pub fn verify_dummy(password: &str) {
     let _ = verify(password, stored);
 }
 
-/// The password rules, as a German message when broken.
-pub fn check_rules(password: &str, email: &str) -> Result<(), String> {
+/// A password rule that is broken. The message for the user is made by the caller, in the
+/// user's language (see `accounts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleBroken {
+    /// fewer than [`MIN_PASSWORD_CHARS`] characters
+    TooShort,
+    /// more than [`MAX_PASSWORD_CHARS`] characters
+    TooLong,
+    /// the password is the account's e-mail address
+    IsEmail,
+}
+
+/// The password rules: the first one that `password` breaks.
+pub fn check_rules(password: &str, email: &str) -> Result<(), RuleBroken> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(format!(
-            "Das Passwort muss mindestens {MIN_PASSWORD_CHARS} Zeichen lang sein."
-        ));
+        return Err(RuleBroken::TooShort);
     }
     if n > MAX_PASSWORD_CHARS {
-        return Err(format!(
-            "Das Passwort darf höchstens {MAX_PASSWORD_CHARS} Zeichen lang sein."
-        ));
+        return Err(RuleBroken::TooLong);
     }
     if password.trim().to_lowercase() == email.trim().to_lowercase() {
-        return Err("Das Passwort darf nicht die E-Mail-Adresse sein.".into());
+        return Err(RuleBroken::IsEmail);
     }
     Ok(())
 }
@@ -73,8 +81,15 @@ mod tests {
 
     #[test]
     fn rules() {
-        assert!(check_rules("kurz", "a@b.de").is_err());
+        assert_eq!(check_rules("kurz", "a@b.de"), Err(RuleBroken::TooShort));
         assert!(check_rules("lang-genug-1234", "a@b.de").is_ok());
-        assert!(check_rules("a@b.de.a@b.de", "a@b.de.a@b.de").is_err());
+        assert_eq!(
+            check_rules(&"x".repeat(MAX_PASSWORD_CHARS + 1), "a@b.de"),
+            Err(RuleBroken::TooLong)
+        );
+        assert_eq!(
+            check_rules("a@b.de.a@b.de", "A@b.de.a@b.de "),
+            Err(RuleBroken::IsEmail)
+        );
     }
 }
