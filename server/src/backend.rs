@@ -6,6 +6,8 @@ use crate::storage::{AuditEntry, ChangeFilter, RecordFilter, Storage};
 use crate::{accounts, editing};
 use app::domain::*;
 use app::error::AppError;
+use app::i18n::td_string;
+use app::ssr::request_locale;
 use chrono::{NaiveTime, TimeZone, Utc};
 
 pub struct ServerBackend {
@@ -33,9 +35,10 @@ impl ServerBackend {
             return Ok(());
         }
         self.audit(action::ACCESS_DENIED, user, what).await;
-        Err(AppError::forbidden(
-            "Nur die Administration darf Konten und das Sicherheitsprotokoll sehen und verwalten.",
-        ))
+        Err(AppError::forbidden(td_string!(
+            request_locale(),
+            common.error_admin_only
+        )))
     }
 }
 
@@ -159,9 +162,10 @@ impl app::ssr::Backend for ServerBackend {
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
         if ozg_id.is_none() && org_unit.is_none() {
-            return Err(AppError::bad_request(
-                "Bitte eine OZG-Leistung oder eine Organisationseinheit wählen.",
-            ));
+            return Err(AppError::bad_request(td_string!(
+                request_locale(),
+                common.error_choose_service_or_unit
+            )));
         }
         let filter = RecordFilter {
             ozg_id,
@@ -241,9 +245,10 @@ impl app::ssr::Backend for ServerBackend {
 
     async fn revoke_token(&self, user: &CurrentUser, token_id: i64) -> Result<(), AppError> {
         if !self.storage.revoke_api_token(user.id, token_id).await? {
-            return Err(AppError::not_found(
-                "Dieses Token gibt es nicht oder es ist bereits widerrufen.",
-            ));
+            return Err(AppError::not_found(td_string!(
+                request_locale(),
+                account.error_token_unknown
+            )));
         }
         self.audit(action::TOKEN_REVOKED, user, &format!("token:{token_id}"))
             .await;
@@ -263,7 +268,7 @@ impl app::ssr::Backend for ServerBackend {
         self.require_admin(admin, "users").await?;
         if form.id == Some(admin.id) && (!form.active || form.role != Role::Admin.code()) {
             return Err(AppError::Unprocessable(vec![
-                "Das eigene Konto kann nicht deaktiviert oder herabgestuft werden (sonst gäbe es womöglich keine Administration mehr).".into(),
+                td_string!(request_locale(), users.error_own_account).to_string(),
             ]));
         }
         let id = accounts::save_user(&self.storage, &form).await?;
