@@ -37,6 +37,20 @@ pub enum Command {
     /// Check the tamper evidence of the history.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a consistent copy of the database while the server keeps serving (SQLite:
+    /// VACUUM INTO; PostgreSQL: pg_dump in its custom format).
+    Backup {
+        /// The file to write; must not exist yet.
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+    /// Replace the database with a backup (stop the server first). The backup is checked
+    /// before anything is replaced.
+    Restore {
+        /// A file written by `ozg-monitor backup`.
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod backend;
 pub mod charts;
 pub mod commands;

@@ -22,6 +22,12 @@ async fn main() -> ExitCode {
         Command::Audit(command) => server::commands::audit(&cli.config, command)
             .await
             .map_err(Into::into),
+        Command::Backup { output } => server::backup::backup(&cli.config.database_url, &output)
+            .await
+            .map_err(Into::into),
+        Command::Restore { input } => server::backup::restore(&cli.config.database_url, &input)
+            .await
+            .map_err(Into::into),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -167,6 +167,8 @@ async fn record_ids(srv: &Instance, token: &str, n: usize) -> Vec<(i64, i64)> {
 struct Acknowledged {
     /// (record, note) of every 200 to a PATCH
     notes: Vec<(i64, String)>,
+    /// when each of `notes` was acknowledged
+    acknowledged_at: Vec<Instant>,
     /// comment of every bulk request sent → whether it was acknowledged
     bulks: HashMap<String, bool>,
 }
@@ -219,6 +221,7 @@ async fn write_until(
                 };
                 versions.insert(id, body["version"].as_i64().unwrap());
                 acknowledged.notes.push((id, note));
+                acknowledged.acknowledged_at.push(Instant::now());
             }
             acknowledged
         }));
@@ -274,6 +277,7 @@ async fn write_until(
     for t in tasks {
         let a = t.await.unwrap();
         all.notes.extend(a.notes);
+        all.acknowledged_at.extend(a.acknowledged_at);
         all.bulks.extend(a.bulks);
     }
     all
@@ -711,4 +715,156 @@ async fn current_versions(base: &str, token: &str, records: &[(i64, i64)]) -> Ve
         out.push((*id, current.unwrap_or(*version)));
     }
     out
+}
+
+/// How often each note appears in the history of `record`.
+async fn note_count(storage: &Storage, record: i64, note: &str) -> usize {
+    storage
+        .record_events(record)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            serde_json::from_str::<serde_json::Value>(&e.changes).unwrap()["note"][1] == note
+        })
+        .count()
+}
+
+/// `ozg-monitor backup` while coordinators write, then `restore` into another database: the
+/// restored database is whole (integrity, hash chain, rollups), holds every write acknowledged
+/// before the backup started, and a server runs on it.
+async fn backup_and_restore_under_load(
+    database_url: &str,
+    restore_url: &str,
+    dir: &std::path::Path,
+) {
+    let log = dir.join("server.log");
+    let token = admin_token(database_url);
+    let srv = Instance::start(database_url, &log).await;
+    let records = record_ids(
+        &srv,
+        &token,
+        SINGLE_WRITERS * RECORDS_PER_WRITER + BULK_RECORDS,
+    )
+    .await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let backup_file = dir.join("sicherung.bak");
+    let backup = {
+        let (url, file, stop) = (database_url.to_owned(), backup_file.clone(), stop.clone());
+        async move {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let started = Instant::now();
+            let out = tokio::task::spawn_blocking(move || {
+                cli(&url, &["backup", "--output", file.to_str().unwrap()])
+            })
+            .await
+            .unwrap();
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            stop.store(true, Ordering::Relaxed);
+            (started, out)
+        }
+    };
+    let base = srv.base.clone();
+    let (acknowledged, (backup_started, out)) =
+        tokio::join!(write_until(&base, &token, &records, stop), backup);
+    drop(srv);
+    assert!(out.contains("backup written"), "{out}");
+    let before: Vec<&(i64, String)> = acknowledged
+        .notes
+        .iter()
+        .zip(&acknowledged.acknowledged_at)
+        .filter(|(_, at)| **at < backup_started)
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        before.len() > 10,
+        "writes before the backup: {}",
+        before.len()
+    );
+
+    let out = cli(
+        restore_url,
+        &["restore", "--input", backup_file.to_str().unwrap()],
+    );
+    assert!(out.contains("restored from"), "{out}");
+    let restored = Storage::connect(restore_url).await.unwrap();
+    for (id, note) in &before {
+        assert_eq!(
+            note_count(&restored, *id, note).await,
+            1,
+            "note {note} of record {id} in the backup"
+        );
+    }
+    let chain = restored.verify_chain().await.unwrap();
+    assert!(chain.is_intact(), "{chain:?}");
+    let maintained = restored.rollup_snapshot().await.unwrap();
+    restored.rebuild_rollups().await.unwrap();
+    assert_eq!(
+        maintained,
+        restored.rollup_snapshot().await.unwrap(),
+        "rollups of the backup exact"
+    );
+    restored.close().await;
+    // the same token works on the restored database: accounts came along
+    let srv = Instance::start(restore_url, &log).await;
+    let r = client()
+        .get(srv.url("/api/v1/records?ozg_id=10000&pro_seite=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    eprintln!(
+        "backup under load: {} of {} acknowledged edits were before the backup and are in it; {} events in the restored chain",
+        before.len(),
+        acknowledged.notes.len(),
+        chain.checked
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_and_restore_under_load_sqlite() {
+    let dir = temp_dir("backup");
+    let source = format!("sqlite:{}/ozg.db", dir.display());
+    let target = format!("sqlite:{}/wiederhergestellt.db", dir.display());
+    backup_and_restore_under_load(&source, &target, &dir).await;
+    // a second backup to the same file is refused, a damaged backup is not restored
+    let file = dir.join("sicherung.bak");
+    let out = binary(&source)
+        .args(["backup", "--output", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let mut damaged = std::fs::read(&file).unwrap();
+    let middle = damaged.len() / 2;
+    damaged[middle..middle + 4096].fill(0xA5);
+    std::fs::write(dir.join("kaputt.bak"), damaged).unwrap();
+    let out = binary(&target)
+        .args([
+            "restore",
+            "--input",
+            dir.join("kaputt.bak").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a damaged backup is refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a usable backup"));
+    let storage = Storage::connect(&target).await.unwrap();
+    assert!(
+        storage.verify_chain().await.unwrap().is_intact(),
+        "the database was left as it was"
+    );
+    storage.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_and_restore_under_load_postgres() {
+    let Some(source) = postgres_database_url().await else {
+        return;
+    };
+    let target = postgres_database_url().await.unwrap();
+    let dir = temp_dir("backup-pg");
+    backup_and_restore_under_load(&source, &target, &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
