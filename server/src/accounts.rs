@@ -16,7 +16,8 @@ fn parse_role(code: &str, l: Locale) -> Result<Role, Vec<String>> {
             users.error_unknown_role,
             code = code,
             allowed = Role::ALL.map(Role::code).join(", "),
-        ).to_string()]
+        )
+        .to_string()]
     })
 }
 
@@ -40,16 +41,12 @@ fn check_email(email: &str, l: Locale) -> Result<(), String> {
 /// A broken password rule as the account form shows it.
 fn password_message(rule: RuleBroken, l: Locale) -> String {
     match rule {
-        RuleBroken::TooShort => td_string!(
-            l,
-            users.error_password_too_short,
-            min = MIN_PASSWORD_CHARS
-        ).to_string(),
-        RuleBroken::TooLong => td_string!(
-            l,
-            users.error_password_too_long,
-            max = MAX_PASSWORD_CHARS
-        ).to_string(),
+        RuleBroken::TooShort => {
+            td_string!(l, users.error_password_too_short, min = MIN_PASSWORD_CHARS).to_string()
+        }
+        RuleBroken::TooLong => {
+            td_string!(l, users.error_password_too_long, max = MAX_PASSWORD_CHARS).to_string()
+        }
         RuleBroken::IsEmail => td_string!(l, users.error_password_is_email).to_string(),
     }
 }
@@ -127,7 +124,8 @@ pub async fn create_token(
         return Err(AppError::Unprocessable(vec![td_string!(
             app::ssr::request_locale(),
             account.error_token_name
-        ).to_string()]));
+        )
+        .to_string()]));
     }
     let secret = new_api_token();
     let info = storage

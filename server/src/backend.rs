@@ -267,9 +267,11 @@ impl app::ssr::Backend for ServerBackend {
     ) -> Result<UserSummary, AppError> {
         self.require_admin(admin, "users").await?;
         if form.id == Some(admin.id) && (!form.active || form.role != Role::Admin.code()) {
-            return Err(AppError::Unprocessable(vec![
-                td_string!(request_locale(), users.error_own_account).to_string(),
-            ]));
+            return Err(AppError::Unprocessable(vec![td_string!(
+                request_locale(),
+                users.error_own_account
+            )
+            .to_string()]));
         }
         let id = accounts::save_user(&self.storage, &form).await?;
         let action = if form.id.is_some() {

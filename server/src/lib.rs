@@ -3,8 +3,8 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
-pub mod backup;
 pub mod backend;
+pub mod backup;
 pub mod charts;
 pub mod commands;
 pub mod config;

@@ -170,7 +170,11 @@ struct Acknowledged {
     /// when each of `notes` was acknowledged
     acknowledged_at: Vec<Instant>,
     /// comment of every bulk request sent → whether it was acknowledged
-    bulks: HashMap<String, bool>,
+    /// comment of every bulk request sent → how many records it changed, if it was answered
+    /// (all of them, unless a concurrent writer got to some first)
+    bulks: HashMap<String, Option<usize>>,
+    /// 409 answers (another writer saved the record first)
+    conflicts: usize,
 }
 
 const SINGLE_WRITERS: usize = 4;
@@ -213,6 +217,23 @@ async fn write_until(
                     .send()
                     .await;
                 let Ok(response) = sent else { break };
+                if response.status() == 409 {
+                    // someone else saved first: reload and go on, as the edit page does
+                    let Ok(current) = client
+                        .get(format!("{url}{id}"))
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                    else {
+                        break;
+                    };
+                    let Ok(body) = current.json::<serde_json::Value>().await else {
+                        break;
+                    };
+                    versions.insert(id, body["version"].as_i64().unwrap_or(versions[&id]));
+                    acknowledged.conflicts += 1;
+                    continue;
+                }
                 if response.status() != 200 {
                     break;
                 }
@@ -244,7 +265,7 @@ async fn write_until(
             let comment = format!("bulk-{k}");
             let planned =
                 chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + chrono::Days::new(k as u64);
-            acknowledged.bulks.insert(comment.clone(), false);
+            acknowledged.bulks.insert(comment.clone(), None);
             let sent = client
                 .post(&url)
                 .bearer_auth(&token2)
@@ -261,12 +282,17 @@ async fn write_until(
                         Ok(b) => b,
                         Err(_) => break,
                     };
-                    assert_eq!(
-                        body["changed"].as_array().unwrap().len(),
-                        BULK_RECORDS,
-                        "{body}"
+                    let changed = body["changed"].as_array().unwrap().len();
+                    let refused = body["refused"].as_array().unwrap();
+                    assert!(
+                        refused.iter().all(|r| r["reason"]
+                            .as_str()
+                            .unwrap()
+                            .contains("gerade von jemand anderem")),
+                        "only concurrent edits refuse a bulk update here: {body}"
                     );
-                    acknowledged.bulks.insert(comment, true);
+                    assert_eq!(changed + refused.len(), BULK_RECORDS, "{body}");
+                    acknowledged.bulks.insert(comment, Some(changed));
                 }
                 _ => break,
             }
@@ -279,6 +305,7 @@ async fn write_until(
         all.notes.extend(a.notes);
         all.acknowledged_at.extend(a.acknowledged_at);
         all.bulks.extend(a.bulks);
+        all.conflicts += a.conflicts;
     }
     all
 }
@@ -332,19 +359,20 @@ async fn kill_9_loses_no_acknowledged_write(database_url: &str) {
             .count();
         assert_eq!(found, 1, "acknowledged note {note} of record {id}");
     }
-    // a bulk update is in the history for all its records or for none
-    for (comment, acked) in &acknowledged.bulks {
+    // a bulk update is in the history exactly as answered; one cut off by the kill is in it
+    // for all its records or for none
+    for (comment, answered) in &acknowledged.bulks {
         let n = events
             .values()
             .flatten()
             .filter(|e| e.comment.as_deref() == Some(comment.as_str()))
             .count();
-        assert!(
-            n == 0 || n == BULK_RECORDS,
-            "{comment}: {n} of {BULK_RECORDS} records"
-        );
-        if *acked {
-            assert_eq!(n, BULK_RECORDS, "acknowledged {comment}");
+        match answered {
+            Some(changed) => assert_eq!(n, *changed, "acknowledged {comment}"),
+            None => assert!(
+                n == 0 || n == BULK_RECORDS,
+                "{comment}: {n} of {BULK_RECORDS} records"
+            ),
         }
     }
     for (id, _) in &records {
@@ -375,7 +403,7 @@ async fn kill_9_loses_no_acknowledged_write(database_url: &str) {
     eprintln!(
         "kill -9: {} acknowledged edits and {} acknowledged bulk updates survived",
         acknowledged.notes.len(),
-        acknowledged.bulks.values().filter(|a| **a).count()
+        acknowledged.bulks.values().filter(|a| a.is_some()).count()
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -866,5 +894,108 @@ async fn backup_and_restore_under_load_postgres() {
     let target = postgres_database_url().await.unwrap();
     let dir = temp_dir("backup-pg");
     backup_and_restore_under_load(&source, &target, &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Two `ozg-monitor` processes on one PostgreSQL: a session started on one is valid on the
+/// other, and coordinators writing through both lose nothing (the version check holds across
+/// processes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_sessions_and_the_version_check() {
+    let Some(url) = postgres_database_url().await else {
+        return;
+    };
+    let dir = temp_dir("two-instances");
+    let token = admin_token(&url);
+    let a = Instance::start(&url, &dir.join("a.log")).await;
+    let b = Instance::start(&url, &dir.join("b.log")).await;
+
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = no_redirects
+        .post(a.url("/auth/anmelden"))
+        .header("origin", &a.base)
+        .form(&[("email", "fehler@test.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let me: serde_json::Value = no_redirects
+        .post(b.url("/api/fn/current-user"))
+        .header("cookie", &cookie)
+        .header("origin", &b.base)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["email"], "fehler@test.example",
+        "session of A valid on B: {me}"
+    );
+
+    // the same records edited through both instances at once
+    let records = record_ids(
+        &a,
+        &token,
+        SINGLE_WRITERS * RECORDS_PER_WRITER + BULK_RECORDS,
+    )
+    .await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let timer = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(2000)).await;
+            stop.store(true, Ordering::Relaxed);
+        })
+    };
+    let (through_a, through_b) = tokio::join!(
+        write_until(&a.base, &token, &records, stop.clone()),
+        write_until(&b.base, &token, &records, stop.clone())
+    );
+    timer.await.unwrap();
+    let storage = Storage::connect(&url).await.unwrap();
+    for (id, note) in through_a.notes.iter().chain(&through_b.notes) {
+        assert_eq!(
+            note_count(&storage, *id, note).await,
+            1,
+            "note {note} of record {id}"
+        );
+    }
+    for (id, _) in &records {
+        let record = storage.record_detail(*id).await.unwrap().unwrap();
+        let events = storage.record_events(*id).await.unwrap();
+        assert_eq!(
+            events.len() as i64,
+            record.version - 1,
+            "record {id}: one event per version"
+        );
+    }
+    assert!(storage.verify_chain().await.unwrap().is_intact());
+    storage.close().await;
+    assert!(
+        !through_a.notes.is_empty() && !through_b.notes.is_empty(),
+        "both instances took edits"
+    );
+    assert!(
+        through_a.conflicts + through_b.conflicts > 0,
+        "the instances did compete"
+    );
+    eprintln!(
+        "two instances: {} + {} acknowledged edits, none lost; {} conflicts answered with 409",
+        through_a.notes.len(),
+        through_b.notes.len(),
+        through_a.conflicts + through_b.conflicts
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

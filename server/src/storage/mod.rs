@@ -42,16 +42,22 @@ pub enum StorageError {
 
 impl StorageError {
     /// Connection-level failures mean "try again later", everything else is a bug or bad data.
+    /// Besides lost connections, PostgreSQL reports its own shutdown and start-up as errors:
+    /// SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin/crash shutdown,
+    /// cannot connect now).
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Self::Database(
                 sqlx::Error::PoolTimedOut
-                    | sqlx::Error::Io(_)
-                    | sqlx::Error::PoolClosed
-                    | sqlx::Error::Tls(_)
-            )
-        )
+                | sqlx::Error::Io(_)
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Tls(_),
+            ) => true,
+            Self::Database(sqlx::Error::Database(e)) => e.code().is_some_and(|c| {
+                c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+            }),
+            _ => false,
+        }
     }
 }
 
