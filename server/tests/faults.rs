@@ -689,10 +689,14 @@ async fn database_outage_answers_503_and_recovers_without_restart() {
         .keys()
         .filter(|s| **s != 200 && **s != 503)
         .collect();
-    assert!(
-        other.is_empty(),
-        "only 200 and 503 during the outage: {statuses:?}"
-    );
+    if !other.is_empty() {
+        let log = std::fs::read_to_string(pg.dir.join("server.log")).unwrap_or_default();
+        let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR")).collect();
+        panic!(
+            "only 200 and 503 during the outage: {statuses:?}; server errors:\n{}",
+            errors.join("\n")
+        );
+    }
     assert!(statuses.get(&503).is_some_and(|n| *n > 0), "{statuses:?}");
     let r = client
         .get(srv.url("/api/v1/services?pro_seite=5"))
