@@ -112,7 +112,7 @@ impl app::ssr::Backend for ServerBackend {
         user: &CurrentUser,
         form: RecordForm,
     ) -> Result<SaveOutcome, AppError> {
-        match form.parse() {
+        match form.parse(request_locale()) {
             Ok((values, comment)) => {
                 editing::save(
                     &self.storage,

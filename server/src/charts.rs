@@ -2,7 +2,7 @@
 //! the pages put the same numbers in a data table next to it.
 
 use app::domain::{CoverageCategory, ThemenfeldBar};
-use app::i18n::Locale;
+use app::i18n::{td_string, Locale};
 use plotters::prelude::*;
 
 /// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -47,7 +47,7 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar], locale: Locale) -> Result<St
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(0)
-            .x_desc("Anzahl OZG-Leistungen")
+            .x_desc(td_string!(locale, overview.chart_axis))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .label_style(("sans-serif", 13))
             .draw()
@@ -133,10 +133,15 @@ pub fn status_by_themenfeld(bars: &[ThemenfeldBar], locale: Locale) -> Result<St
     Ok(with_title(
         svg,
         "status-by-themenfeld",
-        "Stand der OZG-Leistungen nach Themenfeld",
-        &format!(
-            "Gestapelte Balken je Themenfeld. Von {total} OZG-Leistungen sind {full} flächendeckend und {partial} teilweise online."
-        ),
+        td_string!(locale, overview.chart_title),
+        &td_string!(
+            locale,
+            overview.chart_desc,
+            total = total,
+            full = full,
+            partial = partial
+        )
+        .to_string(),
     ))
 }
 
@@ -199,5 +204,15 @@ mod tests {
         assert_eq!(filled, 4 * 2 + 4 * 2 + 1, "{svg}");
         // balanced tags: every opened element closes (plotters writes no CDATA)
         assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+    }
+
+    #[test]
+    fn the_chart_speaks_the_requested_language() {
+        let bars = vec![bar(1, "Familie & Kind", 3, 2, 1)];
+        let svg = status_by_themenfeld(&bars, Locale::en).unwrap();
+        assert!(svg.contains(">State of the OZG services by topic area</title>"));
+        assert!(svg.contains("Of 6 OZG services, 3 are online everywhere and 2 partly online."));
+        assert!(svg.contains("online everywhere"), "legend in English");
+        assert!(!svg.contains("flächendeckend"));
     }
 }

@@ -88,6 +88,8 @@ pub async fn save(
         &current.status_code,
         &options,
         today(),
+        // the page's language; API clients send no language cookie and get German
+        app::ssr::request_locale(),
     );
     if !errors.is_empty() {
         return Ok(SaveOutcome::Invalid { errors });

@@ -3,6 +3,7 @@
 //! validation serves the form, the REST API and bulk updates.
 
 use super::{OrgUnitKind, OzgId, Page, Phase};
+use crate::i18n::{td_string, Locale};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -88,9 +89,9 @@ impl EditOptions {
     }
 
     /// The reason a status change is refused, or `None` when it is allowed.
-    pub fn transition_error(&self, from: &str, to: &str) -> Option<String> {
+    pub fn transition_error(&self, from: &str, to: &str, locale: Locale) -> Option<String> {
         if self.status(to).is_none() {
-            return Some(format!("Unbekannter Status „{to}“."));
+            return Some(td_string!(locale, record.error_unknown_status, status = to).to_string());
         }
         if self.allows(from, to) {
             return None;
@@ -99,18 +100,25 @@ impl EditOptions {
             .targets(from)
             .into_iter()
             .filter(|s| s.code != from)
-            .map(|s| format!("„{}“", s.label))
+            .map(|s| match locale {
+                Locale::de => format!("„{}“", s.label),
+                Locale::en => format!("“{}”", s.label),
+            })
             .collect();
-        Some(format!(
-            "Der Wechsel von „{}“ zu „{}“ ist im Statusablauf nicht vorgesehen. Erlaubt: {}.",
-            self.status_label(from),
-            self.status_label(to),
-            if allowed.is_empty() {
-                "keiner".to_owned()
-            } else {
-                allowed.join(", ")
-            }
-        ))
+        Some(
+            td_string!(
+                locale,
+                record.error_transition,
+                from = self.status_label(from),
+                to = self.status_label(to),
+                allowed = if allowed.is_empty() {
+                    td_string!(locale, record.error_transition_none).to_owned()
+                } else {
+                    allowed.join(", ")
+                },
+            )
+            .to_string(),
+        )
     }
 }
 
@@ -250,7 +258,7 @@ impl RecordForm {
     }
 
     /// Parses the text fields; every problem is reported, not only the first.
-    pub fn parse(&self) -> Result<(RecordValues, Option<String>), Vec<FieldError>> {
+    pub fn parse(&self, locale: Locale) -> Result<(RecordValues, Option<String>), Vec<FieldError>> {
         let mut errors = Vec::new();
         let maturity = match self.maturity.trim() {
             "" => None,
@@ -259,13 +267,13 @@ impl RecordForm {
                 Err(_) => {
                     errors.push(FieldError::new(
                         field::MATURITY,
-                        format!("„{m}“ ist keine Stufe."),
+                        td_string!(locale, record.error_not_a_level, value = m).to_string(),
                     ));
                     None
                 }
             },
         };
-        let mut date = |name: &str, text: &str| match parse_date(text) {
+        let mut date = |name: &str, text: &str| match parse_date(text, locale) {
             Ok(d) => d,
             Err(msg) => {
                 errors.push(FieldError::new(name, msg));
@@ -299,16 +307,16 @@ pub fn non_empty(s: &str) -> Option<String> {
 }
 
 /// A date as `2026-12-31` (what `<input type=date>` sends) or `31.12.2026`; empty is none.
-pub fn parse_date(text: &str) -> Result<Option<NaiveDate>, String> {
+pub fn parse_date(text: &str, locale: Locale) -> Result<Option<NaiveDate>, String> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
     let parsed = NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(t, "%d.%m.%Y"))
-        .map_err(|_| format!("„{t}“ ist kein gültiges Datum (TT.MM.JJJJ)."))?;
+        .map_err(|_| td_string!(locale, record.error_date, value = t).to_string())?;
     if !(2000..=2100).contains(&chrono::Datelike::year(&parsed)) {
-        return Err(format!("„{t}“ liegt außerhalb von 2000 bis 2100."));
+        return Err(td_string!(locale, record.error_date_range, value = t).to_string());
     }
     Ok(Some(parsed))
 }
@@ -321,9 +329,10 @@ pub fn validate(
     current_status: &str,
     options: &EditOptions,
     today: NaiveDate,
+    locale: Locale,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if let Some(msg) = options.transition_error(current_status, &values.status) {
+    if let Some(msg) = options.transition_error(current_status, &values.status, locale) {
         errors.push(FieldError::new(field::STATUS, msg));
     }
     if let Some(m) = values.maturity {
@@ -332,12 +341,24 @@ pub fn validate(
                 options.maturity_levels.first(),
                 options.maturity_levels.last(),
             ) {
-                (Some(a), Some(b)) => format!(" (erlaubt: {} bis {})", a.level, b.level),
+                (Some(a), Some(b)) => td_string!(
+                    locale,
+                    record.error_maturity_range,
+                    min = a.level,
+                    max = b.level
+                )
+                .to_string(),
                 _ => String::new(),
             };
             errors.push(FieldError::new(
                 field::MATURITY,
-                format!("Reifegrad {m} ist in der verwendeten Skala nicht vorgesehen{range}."),
+                td_string!(
+                    locale,
+                    record.error_maturity_scale,
+                    level = m,
+                    range = range
+                )
+                .to_string(),
             ));
         }
     }
@@ -345,7 +366,7 @@ pub fn validate(
         if d > today {
             errors.push(FieldError::new(
                 field::ACTUAL_GO_LIVE,
-                "„Online seit“ darf nicht in der Zukunft liegen; für künftige Termine gibt es „Geplanter Start“.",
+                td_string!(locale, record.error_actual_future),
             ));
         }
     }
@@ -360,18 +381,21 @@ pub fn validate(
         if !scheme_ok || !host_ok || url.chars().any(char::is_whitespace) {
             errors.push(FieldError::new(
                 field::ONLINE_URL,
-                "Bitte eine vollständige Adresse angeben, die mit https:// beginnt.",
+                td_string!(locale, record.error_url),
             ));
         } else if url.len() > MAX_URL_LEN {
             errors.push(FieldError::new(
                 field::ONLINE_URL,
-                format!("Höchstens {MAX_URL_LEN} Zeichen."),
+                td_string!(locale, record.error_too_long, max = MAX_URL_LEN).to_string(),
             ));
         }
     }
     let mut too_long = |name: &str, text: Option<&str>, max: usize| {
         if text.is_some_and(|t| t.chars().count() > max) {
-            errors.push(FieldError::new(name, format!("Höchstens {max} Zeichen.")));
+            errors.push(FieldError::new(
+                name,
+                td_string!(locale, record.error_too_long, max = max).to_string(),
+            ));
         }
     };
     too_long(
@@ -554,19 +578,35 @@ mod tests {
     #[test]
     fn only_configured_transitions_pass() {
         let o = options();
-        assert!(validate(&values("in_planung"), None, "nicht_begonnen", &o, today()).is_empty());
+        assert!(validate(
+            &values("in_planung"),
+            None,
+            "nicht_begonnen",
+            &o,
+            today(),
+            Locale::de
+        )
+        .is_empty());
         assert!(
             validate(
                 &values("nicht_begonnen"),
                 None,
                 "nicht_begonnen",
                 &o,
-                today()
+                today(),
+                Locale::de
             )
             .is_empty(),
             "keeping the status"
         );
-        let e = validate(&values("online"), None, "nicht_begonnen", &o, today());
+        let e = validate(
+            &values("online"),
+            None,
+            "nicht_begonnen",
+            &o,
+            today(),
+            Locale::de,
+        );
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].field, field::STATUS);
         assert!(
@@ -575,8 +615,47 @@ mod tests {
             e[0].message
         );
         assert_eq!(
-            validate(&values("fertig"), None, "in_planung", &o, today())[0].message,
+            validate(
+                &values("fertig"),
+                None,
+                "in_planung",
+                &o,
+                today(),
+                Locale::de
+            )[0]
+            .message,
             "Unbekannter Status „fertig“."
+        );
+    }
+
+    #[test]
+    fn messages_follow_the_language() {
+        let e = validate(
+            &values("online"),
+            None,
+            "nicht_begonnen",
+            &options(),
+            today(),
+            Locale::en,
+        );
+        assert!(
+            e[0].message
+                .starts_with("The status pipeline does not provide"),
+            "{}",
+            e[0].message
+        );
+        assert!(
+            e[0].message.contains("Allowed: “in Planung”"),
+            "{}",
+            e[0].message
+        );
+        assert_eq!(
+            parse_date("31.02.2026", Locale::en).unwrap_err(),
+            "“31.02.2026” is not a valid date (DD.MM.YYYY)."
+        );
+        assert_eq!(
+            FieldError::new(field::NOTE, "x").describe(Locale::en),
+            "Note: x"
         );
     }
 
@@ -593,6 +672,7 @@ mod tests {
             "nicht_begonnen",
             &options(),
             today(),
+            Locale::de,
         );
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
@@ -612,7 +692,7 @@ mod tests {
         let check = |u: &str| {
             let mut v = values("in_planung");
             v.online_url = Some(u.into());
-            validate(&v, None, "in_planung", &options(), today()).is_empty()
+            validate(&v, None, "in_planung", &options(), today(), Locale::de).is_empty()
         };
         assert!(check("https://verwaltung.thueringen.de/antrag"));
         assert!(!check("javascript:alert(1)"));
@@ -630,14 +710,14 @@ mod tests {
             note: "  ".into(),
             ..Default::default()
         };
-        let errors = form.parse().unwrap_err();
+        let errors = form.parse(Locale::de).unwrap_err();
         assert_eq!(errors.len(), 2);
         let ok = RecordForm {
             maturity: "3".into(),
             planned_go_live: "31.12.2026".into(),
             ..form
         };
-        let (v, comment) = ok.parse().unwrap();
+        let (v, comment) = ok.parse(Locale::de).unwrap();
         assert_eq!(v.maturity, Some(3));
         assert_eq!(v.planned_go_live, NaiveDate::from_ymd_opt(2026, 12, 31));
         assert_eq!(v.actual_go_live, NaiveDate::from_ymd_opt(2026, 3, 1));
@@ -680,13 +760,13 @@ mod tests {
     proptest! {
         #[test]
         fn date_parsing_never_panics(s in "\\PC{0,20}") {
-            let _ = parse_date(&s);
+            let _ = parse_date(&s, Locale::de);
         }
 
         #[test]
         fn german_and_iso_dates_agree(y in 2000i32..=2100, m in 1u32..=12, d in 1u32..=28) {
-            let iso = parse_date(&format!("{y:04}-{m:02}-{d:02}")).unwrap();
-            let de = parse_date(&format!("{d:02}.{m:02}.{y:04}")).unwrap();
+            let iso = parse_date(&format!("{y:04}-{m:02}-{d:02}"), Locale::de).unwrap();
+            let de = parse_date(&format!("{d:02}.{m:02}.{y:04}"), Locale::de).unwrap();
             prop_assert_eq!(iso, de);
             prop_assert!(iso.is_some());
         }

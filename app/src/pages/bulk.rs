@@ -4,8 +4,10 @@
 
 use crate::api::{get_bulk_selection, BulkUpdate};
 use crate::components::{loading, ErrorNotice};
+use crate::current_locale;
 use crate::domain::{parse_date, BulkItem, BulkQuery, BulkRequest, BulkSelection, BulkSummary};
 use crate::format;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -35,26 +37,26 @@ pub fn BulkPage() -> impl IntoView {
             }
         },
     );
+    let l = current_locale();
     view! {
-        <Title text="Sammelbearbeitung"/>
-        <h1>"Sammelbearbeitung"</h1>
-        <p class="lead">"Mehrere Umsetzungsstände auf einmal ändern, z. B. eine Leistung in allen Gemeinden eines Kreises. \
-            Jede Änderung wird einzeln geprüft (Berechtigung, erlaubter Statusübergang) und einzeln in der Historie vermerkt."</p>
+        <Title text=td_string!(l, bulk.title)/>
+        <h1>{td_string!(l, bulk.title)}</h1>
+        <p class="lead">{td_string!(l, bulk.lead)}</p>
         <form method="get" action="/sammelbearbeitung" class="filter-form">
             <div>
-                <label for="leistung">"OZG-ID der Leistung"</label>
+                <label for="leistung">{td_string!(l, bulk.service_id)}</label>
                 <input id="leistung" name="leistung" type="text" inputmode="numeric" value=move || selection_query().ozg_id.unwrap_or_default()/>
             </div>
             <div>
-                <label for="einheit">"Organisationseinheit (Kennung, mit untergeordneten)"</label>
-                <input id="einheit" name="einheit" type="text" value=move || selection_query().org_unit.unwrap_or_default() placeholder="z. B. 16068"/>
+                <label for="einheit">{td_string!(l, bulk.unit)}</label>
+                <input id="einheit" name="einheit" type="text" value=move || selection_query().org_unit.unwrap_or_default() placeholder=td_string!(l, bulk.unit_placeholder)/>
             </div>
-            <button type="submit">"Umsetzungsstände anzeigen"</button>
+            <button type="submit">{td_string!(l, bulk.show)}</button>
         </form>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match selection.await {
-                    Ok(None) => view! { <p>"Bitte eine Leistung und/oder eine Organisationseinheit wählen."</p> }.into_any(),
+                    Ok(None) => view! { <p>{td_string!(l, bulk.choose)}</p> }.into_any(),
                     Ok(Some(s)) => view! { <BulkEditor selection=s apply=apply/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
@@ -79,6 +81,7 @@ fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let all_editable = editable.clone();
+    let l = current_locale();
     let toggle_all = move |on: bool| {
         selected.set(if on {
             all_editable.clone()
@@ -88,10 +91,12 @@ fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let planned_go_live = match parse_date(&planned.get_untracked()) {
+        let planned_go_live = match parse_date(&planned.get_untracked(), l) {
             Ok(d) => d,
             Err(e) => {
-                problem.set(Some(format!("Geplanter Start: {e}")));
+                problem.set(Some(
+                    td_string!(l, bulk.planned_error, message = e).to_string(),
+                ));
                 return;
             }
         };
@@ -111,61 +116,66 @@ fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl
     view! {
         <form class="bulk-form" on:submit=submit>
             <fieldset>
-                <legend>"Neue Werte für die ausgewählten Umsetzungsstände"</legend>
+                <legend>{td_string!(l, bulk.new_values)}</legend>
                 <div class="filter-form">
                     <div>
-                        <label for="b-status">"Status"</label>
+                        <label for="b-status">{td_string!(l, bulk.status)}</label>
                         <select id="b-status" on:change=move |ev| status.set(event_target_value(&ev))>
-                            <option value="">"nicht ändern"</option>
+                            <option value="">{td_string!(l, bulk.keep)}</option>
                             {selection.options.statuses.iter().map(|s| view! { <option value=s.code.clone()>{s.label.clone()}</option> }).collect_view()}
                         </select>
                     </div>
                     <div>
-                        <label for="b-maturity">"Reifegrad"</label>
+                        <label for="b-maturity">{td_string!(l, bulk.maturity)}</label>
                         <select id="b-maturity" on:change=move |ev| maturity.set(event_target_value(&ev))>
-                            <option value="">"nicht ändern"</option>
-                            {selection.options.maturity_levels.iter().map(|l| view! {
-                                <option value=l.level.to_string()>{format!("{} – {}", l.level, l.label)}</option>
+                            <option value="">{td_string!(l, bulk.keep)}</option>
+                            {selection.options.maturity_levels.iter().map(|level| view! {
+                                <option value=level.level.to_string()>{format!("{} – {}", level.level, level.label)}</option>
                             }).collect_view()}
                         </select>
                     </div>
                     <div>
-                        <label for="b-planned">"Geplanter Start"</label>
+                        <label for="b-planned">{td_string!(l, bulk.planned)}</label>
                         <input id="b-planned" type="date" on:change=move |ev| planned.set(event_target_value(&ev))/>
                     </div>
                     <div>
-                        <label for="b-comment">"Änderungskommentar"</label>
+                        <label for="b-comment">{td_string!(l, bulk.comment)}</label>
                         <input id="b-comment" type="text" on:input=move |ev| comment.set(event_target_value(&ev))/>
                     </div>
                 </div>
                 {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
                 <button type="submit" disabled=move || selected.with(|s| s.is_empty()) || apply.pending().get()>
-                    {move || format!("Auf {} ausgewählte anwenden", selected.with(|s| s.len()))}
+                    {move || td_string!(l, bulk.apply, count = selected.with(|s| s.len())).to_string()}
                 </button>
             </fieldset>
-            <p class="muted">{format!("{} Umsetzungsstände gefunden{}; {} davon dürfen Sie ändern.",
-                format::int(count),
-                if (shown as i64) < count { format!(", die ersten {shown} werden gezeigt") } else { String::new() },
-                editable.len())}</p>
+            <p class="muted">{td_string!(l, bulk.found,
+                count = format::int(count),
+                shown = if (shown as i64) < count {
+                    td_string!(l, bulk.first_shown, shown = shown).to_string()
+                } else {
+                    String::new()
+                },
+                editable = editable.len()).to_string()}</p>
             <div class="table-wrap">
                 <table class="records">
-                    <caption>"Auswahl"</caption>
+                    <caption>{td_string!(l, bulk.caption)}</caption>
                     <thead><tr>
                         <th scope="col">
-                            <input type="checkbox" id="alle" aria-label="Alle änderbaren auswählen"
+                            <input type="checkbox" id="alle" aria-label=td_string!(l, bulk.select_all)
                                 on:change=move |ev| toggle_all(event_target_checked(&ev))/>
                         </th>
-                        <th scope="col">"OZG-Leistung"</th>
-                        <th scope="col">"Stelle"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Reifegrad"</th>
-                        <th scope="col">"Geplanter Start"</th>
+                        <th scope="col">{td_string!(l, bulk.col_service)}</th>
+                        <th scope="col">{td_string!(l, bulk.col_unit)}</th>
+                        <th scope="col">{td_string!(l, bulk.status)}</th>
+                        <th scope="col">{td_string!(l, bulk.maturity)}</th>
+                        <th scope="col">{td_string!(l, bulk.planned)}</th>
                     </tr></thead>
                     <tbody>
                         {selection.records.items.into_iter().map(|r| {
                             let id = r.id;
                             let may = editable.contains(&id);
-                            let label = format!("{} – {} auswählen", r.service_name, r.org_unit_name);
+                            let label = td_string!(l, bulk.select_one, service = r.service_name.as_str(),
+                                unit = r.org_unit_name.as_str()).to_string();
                             view! {
                                 <tr>
                                     <td>
@@ -199,17 +209,18 @@ fn BulkResult(summary: BulkSummary) -> impl IntoView {
             .map(|i| view! { <li>{i.label}{i.reason.map(|r| format!(": {r}"))}</li> })
             .collect_view()
     };
+    let l = current_locale();
     view! {
         <section class="bulk-result" role="status" aria-labelledby="ergebnis">
-            <h2 id="ergebnis">"Ergebnis der Sammelbearbeitung"</h2>
-            <p>{format!("{} geändert, {} unverändert, {} abgelehnt.",
-                summary.changed.len(), summary.unchanged.len(), summary.refused.len())}</p>
+            <h2 id="ergebnis">{td_string!(l, bulk.result)}</h2>
+            <p>{td_string!(l, bulk.result_counts, changed = summary.changed.len(),
+                unchanged = summary.unchanged.len(), refused = summary.refused.len()).to_string()}</p>
             {(!summary.refused.is_empty()).then(|| view! {
-                <h3>"Abgelehnt"</h3>
+                <h3>{td_string!(l, bulk.refused)}</h3>
                 <ul class="refused">{list(summary.refused.clone())}</ul>
             })}
             {(!summary.changed.is_empty()).then(|| view! {
-                <details><summary>"Geändert"</summary><ul>{list(summary.changed.clone())}</ul></details>
+                <details><summary>{td_string!(l, bulk.changed)}</summary><ul>{list(summary.changed.clone())}</ul></details>
             })}
         </section>
     }

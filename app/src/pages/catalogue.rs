@@ -4,9 +4,11 @@
 
 use crate::api::{get_filter_options, list_services};
 use crate::components::{loading, CategoryBadge, CoverageBar, ErrorNotice, Pagination};
+use crate::current_locale;
 use crate::domain::{CoverageCategory, FilterOptions, Page, ServiceQuery, ServiceSummary};
 use crate::error::AppError;
 use crate::format;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
@@ -31,13 +33,11 @@ pub fn CataloguePage() -> impl IntoView {
         },
     );
 
+    let l = current_locale();
     view! {
-        <Title text="Leistungskatalog"/>
-        <h1>"Leistungskatalog"</h1>
-        <p class="lead">
-            "Alle OZG-Leistungen des Umsetzungskatalogs mit ihrem Stand über alle zuständigen Stellen. "
-            "„Flächendeckend“ heißt: bei jeder zuständigen Stelle online."
-        </p>
+        <Title text=td_string!(l, catalogue.title)/>
+        <h1>{td_string!(l, catalogue.title)}</h1>
+        <p class="lead">{td_string!(l, catalogue.lead)}</p>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 options.await.map(|o| view! { <FilterForm options=o query/> })
@@ -86,52 +86,53 @@ fn FilterForm(
 ) -> impl IntoView {
     let current = move || query.get().unwrap_or_default();
     let lagen = options.lagen;
+    let l = current_locale();
     view! {
-        <Form method="GET" action="/leistungen" attr:class="filters" attr:role="search" attr:aria-label="Leistungen filtern">
+        <Form method="GET" action="/leistungen" attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, catalogue.filter_label)>
             <div class="field">
-                <label for="f-themenfeld">"Themenfeld"</label>
+                <label for="f-themenfeld">{td_string!(l, catalogue.themenfeld)}</label>
                 <select id="f-themenfeld" name="themenfeld" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), "Alle Themenfelder".into(), move || current().themenfeld.is_none())}
+                    {filter_option(String::new(), td_string!(l, catalogue.all_themenfelder).into(), move || current().themenfeld.is_none())}
                     {options.themenfelder.into_iter().map(|t| {
                         filter_option(t.id.to_string(), t.name, move || current().themenfeld == Some(t.id))
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="f-lage">"Lebens-/Unternehmenslage"</label>
+                <label for="f-lage">{td_string!(l, catalogue.lage)}</label>
                 <select id="f-lage" name="lage" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), "Alle Lagen".into(), move || current().lage.is_none())}
+                    {filter_option(String::new(), td_string!(l, catalogue.all_lagen).into(), move || current().lage.is_none())}
                     // only the Lagen of the chosen Themenfeld
                     {move || {
                         let themenfeld = current().themenfeld;
                         lagen.iter()
-                            .filter(|l| themenfeld.is_none_or(|t| l.themenfeld_id == t))
-                            .map(|l| {
-                                let id = l.id;
-                                filter_option(id.to_string(), l.name.clone(), move || current().lage == Some(id))
+                            .filter(|lage| themenfeld.is_none_or(|t| lage.themenfeld_id == t))
+                            .map(|lage| {
+                                let id = lage.id;
+                                filter_option(id.to_string(), lage.name.clone(), move || current().lage == Some(id))
                             })
                             .collect_view()
                     }}
                 </select>
             </div>
             <div class="field">
-                <label for="f-stand">"Stand"</label>
+                <label for="f-stand">{td_string!(l, catalogue.stand)}</label>
                 <select id="f-stand" name="stand" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), "Alle".into(), move || current().stand.is_none())}
+                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().stand.is_none())}
                     {CoverageCategory::ALL.into_iter().map(|c| {
-                        filter_option(c.code().into(), c.label(crate::current_locale()).into(), move || current().stand == Some(c))
+                        filter_option(c.code().into(), c.label(l).into(), move || current().stand == Some(c))
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="f-q">"Suche (Name oder OZG-ID)"</label>
+                <label for="f-q">{td_string!(l, catalogue.search)}</label>
                 <input id="f-q" type="search" name="q" maxlength="100"
                     value=move || current().q.unwrap_or_default()
                     prop:value=move || current().q.unwrap_or_default()/>
             </div>
             <div class="field field-actions">
-                <button type="submit">"Filtern"</button>
-                <A href="/leistungen">"Filter zurücksetzen"</A>
+                <button type="submit">{td_string!(l, catalogue.filter)}</button>
+                <A href="/leistungen">{td_string!(l, catalogue.reset)}</A>
             </div>
         </Form>
     }
@@ -149,25 +150,26 @@ fn ServiceTable(page: Page<ServiceSummary>, current: ServiceQuery) -> impl IntoV
     };
     let rows = page.items.clone();
     let empty = rows.is_empty();
+    let l = current_locale();
     view! {
         <div class="table-wrap">
             <table class="services" data-testid="services-table">
-                <caption>"OZG-Leistungen"</caption>
+                <caption>{td_string!(l, catalogue.caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"OZG-ID"</th>
-                        <th scope="col">"Leistung"</th>
-                        <th scope="col">"Themenfeld · Lage"</th>
-                        <th scope="col">"Zuständig"</th>
-                        <th scope="col">"Online bei zuständigen Stellen"</th>
-                        <th scope="col">"Einwohner abgedeckt"</th>
-                        <th scope="col">"Ø Reifegrad"</th>
-                        <th scope="col">"Stand"</th>
+                        <th scope="col">{td_string!(l, catalogue.col_ozg_id)}</th>
+                        <th scope="col">{td_string!(l, catalogue.col_service)}</th>
+                        <th scope="col">{td_string!(l, catalogue.col_themenfeld_lage)}</th>
+                        <th scope="col">{td_string!(l, catalogue.col_responsible)}</th>
+                        <th scope="col">{td_string!(l, catalogue.col_online)}</th>
+                        <th scope="col">{td_string!(l, catalogue.col_population)}</th>
+                        <th scope="col">{td_string!(l, catalogue.col_maturity)}</th>
+                        <th scope="col">{td_string!(l, catalogue.col_state)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {empty.then(|| view! {
-                        <tr><td colspan="8">"Keine OZG-Leistung entspricht diesen Filtern."</td></tr>
+                        <tr><td colspan="8">{td_string!(l, catalogue.empty)}</td></tr>
                     })}
                     {rows.into_iter().map(|s| {
                         let href = format!("/leistungen/{}", s.ozg_id);
@@ -178,7 +180,7 @@ fn ServiceTable(page: Page<ServiceSummary>, current: ServiceQuery) -> impl IntoV
                                 <td>{s.ozg_id.to_string()}</td>
                                 <td><A href=href>{s.name.clone()}</A></td>
                                 <td>{s.themenfeld.clone()}<br/><span class="muted">{s.lage.clone()}</span></td>
-                                <td>{s.responsibility.label(crate::current_locale())}</td>
+                                <td>{s.responsibility.label(l)}</td>
                                 <td><CoverageBar online=s.records_online applicable=s.records_applicable/></td>
                                 <td class="num">{format::percent(s.population_online, s.population_applicable)}</td>
                                 <td class="num">{maturity}</td>

@@ -3,8 +3,10 @@
 
 use crate::api::{get_filter_options, list_changes};
 use crate::components::{loading, Pagination};
+use crate::current_locale;
 use crate::domain::{parse_date, urlencode, ChangeQuery};
 use crate::format;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -28,13 +30,15 @@ pub fn ChangesPage() -> impl IntoView {
             get("seite"),
         )
     };
+    let l = current_locale();
     let parsed = move || -> Result<ChangeQuery, String> {
         let (seit, bis, einheit, themenfeld, seite) = params();
         Ok(ChangeQuery {
-            since: parse_date(&seit)
-                .map_err(|e| format!("Seit: {e}"))?
+            since: parse_date(&seit, l)
+                .map_err(|e| td_string!(l, changes.error_since, message = e).to_string())?
                 .unwrap_or_else(default_since),
-            until: parse_date(&bis).map_err(|e| format!("Bis: {e}"))?,
+            until: parse_date(&bis, l)
+                .map_err(|e| td_string!(l, changes.error_until, message = e).to_string())?,
             org_unit: Some(einheit.trim().to_owned()).filter(|s| !s.is_empty()),
             themenfeld: themenfeld.parse().ok(),
             page: seite.parse().unwrap_or(1),
@@ -48,21 +52,21 @@ pub fn ChangesPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Änderungen"/>
-        <h1>"Änderungen"</h1>
-        <p class="lead">"Alle erfassten Änderungen an Umsetzungsständen in einem Zeitraum – wer, wann, was (alt → neu)."</p>
+        <Title text=td_string!(l, changes.title)/>
+        <h1>{td_string!(l, changes.title)}</h1>
+        <p class="lead">{td_string!(l, changes.lead)}</p>
         <form method="get" action="/aenderungen" class="filter-form">
             <div>
-                <label for="seit">"Seit"</label>
+                <label for="seit">{td_string!(l, changes.since)}</label>
                 <input id="seit" name="seit" type="date" value=move || parsed().map(|q| q.since.to_string()).unwrap_or_default()/>
             </div>
             <div>
-                <label for="bis">"Bis einschließlich"</label>
+                <label for="bis">{td_string!(l, changes.until)}</label>
                 <input id="bis" name="bis" type="date" value=move || params().1/>
             </div>
             <div>
-                <label for="einheit">"Organisationseinheit (Kennung)"</label>
-                <input id="einheit" name="einheit" type="text" value=move || params().2 placeholder="z. B. 16068 oder TMDI"/>
+                <label for="einheit">{td_string!(l, changes.unit)}</label>
+                <input id="einheit" name="einheit" type="text" value=move || params().2 placeholder=td_string!(l, changes.unit_placeholder)/>
             </div>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -70,9 +74,9 @@ pub fn ChangesPage() -> impl IntoView {
                     let themenfelder = options.await.map(|o| o.themenfelder).unwrap_or_default();
                     view! {
                         <div>
-                            <label for="themenfeld">"Themenfeld"</label>
+                            <label for="themenfeld">{td_string!(l, changes.themenfeld)}</label>
                             <select id="themenfeld" name="themenfeld">
-                                <option value="">"alle"</option>
+                                <option value="">{td_string!(l, changes.all)}</option>
                                 {themenfelder.into_iter().map(|t| {
                                     let is = t.id.to_string() == selected;
                                     view! { <option value=t.id.to_string() selected=is>{t.name}</option> }
@@ -82,7 +86,7 @@ pub fn ChangesPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <button type="submit">"Anzeigen"</button>
+            <button type="submit">{td_string!(l, changes.show)}</button>
         </form>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
@@ -96,17 +100,17 @@ pub fn ChangesPage() -> impl IntoView {
                         view! {
                             <div class="table-wrap">
                                 <table class="changes-table">
-                                    <caption>"Änderungen, neueste zuerst"</caption>
+                                    <caption>{td_string!(l, changes.caption)}</caption>
                                     <thead><tr>
-                                        <th scope="col">"Zeitpunkt"</th>
-                                        <th scope="col">"OZG-Leistung"</th>
-                                        <th scope="col">"Stelle"</th>
-                                        <th scope="col">"Änderung"</th>
-                                        <th scope="col">"Von"</th>
-                                        <th scope="col">"Kommentar"</th>
+                                        <th scope="col">{td_string!(l, changes.col_time)}</th>
+                                        <th scope="col">{td_string!(l, changes.col_service)}</th>
+                                        <th scope="col">{td_string!(l, changes.col_unit)}</th>
+                                        <th scope="col">{td_string!(l, changes.col_change)}</th>
+                                        <th scope="col">{td_string!(l, changes.col_by)}</th>
+                                        <th scope="col">{td_string!(l, changes.col_comment)}</th>
                                     </tr></thead>
                                     <tbody>
-                                        {page.items.is_empty().then(|| view! { <tr><td colspan="6">"Keine Änderungen in diesem Zeitraum."</td></tr> })}
+                                        {page.items.is_empty().then(|| view! { <tr><td colspan="6">{td_string!(l, changes.empty)}</td></tr> })}
                                         {page.items.clone().into_iter().map(|c| view! {
                                             <tr>
                                                 <td><A href=format!("/umsetzungsstaende/{}", c.entry.record_id)>{format::datetime(c.entry.occurred_at)}</A></td>
@@ -115,7 +119,7 @@ pub fn ChangesPage() -> impl IntoView {
                                                 <td><ul class="changes">{c.entry.changes.into_iter().map(|f| view! {
                                                     <li>{f.label}": "{f.old}" → "{f.new}</li>
                                                 }).collect_view()}</ul></td>
-                                                <td>{c.entry.actor}{c.entry.is_demo.then_some(" (Demo)")}</td>
+                                                <td>{c.entry.actor}{c.entry.is_demo.then_some(td_string!(l, changes.demo))}</td>
                                                 <td>{c.entry.comment.unwrap_or_default()}</td>
                                             </tr>
                                         }).collect_view()}

@@ -3,8 +3,10 @@
 use super::service::RecordTable;
 use crate::api::{get_org_unit, list_org_units};
 use crate::components::{loading, CoverageBar, ErrorNotice};
+use crate::current_locale;
 use crate::domain::{OrgUnit, OrgUnitDetail, OrgUnitKind, OrgUnitQuery};
 use crate::format;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -13,18 +15,19 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn OrgUnitsPage() -> impl IntoView {
     let units = Resource::new(|| (), |_| list_org_units(OrgUnitQuery::default()));
+    let l = current_locale();
     view! {
-        <Title text="Organisationseinheiten"/>
-        <h1>"Organisationseinheiten"</h1>
+        <Title text=td_string!(l, org_units.title)/>
+        <h1>{td_string!(l, org_units.title)}</h1>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match units.await {
                     Ok(list) => view! {
-                        <UnitSection title="Land" kind=OrgUnitKind::Land units=list.clone()/>
-                        <UnitSection title="Ressorts (Landesministerien)" kind=OrgUnitKind::Ressort units=list.clone()/>
-                        <UnitSection title="Landesbehörden" kind=OrgUnitKind::Landesbehoerde units=list.clone()/>
-                        <UnitSection title="Landkreise und kreisfreie Städte" kind=OrgUnitKind::Kreis units=list/>
-                        <p>"Die Gemeinden sind auf der Seite ihres Kreises aufgeführt."</p>
+                        <UnitSection title=td_string!(l, org_units.section_land) kind=OrgUnitKind::Land units=list.clone()/>
+                        <UnitSection title=td_string!(l, org_units.section_ressorts) kind=OrgUnitKind::Ressort units=list.clone()/>
+                        <UnitSection title=td_string!(l, org_units.section_authorities) kind=OrgUnitKind::Landesbehoerde units=list.clone()/>
+                        <UnitSection title=td_string!(l, org_units.section_kreise) kind=OrgUnitKind::Kreis units=list/>
+                        <p>{td_string!(l, org_units.gemeinden_hint)}</p>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
@@ -38,6 +41,7 @@ fn UnitSection(title: &'static str, kind: OrgUnitKind, units: Vec<OrgUnit>) -> i
     let units: Vec<OrgUnit> = units.into_iter().filter(|u| u.kind == kind).collect();
     let heading_id = format!("einheiten-{}", kind.code());
     let labelled_by = heading_id.clone();
+    let l = current_locale();
     (!units.is_empty()).then(|| view! {
         <section aria-labelledby=labelled_by>
             <h2 id=heading_id>{title}</h2>
@@ -46,9 +50,9 @@ fn UnitSection(title: &'static str, kind: OrgUnitKind, units: Vec<OrgUnit>) -> i
                     <caption>{title}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Kennung"</th>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Einwohner"</th>
+                            <th scope="col">{td_string!(l, org_units.col_code)}</th>
+                            <th scope="col">{td_string!(l, org_units.col_name)}</th>
+                            <th scope="col">{td_string!(l, org_units.col_population)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -73,12 +77,13 @@ pub fn OrgUnitPage() -> impl IntoView {
         move || params.read().get("code").unwrap_or_default(),
         get_org_unit,
     );
+    let l = current_locale();
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(d) => view! { <OrgUnitBody detail=d/> }.into_any(),
-                    Err(e) => view! { <Title text="Fehler"/><h1>"Organisationseinheit"</h1><ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <Title text=td_string!(l, org_units.error_title)/><h1>{td_string!(l, org_units.title)}</h1><ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
@@ -92,40 +97,41 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
     let aggregated = detail.gemeinden_coverage;
     let has_children = !detail.children.is_empty();
     let kreis_code = u.code.clone();
+    let l = current_locale();
     view! {
         <Title text=u.name.clone()/>
-        <p class="breadcrumb"><A href="/organisationen">"Organisationseinheiten"</A>
+        <p class="breadcrumb"><A href="/organisationen">{td_string!(l, org_units.title)}</A>
             {u.parent.clone().map(|p| view! { " › "<A href=format!("/organisationen/{}", p.code)>{p.name}</A> })}
         </p>
         <h1>{u.name.clone()}</h1>
         <dl class="facts">
-            <dt>"Art"</dt><dd>{u.kind.label(crate::current_locale())}</dd>
-            <dt>"Kennung"</dt><dd>{u.code.clone()}</dd>
+            <dt>{td_string!(l, org_units.fact_kind)}</dt><dd>{u.kind.label(l)}</dd>
+            <dt>{td_string!(l, org_units.col_code)}</dt><dd>{u.code.clone()}</dd>
             {u.ags.clone().map(|a| view! { <dt>"AGS"</dt><dd>{a}</dd> })}
             {u.ars.clone().map(|a| view! { <dt>"ARS"</dt><dd>{a}</dd> })}
-            {u.population.map(|p| view! { <dt>"Einwohner (31.12.2019)"</dt><dd>{format::int(p)}</dd> })}
-            {u.valid_from.map(|d| view! { <dt>"Gültig ab"</dt><dd>{format::date(d)}</dd> })}
+            {u.population.map(|p| view! { <dt>{td_string!(l, org_units.fact_population)}</dt><dd>{format::int(p)}</dd> })}
+            {u.valid_from.map(|d| view! { <dt>{td_string!(l, org_units.fact_valid_from)}</dt><dd>{format::date(d)}</dd> })}
         </dl>
         {(!own_records.is_empty()).then(|| view! {
             <section aria-labelledby="portfolio">
-                <h2 id="portfolio">{format!("Zuständig für {} OZG-Leistungen", own_records.len())}</h2>
+                <h2 id="portfolio">{td_string!(l, org_units.responsible_for, count = own_records.len()).to_string()}</h2>
                 <RecordTable records=own_records unit_column=false/>
             </section>
         })}
         {(!aggregated.is_empty()).then(|| view! {
             <section aria-labelledby="gemeinden-portfolio">
-                <h2 id="gemeinden-portfolio">"Kommunale OZG-Leistungen in den Gemeinden dieses Kreises"</h2>
+                <h2 id="gemeinden-portfolio">{td_string!(l, org_units.gemeinden_heading)}</h2>
                 <div class="table-wrap">
                     <table data-testid="gemeinden-coverage">
-                        <caption>"Je OZG-Leistung: in wie vielen Gemeinden online"</caption>
+                        <caption>{td_string!(l, org_units.gemeinden_caption)}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"OZG-ID"</th>
-                                <th scope="col">"Leistung"</th>
-                                <th scope="col">"Themenfeld"</th>
-                                <th scope="col">"Gemeinden online"</th>
-                                <th scope="col">"in Arbeit"</th>
-                                <th scope="col">"Je Gemeinde"</th>
+                                <th scope="col">{td_string!(l, org_units.col_ozg_id)}</th>
+                                <th scope="col">{td_string!(l, org_units.col_service)}</th>
+                                <th scope="col">{td_string!(l, org_units.col_themenfeld)}</th>
+                                <th scope="col">{td_string!(l, org_units.col_online)}</th>
+                                <th scope="col">{td_string!(l, org_units.col_in_progress)}</th>
+                                <th scope="col">{td_string!(l, org_units.col_per_gemeinde)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -139,7 +145,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
                                     <td>{p.themenfeld}</td>
                                     <td><CoverageBar online=p.records_online applicable=p.records_applicable/></td>
                                     <td class="num">{format::int(p.records_in_progress)}</td>
-                                    <td><A href=bulk_href>"ansehen / bearbeiten"<span class="visually-hidden">{bulk_label}</span></A></td>
+                                    <td><A href=bulk_href>{td_string!(l, org_units.view_edit)}<span class="visually-hidden">{bulk_label}</span></A></td>
                                 </tr>
                             }}).collect_view()}
                         </tbody>
@@ -149,7 +155,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
         })}
         {has_children.then(|| view! {
             <section aria-labelledby="untergeordnet">
-                <h2 id="untergeordnet">{format!("Untergeordnete Einheiten ({})", detail.children.len())}</h2>
+                <h2 id="untergeordnet">{td_string!(l, org_units.children, count = detail.children.len()).to_string()}</h2>
                 <ul class="columns">
                     {detail.children.into_iter().map(|c| view! {
                         <li><A href=format!("/organisationen/{}", c.code)>{c.name}</A></li>

@@ -2,8 +2,10 @@
 
 use crate::api::get_overview;
 use crate::components::{loading, ErrorNotice, KpiTile};
+use crate::current_locale;
 use crate::domain::{CoverageCategory, Overview};
 use crate::format;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -11,9 +13,10 @@ use leptos_router::components::A;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_overview());
+    let l = current_locale();
     view! {
-        <Title text="Übersicht"/>
-        <h1>"Übersicht: Umsetzung der OZG-Leistungen"</h1>
+        <Title text=td_string!(l, overview.title)/>
+        <h1>{td_string!(l, overview.heading)}</h1>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match overview.await {
@@ -32,53 +35,51 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
         .average_maturity()
         .map(|m| format::decimal(m, 2))
         .unwrap_or_else(|| "–".to_owned());
+    let l = current_locale();
     view! {
         <section aria-labelledby="kennzahlen">
-            <h2 id="kennzahlen">"Kennzahlen"</h2>
+            <h2 id="kennzahlen">{td_string!(l, overview.kpis)}</h2>
             <div class="kpis">
                 <KpiTile
-                    title="OZG-Leistungen flächendeckend online"
+                    title=td_string!(l, overview.full_title)
                     value=format::percent(o.services_online_full, o.services_total)
-                    detail=format!("{} von {} OZG-Leistungen sind bei allen zuständigen Stellen online.",
-                        format::int(o.services_online_full), format::int(o.services_total))
-                    note=format!("In mindestens einer Stelle online: {} von {} ({}).",
-                        format::int(o.services_online_any), format::int(o.services_total),
-                        format::percent(o.services_online_any, o.services_total))
+                    detail=td_string!(l, overview.full_detail,
+                        full = format::int(o.services_online_full), total = format::int(o.services_total)).to_string()
+                    note=td_string!(l, overview.full_note,
+                        any = format::int(o.services_online_any), total = format::int(o.services_total),
+                        percent = format::percent(o.services_online_any, o.services_total)).to_string()
                 />
                 <KpiTile
-                    title="Abdeckung in den Gemeinden"
+                    title=td_string!(l, overview.municipal_title)
                     value=format::percent(o.municipal_records_online, o.municipal_records_applicable)
-                    detail=format!("{} von {} kommunalen Umsetzungsständen (OZG-Leistung × Gemeinde) sind online.",
-                        format::int(o.municipal_records_online), format::int(o.municipal_records_applicable))
-                    note=format!("Grundgesamtheit: kommunal vollzogene OZG-Leistungen in {} Gemeinden.", format::int(o.gemeinden_total))
+                    detail=td_string!(l, overview.municipal_detail,
+                        online = format::int(o.municipal_records_online),
+                        applicable = format::int(o.municipal_records_applicable)).to_string()
+                    note=td_string!(l, overview.municipal_note, gemeinden = format::int(o.gemeinden_total)).to_string()
                 />
                 <KpiTile
-                    title="Abdeckung nach Einwohnern"
+                    title=td_string!(l, overview.population_title)
                     value=format::percent(o.municipal_population_online, o.municipal_population_applicable)
-                    detail="Anteil der Einwohner, deren Gemeinde die jeweilige kommunale Leistung online anbietet, über alle kommunalen OZG-Leistungen gemittelt.".to_owned()
-                    note="Einwohner: Destatis, Stand 31.12.2019.".to_owned()
+                    detail=td_string!(l, overview.population_detail).to_owned()
+                    note=td_string!(l, overview.population_note).to_owned()
                 />
                 <KpiTile
-                    title="Durchschnittlicher Reifegrad"
+                    title=td_string!(l, overview.maturity_title)
                     value=maturity
-                    detail=format!("Skala 0 (offline) bis 4 (Online-Transaktion), über {} Umsetzungsstände mit Reifegrad.",
-                        format::int(o.maturity_count))
+                    detail=td_string!(l, overview.maturity_detail, count = format::int(o.maturity_count)).to_string()
                 />
             </div>
             <p class="kpi-date">
-                "Datenstand: "
-                {format::data_date(o.data_as_of, crate::current_locale())}
-                " · Grundgesamtheit: "{format::int(o.services_total)}" aktive OZG-Leistungen des Katalogs."
+                {td_string!(l, overview.data_date)}
+                {format::data_date(o.data_as_of, l)}
+                {td_string!(l, overview.population_total, total = format::int(o.services_total))}
             </p>
         </section>
         <section aria-labelledby="diagramm">
-            <h2 id="diagramm">"Stand der OZG-Leistungen nach Themenfeld"</h2>
+            <h2 id="diagramm">{td_string!(l, overview.chart_heading)}</h2>
             <figure class="chart">
                 <div class="chart-svg" inner_html=o.chart_svg.clone()></div>
-                <figcaption>
-                    "Anzahl der OZG-Leistungen je Themenfeld nach Umsetzungsstand: flächendeckend online (bei allen zuständigen Stellen), "
-                    "teilweise online (bei mindestens einer), in Arbeit, nicht begonnen. Die Zahlen stehen auch in der Tabelle unten."
-                </figcaption>
+                <figcaption>{td_string!(l, overview.chart_caption)}</figcaption>
             </figure>
             <ChartTable overview=o/>
         </section>
@@ -88,16 +89,17 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
 #[component]
 fn ChartTable(overview: Overview) -> impl IntoView {
     let categories = CoverageCategory::ALL;
+    let l = current_locale();
     view! {
         <details class="data-table">
-            <summary>"Diagrammdaten als Tabelle"</summary>
+            <summary>{td_string!(l, overview.table_summary)}</summary>
             <table>
-                <caption>"OZG-Leistungen je Themenfeld nach Umsetzungsstand"</caption>
+                <caption>{td_string!(l, overview.table_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Themenfeld"</th>
-                        {categories.into_iter().map(|c| view! { <th scope="col">{c.label(crate::current_locale())}</th> }).collect_view()}
-                        <th scope="col">"Gesamt"</th>
+                        <th scope="col">{td_string!(l, overview.col_themenfeld)}</th>
+                        {categories.into_iter().map(|c| view! { <th scope="col">{c.label(l)}</th> }).collect_view()}
+                        <th scope="col">{td_string!(l, overview.col_total)}</th>
                     </tr>
                 </thead>
                 <tbody>

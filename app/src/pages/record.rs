@@ -3,12 +3,13 @@
 
 use crate::api::{get_record, SaveRecord};
 use crate::components::{error_for, loading, ErrorNotice};
+use crate::current_locale;
 use crate::domain::{
     field, urlencode, FieldError, HistoryEntry, RecordDetail, RecordForm, RecordPage, SaveOutcome,
 };
 use crate::error::AppError;
 use crate::format;
-use crate::i18n::Locale;
+use crate::i18n::{td_string, Locale};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,12 +36,13 @@ pub fn RecordPageView() -> impl IntoView {
         }
     });
     let page = Resource::new(move || (id(), saved.get()), |(id, _)| get_record(id));
+    let l = current_locale();
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <RecordBody page=p save=save/> }.into_any(),
-                    Err(e) => view! { <Title text="Fehler"/><h1>"Umsetzungsstand"</h1><ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <Title text=td_string!(l, record.error_title)/><h1>{td_string!(l, record.heading_fallback)}</h1><ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
@@ -65,6 +67,7 @@ fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView
             .unwrap_or_default();
         format!("{m} – {label}")
     });
+    let l = current_locale();
     view! {
         <Title text=title.clone()/>
         <p class="breadcrumb">
@@ -73,27 +76,28 @@ fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView
         </p>
         <h1>{title}</h1>
         <dl class="facts">
-            <dt>"Status"</dt><dd><span class=format!("status status-{}", r.phase.code())>{r.status_label.clone()}</span></dd>
-            <dt>"Reifegrad"</dt><dd>{maturity_text.unwrap_or_else(|| "–".into())}</dd>
-            <dt>"Geplanter Start"</dt><dd>{date_or_dash(r.planned_go_live)}</dd>
-            <dt>"Online seit"</dt><dd>{date_or_dash(r.actual_go_live)}</dd>
-            <dt>"Online-Angebot"</dt>
+            <dt>{td_string!(l, record.status)}</dt><dd><span class=format!("status status-{}", r.phase.code())>{r.status_label.clone()}</span></dd>
+            <dt>{td_string!(l, record.maturity)}</dt><dd>{maturity_text.unwrap_or_else(|| "–".into())}</dd>
+            <dt>{td_string!(l, record.planned)}</dt><dd>{date_or_dash(r.planned_go_live)}</dd>
+            <dt>{td_string!(l, record.actual)}</dt><dd>{date_or_dash(r.actual_go_live)}</dd>
+            <dt>{td_string!(l, record.online_offer)}</dt>
             <dd>{match r.online_url.clone() {
                 Some(u) => view! { <a href=u.clone() rel="noopener noreferrer">{u.clone()}</a> }.into_any(),
                 None => "–".into_any(),
             }}</dd>
-            <dt>"Genutzte EfA-Lösung"</dt><dd>{r.efa_solution.clone().unwrap_or_else(|| "–".into())}</dd>
-            <dt>"Notiz"</dt><dd>{r.note.clone().unwrap_or_else(|| "–".into())}</dd>
-            <dt>"Version"</dt><dd>{format!("{} · zuletzt geändert {}", r.version, format::datetime(r.updated_at))}</dd>
+            <dt>{td_string!(l, record.efa)}</dt><dd>{r.efa_solution.clone().unwrap_or_else(|| "–".into())}</dd>
+            <dt>{td_string!(l, record.note)}</dt><dd>{r.note.clone().unwrap_or_else(|| "–".into())}</dd>
+            <dt>{td_string!(l, record.version)}</dt><dd>{td_string!(l, record.version_value, version = r.version,
+                changed = format::datetime(r.updated_at)).to_string()}</dd>
         </dl>
         <PlainPostOutcome/>
         {if page.can_edit {
             view! { <EditForm page=page.clone() save=save/> }.into_any()
         } else {
-            view! { <p class="notice">"Sie können diesen Umsetzungsstand lesen, aber nicht ändern (Rolle oder Zuständigkeitsbereich)."</p> }.into_any()
+            view! { <p class="notice">{td_string!(l, record.read_only)}</p> }.into_any()
         }}
         <section aria-labelledby="historie">
-            <h2 id="historie">{format!("Historie ({} Änderungen)", page.history.len())}</h2>
+            <h2 id="historie">{td_string!(l, record.history_heading, count = page.history.len()).to_string()}</h2>
             <History entries=page.history.clone()/>
         </section>
     }
@@ -119,6 +123,7 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
     let targets = page.options.targets(&r.status_code);
     let levels = page.options.maturity_levels.clone();
     let current_maturity = r.maturity;
+    let l = current_locale();
 
     // After a conflict: this editor's changes onto the newer state, the other fields as the
     // other person left them.
@@ -138,19 +143,19 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
 
     view! {
         <section aria-labelledby="bearbeiten" class="edit-section">
-            <h2 id="bearbeiten">"Umsetzungsstand ändern"</h2>
+            <h2 id="bearbeiten">{td_string!(l, record.edit_heading)}</h2>
             <div aria-live="polite">
                 {move || match save.value().get() {
                     Some(Ok(SaveOutcome::Saved { record })) => view! {
-                        <p class="success-notice" role="status">{format!("Gespeichert (Version {}).", record.version)}</p>
+                        <p class="success-notice" role="status">{td_string!(l, record.saved, version = record.version).to_string()}</p>
                     }.into_any(),
                     Some(Ok(SaveOutcome::Unchanged { .. })) => view! {
-                        <p class="notice" role="status">"Keine Änderung: Die Angaben entsprechen dem gespeicherten Stand."</p>
+                        <p class="notice" role="status">{td_string!(l, record.unchanged)}</p>
                     }.into_any(),
                     Some(Ok(SaveOutcome::Invalid { errors })) => view! {
                         <div class="error-notice" role="alert">
-                            <p><strong>"Nichts wurde gespeichert."</strong>" Bitte korrigieren Sie:"</p>
-                            <ul>{errors.into_iter().map(|e| view! { <li>{e.describe(crate::current_locale())}</li> }).collect_view()}</ul>
+                            <p><strong>{td_string!(l, record.nothing_saved)}</strong>{td_string!(l, record.please_correct)}</p>
+                            <ul>{errors.into_iter().map(|e| view! { <li>{e.describe(l)}</li> }).collect_view()}</ul>
                         </div>
                     }.into_any(),
                     Some(Ok(SaveOutcome::Conflict { current, theirs })) => view! {
@@ -164,56 +169,56 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
                 <input type="hidden" name="form[record_id]" value=r.id.to_string()/>
                 <input type="hidden" name="form[version]" prop:value=move || base_version.get().to_string()/>
 
-                <label for="f-status">"Status"</label>
+                <label for="f-status">{td_string!(l, record.status)}</label>
                 <select id="f-status" name="form[status]" aria-invalid=invalid(field::STATUS) aria-describedby=described(field::STATUS)>
                     {targets.into_iter().map(|s| {
                         let selected = s.code == start.status;
                         view! { <option value=s.code.clone() selected=selected>{s.label}</option> }
                     }).collect_view()}
                 </select>
-                <p class="hint">"Angeboten werden nur die im Statusablauf erlaubten Übergänge."</p>
+                <p class="hint">{td_string!(l, record.transitions_hint)}</p>
                 {move || error_for(&errors(), field::STATUS).map(|m| view! { <p class="field-error" id="fehler-status">{m}</p> })}
 
-                <label for="f-maturity">"Reifegrad"</label>
+                <label for="f-maturity">{td_string!(l, record.maturity)}</label>
                 <select id="f-maturity" name="form[maturity]" aria-invalid=invalid(field::MATURITY) aria-describedby=described(field::MATURITY)>
-                    <option value="" selected=current_maturity.is_none()>"keine Angabe"</option>
-                    {levels.into_iter().map(|l| view! {
-                        <option value=l.level.to_string() selected=current_maturity == Some(l.level)>{format!("{} – {}", l.level, l.label)}</option>
+                    <option value="" selected=current_maturity.is_none()>{td_string!(l, record.no_value)}</option>
+                    {levels.into_iter().map(|level| view! {
+                        <option value=level.level.to_string() selected=current_maturity == Some(level.level)>{format!("{} – {}", level.level, level.label)}</option>
                     }).collect_view()}
                 </select>
                 {move || error_for(&errors(), field::MATURITY).map(|m| view! { <p class="field-error" id="fehler-maturity">{m}</p> })}
 
-                <label for="f-planned">"Geplanter Start"</label>
+                <label for="f-planned">{td_string!(l, record.planned)}</label>
                 <input id="f-planned" type="date" name="form[planned_go_live]" value=start.planned_go_live.clone()
                     aria-invalid=invalid(field::PLANNED_GO_LIVE) aria-describedby=described(field::PLANNED_GO_LIVE)/>
                 {move || error_for(&errors(), field::PLANNED_GO_LIVE).map(|m| view! { <p class="field-error" id="fehler-planned_go_live">{m}</p> })}
 
-                <label for="f-actual">"Online seit"</label>
+                <label for="f-actual">{td_string!(l, record.actual)}</label>
                 <input id="f-actual" type="date" name="form[actual_go_live]" value=start.actual_go_live.clone()
                     aria-invalid=invalid(field::ACTUAL_GO_LIVE) aria-describedby=described(field::ACTUAL_GO_LIVE)/>
                 {move || error_for(&errors(), field::ACTUAL_GO_LIVE).map(|m| view! { <p class="field-error" id="fehler-actual_go_live">{m}</p> })}
 
-                <label for="f-url">"Online-Angebot (URL)"</label>
+                <label for="f-url">{td_string!(l, record.url)}</label>
                 <input id="f-url" type="url" name="form[online_url]" value=start.online_url.clone() placeholder="https://…"
                     aria-invalid=invalid(field::ONLINE_URL) aria-describedby=described(field::ONLINE_URL)/>
                 {move || error_for(&errors(), field::ONLINE_URL).map(|m| view! { <p class="field-error" id="fehler-online_url">{m}</p> })}
 
-                <label for="f-efa">"Genutzte EfA-Lösung"</label>
+                <label for="f-efa">{td_string!(l, record.efa)}</label>
                 <input id="f-efa" type="text" name="form[efa_solution]" value=start.efa_solution.clone()
                     aria-invalid=invalid(field::EFA_SOLUTION) aria-describedby=described(field::EFA_SOLUTION)/>
                 {move || error_for(&errors(), field::EFA_SOLUTION).map(|m| view! { <p class="field-error" id="fehler-efa_solution">{m}</p> })}
 
-                <label for="f-note">"Notiz"</label>
+                <label for="f-note">{td_string!(l, record.note)}</label>
                 <textarea id="f-note" name="form[note]" rows="3"
                     aria-invalid=invalid(field::NOTE) aria-describedby=described(field::NOTE)>{start.note.clone()}</textarea>
                 {move || error_for(&errors(), field::NOTE).map(|m| view! { <p class="field-error" id="fehler-note">{m}</p> })}
 
-                <label for="f-comment">"Änderungskommentar"</label>
-                <textarea id="f-comment" name="form[comment]" rows="2" placeholder="Warum ändert sich etwas? (erscheint in der Historie)"
+                <label for="f-comment">{td_string!(l, record.comment)}</label>
+                <textarea id="f-comment" name="form[comment]" rows="2" placeholder=td_string!(l, record.comment_placeholder)
                     aria-invalid=invalid(field::COMMENT) aria-describedby=described(field::COMMENT)></textarea>
                 {move || error_for(&errors(), field::COMMENT).map(|m| view! { <p class="field-error" id="fehler-comment">{m}</p> })}
 
-                <button type="submit" disabled=move || save.pending().get()>"Speichern"</button>
+                <button type="submit" disabled=move || save.pending().get()>{td_string!(l, record.save)}</button>
             </ActionForm>
         </section>
     }
@@ -238,25 +243,26 @@ pub fn outcome_query(result: &Result<SaveOutcome, AppError>, locale: Locale) -> 
 #[component]
 fn PlainPostOutcome() -> impl IntoView {
     let query = use_query_map();
+    let l = current_locale();
     move || {
         let q = query.read();
         if let Some(v) = q.get("gespeichert") {
-            view! { <p class="success-notice" role="status">{format!("Gespeichert (Version {v}).")}</p> }.into_any()
+            view! { <p class="success-notice" role="status">{td_string!(l, record.saved, version = v).to_string()}</p> }.into_any()
         } else if q.get("unveraendert").is_some() {
-            view! { <p class="notice" role="status">"Keine Änderung: Die Angaben entsprechen dem gespeicherten Stand."</p> }.into_any()
+            view! { <p class="notice" role="status">{td_string!(l, record.unchanged)}</p> }
+                .into_any()
         } else if let Some(v) = q.get("konflikt") {
             view! {
                 <div class="conflict-notice" role="alert">
-                    <h3>"Zwischenzeitlich geändert – nichts wurde gespeichert"</h3>
-                    <p>{format!("Jemand anderes hat diesen Umsetzungsstand inzwischen geändert (jetzt Version {v}). \
-                        Die Historie unten zeigt, was sich geändert hat; das Formular zeigt den neuen Stand. \
-                        Bitte tragen Sie Ihre Änderungen erneut ein.")}</p>
+                    <h3>{td_string!(l, record.conflict_heading)}</h3>
+                    <p>{td_string!(l, record.conflict_plain, version = v).to_string()}</p>
                 </div>
-            }.into_any()
+            }
+            .into_any()
         } else if let Some(text) = q.get("fehler") {
             view! {
                 <div class="error-notice" role="alert">
-                    <p><strong>"Nichts wurde gespeichert. "</strong>{text}</p>
+                    <p><strong>{td_string!(l, record.nothing_saved_plain)}</strong>{text}</p>
                 </div>
             }
             .into_any()
@@ -274,21 +280,18 @@ where
 {
     let version = current.version;
     let newer = StoredValue::new(current.clone());
+    let l = current_locale();
     view! {
         <div class="conflict-notice" role="alert">
-            <h3>"Zwischenzeitlich geändert – nichts wurde gespeichert"</h3>
-            <p>{format!(
-                "Während Sie bearbeitet haben, wurde dieser Umsetzungsstand geändert (jetzt Version {version}). \
-                 Ihre Eingaben stehen noch im Formular. Prüfen Sie die Änderungen und wenden Sie Ihre Eingaben \
-                 bei Bedarf auf den neuen Stand an."
-            )}</p>
+            <h3>{td_string!(l, record.conflict_heading)}</h3>
+            <p>{td_string!(l, record.conflict_text, version = version).to_string()}</p>
             <History entries=theirs/>
-            <p>{format!("Jetzt gespeichert: Status „{}“, Reifegrad {}, geplanter Start {}.",
-                current.status_label,
-                current.maturity.map(|m| m.to_string()).unwrap_or_else(|| "–".into()),
-                date_or_dash(current.planned_go_live))}</p>
-            <p class="hint">"Übernommen werden nur die Felder, die Sie geändert haben; alle anderen behalten den neuen Stand."</p>
-            <button type="button" on:click=move |_| reapply(newer.get_value())>"Meine Eingaben auf den neuen Stand anwenden"</button>
+            <p>{td_string!(l, record.conflict_now,
+                status = current.status_label.as_str(),
+                maturity = current.maturity.map(|m| m.to_string()).unwrap_or_else(|| "–".into()),
+                planned = date_or_dash(current.planned_go_live)).to_string()}</p>
+            <p class="hint">{td_string!(l, record.conflict_hint)}</p>
+            <button type="button" on:click=move |_| reapply(newer.get_value())>{td_string!(l, record.reapply)}</button>
         </div>
     }
 }
@@ -296,8 +299,9 @@ where
 /// A record's changes, newest first.
 #[component]
 pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+    let l = current_locale();
     if entries.is_empty() {
-        return view! { <p>"Noch keine Änderungen erfasst."</p> }.into_any();
+        return view! { <p>{td_string!(l, record.no_history)}</p> }.into_any();
     }
     view! {
         <ol class="timeline" reversed=true>
@@ -306,14 +310,14 @@ pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
                     <p class="timeline-head">
                         <time datetime=e.occurred_at.to_rfc3339()>{format::datetime(e.occurred_at)}</time>
                         " · "<span class="actor">{e.actor.clone()}</span>
-                        {e.is_demo.then(|| view! { " · "<span class="badge">"Demo"</span> })}
+                        {e.is_demo.then(|| view! { " · "<span class="badge">{td_string!(l, record.demo)}</span> })}
                     </p>
                     <ul class="changes">
                         {e.changes.into_iter().map(|c| view! {
                             <li><span class="change-field">{c.label}</span>": "{c.old}" → "<strong>{c.new}</strong></li>
                         }).collect_view()}
                     </ul>
-                    {e.comment.map(|c| view! { <p class="comment">"Kommentar: "{c}</p> })}
+                    {e.comment.map(|c| view! { <p class="comment">{td_string!(l, record.comment_prefix)}{c}</p> })}
                 </li>
             }).collect_view()}
         </ol>

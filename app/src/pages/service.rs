@@ -2,8 +2,10 @@
 
 use crate::api::get_service;
 use crate::components::{loading, CategoryBadge, CoverageBar, ErrorNotice, Pagination};
+use crate::current_locale;
 use crate::domain::{RecordView, ServiceDetail};
 use crate::format;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -23,12 +25,13 @@ pub fn ServicePage() -> impl IntoView {
         (id, page)
     };
     let detail = Resource::new(key, |(id, page)| get_service(id, page));
+    let l = current_locale();
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(d) => view! { <ServiceBody detail=d/> }.into_any(),
-                    Err(e) => view! { <Title text="Fehler"/><h1>"OZG-Leistung"</h1><ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <Title text=td_string!(l, service.error_title)/><h1>{td_string!(l, service.heading_fallback)}</h1><ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
@@ -41,56 +44,58 @@ fn ServiceBody(detail: ServiceDetail) -> impl IntoView {
     let ozg_id = s.ozg_id;
     let title = format!("{} ({})", s.name, s.ozg_id);
     let href_for = move |n: u32| format!("/leistungen/{ozg_id}?seite={n}");
+    let l = current_locale();
     view! {
         <Title text=title.clone()/>
-        <p class="breadcrumb"><A href="/leistungen">"Leistungskatalog"</A>" › "{s.themenfeld.clone()}</p>
+        <p class="breadcrumb"><A href="/leistungen">{td_string!(l, service.catalogue)}</A>" › "{s.themenfeld.clone()}</p>
         <h1>{s.name.clone()}</h1>
         <dl class="facts">
-            <dt>"OZG-ID"</dt><dd>{s.ozg_id.to_string()}</dd>
-            <dt>"Themenfeld"</dt><dd>{s.themenfeld.clone()}</dd>
-            <dt>"Lebens-/Unternehmenslage"</dt><dd>{s.lage.clone()}</dd>
-            <dt>"LeiKa-Typen"</dt><dd>{s.leika_types.clone()}</dd>
-            <dt>"Zuständig"</dt>
+            <dt>{td_string!(l, service.fact_ozg_id)}</dt><dd>{s.ozg_id.to_string()}</dd>
+            <dt>{td_string!(l, service.fact_themenfeld)}</dt><dd>{s.themenfeld.clone()}</dd>
+            <dt>{td_string!(l, service.fact_lage)}</dt><dd>{s.lage.clone()}</dd>
+            <dt>{td_string!(l, service.fact_leika_types)}</dt><dd>{s.leika_types.clone()}</dd>
+            <dt>{td_string!(l, service.fact_responsible)}</dt>
             <dd>
-                {s.responsibility.label(crate::current_locale())}
+                {s.responsibility.label(l)}
                 {detail.lead_unit.clone().map(|u| view! { " – "<A href=format!("/organisationen/{}", u.code)>{u.name}</A> })}
             </dd>
-            <dt>"Stand"</dt><dd><CategoryBadge category=s.category()/></dd>
-            <dt>"Online bei zuständigen Stellen"</dt>
+            <dt>{td_string!(l, service.fact_state)}</dt><dd><CategoryBadge category=s.category()/></dd>
+            <dt>{td_string!(l, service.fact_online)}</dt>
             <dd><CoverageBar online=s.records_online applicable=s.records_applicable/></dd>
-            <dt>"Einwohner abgedeckt"</dt>
-            <dd>{format!("{} von {} ({})", format::int(s.population_online), format::int(s.population_applicable),
-                format::percent(s.population_online, s.population_applicable))}</dd>
-            {(!s.active).then(|| view! { <dt>"Hinweis"</dt><dd>"Diese Leistung ist nicht mehr im aktuellen Katalog."</dd> })}
+            <dt>{td_string!(l, service.fact_population)}</dt>
+            <dd>{td_string!(l, service.population_of, online = format::int(s.population_online),
+                applicable = format::int(s.population_applicable),
+                percent = format::percent(s.population_online, s.population_applicable)).to_string()}</dd>
+            {(!s.active).then(|| view! { <dt>{td_string!(l, service.fact_note)}</dt><dd>{td_string!(l, service.inactive)}</dd> })}
         </dl>
 
         <section aria-labelledby="umsetzung">
-            <h2 id="umsetzung">"Umsetzungsstand je zuständiger Stelle"</h2>
-            <p><A href=format!("/sammelbearbeitung?leistung={ozg_id}")>"Mehrere Stellen auf einmal bearbeiten (Sammelbearbeitung)"</A></p>
+            <h2 id="umsetzung">{td_string!(l, service.records_heading)}</h2>
+            <p><A href=format!("/sammelbearbeitung?leistung={ozg_id}")>{td_string!(l, service.bulk_link)}</A></p>
             <RecordTable records=detail.records.items.clone() unit_column=true/>
             <Pagination page=detail.records.clone() href_for/>
         </section>
 
         <section aria-labelledby="leika">
-            <h2 id="leika">{format!("LeiKa-Leistungen ({})", detail.leika.len())}</h2>
+            <h2 id="leika">{td_string!(l, service.leika_heading, count = detail.leika.len()).to_string()}</h2>
             <div class="table-wrap">
                 <table>
-                    <caption>"Leistungen des Leistungskatalogs (LeiKa), die diese OZG-Leistung bündelt"</caption>
+                    <caption>{td_string!(l, service.leika_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Leistungsschlüssel"</th>
-                            <th scope="col">"Bezeichnung"</th>
-                            <th scope="col">"LeiKa-Typ"</th>
-                            <th scope="col">"SDG-relevant"</th>
+                            <th scope="col">{td_string!(l, service.col_key)}</th>
+                            <th scope="col">{td_string!(l, service.col_name)}</th>
+                            <th scope="col">{td_string!(l, service.col_leika_type)}</th>
+                            <th scope="col">{td_string!(l, service.col_sdg)}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {detail.leika.into_iter().map(|l| view! {
+                        {detail.leika.into_iter().map(|leika| view! {
                             <tr>
-                                <td>{l.key.unwrap_or_else(|| "nicht im LeiKa".into())}</td>
-                                <td>{l.name}</td>
-                                <td>{l.leika_type}</td>
-                                <td>{if l.sdg_relevant { "ja" } else { "nein" }}</td>
+                                <td>{leika.key.unwrap_or_else(|| td_string!(l, service.not_in_leika).into())}</td>
+                                <td>{leika.name}</td>
+                                <td>{leika.leika_type}</td>
+                                <td>{if leika.sdg_relevant { td_string!(l, service.yes) } else { td_string!(l, service.no) }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -104,23 +109,24 @@ fn ServiceBody(detail: ServiceDetail) -> impl IntoView {
 #[component]
 pub fn RecordTable(records: Vec<RecordView>, unit_column: bool) -> impl IntoView {
     let empty = records.is_empty();
+    let l = current_locale();
     view! {
         <div class="table-wrap">
             <table class="records">
-                <caption>"Umsetzungsstände"</caption>
+                <caption>{td_string!(l, service.records_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{if unit_column { "Zuständige Stelle" } else { "OZG-Leistung" }}</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Reifegrad"</th>
-                        <th scope="col">"Geplanter Start"</th>
-                        <th scope="col">"Online seit"</th>
-                        <th scope="col">"Online-Angebot"</th>
-                        <th scope="col">"Zuletzt geändert"</th>
+                        <th scope="col">{if unit_column { td_string!(l, service.col_unit) } else { td_string!(l, service.col_service) }}</th>
+                        <th scope="col">{td_string!(l, service.col_status)}</th>
+                        <th scope="col">{td_string!(l, service.col_maturity)}</th>
+                        <th scope="col">{td_string!(l, service.col_planned)}</th>
+                        <th scope="col">{td_string!(l, service.col_actual)}</th>
+                        <th scope="col">{td_string!(l, service.col_url)}</th>
+                        <th scope="col">{td_string!(l, service.col_updated)}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {empty.then(|| view! { <tr><td colspan="7">"Keine Umsetzungsstände."</td></tr> })}
+                    {empty.then(|| view! { <tr><td colspan="7">{td_string!(l, service.no_records)}</td></tr> })}
                     {records.into_iter().map(|r| {
                         let first = if unit_column {
                             view! { <A href=format!("/organisationen/{}", r.org_unit_code)>{r.org_unit_name.clone()}</A> }.into_any()
@@ -132,12 +138,12 @@ pub fn RecordTable(records: Vec<RecordView>, unit_column: bool) -> impl IntoView
                                 <td>{first}</td>
                                 <td>
                                     <A href=format!("/umsetzungsstaende/{}", r.id) attr:class=format!("status status-{}", r.phase.code())
-                                        attr:title="Details, Historie und Bearbeitung">{r.status_label.clone()}</A>
+                                        attr:title=td_string!(l, service.record_link_title)>{r.status_label.clone()}</A>
                                 </td>
                                 <td>{r.maturity.map(|m| format!("{m} – {}", r.maturity_label.clone().unwrap_or_default())).unwrap_or_else(|| "–".into())}</td>
                                 <td>{r.planned_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>
                                 <td>{r.actual_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>
-                                <td>{r.online_url.clone().map(|u| view! { <a href=u.clone() rel="noopener noreferrer">"Zum Angebot"</a> })}</td>
+                                <td>{r.online_url.clone().map(|u| view! { <a href=u.clone() rel="noopener noreferrer">{td_string!(l, service.to_offer)}</a> })}</td>
                                 <td>{format::datetime_date(r.updated_at)}</td>
                             </tr>
                         }

@@ -1,57 +1,57 @@
 //! Datenquellen: provenance, licences and the attributions the data requires.
 
+use crate::current_locale;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn SourcesPage() -> impl IntoView {
+    let l = current_locale();
     view! {
-        <Title text="Datenquellen"/>
-        <h1>"Datenquellen und Lizenzen"</h1>
-        <p>"Der OZG-Monitor verwendet die folgenden öffentlichen Daten. Umsetzungsstände erfassen die zuständigen Stellen selbst; "
-           "solange keine echten Daten erfasst sind, zeigt die Anwendung gekennzeichnete Demo-Daten."</p>
+        <Title text=td_string!(l, sources.title)/>
+        <h1>{td_string!(l, sources.heading)}</h1>
+        <p>{td_string!(l, sources.intro)}</p>
         <div class="table-wrap">
             <table>
-                <caption>"Verwendete Daten"</caption>
+                <caption>{td_string!(l, sources.caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Daten"</th>
-                        <th scope="col">"Stand"</th>
-                        <th scope="col">"Quelle und Lizenz"</th>
+                        <th scope="col">{td_string!(l, sources.col_data)}</th>
+                        <th scope="col">{td_string!(l, sources.col_date)}</th>
+                        <th scope="col">{td_string!(l, sources.col_source)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     <tr>
-                        <td>"OZG-Umsetzungskatalog: 14 Themenfelder, 55 Lebens- und Unternehmenslagen, 557 OZG-Leistungen, 5.249 LeiKa-Leistungen"</td>
-                        <td>"Oktober–Dezember 2019"</td>
-                        <td>"Herausgegeben von BMI / IT-Planungsrat. Extrahiert aus dem öffentlichen Repository kdn-nrw/OZG-Datenbank-NRW "
-                            "(MIT-Lizenz, © 2020 Gert Hammes). Spätere Leistungen (der Katalog wuchs auf etwa 575–582) sind nicht enthalten."</td>
+                        <td>{td_string!(l, sources.catalogue)}</td>
+                        <td>{td_string!(l, sources.catalogue_date)}</td>
+                        <td>{td_string!(l, sources.catalogue_source)}</td>
                     </tr>
                     <tr>
-                        <td>"Gemeindeverzeichnis: Gemeinden und Kreise mit AGS, ARS, Fläche und Einwohnern"</td>
-                        <td>"Gebietsstand 31.12.2020, Einwohner 31.12.2019"</td>
-                        <td>"© Statistisches Bundesamt (Destatis), 2021. Gemeindeverzeichnis GV-ISys. "
-                            "Datenlizenz Deutschland – Namensnennung – Version 2.0 ("
+                        <td>{td_string!(l, sources.municipalities)}</td>
+                        <td>{td_string!(l, sources.municipalities_date)}</td>
+                        <td>{td_string!(l, sources.municipalities_source)}
                             <a href="https://www.govdata.de/dl-de/by-2-0">"dl-de/by-2-0"</a>")."</td>
                     </tr>
                     <tr>
-                        <td>"Verwaltungsgrenzen (für Karten)"</td>
+                        <td>{td_string!(l, sources.boundaries)}</td>
                         <td>"01.01.2021"</td>
-                        <td>"© GeoBasis-DE / "<a href="http://www.bkg.bund.de">"BKG"</a>" 2021 (Daten verändert), dl-de/by-2-0."</td>
+                        <td>"© GeoBasis-DE / "<a href="http://www.bkg.bund.de">"BKG"</a>{td_string!(l, sources.boundaries_source)}</td>
                     </tr>
                     <tr>
-                        <td>"Ressorts des Freistaats Thüringen und ihre Zuordnung zu Themenfeldern"</td>
-                        <td>"seit 13.12.2024"</td>
-                        <td>"Von den Betreibern gepflegte Stammdaten; Abkürzungen außer TFM und TMDI sind unbestätigt und änderbar."</td>
+                        <td>{td_string!(l, sources.ministries)}</td>
+                        <td>{td_string!(l, sources.ministries_date)}</td>
+                        <td>{td_string!(l, sources.ministries_source)}</td>
                     </tr>
                 </tbody>
             </table>
         </div>
-        <h2>"Bekannte Lücken"</h2>
+        <h2>{td_string!(l, sources.gaps)}</h2>
         <ul>
-            <li>"Der Katalog entspricht dem Stand 2019; neuere OZG-Leistungen müssen ergänzt werden."</li>
-            <li>"Gebietsreformen nach 2020 (z. B. Eingliederung von Eisenach in den Wartburgkreis 2021) sind noch nicht nachgeführt."</li>
-            <li>"Es gibt keine öffentlichen Umsetzungsstände je Gemeinde; alle Stände vor echter Erfassung sind Demo-Daten."</li>
+            <li>{td_string!(l, sources.gap_catalogue)}</li>
+            <li>{td_string!(l, sources.gap_reforms)}</li>
+            <li>{td_string!(l, sources.gap_status)}</li>
         </ul>
     }
 }

@@ -146,7 +146,7 @@ impl RecordPatchBody {
             |name: &str, v: &Option<Option<String>>, old: Option<chrono::NaiveDate>| match v {
                 None => old,
                 Some(None) => None,
-                Some(Some(text)) => parse_date(text).unwrap_or_else(|msg| {
+                Some(Some(text)) => parse_date(text, Locale::de).unwrap_or_else(|msg| {
                     errors.push(FieldError::new(name, msg));
                     old
                 }),
@@ -323,7 +323,7 @@ async fn bulk_update(
     let user = signed_in(user)?;
     let body = json_body(body)?;
     let planned_go_live = match body.planned_go_live.as_deref() {
-        Some(text) => parse_date(text)
+        Some(text) => parse_date(text, Locale::de)
             .map_err(|m| AppError::Unprocessable(vec![format!("Geplanter Start: {m}")]))?,
         None => None,
     };
@@ -361,7 +361,7 @@ async fn list_changes(
     let date = |name: &str| -> Result<Option<chrono::NaiveDate>, ApiError> {
         match params.get(name) {
             None => Ok(None),
-            Some(text) => parse_date(text)
+            Some(text) => parse_date(text, Locale::de)
                 .map_err(|m| AppError::bad_request(format!("Parameter „{name}“: {m}")).into()),
         }
     };

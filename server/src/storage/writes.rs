@@ -5,6 +5,8 @@
 use super::chain::{self, ChainedEvent};
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
 use app::domain::{EditOptions, Phase};
+// refusals at this level are a last guard; the pages check first, in the user's language
+use app::i18n::Locale;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use std::collections::HashMap;
@@ -418,7 +420,7 @@ fn apply_patch(
 ) -> std::result::Result<CurrentRow, String> {
     let mut next = row.clone();
     if let Some(code) = &patch.status_code {
-        if let Some(reason) = options.transition_error(&row.status_code, code) {
+        if let Some(reason) = options.transition_error(&row.status_code, code, Locale::de) {
             return Err(reason);
         }
         let status = options
