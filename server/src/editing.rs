@@ -10,10 +10,19 @@ use app::domain::{
     MAX_BULK_RECORDS,
 };
 use app::error::AppError;
+use app::i18n::{td_string, Locale};
+use app::ssr::request_locale;
 use chrono::{NaiveDate, Utc};
 
-const NO_PERMISSION: &str =
-    "Keine Berechtigung: Diese Organisationseinheit gehört nicht zu Ihrem Zuständigkeitsbereich.";
+// Messages are in the language of the page that asked (API clients send no language cookie
+// and get German).
+fn no_permission(l: Locale) -> String {
+    td_string!(l, record.error_no_permission).to_owned()
+}
+
+fn no_record(l: Locale, id: i64) -> AppError {
+    AppError::not_found(td_string!(l, record.error_no_record, id = id).to_string())
+}
 
 /// "Today" for date checks, on the German calendar (UTC+1/+2): never rejects a date that is
 /// already today in Germany.
@@ -37,11 +46,10 @@ pub async fn record_page(
     user: Option<&CurrentUser>,
     id: i64,
 ) -> Result<RecordPage, AppError> {
-    let record = storage.record_detail(id).await?.ok_or_else(|| {
-        AppError::not_found(format!(
-            "Einen Umsetzungsstand mit der Nummer {id} gibt es nicht."
-        ))
-    })?;
+    let record = storage
+        .record_detail(id)
+        .await?
+        .ok_or_else(|| no_record(request_locale(), id))?;
     let options = storage.edit_options().await?;
     let events = storage.record_events(id).await?;
     let can_edit = user.is_some_and(|u| u.may_edit(record.org_unit_id, record.org_unit_parent_id));
@@ -63,11 +71,11 @@ pub async fn save(
     values: RecordValues,
     comment: Option<String>,
 ) -> Result<SaveOutcome, AppError> {
-    let current = storage.record_detail(id).await?.ok_or_else(|| {
-        AppError::not_found(format!(
-            "Einen Umsetzungsstand mit der Nummer {id} gibt es nicht."
-        ))
-    })?;
+    let l = request_locale();
+    let current = storage
+        .record_detail(id)
+        .await?
+        .ok_or_else(|| no_record(l, id))?;
     if !user.may_edit(current.org_unit_id, current.org_unit_parent_id) {
         deny(
             storage,
@@ -76,7 +84,7 @@ pub async fn save(
             "Umsetzungsstand ändern",
         )
         .await;
-        return Err(AppError::forbidden(NO_PERMISSION));
+        return Err(AppError::forbidden(no_permission(l)));
     }
     let options = storage.edit_options().await?;
     if current.version != expected_version {
@@ -113,7 +121,7 @@ pub async fn save(
         storage
             .record_detail(id)
             .await?
-            .ok_or_else(|| AppError::not_found("Der Umsetzungsstand wurde entfernt."))
+            .ok_or_else(|| AppError::not_found(td_string!(l, record.error_record_removed)))
     };
     match outcome {
         ChangeOutcome::Applied { .. } => Ok(SaveOutcome::Saved {
@@ -129,7 +137,10 @@ pub async fn save(
         ChangeOutcome::Refused { reason } => Ok(SaveOutcome::Invalid {
             errors: vec![FieldError::new(field::STATUS, reason)],
         }),
-        ChangeOutcome::NotFound => Err(AppError::not_found("Der Umsetzungsstand wurde entfernt.")),
+        ChangeOutcome::NotFound => Err(AppError::not_found(td_string!(
+            l,
+            record.error_record_removed
+        ))),
     }
 }
 
@@ -171,42 +182,32 @@ pub async fn bulk(
     user: &CurrentUser,
     req: &BulkRequest,
 ) -> Result<BulkSummary, AppError> {
+    let l = request_locale();
+    let refuse = |message: String| Err(AppError::Unprocessable(vec![message]));
     if req.status.is_none() && req.maturity.is_none() && req.planned_go_live.is_none() {
-        return Err(AppError::Unprocessable(vec![
-            "Bitte mindestens einen Wert angeben (Status, Reifegrad oder geplanter Start).".into(),
-        ]));
+        return refuse(td_string!(l, bulk.error_no_value).to_owned());
     }
     if req.record_ids.is_empty() {
-        return Err(AppError::Unprocessable(vec![
-            "Bitte mindestens einen Umsetzungsstand auswählen.".into(),
-        ]));
+        return refuse(td_string!(l, bulk.error_no_selection).to_owned());
     }
     if req.record_ids.len() > MAX_BULK_RECORDS {
-        return Err(AppError::Unprocessable(vec![format!(
-            "Höchstens {MAX_BULK_RECORDS} Umsetzungsstände auf einmal."
-        )]));
+        return refuse(td_string!(l, bulk.error_too_many, max = MAX_BULK_RECORDS).to_string());
     }
     if let Some(c) = &req.comment {
         if c.chars().count() > app::domain::MAX_COMMENT_LEN {
-            return Err(AppError::Unprocessable(vec![format!(
-                "Der Änderungskommentar darf höchstens {} Zeichen lang sein.",
-                app::domain::MAX_COMMENT_LEN
-            )]));
+            let max = app::domain::MAX_COMMENT_LEN;
+            return refuse(td_string!(l, bulk.error_comment_too_long, max = max).to_string());
         }
     }
     let options = storage.edit_options().await?;
     if let Some(m) = req.maturity {
-        if !options.maturity_levels.iter().any(|l| l.level == m) {
-            return Err(AppError::Unprocessable(vec![format!(
-                "Reifegrad {m} ist in der verwendeten Skala nicht vorgesehen."
-            )]));
+        if !options.maturity_levels.iter().any(|level| level.level == m) {
+            return refuse(td_string!(l, bulk.error_maturity, level = m).to_string());
         }
     }
     if let Some(s) = &req.status {
         if options.status(s).is_none() {
-            return Err(AppError::Unprocessable(vec![format!(
-                "Unbekannter Status „{s}“."
-            )]));
+            return refuse(td_string!(l, record.error_unknown_status, status = s).to_string());
         }
     }
     let mut ids = req.record_ids.clone();
@@ -221,8 +222,8 @@ pub async fn bulk(
     {
         summary.refused.push(BulkItem {
             record_id: *missing,
-            label: format!("Nr. {missing}"),
-            reason: Some("Diesen Umsetzungsstand gibt es nicht.".into()),
+            label: td_string!(l, bulk.missing_label, id = missing).to_string(),
+            reason: Some(td_string!(l, bulk.missing).to_owned()),
         });
     }
     let now = Utc::now();
@@ -236,7 +237,7 @@ pub async fn bulk(
             summary.refused.push(BulkItem {
                 record_id: r.id,
                 label: label(r),
-                reason: Some(NO_PERMISSION.into()),
+                reason: Some(no_permission(l)),
             });
             continue;
         }
@@ -276,13 +277,21 @@ pub async fn bulk(
         match outcome {
             ChangeOutcome::Applied { .. } => summary.changed.push(item(None)),
             ChangeOutcome::Unchanged { .. } => summary.unchanged.push(item(None)),
-            ChangeOutcome::Refused { reason } => summary.refused.push(item(Some(reason))),
-            ChangeOutcome::Stale { .. } => summary.refused.push(item(Some(
-                "Wurde gerade von jemand anderem geändert; bitte erneut versuchen.".into(),
-            ))),
+            ChangeOutcome::Refused { reason } => {
+                // the storage's last guard words it in German; say it in the user's language
+                let reason = req
+                    .status
+                    .as_deref()
+                    .and_then(|to| options.transition_error(&r.status_code, to, l))
+                    .unwrap_or(reason);
+                summary.refused.push(item(Some(reason)))
+            }
+            ChangeOutcome::Stale { .. } => summary
+                .refused
+                .push(item(Some(td_string!(l, bulk.stale).to_owned()))),
             ChangeOutcome::NotFound => summary
                 .refused
-                .push(item(Some("Diesen Umsetzungsstand gibt es nicht.".into()))),
+                .push(item(Some(td_string!(l, bulk.missing).to_owned()))),
         }
     }
     Ok(summary)
