@@ -53,3 +53,9 @@ cargo leptos build --release
 
 step "browser tests (Playwright, Debian's Chromium)"
 (cd end2end && npx playwright test)
+
+# A short run of the load test (scripts/load-test.sh; longer runs for the results table):
+# readers and coordinators at once on Thüringen-size data with history, both databases;
+# fails on any 5xx or lost write.
+step "load test, 10 s per database (release build, demo history)"
+./scripts/load-test.sh 10 6 3

@@ -207,19 +207,19 @@ mod tests {
         assert_eq!(base, link_hash(GENESIS, 1, &event()), "deterministic");
         assert_ne!(base, link_hash(GENESIS, 2, &event()));
         assert_ne!(base, link_hash(&base, 1, &event()));
-        let variants: Vec<Box<dyn Fn(&mut ChainedEvent)>> = vec![
-            Box::new(|e| e.record_id = 8),
-            Box::new(|e| e.occurred_at += chrono::Duration::microseconds(1)),
-            Box::new(|e| e.recorded_at += chrono::Duration::seconds(1)),
-            Box::new(|e| e.actor.push(' ')),
-            Box::new(|e| e.user_id = None),
-            Box::new(|e| e.old_status = None),
-            Box::new(|e| e.new_status = Some("pilot".into())),
-            Box::new(|e| e.old_maturity = Some(0)),
-            Box::new(|e| e.new_maturity = None),
-            Box::new(|e| e.changes = "{}".into()),
-            Box::new(|e| e.comment = Some(String::new())),
-            Box::new(|e| e.is_demo = true),
+        let variants: [fn(&mut ChainedEvent); 12] = [
+            |e| e.record_id = 8,
+            |e| e.occurred_at += chrono::Duration::microseconds(1),
+            |e| e.recorded_at += chrono::Duration::seconds(1),
+            |e| e.actor.push(' '),
+            |e| e.user_id = None,
+            |e| e.old_status = None,
+            |e| e.new_status = Some("pilot".into()),
+            |e| e.old_maturity = Some(0),
+            |e| e.new_maturity = None,
+            |e| e.changes = "{}".into(),
+            |e| e.comment = Some(String::new()),
+            |e| e.is_demo = true,
         ];
         for change in variants {
             let mut e = event();
