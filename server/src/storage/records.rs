@@ -250,7 +250,14 @@ impl Storage {
         let from = "FROM record_event e JOIN implementation_record rec ON rec.id = e.record_id \
                     JOIN service s ON s.ozg_id = rec.ozg_id JOIN org_unit o ON o.id = rec.org_unit_id";
         let n = filter.next_placeholder();
-        let count_sql = format!("SELECT COUNT(*) {from}{}", filter.sql());
+        // Without a unit or Themenfeld filter the count needs no joins: it runs on the time
+        // index alone (with the joins, "all changes since January" took 0.7 s at Thüringen scale).
+        let count_from = if f.org_unit.is_none() && f.themenfeld.is_none() {
+            "FROM record_event e"
+        } else {
+            from
+        };
+        let count_sql = format!("SELECT COUNT(*) {count_from}{}", filter.sql());
         let list_sql = format!(
             "SELECT {EVENT_COLUMNS}, rec.ozg_id, s.name AS service_name, o.code AS org_unit_code, o.name AS org_unit_name \
              {from}{} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${n} OFFSET ${}",
