@@ -256,32 +256,55 @@ impl ServiceQuery {
     pub const MAX_PER_PAGE: u32 = 200;
     pub const MAX_SEARCH_LEN: usize = 100;
 
-    /// Builds a query from string parameters; every invalid value is reported in German.
-    pub fn from_params<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, Vec<String>> {
+    /// Builds a query from string parameters; every invalid value is reported, in `locale`.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> Option<&'a str>,
+        locale: Locale,
+    ) -> Result<Self, Vec<String>> {
         let mut errors = Vec::new();
         let mut int = |name: &str, label: &str, min: i64, max: i64| -> Option<i64> {
             let raw = get(name).map(str::trim).filter(|s| !s.is_empty())?;
             match raw.parse::<i64>() {
                 Ok(n) if (min..=max).contains(&n) => Some(n),
                 _ => {
-                    errors.push(format!(
-                        "Parameter „{name}“: „{raw}“ ist keine gültige Angabe für {label} (erlaubt: {min}–{max})."
-                    ));
+                    errors.push(
+                        td_string!(
+                            locale,
+                            catalogue.error_param,
+                            name = name,
+                            raw = raw,
+                            label = label,
+                            min = min,
+                            max = max,
+                        )
+                        .to_string(),
+                    );
                     None
                 }
             }
         };
-        let themenfeld = int("themenfeld", "ein Themenfeld", 1, i64::from(i32::MAX));
-        let lage = int(
-            "lage",
-            "eine Lebens-/Unternehmenslage",
+        let themenfeld = int(
+            "themenfeld",
+            td_string!(locale, catalogue.param_themenfeld),
             1,
             i64::from(i32::MAX),
         );
-        let page = int("seite", "die Seite", 1, 1_000_000).unwrap_or(1) as u32;
+        let lage = int(
+            "lage",
+            td_string!(locale, catalogue.param_lage),
+            1,
+            i64::from(i32::MAX),
+        );
+        let page = int(
+            "seite",
+            td_string!(locale, catalogue.param_page),
+            1,
+            1_000_000,
+        )
+        .unwrap_or(1) as u32;
         let per_page = int(
             "pro_seite",
-            "Einträge pro Seite",
+            td_string!(locale, catalogue.param_per_page),
             1,
             i64::from(Self::MAX_PER_PAGE),
         )
@@ -291,10 +314,15 @@ impl ServiceQuery {
             Some(raw) => match CoverageCategory::from_code(raw) {
                 Some(c) => Some(c),
                 None => {
-                    errors.push(format!(
-                        "Parameter „stand“: „{raw}“ ist unbekannt (erlaubt: {}).",
-                        CoverageCategory::ALL.map(|c| c.code()).join(", ")
-                    ));
+                    errors.push(
+                        td_string!(
+                            locale,
+                            catalogue.error_stand,
+                            raw = raw,
+                            allowed = CoverageCategory::ALL.map(|c| c.code()).join(", "),
+                        )
+                        .to_string(),
+                    );
                     None
                 }
             },
@@ -306,10 +334,9 @@ impl ServiceQuery {
         if q.as_ref()
             .is_some_and(|q| q.chars().count() > Self::MAX_SEARCH_LEN)
         {
-            errors.push(format!(
-                "Parameter „q“: der Suchbegriff ist länger als {} Zeichen.",
-                Self::MAX_SEARCH_LEN
-            ));
+            errors.push(
+                td_string!(locale, catalogue.error_q, max = Self::MAX_SEARCH_LEN).to_string(),
+            );
         }
         if errors.is_empty() {
             Ok(Self {
@@ -581,7 +608,7 @@ mod tests {
             ("seite", "2"),
         ]
         .into();
-        let q = ServiceQuery::from_params(|k| params.get(k).copied()).unwrap();
+        let q = ServiceQuery::from_params(|k| params.get(k).copied(), Locale::de).unwrap();
         assert_eq!(q.themenfeld, Some(6));
         assert_eq!(q.stand, Some(CoverageCategory::Partial));
         assert_eq!(q.q.as_deref(), Some("Eltern"));
@@ -593,7 +620,7 @@ mod tests {
 
         let bad: HashMap<&str, &str> =
             [("themenfeld", "abc"), ("pro_seite", "5000"), ("stand", "x")].into();
-        let errors = ServiceQuery::from_params(|k| bad.get(k).copied()).unwrap_err();
+        let errors = ServiceQuery::from_params(|k| bad.get(k).copied(), Locale::de).unwrap_err();
         assert_eq!(errors.len(), 3, "{errors:?}");
         assert!(errors[0].contains("themenfeld"));
     }

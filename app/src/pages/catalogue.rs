@@ -18,9 +18,10 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn CataloguePage() -> impl IntoView {
     let params = use_query_map();
+    let l = current_locale();
     let query = Memo::new(move |_| {
         let map = params.read();
-        ServiceQuery::from_params(|key| map.get_str(key))
+        ServiceQuery::from_params(|key| map.get_str(key), l)
     });
     let options = Resource::new(|| (), |_| get_filter_options());
     let services = Resource::new(
@@ -33,7 +34,6 @@ pub fn CataloguePage() -> impl IntoView {
         },
     );
 
-    let l = current_locale();
     view! {
         <Title text=td_string!(l, catalogue.title)/>
         <h1>{td_string!(l, catalogue.title)}</h1>

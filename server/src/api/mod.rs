@@ -7,6 +7,7 @@ mod records;
 use crate::startup::AppState;
 use app::domain::{OrgUnitKind, OrgUnitQuery, OzgId, Page, ServiceQuery, ServiceSummary};
 use app::error::AppError;
+use app::i18n::Locale;
 use app::ssr::Backend;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -99,7 +100,7 @@ async fn list_services(
         &params,
         &["themenfeld", "lage", "stand", "q", "seite", "pro_seite"],
     )?;
-    let query = ServiceQuery::from_params(|k| params.get(k).map(String::as_str))
+    let query = ServiceQuery::from_params(|k| params.get(k).map(String::as_str), Locale::de)
         .map_err(AppError::BadRequest)?;
     let page = state.backend.services(&query).await?;
     Ok(Json(Page {
