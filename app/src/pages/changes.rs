@@ -45,9 +45,9 @@ pub fn ChangesPage() -> impl IntoView {
         })
     };
     let options = Resource::new(|| (), |_| get_filter_options());
-    let changes = Resource::new(parsed, |q| async move {
+    let changes = Resource::new(parsed, move |q| async move {
         match q {
-            Ok(q) => list_changes(q).await.map_err(|e| e.to_string()),
+            Ok(q) => list_changes(q).await.map_err(|e| e.message(l)),
             Err(e) => Err(e),
         }
     });

@@ -235,7 +235,7 @@ pub fn outcome_query(result: &Result<SaveOutcome, AppError>, locale: Locale) -> 
             format!("fehler={}", urlencode(&text.join(" · ")))
         }
         Ok(SaveOutcome::Conflict { current, .. }) => format!("konflikt={}", current.version),
-        Err(e) => format!("fehler={}", urlencode(&e.to_string())),
+        Err(e) => format!("fehler={}", urlencode(&e.message(locale))),
     }
 }
 
