@@ -349,16 +349,7 @@ async fn kill_9_loses_no_acknowledged_write(database_url: &str) {
     for (id, _) in &records {
         events.insert(*id, storage.record_events(*id).await.unwrap());
     }
-    for (id, note) in &acknowledged.notes {
-        let found = events[id]
-            .iter()
-            .filter(|e| {
-                serde_json::from_str::<serde_json::Value>(&e.changes).unwrap()["note"][1]
-                    == note.as_str()
-            })
-            .count();
-        assert_eq!(found, 1, "acknowledged note {note} of record {id}");
-    }
+    assert_notes_stored_once(&storage, &acknowledged.notes).await;
     // a bulk update is in the history exactly as answered; one cut off by the kill is in it
     // for all its records or for none
     for (comment, answered) in &acknowledged.bulks {
@@ -375,30 +366,7 @@ async fn kill_9_loses_no_acknowledged_write(database_url: &str) {
             ),
         }
     }
-    for (id, _) in &records {
-        let record = storage.record_detail(*id).await.unwrap().unwrap();
-        assert_eq!(
-            events[id].len() as i64,
-            record.version - 1,
-            "record {id}: one event per version"
-        );
-    }
-    let chain = storage.verify_chain().await.unwrap();
-    assert!(chain.is_intact(), "{chain:?}");
-    let maintained = storage.rollup_snapshot().await.unwrap();
-    storage.rebuild_rollups().await.unwrap();
-    assert_eq!(
-        maintained,
-        storage.rollup_snapshot().await.unwrap(),
-        "rollups exact"
-    );
-    if let Storage::Sqlite(pool) = &storage {
-        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(pool)
-            .await
-            .unwrap();
-        assert_eq!(check, "ok");
-    }
+    assert_history_whole(&storage, &records).await;
     storage.close().await;
     eprintln!(
         "kill -9: {} acknowledged edits and {} acknowledged bulk updates survived",
@@ -707,20 +675,8 @@ async fn database_outage_answers_503_and_recovers_without_restart() {
     assert_eq!(r.status(), 200, "recovered without a restart");
 
     let storage = Storage::connect(&url).await.unwrap();
-    for (id, note) in &acknowledged.notes {
-        let found = storage
-            .record_events(*id)
-            .await
-            .unwrap()
-            .iter()
-            .filter(|e| {
-                serde_json::from_str::<serde_json::Value>(&e.changes).unwrap()["note"][1]
-                    == note.as_str()
-            })
-            .count();
-        assert_eq!(found, 1, "acknowledged note {note} of record {id}");
-    }
-    assert!(storage.verify_chain().await.unwrap().is_intact());
+    assert_notes_stored_once(&storage, &acknowledged.notes).await;
+    assert_history_whole(&storage, &records).await;
     storage.close().await;
     eprintln!(
         "outage: answers {statuses:?}; {} acknowledged edits stored",
@@ -749,17 +705,55 @@ async fn current_versions(base: &str, token: &str, records: &[(i64, i64)]) -> Ve
     out
 }
 
-/// How often each note appears in the history of `record`.
-async fn note_count(storage: &Storage, record: i64, note: &str) -> usize {
-    storage
-        .record_events(record)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| {
-            serde_json::from_str::<serde_json::Value>(&e.changes).unwrap()["note"][1] == note
-        })
-        .count()
+/// Every acknowledged (record, note) is in that record's history exactly once.
+async fn assert_notes_stored_once<'a>(
+    storage: &Storage,
+    notes: impl IntoIterator<Item = &'a (i64, String)>,
+) {
+    for (id, note) in notes {
+        let found = storage
+            .record_events(*id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                serde_json::from_str::<serde_json::Value>(&e.changes).unwrap()["note"][1]
+                    == note.as_str()
+            })
+            .count();
+        assert_eq!(found, 1, "acknowledged note {note} of record {id}");
+    }
+}
+
+/// What every fault must leave: one event per version step of the `records`, an intact hash
+/// chain, exact rollups and (SQLite) a file that passes its integrity check.
+async fn assert_history_whole(storage: &Storage, records: &[(i64, i64)]) -> u64 {
+    for (id, _) in records {
+        let record = storage.record_detail(*id).await.unwrap().unwrap();
+        let events = storage.record_events(*id).await.unwrap();
+        assert_eq!(
+            events.len() as i64,
+            record.version - 1,
+            "record {id}: one event per version"
+        );
+    }
+    let chain = storage.verify_chain().await.unwrap();
+    assert!(chain.is_intact(), "{chain:?}");
+    let maintained = storage.rollup_snapshot().await.unwrap();
+    storage.rebuild_rollups().await.unwrap();
+    assert_eq!(
+        maintained,
+        storage.rollup_snapshot().await.unwrap(),
+        "rollups exact"
+    );
+    if let Storage::Sqlite(pool) = storage {
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
+    chain.checked
 }
 
 /// `ozg-monitor backup` while coordinators write, then `restore` into another database: the
@@ -820,22 +814,8 @@ async fn backup_and_restore_under_load(
     );
     assert!(out.contains("restored from"), "{out}");
     let restored = Storage::connect(restore_url).await.unwrap();
-    for (id, note) in &before {
-        assert_eq!(
-            note_count(&restored, *id, note).await,
-            1,
-            "note {note} of record {id} in the backup"
-        );
-    }
-    let chain = restored.verify_chain().await.unwrap();
-    assert!(chain.is_intact(), "{chain:?}");
-    let maintained = restored.rollup_snapshot().await.unwrap();
-    restored.rebuild_rollups().await.unwrap();
-    assert_eq!(
-        maintained,
-        restored.rollup_snapshot().await.unwrap(),
-        "rollups of the backup exact"
-    );
+    assert_notes_stored_once(&restored, before.iter().copied()).await;
+    let chained = assert_history_whole(&restored, &records).await;
     restored.close().await;
     // the same token works on the restored database: accounts came along
     let srv = Instance::start(restore_url, &log).await;
@@ -850,7 +830,7 @@ async fn backup_and_restore_under_load(
         "backup under load: {} of {} acknowledged edits were before the backup and are in it; {} events in the restored chain",
         before.len(),
         acknowledged.notes.len(),
-        chain.checked
+        chained
     );
 }
 
@@ -969,23 +949,8 @@ async fn two_instances_share_sessions_and_the_version_check() {
     );
     timer.await.unwrap();
     let storage = Storage::connect(&url).await.unwrap();
-    for (id, note) in through_a.notes.iter().chain(&through_b.notes) {
-        assert_eq!(
-            note_count(&storage, *id, note).await,
-            1,
-            "note {note} of record {id}"
-        );
-    }
-    for (id, _) in &records {
-        let record = storage.record_detail(*id).await.unwrap().unwrap();
-        let events = storage.record_events(*id).await.unwrap();
-        assert_eq!(
-            events.len() as i64,
-            record.version - 1,
-            "record {id}: one event per version"
-        );
-    }
-    assert!(storage.verify_chain().await.unwrap().is_intact());
+    assert_notes_stored_once(&storage, through_a.notes.iter().chain(&through_b.notes)).await;
+    assert_history_whole(&storage, &records).await;
     storage.close().await;
     assert!(
         !through_a.notes.is_empty() && !through_b.notes.is_empty(),
