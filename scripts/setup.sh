@@ -31,6 +31,15 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@p
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
+# PyPI: schemathesis (API fuzzing) and wapiti3 (web vulnerability scan), pinned, in .venv.
+if [ ! -x .venv/bin/schemathesis ] || [ ! -x .venv/bin/wapiti ] \
+   || [ scripts/requirements-security.txt -nt .venv/installed ]; then
+  log "installing the security test tools (schemathesis, wapiti3) into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-security.txt
+  touch .venv/installed
+fi
+
 if [ ! -x /usr/bin/chromium ]; then
   log "installing Debian's chromium"
   if [ "$(id -u)" = 0 ]; then

@@ -192,6 +192,26 @@ pub struct Config {
     #[arg(long, env = "OZG_ENFORCEMENT_BODY", global = true)]
     pub enforcement_body: Option<String>,
 
+    /// Seconds between clean-ups of expired sessions; 0 switches it off. With several
+    /// instances on one database, each clean-up runs on one of them.
+    #[arg(
+        long,
+        env = "OZG_SESSION_CLEANUP_SECONDS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub session_cleanup_seconds: u64,
+
+    /// Seconds between checks of the history's hash chain (result in the audit log); 0
+    /// switches it off. Runs on one instance per period.
+    #[arg(
+        long,
+        env = "OZG_HISTORY_CHECK_SECONDS",
+        default_value_t = 86_400,
+        global = true
+    )]
+    pub history_check_seconds: u64,
+
     /// Log filter, e.g. `info` or `server=debug,sqlx=warn`.
     #[arg(
         long,
@@ -226,6 +246,14 @@ impl Config {
         }
     }
 
+    pub fn schedule(&self) -> crate::scheduled::Schedule {
+        let every = |seconds: u64| (seconds > 0).then(|| std::time::Duration::from_secs(seconds));
+        crate::scheduled::Schedule {
+            session_cleanup: every(self.session_cleanup_seconds),
+            history_check: every(self.history_check_seconds),
+        }
+    }
+
     pub fn auth_settings(&self) -> crate::auth::AuthSettings {
         crate::auth::AuthSettings {
             public_read: self.public_read,
@@ -252,6 +280,8 @@ impl Config {
             supervisory_authority: "TLfDI".into(),
             enforcement_body: None,
             site_root: "target/site".into(),
+            session_cleanup_seconds: 0,
+            history_check_seconds: 0,
             log: "warn".into(),
             log_format: "text".into(),
         }

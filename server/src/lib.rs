@@ -12,6 +12,7 @@ pub mod demo;
 pub mod editing;
 pub mod language;
 pub mod reference_data;
+pub mod scheduled;
 pub mod startup;
 pub mod storage;
 

@@ -15,6 +15,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -180,13 +181,16 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         config.operator(),
     );
     tracing::info!(%addr, database = %redact(&config.database_url), "OZG-Monitor listening on http://{addr}");
-    axum::serve(
+    let timers = crate::scheduled::spawn(storage.clone(), config.schedule());
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(StartupError::Serve)?;
+    .await;
+    // a run cut off here is not repeated; the next slot does the work
+    timers.iter().for_each(JoinHandle::abort);
+    served.map_err(StartupError::Serve)?;
     storage.close().await;
     Ok(())
 }

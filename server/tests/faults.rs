@@ -4,6 +4,7 @@
 
 mod support;
 
+use server::scheduled::{Job, HISTORY_BROKEN, HISTORY_CHECKED};
 use server::storage::Storage;
 use std::collections::HashMap;
 use std::process::{Child, Command};
@@ -34,6 +35,9 @@ fn binary(database_url: &str) -> Command {
         .env("DATABASE_URL", database_url)
         .env("OZG_DEMO_DATA", "false")
         .env("OZG_PUBLIC_READ", "true")
+        // scheduled work every second, so it runs during the faults below
+        .env("OZG_SESSION_CLEANUP_SECONDS", "1")
+        .env("OZG_HISTORY_CHECK_SECONDS", "1")
         .env("RUST_LOG", "warn");
     command
 }
@@ -948,9 +952,37 @@ async fn two_instances_share_sessions_and_the_version_check() {
         write_until(&b.base, &token, &records, stop.clone())
     );
     timer.await.unwrap();
+    // scheduled work (every second here) ran once per slot, not once per instance
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    drop((a, b));
     let storage = Storage::connect(&url).await.unwrap();
     assert_notes_stored_once(&storage, through_a.notes.iter().chain(&through_b.notes)).await;
     assert_history_whole(&storage, &records).await;
+    let runs = storage
+        .scheduled_runs(Job::HistoryCheck.name())
+        .await
+        .unwrap();
+    let finished = runs.iter().filter(|r| r.finished_at.is_some()).count() as i64;
+    let logged = storage
+        .audit_page(Some(HISTORY_CHECKED), 1, 1)
+        .await
+        .unwrap()
+        .total;
+    assert!(runs.len() >= 2, "the check ran during the test: {runs:?}");
+    assert!(
+        finished <= logged && logged <= runs.len() as i64,
+        "one logged check per claimed slot: {logged} logged, {} slots ({finished} finished)",
+        runs.len()
+    );
+    let broken = storage
+        .audit_page(Some(HISTORY_BROKEN), 1, 1)
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(
+        broken, 0,
+        "checks during concurrent writes found the chain intact"
+    );
     storage.close().await;
     assert!(
         !through_a.notes.is_empty() && !through_b.notes.is_empty(),

@@ -179,11 +179,13 @@ impl AuditLine {
             "token_widerrufen" => td_string!(locale, domain.audit_action.token_widerrufen),
             "konto_angelegt" => td_string!(locale, domain.audit_action.konto_angelegt),
             "konto_geaendert" => td_string!(locale, domain.audit_action.konto_geaendert),
+            "historie_geprueft" => td_string!(locale, domain.audit_action.historie_geprueft),
+            "historie_verletzt" => td_string!(locale, domain.audit_action.historie_verletzt),
             _ => td_string!(locale, domain.audit_action.other),
         }
     }
 
-    pub const ACTIONS: [&'static str; 11] = [
+    pub const ACTIONS: [&'static str; 13] = [
         "anmeldung",
         "anmeldung_fehlgeschlagen",
         "anmeldung_gesperrt",
@@ -195,6 +197,8 @@ impl AuditLine {
         "token_widerrufen",
         "konto_angelegt",
         "konto_geaendert",
+        "historie_geprueft",
+        "historie_verletzt",
     ];
 }
 

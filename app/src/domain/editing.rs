@@ -763,6 +763,47 @@ mod tests {
             let _ = parse_date(&s, Locale::de);
         }
 
+        /// Whatever a form (or a forged post) sends: no panic, every problem is reported in
+        /// both languages, and values that pass are within every rule.
+        #[test]
+        fn any_form_input_is_parsed_and_checked_without_panic(
+            status in prop_oneof!["\\PC{0,30}", proptest::sample::select(vec!["in_planung", "online", "pilot"]).prop_map(str::to_owned)],
+            maturity in prop_oneof!["\\PC{0,8}", "-?[0-9]{1,20}"],
+            planned in prop_oneof!["\\PC{0,14}", "[0-9]{1,4}-[0-9]{1,2}-[0-9]{1,2}", "[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{1,5}"],
+            actual in "\\PC{0,14}",
+            url in prop_oneof!["\\PC{0,40}", "https?://[a-z.]{0,20}/\\PC{0,20}"],
+            text in "\\PC{0,600}",
+        ) {
+            let form = RecordForm {
+                record_id: 1,
+                version: 1,
+                status,
+                maturity,
+                planned_go_live: planned,
+                actual_go_live: actual,
+                online_url: url,
+                efa_solution: text.clone(),
+                note: text.clone(),
+                comment: text,
+            };
+            let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+            for locale in [Locale::de, Locale::en] {
+                match form.parse(locale) {
+                    Err(errors) => prop_assert!(errors.iter().all(|e| !e.message.is_empty())),
+                    Ok((values, comment)) => {
+                        let errors = validate(&values, comment.as_deref(), "in_planung", &options(), today, locale);
+                        prop_assert!(errors.iter().all(|e| !e.message.is_empty()));
+                        if errors.is_empty() {
+                            prop_assert!(values.maturity.is_none_or(|m| options().maturity_levels.iter().any(|l| l.level == m)));
+                            prop_assert!(values.actual_go_live.is_none_or(|d| d <= today));
+                            prop_assert!(values.note.as_ref().is_none_or(|n| n.chars().count() <= MAX_NOTE_LEN));
+                            prop_assert!(values.online_url.as_ref().is_none_or(|u| u.len() <= MAX_URL_LEN && !u.contains(' ')));
+                        }
+                    }
+                }
+            }
+        }
+
         #[test]
         fn german_and_iso_dates_agree(y in 2000i32..=2100, m in 1u32..=12, d in 1u32..=28) {
             let iso = parse_date(&format!("{y:04}-{m:02}-{d:02}"), Locale::de).unwrap();

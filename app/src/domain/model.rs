@@ -572,6 +572,7 @@ impl Overview {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::collections::HashMap;
 
     #[test]
@@ -628,5 +629,40 @@ mod tests {
     #[test]
     fn urlencode_keeps_unreserved_and_encodes_umlauts() {
         assert_eq!(urlencode("Führerschein a&b"), "F%C3%BChrerschein%20a%26b");
+    }
+
+    /// A query parameter as a visitor might type or a scanner might send it.
+    fn param_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,120}",
+            "-?[0-9]{1,12}",
+            " *[0-9]{1,3} *",
+            proptest::sample::select(vec!["voll", "teilweise", "keine", "kreisweit", ""])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Any combination of parameters: no panic; an accepted query is within its limits and
+        /// survives the trip through its own query string unchanged.
+        #[test]
+        fn service_query_params_never_panic_and_accepted_ones_round_trip(
+            params in proptest::collection::hash_map(
+                proptest::sample::select(vec!["themenfeld", "lage", "stand", "q", "seite", "pro_seite", "unbekannt"]),
+                param_value(),
+                0..7,
+            )
+        ) {
+            let parsed = ServiceQuery::from_params(|k| params.get(k).map(String::as_str), Locale::de);
+            if let Ok(query) = parsed {
+                proptest::prop_assert!(query.page >= 1);
+                proptest::prop_assert!((1..=ServiceQuery::MAX_PER_PAGE).contains(&query.per_page));
+                proptest::prop_assert!(query.q.as_ref().is_none_or(|q| q.chars().count() <= ServiceQuery::MAX_SEARCH_LEN));
+                let text = query.to_query_string();
+                let again: HashMap<String, String> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
+                let reparsed = ServiceQuery::from_params(|k| again.get(k).map(String::as_str), Locale::de);
+                proptest::prop_assert_eq!(reparsed, Ok(query));
+            }
+        }
     }
 }

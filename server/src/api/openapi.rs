@@ -1,6 +1,7 @@
 //! The OpenAPI 3.0 description of `/api/v1` (served at `/api/v1/openapi.json`). Written as
 //! data next to the handlers; a test checks that every route of the router is described.
 
+use app::domain::{CoverageCategory, OrgUnitKind, ServiceQuery};
 use serde_json::{json, Value};
 
 fn ref_(name: &str) -> Value {
@@ -40,6 +41,39 @@ fn date() -> Value {
     json!({ "type": "string", "format": "date" })
 }
 
+/// An OZG-ID: five digits.
+fn ozg_id() -> Value {
+    json!({"type": "integer", "minimum": 10000, "maximum": 99999})
+}
+
+/// The number of an implementation record (a positive 64-bit integer).
+fn record_id() -> Value {
+    json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX})
+}
+
+fn page_number() -> Value {
+    json!({"type": "integer", "minimum": 1, "maximum": u32::MAX})
+}
+
+/// A day as the API reads it (`parse_date`: 2000–2100).
+fn day() -> Value {
+    json!({"type": "string", "format": "date", "pattern": "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"})
+}
+
+/// The coverage categories' codes; empty means "all".
+fn coverage_codes() -> Vec<&'static str> {
+    std::iter::once("")
+        .chain(CoverageCategory::ALL.map(CoverageCategory::code))
+        .collect()
+}
+
+/// The kinds of org unit; empty means "all".
+fn kind_codes() -> Vec<&'static str> {
+    std::iter::once("")
+        .chain(OrgUnitKind::ALL.map(OrgUnitKind::code))
+        .collect()
+}
+
 fn nullable(mut schema: Value) -> Value {
     schema["nullable"] = json!(true);
     schema
@@ -73,12 +107,12 @@ pub fn document() -> Value {
             json!({
                 "summary": "OZG-Leistungen mit Umsetzungsstand (gefiltert, seitenweise)",
                 "parameters": [
-                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer"})),
-                    query("lage", "Lebens-/Unternehmenslage-Nummer", json!({"type": "integer"})),
-                    query("stand", "Abdeckungskategorie", json!({"type": "string", "enum": ["flaechendeckend", "teilweise", "in_arbeit", "nicht_begonnen", "nicht_anwendbar"]})),
-                    query("q", "Suchtext", json!({"type": "string"})),
-                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1})),
-                    query("pro_seite", "Einträge je Seite (1–100)", json!({"type": "integer", "minimum": 1, "maximum": 100}))
+                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
+                    query("lage", "Lebens-/Unternehmenslage-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
+                    query("stand", "Abdeckungskategorie (leer: alle)", json!({"type": "string", "enum": coverage_codes()})),
+                    query("q", "Suchtext", json!({"type": "string", "maxLength": ServiceQuery::MAX_SEARCH_LEN})),
+                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1, "maximum": 1_000_000})),
+                    query("pro_seite", "Einträge je Seite (1–200)", json!({"type": "integer", "minimum": 1, "maximum": ServiceQuery::MAX_PER_PAGE}))
                 ],
                 "responses": { "200": json_response("Eine Seite OZG-Leistungen", page_of("ServiceItem")) }
             }),
@@ -88,7 +122,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Eine OZG-Leistung mit LeiKa-Leistungen und Umsetzungsständen",
-                "parameters": [path_param("ozg_id", json!({"type": "integer"})), query("seite", "Seite der Umsetzungsstände", json!({"type": "integer", "minimum": 1}))],
+                "parameters": [path_param("ozg_id", ozg_id()), query("seite", "Seite der Umsetzungsstände", page_number())],
                 "responses": { "200": json_response("Die Leistung", json!({"type": "object", "required": ["summary", "leika", "records"]})), "404": error("Unbekannte OZG-ID") }
             }),
         ),
@@ -98,7 +132,7 @@ pub fn document() -> Value {
             json!({
                 "summary": "Organisationseinheiten (Land, Ressorts, Kreise, Gemeinden)",
                 "parameters": [
-                    query("art", "Art", json!({"type": "string", "enum": ["land", "ressort", "landesbehoerde", "kreis", "gemeinde"]})),
+                    query("art", "Art (leer: alle)", json!({"type": "string", "enum": kind_codes()})),
                     query("uebergeordnet", "Kennung der übergeordneten Einheit", json!({"type": "string"}))
                 ],
                 "responses": { "200": json_response("Liste", json!({"type": "array", "items": ref_("OrgUnit")})) }
@@ -109,7 +143,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Eine Organisationseinheit mit ihren Umsetzungsständen",
-                "parameters": [path_param("code", json!({"type": "string"}))],
+                "parameters": [path_param("code", json!({"type": "string", "pattern": "^[A-Za-z0-9]{1,32}$"}))],
                 "responses": { "200": json_response("Die Einheit", json!({"type": "object", "required": ["unit", "children", "records"]})), "404": error("Unbekannte Kennung") }
             }),
         ),
@@ -119,10 +153,10 @@ pub fn document() -> Value {
             json!({
                 "summary": "Umsetzungsstände (mit id und version für Änderungen)",
                 "parameters": [
-                    query("ozg_id", "OZG-ID", json!({"type": "integer"})),
+                    query("ozg_id", "OZG-ID", ozg_id()),
                     query("org_unit", "Kennung einer Einheit; schließt ihre untergeordneten ein (Kreis → Gemeinden)", json!({"type": "string"})),
                     query("status", "Statuscode", json!({"type": "string"})),
-                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1})),
+                    query("seite", "Seite (ab 1)", page_number()),
                     query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": 500}))
                 ],
                 "responses": { "200": json_response("Eine Seite Umsetzungsstände", page_of("Record")) }
@@ -133,7 +167,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Ein Umsetzungsstand; ETag ist die Version",
-                "parameters": [path_param("id", json!({"type": "integer", "minimum": 1}))],
+                "parameters": [path_param("id", record_id())],
                 "responses": { "200": json_response("Der Umsetzungsstand", ref_("Record")), "404": error("Unbekannt") }
             }),
         ),
@@ -144,8 +178,8 @@ pub fn document() -> Value {
                 "summary": "Einen Umsetzungsstand ändern (nur geänderte Felder; null leert ein Feld)",
                 "security": [{"bearer": []}, {"session": []}],
                 "parameters": [
-                    path_param("id", json!({"type": "integer", "minimum": 1})),
-                    {"name": "If-Match", "in": "header", "required": false, "description": "Version als ETag (statt „version“ im Inhalt); 412 wenn veraltet", "schema": {"type": "string"}}
+                    path_param("id", record_id()),
+                    {"name": "If-Match", "in": "header", "required": false, "description": "Version als ETag (statt „version“ im Inhalt); 412 wenn veraltet", "schema": {"type": "string", "pattern": "^(W/)?\"[0-9]{1,18}\"$"}}
                 ],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": ref_("RecordPatch") } } },
                 "responses": {
@@ -176,7 +210,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Historie eines Umsetzungsstands (älteste zuerst)",
-                "parameters": [path_param("id", json!({"type": "integer", "minimum": 1}))],
+                "parameters": [path_param("id", record_id())],
                 "responses": { "200": json_response("Änderungen", json!({"type": "array", "items": ref_("HistoryEntry")})), "404": error("Unbekannt") }
             }),
         ),
@@ -186,11 +220,11 @@ pub fn document() -> Value {
             json!({
                 "summary": "Alle Änderungen in einem Zeitraum (neueste zuerst)",
                 "parameters": [
-                    {"name": "since", "in": "query", "required": true, "description": "Ab diesem Tag (JJJJ-MM-TT oder TT.MM.JJJJ)", "schema": {"type": "string"}},
-                    query("until", "Bis einschließlich diesem Tag", json!({"type": "string"})),
+                    {"name": "since", "in": "query", "required": true, "description": "Ab diesem Tag (JJJJ-MM-TT, Jahr 2000–2100; TT.MM.JJJJ wird auch angenommen)", "schema": day()},
+                    query("until", "Bis einschließlich diesem Tag", day()),
                     query("org_unit", "Kennung einer Einheit (mit untergeordneten)", json!({"type": "string"})),
-                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer"})),
-                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1}))
+                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer", "format": "int64"})),
+                    query("seite", "Seite (ab 1)", page_number())
                 ],
                 "responses": { "200": json_response("Eine Seite Änderungen", page_of("ChangeEntry")) }
             }),
@@ -270,7 +304,7 @@ pub fn document() -> Value {
                     "population": nullable(json!({"type": "integer"}))}},
                 "Record": {"type": "object", "required": ["id", "version", "ozg_id", "org_unit_code", "status_code", "updated_at"], "properties": record_properties},
                 "RecordPatch": {"type": "object", "additionalProperties": false, "properties": {
-                    "version": {"type": "integer", "description": "Version, auf der die Änderung beruht (oder If-Match)"},
+                    "version": {"type": "integer", "format": "int64", "description": "Version, auf der die Änderung beruht (oder If-Match)"},
                     "status": {"type": "string"}, "maturity": nullable(json!({"type": "integer"})),
                     "planned_go_live": nullable(json!({"type": "string", "description": "JJJJ-MM-TT oder TT.MM.JJJJ"})),
                     "actual_go_live": nullable(json!({"type": "string"})), "online_url": nullable(json!({"type": "string"})),
@@ -284,7 +318,7 @@ pub fn document() -> Value {
                     "fields": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
                         "field": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "BulkRequest": {"type": "object", "required": ["record_ids"], "additionalProperties": false, "properties": {
-                    "record_ids": {"type": "array", "items": {"type": "integer"}, "maxItems": app::domain::MAX_BULK_RECORDS},
+                    "record_ids": {"type": "array", "items": record_id(), "maxItems": app::domain::MAX_BULK_RECORDS},
                     "status": {"type": "string"}, "maturity": {"type": "integer"},
                     "planned_go_live": {"type": "string"}, "comment": {"type": "string"}}},
                 "BulkSummary": {"type": "object", "required": ["changed", "unchanged", "refused"], "properties": {

@@ -10,11 +10,13 @@ pub mod chain;
 mod queries;
 mod records;
 mod rows;
+mod scheduled;
 mod seed;
 mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
 pub use records::{ChangeFilter, RecordFilter, StoredChange};
+pub use scheduled::ScheduledRun;
 pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -206,6 +208,12 @@ impl Storage {
         });
         Ok(())
     }
+}
+
+/// True when a page starts after the last row: its list query is skipped, so a huge page
+/// number (`?seite=7257255`) costs one count instead of sorting and skipping every row.
+pub(crate) fn past_the_end(offset: i64, total: i64) -> bool {
+    offset >= total
 }
 
 /// Hides a password in a database URL before it is logged or shown.

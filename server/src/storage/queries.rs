@@ -3,7 +3,7 @@
 
 use super::rows::*;
 use super::writes::phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE};
-use super::{bind_all, on_pool, Bind, Filter, Result, Storage, StorageError};
+use super::{bind_all, on_pool, past_the_end, Bind, Filter, Result, Storage, StorageError};
 use app::domain::*;
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
@@ -178,10 +178,12 @@ impl Storage {
         );
         let count_sql = format!("SELECT COUNT(*) FROM {SERVICE_FROM}{}", f.sql());
         let (rows, total): (Vec<ServiceRow>, i64) = on_pool!(self, pool => {
-            let rows = bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), f.binds)
-                .bind(i64::from(per_page)).bind(q.offset())
-                .fetch_all(pool).await?;
             let total = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), f.binds).fetch_one(pool).await?;
+            let rows = if past_the_end(q.offset(), total) { Vec::new() } else {
+                bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), f.binds)
+                    .bind(i64::from(per_page)).bind(q.offset())
+                    .fetch_all(pool).await?
+            };
             (rows, total)
         });
         Ok(Page {
@@ -217,11 +219,14 @@ impl Storage {
             let leika: Vec<(Option<String>, String, String, String, bool)> = sqlx::query_as(
                 "SELECT leika_key, name, leika_type, legal_basis, sdg_relevant FROM leika_service WHERE ozg_id = $1 ORDER BY name, natural_key")
                 .bind(oid).fetch_all(pool).await?;
-            let records: Vec<RecordRow> = sqlx::query_as(AssertSqlSafe(records_sql))
-                .bind(&model).bind(oid).bind(i64::from(per_page)).bind(i64::from(page - 1) * i64::from(per_page))
-                .fetch_all(pool).await?;
             let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM implementation_record WHERE ozg_id = $1")
                 .bind(oid).fetch_one(pool).await?;
+            let offset = i64::from(page - 1) * i64::from(per_page);
+            let records: Vec<RecordRow> = if past_the_end(offset, total) { Vec::new() } else {
+                sqlx::query_as(AssertSqlSafe(records_sql))
+                    .bind(&model).bind(oid).bind(i64::from(per_page)).bind(offset)
+                    .fetch_all(pool).await?
+            };
             (summary, lead, leika, records, total)
         });
         let summary = summary.ok_or_else(|| {

@@ -4,7 +4,7 @@
 
 use super::rows::{kind, ozg_id, phase};
 use super::writes::{StoredEvent, EVENT_COLUMNS};
-use super::{bind_all, on_pool, Bind, Filter, Result, Storage};
+use super::{bind_all, on_pool, past_the_end, Bind, Filter, Result, Storage};
 use app::domain::{EditOptions, MaturityOption, Page, RecordDetail, StatusOption};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
@@ -199,8 +199,10 @@ impl Storage {
         let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
         let (total, rows): (i64, Vec<DetailRow>) = on_pool!(self, pool => {
             let total = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), filter.binds).fetch_one(pool).await?;
-            let rows = bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), filter.binds)
-                .bind(i64::from(per_page)).bind(offset).fetch_all(pool).await?;
+            let rows = if past_the_end(offset, total) { Vec::new() } else {
+                bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), filter.binds)
+                    .bind(i64::from(per_page)).bind(offset).fetch_all(pool).await?
+            };
             (total, rows)
         });
         Ok(Page {
@@ -267,8 +269,10 @@ impl Storage {
         let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
         let (total, rows): (i64, Vec<StoredChange>) = on_pool!(self, pool => {
             let total = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), filter.binds).fetch_one(pool).await?;
-            let rows = bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), filter.binds)
-                .bind(i64::from(per_page)).bind(offset).fetch_all(pool).await?;
+            let rows = if past_the_end(offset, total) { Vec::new() } else {
+                bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), filter.binds)
+                    .bind(i64::from(per_page)).bind(offset).fetch_all(pool).await?
+            };
             (total, rows)
         });
         Ok(Page {
