@@ -2,9 +2,11 @@
 # API fuzzing and a web vulnerability scan against the release build, on SQLite and
 # PostgreSQL, signed in, traffic only to 127.0.0.1, bounded in time:
 #   - schemathesis (PyPI) generates requests from /api/v1/openapi.json with an administrator's
-#     API token; fails on any 5xx and on any response that does not match the document;
+#     API token; fails on any 5xx, any response that does not match the document, and any
+#     operation that answers without credentials or to an undocumented method;
 #   - wapiti3 (PyPI) crawls and attacks the pages with an administrator's session; fails on any
-#     finding above "low" and on any 5xx it provoked (scripts/wapiti_verdict.py).
+#     finding above "low" not accepted with its reason in scripts/wapiti-accepted.txt, and on
+#     any 5xx it provoked (scripts/wapiti_verdict.py).
 # Needs `cargo leptos build --release` and the tools from scripts/setup.sh (.venv).
 # Usage: scripts/security-scan.sh [examples per API operation=40] [wapiti crawl seconds=90]
 set -euo pipefail
@@ -42,7 +44,7 @@ scan() {
   echo "$label: schemathesis, $examples examples per operation"
   .venv/bin/schemathesis run "$base/api/v1/openapi.json" \
     --header "Authorization: Bearer $token" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,ignored_auth,unsupported_method,missing_required_header,allow_header_conformance \
     --max-examples "$examples" --seed 20261128 --workers 2 \
     --request-timeout 30 --max-failures 20 --no-color \
     --report junit --report-dir "$out"
@@ -61,7 +63,7 @@ scan() {
     --max-scan-time "$scan_seconds" --max-attack-time 10 --depth 3 --max-links-per-page 30 --max-files-per-dir 20 \
     --tasks 4 --timeout 30 --flush-session --store-session "$dir/wapiti" \
     --format json --output "$out/wapiti.json" --verbose 0 --no-bugreport
-  python3 scripts/wapiti_verdict.py "$out/wapiti.json"
+  python3 scripts/wapiti_verdict.py "$out/wapiti.json" scripts/wapiti-accepted.txt
   if grep -q 'ozg_monitor::.*panicked\|panicked at' "$out/server.log"; then
     echo "$label: the server panicked during the scan (see $out/server.log)" >&2
     exit 1
