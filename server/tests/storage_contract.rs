@@ -36,6 +36,7 @@ contract!(
     accounts_sessions_and_tokens,
     scheduled_work_runs_once_per_slot,
     any_batch_of_changes_writes_exactly_what_it_reports,
+    values_the_database_refuses_are_the_requests_fault,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -1156,4 +1157,36 @@ async fn any_batch_of_changes_writes_exactly_what_it_reports(s: Storage) {
         "rollups exact"
     );
     assert!(s.verify_chain().await.unwrap().is_intact());
+}
+
+/// Found by schemathesis: PostgreSQL cannot store or compare text with a NUL character, and
+/// that error became a 500. Whatever a backend does with such a value, it is never an
+/// internal error: SQLite stores and finds it, PostgreSQL refuses it as a bad request.
+async fn values_the_database_refuses_are_the_requests_fault(s: Storage) {
+    use app::error::AppError;
+    let s = seeded(s).await;
+    let filter = server::storage::RecordFilter {
+        org_unit: Some("a\0b".into()),
+        ..Default::default()
+    };
+    match s.records(&filter, 1, 10).await {
+        Ok(page) => assert_eq!(page.total, 0),
+        Err(e) => assert!(matches!(AppError::from(e), AppError::BadRequest(_))),
+    }
+    let k = &s.record_versions(Some(10000)).await.unwrap()[0];
+    let note = RecordPatch {
+        note: Some(Some("Null\0zeichen".into())),
+        ..Default::default()
+    };
+    match s.apply_changes(&[change(k.id, k.version, note)]).await {
+        Ok(outcomes) => assert!(matches!(outcomes[0], ChangeOutcome::Applied { .. })),
+        Err(e) => {
+            assert!(matches!(AppError::from(e), AppError::BadRequest(_)));
+            assert_eq!(
+                s.record_detail(k.id).await.unwrap().unwrap().version,
+                k.version,
+                "nothing written"
+            );
+        }
+    }
 }

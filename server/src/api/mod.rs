@@ -96,7 +96,7 @@ async fn list_services(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Page<ServiceItem>> {
-    reject_unknown(
+    check_params(
         &params,
         &["themenfeld", "lage", "stand", "q", "seite", "pro_seite"],
     )?;
@@ -136,7 +136,7 @@ async fn get_service(
     Path(ozg_id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<app::domain::ServiceDetail> {
-    reject_unknown(&params, &["seite"])?;
+    check_params(&params, &["seite"])?;
     let id = OzgId::parse(&ozg_id).map_err(|e| AppError::bad_request(e.0))?;
     let page = page_param(&params, "seite", 1, u32::MAX)?;
     Ok(Json(state.backend.service(id, page).await?))
@@ -147,7 +147,7 @@ async fn list_org_units(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Vec<app::domain::OrgUnit>> {
-    reject_unknown(&params, &["art", "uebergeordnet"])?;
+    check_params(&params, &["art", "uebergeordnet"])?;
     let kind = match params.get("art").map(String::as_str) {
         None | Some("") => None,
         Some(k) => Some(OrgUnitKind::from_code(k).ok_or_else(|| {
@@ -207,16 +207,24 @@ pub(super) fn page_param(
     }
 }
 
-/// Unknown parameters are mistakes (a typo would silently drop a filter): 400.
-fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
+/// Unknown parameters are mistakes (a typo would silently drop a filter), and no value may
+/// contain control characters: 400.
+fn check_params(params: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
     let unknown: Vec<String> = params
-        .keys()
-        .filter(|k| !allowed.contains(&k.as_str()))
-        .map(|k| {
-            format!(
-                "Unbekannter Parameter „{k}“ (erlaubt: {}).",
-                allowed.join(", ")
-            )
+        .iter()
+        .filter_map(|(k, v)| {
+            if !allowed.contains(&k.as_str()) {
+                Some(format!(
+                    "Unbekannter Parameter „{k}“ (erlaubt: {}).",
+                    allowed.join(", ")
+                ))
+            } else if v.chars().any(|c| c.is_control()) {
+                // no name, code or search text contains control characters; PostgreSQL
+                // cannot even compare text with a NUL in it
+                Some(format!("Parameter „{k}“ enthält Steuerzeichen."))
+            } else {
+                None
+            }
         })
         .collect();
     if unknown.is_empty() {

@@ -1,7 +1,7 @@
 //! `/api/v1/records…` and `/api/v1/changes`: reading and changing implementation records
 //! with the same rules as the pages. Writes need a signed-in user (API token or session).
 
-use super::{page_param, reject_unknown, ApiError, ApiResult};
+use super::{check_params, page_param, ApiError, ApiResult};
 use crate::editing;
 use crate::startup::AppState;
 use crate::storage::RecordFilter;
@@ -58,7 +58,7 @@ async fn list_records(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Page<RecordDetail>> {
-    reject_unknown(
+    check_params(
         &params,
         &["ozg_id", "org_unit", "status", "seite", "pro_seite"],
     )?;
@@ -354,7 +354,7 @@ async fn list_changes(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Page<ChangeEntry>> {
-    reject_unknown(
+    check_params(
         &params,
         &["since", "until", "org_unit", "themenfeld", "seite"],
     )?;

@@ -61,6 +61,12 @@ impl StorageError {
             _ => false,
         }
     }
+
+    /// A value the database refuses as data (SQLSTATE class 22, e.g. a NUL character in text,
+    /// which PostgreSQL cannot store, or a number out of range): the request's fault, not ours.
+    pub fn is_bad_value(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::Database(e)) if e.code().is_some_and(|c| c.starts_with("22")))
+    }
 }
 
 impl From<StorageError> for app::error::AppError {
@@ -68,6 +74,12 @@ impl From<StorageError> for app::error::AppError {
         match e {
             StorageError::NotFound(what) => Self::NotFound(what),
             StorageError::Invalid(msg) => Self::BadRequest(vec![msg]),
+            e if e.is_bad_value() => {
+                tracing::warn!(error = %e, "value refused by the database");
+                Self::BadRequest(vec![
+                    "Ein Wert kann nicht gespeichert oder gesucht werden (z. B. ein Nullzeichen oder eine zu große Zahl).".into(),
+                ])
+            }
             e if e.is_unavailable() => {
                 tracing::warn!(error = %e, "database unavailable");
                 Self::Unavailable
