@@ -7,28 +7,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 requests="${1:-2000}"
 workers="${2:-4}"
-bin=target/release/ozg-monitor
 port=3998
-dir="$(mktemp -d)"
-trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$dir"; psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS ozg_bench WITH (FORCE)" postgres >/dev/null 2>&1 || true' EXIT
+pg_db=ozg_bench
+source scripts/lib/release-instance.sh
 
 run() {
-  local label="$1" url="$2"
-  export DATABASE_URL="$url"
-  "$bin" migrate --log warn
-  OZG_PASSWORD="benchmark-passwort" "$bin" user add --email bench@example.org --role admin --log warn >/dev/null
+  local label="$1"
+  export DATABASE_URL="$2"
+  fresh_database "$DATABASE_URL"
   local token
-  token="$("$bin" token create --email bench@example.org --log warn)"
-  "$bin" serve --site-addr "127.0.0.1:$port" --log warn &
-  pid=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  token="$(prepare_instance bench@example.org benchmark-passwort)"
+  start_server
   printf '%s: ' "$label"
-  python3 scripts/bench_updates.py "http://127.0.0.1:$port" "$token" "$requests" "$workers"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  unset DATABASE_URL
+  python3 scripts/bench_updates.py "$base" "$token" "$requests" "$workers"
+  stop_server
 }
 
-run "SQLite" "sqlite:$dir/bench.db"
-psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS ozg_bench WITH (FORCE)" postgres
-psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE ozg_bench" postgres
-run "PostgreSQL" "postgres://postgres@127.0.0.1:5432/ozg_bench"
+run "SQLite" "$(sqlite_url)"
+run "PostgreSQL" "$(postgres_url)"

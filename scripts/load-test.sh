@@ -9,31 +9,22 @@ cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 readers="${2:-8}"
 coordinators="${3:-4}"
-bin=target/release/ozg-monitor
 port=3997
-dir="$(mktemp -d)"
-db=ozg_load_test
-trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$dir"; psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" postgres >/dev/null 2>&1 || true' EXIT
+pg_db=ozg_load_test
+source scripts/lib/release-instance.sh
 
 run() {
-  local label="$1" url="$2"
-  export DATABASE_URL="$url"
-  local started=$SECONDS
-  "$bin" migrate --demo-data --log warn
+  local label="$1"
+  export DATABASE_URL="$2"
+  fresh_database "$DATABASE_URL"
+  local started=$SECONDS token
+  token="$(prepare_instance last@example.org lasttest-passwort --demo-data)"
   echo "$label: database with demo history prepared in $((SECONDS - started)) s"
-  OZG_PASSWORD="lasttest-passwort" "$bin" user add --email last@example.org --role admin --log warn >/dev/null
-  local token
-  token="$("$bin" token create --email last@example.org --log warn)"
-  "$bin" serve --site-addr "127.0.0.1:$port" --log warn &
-  pid=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  start_server
   echo "$label: $seconds s, $readers readers + $coordinators coordinators"
-  python3 scripts/load_test.py "http://127.0.0.1:$port" "$token" "$seconds" "$readers" "$coordinators"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  unset DATABASE_URL
+  python3 scripts/load_test.py "$base" "$token" "$seconds" "$readers" "$coordinators"
+  stop_server
 }
 
-run "SQLite" "sqlite:$dir/load.db"
-psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" postgres
-psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
-run "PostgreSQL" "postgres://postgres@127.0.0.1:5432/$db"
+run "SQLite" "$(sqlite_url)"
+run "PostgreSQL" "$(postgres_url)"

@@ -13,33 +13,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 examples="${1:-40}"
 scan_seconds="${2:-90}"
-bin=target/release/ozg-monitor
 port=3996
-base="http://127.0.0.1:$port"
-db=ozg_security_scan
+pg_db=ozg_security_scan
 reports="target/security-scan"
-dir="$(mktemp -d)"
 password="sicherheit-scan-passwort"
-cleanup() {
-  kill "${pid:-0}" 2>/dev/null || true
-  rm -rf "$dir"
-  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" postgres >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
+source scripts/lib/release-instance.sh
 mkdir -p "$reports"
 
 scan() {
-  local label="$1" url="$2" out="$reports/$1"
-  export DATABASE_URL="$url"
+  local label="$1" out="$reports/$1"
+  export DATABASE_URL="$2"
+  fresh_database "$DATABASE_URL"
   rm -rf "$out" && mkdir -p "$out"
   # demo history, so lists, charts and history pages have content to attack
-  "$bin" migrate --demo-data --log warn
-  OZG_PASSWORD="$password" "$bin" user add --email scan@example.org --role admin --log warn >/dev/null
   local token
-  token="$("$bin" token create --email scan@example.org --log warn)"
-  "$bin" serve --site-addr "127.0.0.1:$port" --log warn 2>"$out/server.log" &
-  pid=$!
-  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.2; done
+  token="$(prepare_instance scan@example.org "$password" --demo-data)"
+  start_server "$out/server.log"
 
   echo "$label: schemathesis, $examples examples per operation"
   .venv/bin/schemathesis run "$base/api/v1/openapi.json" \
@@ -59,21 +48,18 @@ scan() {
   [ -n "$cookie" ] || { echo "sign-in for the scan failed" >&2; exit 1; }
   .venv/bin/wapiti --url "$base/" --scope folder --header "Cookie: $cookie" \
     --exclude "$base/auth/abmelden" --exclude "$base/sprache/*" \
-    --module "$(cat scripts/wapiti-modules.txt | grep -v '^#' | paste -sd, -)" \
+    --module "$(grep -v '^#' scripts/wapiti-modules.txt | paste -sd, -)" \
     --max-scan-time "$scan_seconds" --max-attack-time 10 --depth 3 --max-links-per-page 30 --max-files-per-dir 20 \
-    --tasks 4 --timeout 30 --flush-session --store-session "$dir/wapiti" \
+    --tasks 4 --timeout 30 --flush-session --store-session "$work_dir/wapiti" \
     --format json --output "$out/wapiti.json" --verbose 0 --no-bugreport
   python3 scripts/wapiti_verdict.py "$out/wapiti.json" scripts/wapiti-accepted.txt
   if grep -q 'ozg_monitor::.*panicked\|panicked at' "$out/server.log"; then
     echo "$label: the server panicked during the scan (see $out/server.log)" >&2
     exit 1
   fi
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  unset DATABASE_URL
+  stop_server
 }
 
-scan "sqlite" "sqlite:$dir/scan.db"
-psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" postgres
-psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
-scan "postgres" "postgres://postgres@127.0.0.1:5432/$db"
+scan "sqlite" "$(sqlite_url)"
+scan "postgres" "$(postgres_url)"
 echo "security scan passed on both databases; reports in $reports/"

@@ -44,8 +44,9 @@ impl Job {
     async fn run(self, storage: &Storage, now: DateTime<Utc>) -> Result<String, StorageError> {
         match self {
             Self::SessionCleanup => {
-                let deleted = storage
-                    .delete_expired_sessions(now, now - chrono::Duration::days(KEEP_RUNS_DAYS))
+                let deleted = storage.delete_expired_sessions(now).await?;
+                storage
+                    .prune_scheduled_runs(now - chrono::Duration::days(KEEP_RUNS_DAYS))
                     .await?;
                 Ok(format!("{deleted} expired sessions deleted"))
             }

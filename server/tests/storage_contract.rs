@@ -851,6 +851,13 @@ async fn scheduled_work_runs_once_per_slot(s: Storage) {
         .await
         .unwrap();
 
+    // a run record older than 90 days, pruned by the session clean-up
+    let long_ago = now - chrono::Duration::days(100);
+    assert!(s
+        .claim_scheduled_slot(Job::SessionCleanup.name(), 0, "alt", long_ago)
+        .await
+        .unwrap());
+
     for job in [Job::SessionCleanup, Job::HistoryCheck] {
         assert!(run_slot(&s, job, 3600, "instanz-a").await.unwrap());
         assert!(

@@ -255,6 +255,7 @@ impl ServiceQuery {
     pub const DEFAULT_PER_PAGE: u32 = 25;
     pub const MAX_PER_PAGE: u32 = 200;
     pub const MAX_SEARCH_LEN: usize = 100;
+    pub const MAX_PAGE: u32 = 1_000_000;
 
     /// Builds a query from string parameters; every invalid value is reported, in `locale`.
     pub fn from_params<'a>(
@@ -299,7 +300,7 @@ impl ServiceQuery {
             "seite",
             td_string!(locale, catalogue.param_page),
             1,
-            1_000_000,
+            i64::from(Self::MAX_PAGE),
         )
         .unwrap_or(1) as u32;
         let per_page = int(

@@ -111,7 +111,7 @@ pub fn document() -> Value {
                     query("lage", "Lebens-/Unternehmenslage-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
                     query("stand", "Abdeckungskategorie (leer: alle)", json!({"type": "string", "enum": coverage_codes()})),
                     query("q", "Suchtext", json!({"type": "string", "maxLength": ServiceQuery::MAX_SEARCH_LEN})),
-                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1, "maximum": 1_000_000})),
+                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1, "maximum": ServiceQuery::MAX_PAGE})),
                     query("pro_seite", "Einträge je Seite (1–200)", json!({"type": "integer", "minimum": 1, "maximum": ServiceQuery::MAX_PER_PAGE}))
                 ],
                 "responses": { "200": json_response("Eine Seite OZG-Leistungen", page_of("ServiceItem")) }
@@ -157,7 +157,7 @@ pub fn document() -> Value {
                     query("org_unit", "Kennung einer Einheit; schließt ihre untergeordneten ein (Kreis → Gemeinden)", json!({"type": "string"})),
                     query("status", "Statuscode", json!({"type": "string"})),
                     query("seite", "Seite (ab 1)", page_number()),
-                    query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": 500}))
+                    query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": super::records::MAX_PER_PAGE}))
                 ],
                 "responses": { "200": json_response("Eine Seite Umsetzungsstände", page_of("Record")) }
             }),

@@ -272,10 +272,20 @@ impl Storage {
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         on_pool!(self, pool => {
-            sqlx::query("DELETE FROM user_session WHERE token_hash = $1 OR expires_at < $2")
-                .bind(token_hash).bind(Utc::now()).execute(pool).await?;
+            sqlx::query("DELETE FROM user_session WHERE token_hash = $1")
+                .bind(token_hash).execute(pool).await?;
         });
         Ok(())
+    }
+
+    /// Deletes the sessions that expired before `now` (they sign nobody in any more; the
+    /// scheduled clean-up keeps the table small). Returns how many.
+    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let deleted = on_pool!(self, pool => {
+            sqlx::query("DELETE FROM user_session WHERE expires_at < $1")
+                .bind(now).execute(pool).await?.rows_affected()
+        });
+        Ok(deleted)
     }
 
     pub async fn create_api_token(

@@ -6,7 +6,7 @@
 //! `ozg-monitor audit verify`. Someone who can write to the database *and* recomputes the
 //! whole chain is only caught against a head kept elsewhere: the command prints it.
 
-use super::{Result, Storage};
+use super::{on_pool, Result, Storage};
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
@@ -132,57 +132,6 @@ struct ChainRow {
     event: ChainedEvent,
 }
 
-/// The body of [`Storage::verify_chain`] for either backend's connection.
-macro_rules! verify_in_snapshot {
-    ($conn:expr) => {{
-        let (head_seq, head_hash): (i64, String) =
-            sqlx::query_as("SELECT last_seq, last_hash FROM event_chain WHERE id = 1")
-                .fetch_one($conn)
-                .await?;
-        let unchained: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM record_event WHERE chain_seq IS NULL")
-                .fetch_one($conn)
-                .await?;
-        let mut report = ChainReport {
-            checked: 0,
-            unchained: unchained as u64,
-            head_seq,
-            head_hash: head_hash.clone(),
-            problems: Vec::new(),
-            more_problems: 0,
-        };
-        let mut last_seq = 0i64;
-        let mut previous = GENESIS.to_owned();
-        let sql = "SELECT id, chain_seq, chain_hash, record_id, occurred_at, recorded_at, actor, \
-                   user_id, old_status, new_status, old_maturity, new_maturity, changes, comment, is_demo \
-                   FROM record_event WHERE chain_seq IS NOT NULL ORDER BY chain_seq";
-        {
-            let mut rows = sqlx::query_as::<_, ChainRow>(sql).fetch($conn);
-            while let Some(row) = rows.try_next().await? {
-                report.checked += 1;
-                if row.chain_seq != last_seq + 1 {
-                    report.note(ChainProblem::Missing {
-                        from: last_seq + 1,
-                        to: row.chain_seq - 1,
-                    });
-                    // the link to the removed event cannot be checked; go on from this one
-                } else if link_hash(&previous, row.chain_seq, &row.event) != row.chain_hash {
-                    report.note(ChainProblem::Altered {
-                        seq: row.chain_seq,
-                        event_id: row.id,
-                    });
-                }
-                last_seq = row.chain_seq;
-                previous = row.chain_hash;
-            }
-        }
-        if head_seq != last_seq || (last_seq > 0 && head_hash != previous) {
-            report.note(ChainProblem::HeadMismatch { head_seq, last_seq });
-        }
-        report
-    }};
-}
-
 impl Storage {
     /// Recomputes the whole chain, streaming (constant memory at any history length).
     ///
@@ -190,22 +139,53 @@ impl Storage {
     /// PostgreSQL, one read transaction on SQLite's WAL), so events written while it runs
     /// are neither checked nor mistaken for events beyond the head.
     pub async fn verify_chain(&self) -> Result<ChainReport> {
-        match self {
-            Storage::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                let report = verify_in_snapshot!(&mut *tx);
-                tx.rollback().await?;
-                Ok(report)
-            }
-            Storage::Postgres(pool) => {
-                let mut tx = pool
-                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        let begin = match self {
+            Storage::Sqlite(_) => "BEGIN",
+            Storage::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_with(begin).await?;
+            let (head_seq, head_hash): (i64, String) =
+                sqlx::query_as("SELECT last_seq, last_hash FROM event_chain WHERE id = 1")
+                    .fetch_one(&mut *tx)
                     .await?;
-                let report = verify_in_snapshot!(&mut *tx);
-                tx.rollback().await?;
-                Ok(report)
+            let unchained: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM record_event WHERE chain_seq IS NULL")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let mut report = ChainReport {
+                checked: 0,
+                unchained: unchained as u64,
+                head_seq,
+                head_hash: head_hash.clone(),
+                problems: Vec::new(),
+                more_problems: 0,
+            };
+            let mut last_seq = 0i64;
+            let mut previous = GENESIS.to_owned();
+            let sql = "SELECT id, chain_seq, chain_hash, record_id, occurred_at, recorded_at, actor, \
+                       user_id, old_status, new_status, old_maturity, new_maturity, changes, comment, is_demo \
+                       FROM record_event WHERE chain_seq IS NOT NULL ORDER BY chain_seq";
+            {
+                let mut rows = sqlx::query_as::<_, ChainRow>(sql).fetch(&mut *tx);
+                while let Some(row) = rows.try_next().await? {
+                    report.checked += 1;
+                    if row.chain_seq != last_seq + 1 {
+                        report.note(ChainProblem::Missing { from: last_seq + 1, to: row.chain_seq - 1 });
+                        // the link to the removed event cannot be checked; go on from this one
+                    } else if link_hash(&previous, row.chain_seq, &row.event) != row.chain_hash {
+                        report.note(ChainProblem::Altered { seq: row.chain_seq, event_id: row.id });
+                    }
+                    last_seq = row.chain_seq;
+                    previous = row.chain_hash;
+                }
             }
-        }
+            tx.rollback().await?;
+            if head_seq != last_seq || (last_seq > 0 && head_hash != previous) {
+                report.note(ChainProblem::HeadMismatch { head_seq, last_seq });
+            }
+            Ok(report)
+        })
     }
 }
 

@@ -1,5 +1,5 @@
-//! Storage for scheduled work: claiming a job's time slot (so one instance runs it), the
-//! record of runs, and the clean-up jobs' statements.
+//! Storage for scheduled work: claiming a job's time slot (so one instance runs it) and the
+//! record of runs.
 
 use super::{on_pool, Result, Storage};
 use chrono::{DateTime, Utc};
@@ -58,21 +58,12 @@ impl Storage {
         Ok(runs)
     }
 
-    /// Deletes sessions that expired before `now` (they no longer sign anyone in; this keeps
-    /// the table small) and the record of scheduled runs older than `keep_runs_since`.
-    /// Returns the number of sessions deleted.
-    pub async fn delete_expired_sessions(
-        &self,
-        now: DateTime<Utc>,
-        keep_runs_since: DateTime<Utc>,
-    ) -> Result<u64> {
-        let deleted = on_pool!(self, pool => {
-            let deleted = sqlx::query("DELETE FROM user_session WHERE expires_at < $1")
-                .bind(now).execute(pool).await?.rows_affected();
+    /// Deletes the record of runs started before `before`.
+    pub async fn prune_scheduled_runs(&self, before: DateTime<Utc>) -> Result<()> {
+        on_pool!(self, pool => {
             sqlx::query("DELETE FROM scheduled_run WHERE started_at < $1")
-                .bind(keep_runs_since).execute(pool).await?;
-            deleted
+                .bind(before).execute(pool).await?;
         });
-        Ok(deleted)
+        Ok(())
     }
 }

@@ -1,0 +1,57 @@
+# Shared by the scripts that run the release build against SQLite and PostgreSQL one after
+# the other (load test, update benchmark, security scan). Source it from the repository root
+# after setting `port` and `pg_db`; it makes a work folder and cleans up on exit.
+# Traffic only to 127.0.0.1.
+
+bin=target/release/ozg-monitor
+base="http://127.0.0.1:$port"
+work_dir="$(mktemp -d)"
+server_pid=""
+
+cleanup_instances() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work_dir"
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" postgres >/dev/null 2>&1 || true
+}
+trap cleanup_instances EXIT
+
+# The two databases to run against (call fresh_database before using one).
+sqlite_url() { echo "sqlite:$work_dir/$pg_db.db"; }
+postgres_url() { echo "postgres://postgres@127.0.0.1:5432/$pg_db"; }
+
+# fresh_database URL: an empty database behind URL (PostgreSQL is dropped and created).
+fresh_database() {
+  case "$1" in
+    postgres*)
+      psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" postgres
+      psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $pg_db" postgres ;;
+  esac
+}
+
+# prepare_instance EMAIL PASSWORD [migrate flags…]: migrates and seeds $DATABASE_URL, adds an
+# administrator and prints a new API token of theirs.
+prepare_instance() {
+  local email="$1" password="$2"
+  shift 2
+  "$bin" migrate "$@" --log warn >&2
+  OZG_PASSWORD="$password" "$bin" user add --email "$email" --role admin --log warn >/dev/null
+  "$bin" token create --email "$email" --log warn
+}
+
+# start_server [LOG]: serves $DATABASE_URL on $port in the background until /healthz answers.
+start_server() {
+  "$bin" serve --site-addr "127.0.0.1:$port" --log warn 2>"${1:-/dev/stderr}" &
+  server_pid=$!
+  for _ in $(seq 1 150); do
+    curl -fs "$base/healthz" >/dev/null && return 0
+    sleep 0.2
+  done
+  echo "the server did not answer /healthz within 30 s" >&2
+  return 1
+}
+
+stop_server() {
+  kill "$server_pid"
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
