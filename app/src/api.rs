@@ -19,9 +19,9 @@ pub async fn get_filter_options() -> Result<FilterOptions, AppError> {
 }
 
 #[server(prefix = "/api/fn", endpoint = "overview")]
-pub async fn get_overview() -> Result<Overview, AppError> {
+pub async fn get_overview(filter: DashboardFilter) -> Result<Overview, AppError> {
     use crate::ssr::{backend, with_status};
-    with_status(backend()?.overview().await)
+    with_status(backend()?.overview(&filter).await)
 }
 
 #[server(prefix = "/api/fn", endpoint = "services")]

@@ -254,3 +254,27 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
         .collect();
     (!messages.is_empty()).then(|| messages.join(" "))
 }
+
+/// Submits the surrounding form when a filter changes (only in the browser).
+pub fn submit_enclosing_form(ev: leptos::ev::Event) {
+    let form = ev
+        .target()
+        .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
+        .and_then(|el| el.closest("form").ok().flatten())
+        .and_then(|f| {
+            leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlFormElement>(f).ok()
+        });
+    if let Some(form) = form {
+        let _ = form.request_submit();
+    }
+}
+
+/// An `<option>` whose selection follows the URL: the attribute serves the server-rendered
+/// page, the property the hydrated one (browsers ignore the attribute once a user has chosen).
+pub fn filter_option(
+    value: String,
+    label: String,
+    selected: impl Fn() -> bool + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! { <option value=value selected=selected.clone() prop:selected=selected>{label}</option> }
+}

@@ -9,7 +9,7 @@ use std::sync::Arc;
 pub trait Backend: Send + Sync + 'static {
     async fn site_info(&self) -> Result<SiteInfo, AppError>;
     async fn filter_options(&self) -> Result<FilterOptions, AppError>;
-    async fn overview(&self) -> Result<Overview, AppError>;
+    async fn overview(&self, filter: &DashboardFilter) -> Result<Overview, AppError>;
     async fn services(&self, query: &ServiceQuery) -> Result<Page<ServiceSummary>, AppError>;
     async fn service(&self, id: OzgId, records_page: u32) -> Result<ServiceDetail, AppError>;
     async fn org_units(&self, query: &OrgUnitQuery) -> Result<Vec<OrgUnit>, AppError>;

@@ -14,9 +14,56 @@ test("overview shows KPIs, the chart and the demo notice", async ({ page }) => {
   await expect(page.locator(".demo-notice")).toContainText("Demo-Daten");
   await expect(page.locator(".kpi")).toHaveCount(4);
   await expect(page.locator(".kpi-detail").first()).toContainText("von 557 OZG-Leistungen");
-  await expect(page.locator(".chart-svg svg title")).toHaveText("Stand der OZG-Leistungen nach Themenfeld");
-  await page.getByText("Diagrammdaten als Tabelle").click();
-  await expect(page.locator(".data-table tbody tr")).toHaveCount(14);
+  await expect(page.locator('[data-testid="chart-themenfeld"] svg > title')).toHaveText(
+    "Stand der OZG-Leistungen nach Themenfeld",
+  );
+  await expect(page.locator('[data-testid="chart-trend"] svg > title')).toHaveText(
+    "Entwicklung: OZG-Leistungen nach Umsetzungsstand",
+  );
+  await expect(page.locator('[data-testid="chart-ressort"] svg > title')).toHaveCount(1);
+  await expect(page.locator('[data-testid="chart-maturity"] svg > title')).toHaveCount(1);
+  const themenfeldTable = page.locator("section", { has: page.locator("#themenfelder") }).locator(".data-table");
+  await themenfeldTable.getByText("Diagrammdaten als Tabelle").click();
+  await expect(themenfeldTable.locator("tbody tr")).toHaveCount(14);
+  expect(errors).toEqual([]);
+});
+
+test("dashboard: a filter and a past date change the charts and the URL; a bar segment opens the list", async ({
+  page,
+}) => {
+  const errors = watchConsole(page);
+  await page.goto("/");
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__noReload = true));
+  const themenfeldChart = page.locator('[data-testid="chart-themenfeld"] svg');
+  const segmentsBefore = await themenfeldChart.locator("a.chart-link").count();
+  const trendBefore = await page.locator('[data-testid="chart-trend"] desc').textContent();
+
+  await page.getByLabel("Themenfeld", { exact: true }).selectOption({ label: "Familie & Kind" });
+  await expect(page).toHaveURL(/themenfeld=\d+/);
+  await expect(page.locator('[data-testid="scope-line"]')).toContainText("37 OZG-Leistungen im Filter");
+  await expect(themenfeldChart.locator("a.chart-link")).not.toHaveCount(segmentsBefore);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
+  await page.getByLabel("Stand am").fill("2022-12-31");
+  await page.getByLabel("Stand am").dispatchEvent("change");
+  await expect(page).toHaveURL(/am=2022-12-31/);
+  await expect(page.locator('[data-testid="scope-line"]')).toContainText("Stand am 31.12.2022");
+  await expect(page.locator('[data-testid="chart-trend"] desc')).not.toHaveText(trendBefore ?? "");
+  await expect(page.locator('[data-testid="chart-trend"] desc')).toContainText("bis 31.12.2022");
+
+  await page.getByLabel("Kreis", { exact: true }).selectOption("16051");
+  await expect(page).toHaveURL(/kreis=16051/);
+  await expect(page.locator('[data-testid="scope-line"]')).toContainText("Erfurt");
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
+  // drill-down: a segment of the Themenfeld bar opens the catalogue filtered the same way
+  const segment = themenfeldChart.locator("a.chart-link").first();
+  const href = await segment.getAttribute("href");
+  expect(href).toMatch(/^\/leistungen\?themenfeld=\d+.*stand=/);
+  await segment.dispatchEvent("click");
+  await expect(page).toHaveURL(/\/leistungen\?themenfeld=\d+.*stand=/);
+  await expect(page.locator(".result-count")).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -16,6 +16,58 @@ pub struct ServerBackend {
     /// Anonymous visitors may read (mirrors the authentication layer's setting for the pages).
     pub public_read: bool,
     pub operator: OperatorInfo,
+    /// Target dates drawn into the trend chart (`--deadlines`).
+    pub deadlines: Vec<Deadline>,
+}
+
+/// The dashboard's four charts, with drill-down links that keep the page's filter.
+fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<DashboardCharts, String> {
+    use crate::charts::{self, BarChart};
+    let segment =
+        |bar: &CategoryBar, c: CoverageCategory| o.filter.catalogue_link(&bar.link_param, c);
+    let count =
+        |bars: &[CategoryBar], c: CoverageCategory| bars.iter().map(|b| b.count(c)).sum::<i64>();
+    let desc = |bars: &[CategoryBar]| {
+        td_string!(
+            locale,
+            overview.chart_desc,
+            total = bars.iter().map(CategoryBar::total).sum::<i64>(),
+            full = count(bars, CoverageCategory::Full),
+            partial = count(bars, CoverageCategory::Partial)
+        )
+        .to_string()
+    };
+    let month = |date: chrono::NaiveDate| {
+        let at = DashboardFilter {
+            am: Some(date),
+            ..o.filter.clone()
+        };
+        format!("/?{}", at.to_query_string())
+    };
+    Ok(DashboardCharts {
+        trend: charts::trend(&o.trend, &o.deadlines, &month, locale)?,
+        themenfeld: charts::category_bars(
+            &o.bars,
+            &BarChart {
+                id: "status-by-themenfeld",
+                title: td_string!(locale, overview.chart_title),
+                desc: desc(&o.bars),
+                link: &segment,
+            },
+            locale,
+        )?,
+        ressort: charts::category_bars(
+            &o.ressort_bars,
+            &BarChart {
+                id: "status-by-ressort",
+                title: td_string!(locale, overview.ressort_title),
+                desc: desc(&o.ressort_bars),
+                link: &segment,
+            },
+            locale,
+        )?,
+        maturity: charts::maturity(&o.maturity, o.maturity_unknown, locale)?,
+    })
 }
 
 impl ServerBackend {
@@ -68,14 +120,28 @@ impl app::ssr::Backend for ServerBackend {
     }
 
     #[tracing::instrument(skip(self))]
-    async fn overview(&self) -> Result<Overview, AppError> {
-        let mut overview = self.storage.overview().await?;
-        overview.chart_svg =
-            crate::charts::status_by_themenfeld(&overview.bars, app::ssr::request_locale())
-                .map_err(|e| {
-                    tracing::error!(error = %e, "chart rendering failed");
-                    AppError::Internal
-                })?;
+    async fn overview(&self, filter: &DashboardFilter) -> Result<Overview, AppError> {
+        let locale = request_locale();
+        let as_of = filter.am.unwrap_or_else(|| Utc::now().date_naive());
+        let mut overview = match self.storage.overview_at(filter, as_of).await? {
+            Ok(o) => o,
+            Err(crate::storage::ScopeError::UnknownKreis(code)) => {
+                return Err(AppError::bad_request(
+                    td_string!(locale, overview.error_kreis, code = code).to_string(),
+                ))
+            }
+        };
+        overview.options = self.storage.dashboard_options().await?;
+        overview.deadlines = self.deadlines.clone();
+        for bar in &mut overview.ressort_bars {
+            if bar.label.is_empty() {
+                bar.label = td_string!(locale, overview.no_ressort).to_owned();
+            }
+        }
+        overview.charts = dashboard_charts(&overview, locale).map_err(|e| {
+            tracing::error!(error = %e, "chart rendering failed");
+            AppError::Internal
+        })?;
         Ok(overview)
     }
 

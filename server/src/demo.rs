@@ -6,6 +6,7 @@
 //! a few weeks apart; some services never get a solution, a few records are deferred.
 
 use crate::storage::{RecordChange, RecordKey, RecordPatch, Storage, StorageError};
+use app::domain::EditOptions;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -36,6 +37,7 @@ pub async fn generate(
         return Ok(None);
     }
     let records = storage.record_versions(None).await?;
+    let options = storage.edit_options().await?;
     let mut rng = SmallRng::seed_from_u64(SEED);
     let start = Utc
         .with_ymd_and_hms(2019, 1, 1, 8, 0, 0)
@@ -86,11 +88,12 @@ pub async fn generate(
                 is_demo: true,
             });
             if batch.len() == BATCH {
-                changes_total += apply(storage, &mut batch, &mut versions).await?;
+                changes_total += apply(storage, &options, &mut batch, &mut versions).await?;
             }
         }
-        changes_total += apply(storage, &mut batch, &mut versions).await?;
+        changes_total += apply(storage, &options, &mut batch, &mut versions).await?;
     }
+    storage.rebuild_history().await?;
     storage.set_meta("demo_data", "true").await?;
     Ok(Some(DemoReport {
         records: timelines.len(),
@@ -100,13 +103,16 @@ pub async fn generate(
 
 async fn apply(
     storage: &Storage,
+    options: &EditOptions,
     batch: &mut Vec<RecordChange>,
     versions: &mut HashMap<i64, i64>,
 ) -> Result<usize, StorageError> {
     if batch.is_empty() {
         return Ok(0);
     }
-    let outcomes = storage.apply_changes(batch).await?;
+    let outcomes = storage
+        .apply_changes_deferring_history(options, batch)
+        .await?;
     let mut applied = 0;
     for (change, outcome) in batch.iter().zip(outcomes) {
         if let crate::storage::ChangeOutcome::Applied { new_version } = outcome {

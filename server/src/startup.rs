@@ -38,9 +38,18 @@ impl AppState {
                 land_name: LAND_SHORT_NAME.to_owned(),
                 public_read: auth.public_read,
                 operator,
+                deadlines: Vec::new(),
             }),
             auth,
         }
+    }
+
+    /// The trend chart's target dates (`--deadlines`).
+    pub fn with_deadlines(mut self, deadlines: Vec<app::domain::Deadline>) -> Self {
+        if let Some(backend) = Arc::get_mut(&mut self.backend) {
+            backend.deadlines = deadlines;
+        }
+        self
     }
 }
 
@@ -87,6 +96,9 @@ pub async fn prepare_storage(config: &Config) -> Result<Storage, StartupError> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "database migrated and seeded"
     );
+    if storage.ensure_history().await? {
+        tracing::info!("history rollups built from the existing events");
+    }
     if config.demo_data {
         let started = Instant::now();
         if let Some(demo) = crate::demo::generate(&storage, chrono::Utc::now()).await? {
@@ -179,7 +191,8 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         storage.clone(),
         config.auth_settings(),
         config.operator(),
-    );
+    )
+    .with_deadlines(config.deadlines.0.clone());
     tracing::info!(%addr, database = %redact(&config.database_url), "OZG-Monitor listening on http://{addr}");
     let timers = crate::scheduled::spawn(storage.clone(), config.schedule());
     let served = axum::serve(

@@ -69,7 +69,10 @@ async fn overview_is_server_rendered_with_kpis_chart_and_demo_notice() {
         html.contains("von 557 OZG-Leistungen"),
         "the denominator is shown"
     );
-    let svg = &html[html.find("<svg").expect("inline chart")..];
+    let title = html
+        .find("status-by-themenfeld-title")
+        .expect("chart by Themenfeld");
+    let svg = &html[html[..title].rfind("<svg").expect("inline chart")..];
     let svg = &svg[..svg.find("</svg>").expect("chart closes")];
     assert!(svg.contains("<title id=\"status-by-themenfeld-title\">"));
     assert!(
@@ -86,6 +89,47 @@ async fn overview_is_server_rendered_with_kpis_chart_and_demo_notice() {
         html.contains("Statistisches Bundesamt"),
         "attribution in the footer"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_filter_and_date_are_in_the_url() {
+    let srv = spawn(true).await;
+    let (status, html) = srv.get("/?themenfeld=6&am=31.12.2022").await;
+    assert_eq!(status, 200);
+    let text = html.replace("<!>", "");
+    assert!(
+        text.contains("Stand am <strong>31.12.2022</strong>"),
+        "{text}"
+    );
+    for id in [
+        "trend-title",
+        "status-by-themenfeld-title",
+        "status-by-ressort-title",
+        "maturity-title",
+    ] {
+        assert!(html.contains(&format!("<title id=\"{id}\">")), "{id} drawn");
+    }
+    assert!(
+        html.contains("OZG-Umsetzungsfrist 31.12.2022"),
+        "the configured deadline"
+    );
+    // drill-down: bar segments open the catalogue with the same service filter
+    assert!(
+        html.contains("href=\"/leistungen?themenfeld=6&amp;stand="),
+        "segment links"
+    );
+    // every figure is counted at that date: fewer services online than today
+    let online_then = srv.get("/?am=2020-06-30").await.1;
+    assert!(online_then.contains("Stand am"));
+
+    // like the catalogue, a malformed filter is explained on the page itself
+    let (status, html) = srv.get("/?am=31.02.2022&kreis=%3Cx%3E").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("kein Datum"), "German message for the date");
+    assert!(html.contains("Filter zurücksetzen"));
+    let (status, html) = srv.get("/?kreis=99999").await;
+    assert_eq!(status, 400);
+    assert!(html.contains("keinen Kreis"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

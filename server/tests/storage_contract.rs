@@ -36,6 +36,7 @@ contract!(
     accounts_sessions_and_tokens,
     scheduled_work_runs_once_per_slot,
     any_batch_of_changes_writes_exactly_what_it_reports,
+    the_dashboard_shows_any_past_date_from_the_history,
     values_the_database_refuses_are_the_requests_fault,
 );
 
@@ -184,6 +185,15 @@ async fn records_follow_the_responsibility_rule(s: Storage) {
         .find(|t| t.id == state.themenfeld_id)
         .unwrap();
     assert_eq!(Some(lead.code), tf.lead_unit_code.clone());
+}
+
+/// The maintained history rollups equal those rebuilt from records and events.
+async fn assert_history_exact(s: &Storage) {
+    let maintained = s.history_snapshot().await.unwrap();
+    s.rebuild_history().await.unwrap();
+    let rebuilt = s.history_snapshot().await.unwrap();
+    assert_eq!(maintained.0.len(), rebuilt.0.len(), "history rows");
+    assert_eq!(maintained, rebuilt, "history rollups exact");
 }
 
 fn change(record_id: i64, version: i64, patch: RecordPatch) -> RecordChange {
@@ -536,8 +546,24 @@ async fn demo_data_goes_through_the_change_path(s: Storage) {
         "rollups kept current by every write"
     );
 
-    let overview = s.overview().await.unwrap();
+    let overview = s
+        .overview_at(&Default::default(), now.date_naive())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(overview.services_total, 557);
+    // today's state from the history rollups equals the current rollups
+    let current: i64 = maintained.iter().map(|(_, figures)| figures[1]).sum();
+    let municipal_and_other = overview.bars.iter().map(|b| b.total()).sum::<i64>();
+    assert_eq!(municipal_and_other, 557);
+    let trend_end = overview.trend.last().expect("years of demo history");
+    assert_eq!(trend_end.date, now.date_naive());
+    assert_eq!(
+        trend_end.count(app::domain::CoverageCategory::Full),
+        overview.services_online_full
+    );
+    assert!(overview.trend.len() > 60, "monthly points since 2019");
+    assert!(current >= overview.municipal_records_online);
     assert!(overview.services_online_any > 100 && overview.services_online_any < 557);
     assert!(overview.services_online_full <= overview.services_online_any);
     assert!(overview.municipal_records_online > 0);
@@ -666,6 +692,7 @@ async fn parallel_writers_lose_nothing(s: Storage) {
         s.rollup_snapshot().await.unwrap(),
         "rollups stayed exact"
     );
+    assert_history_exact(&s).await;
     let chain = s.verify_chain().await.unwrap();
     assert!(
         chain.is_intact(),
@@ -1067,6 +1094,165 @@ async fn accounts_sessions_and_tokens(s: Storage) {
 /// version step and one event per `Applied`, nothing for the rest — and the rollups and the
 /// chain stay exact. (Generated with proptest's deterministic runner; no shrinking, since the
 /// cases run against a live database inside the async test.)
+async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
+    use app::domain::{CoverageCategory, DashboardFilter};
+    let s = seeded(s).await;
+    let gemeinden: Vec<_> = s
+        .record_versions(Some(10002))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.parent_id.is_some())
+        .take(2)
+        .collect();
+    let online = || RecordPatch {
+        status_code: Some("online".into()),
+        maturity: Some(Some(3)),
+        ..Default::default()
+    };
+    let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap();
+    // (both started on 01.06.2023) written in reverse order: the later change first, then
+    // one backdated before it
+    for k in &gemeinden {
+        let mut started = change(
+            k.id,
+            k.version,
+            RecordPatch {
+                status_code: Some("in_umsetzung".into()),
+                ..Default::default()
+            },
+        );
+        started.occurred_at = at(2023, 6, 1);
+        s.apply_changes(&[started]).await.unwrap();
+    }
+    let mut second = change(gemeinden[1].id, gemeinden[1].version + 1, online());
+    second.occurred_at = at(2024, 3, 5);
+    let mut first = change(gemeinden[0].id, gemeinden[0].version + 1, online());
+    first.occurred_at = at(2024, 1, 10);
+    for c in [second, first] {
+        let outcome = s.apply_changes(&[c]).await.unwrap();
+        assert!(
+            matches!(outcome[0], ChangeOutcome::Applied { .. }),
+            "{outcome:?}"
+        );
+    }
+    let all = DashboardFilter::default();
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let figures = |o: &app::domain::Overview| {
+        (
+            o.services_online_any,
+            o.municipal_records_online,
+            o.maturity_count,
+        )
+    };
+    let before = s
+        .overview_at(&all, day(2023, 12, 31))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(figures(&before), (0, 0, 0));
+    assert!(
+        s.overview_at(&all, day(2023, 5, 31))
+            .await
+            .unwrap()
+            .unwrap()
+            .trend
+            .is_empty(),
+        "no change before that date"
+    );
+    let january = s
+        .overview_at(&all, day(2024, 1, 10))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        figures(&january),
+        (1, 1, 1),
+        "the backdated change counts from its day"
+    );
+    let march = s
+        .overview_at(&all, day(2024, 3, 31))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(figures(&march), (1, 2, 2));
+    assert_eq!(
+        march.services_total, before.services_total,
+        "same denominator"
+    );
+    assert_eq!(
+        march
+            .maturity
+            .iter()
+            .find(|b| b.level == 3)
+            .unwrap()
+            .records,
+        2
+    );
+    let partial: Vec<_> = march
+        .trend
+        .iter()
+        .map(|p| (p.date, p.count(CoverageCategory::Partial)))
+        .collect();
+    assert_eq!(partial.len(), 10, "June 2023 to March 2024");
+    assert_eq!(
+        partial[6..],
+        [
+            (day(2023, 12, 31), 0),
+            (day(2024, 1, 31), 1),
+            (day(2024, 2, 29), 1),
+            (day(2024, 3, 31), 1)
+        ]
+    );
+    // the category filter and a Kreis scope
+    let teilweise = DashboardFilter {
+        stand: Some(CoverageCategory::Partial),
+        ..Default::default()
+    };
+    assert_eq!(
+        s.overview_at(&teilweise, day(2024, 3, 31))
+            .await
+            .unwrap()
+            .unwrap()
+            .services_total,
+        1
+    );
+    assert_eq!(
+        s.overview_at(&teilweise, day(2023, 3, 31))
+            .await
+            .unwrap()
+            .unwrap()
+            .services_total,
+        0
+    );
+    let kreis_code = gemeinden[0].org_unit_code[..5].to_owned();
+    let kreis = DashboardFilter {
+        kreis: Some(kreis_code.clone()),
+        ..Default::default()
+    };
+    let in_kreis = s
+        .overview_at(&kreis, day(2024, 1, 31))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        in_kreis.kreis.as_ref().map(|k| k.code.as_str()),
+        Some(kreis_code.as_str())
+    );
+    assert_eq!(in_kreis.municipal_records_online, 1);
+    assert!(in_kreis.gemeinden_total < before.gemeinden_total);
+    let unknown = DashboardFilter {
+        kreis: Some("99999".into()),
+        ..Default::default()
+    };
+    assert!(s
+        .overview_at(&unknown, day(2024, 1, 31))
+        .await
+        .unwrap()
+        .is_err());
+    assert_history_exact(&s).await;
+}
+
 async fn any_batch_of_changes_writes_exactly_what_it_reports(s: Storage) {
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;
@@ -1079,6 +1265,16 @@ async fn any_batch_of_changes_writes_exactly_what_it_reports(s: Storage) {
         .take(5)
         .map(|k| k.id)
         .collect();
+    // and Gemeinde records, so Kreis scopes get history too
+    ids.extend(
+        s.record_versions(Some(10002))
+            .await
+            .unwrap()
+            .iter()
+            .filter(|k| k.parent_id.is_some())
+            .take(4)
+            .map(|k| k.id),
+    );
     ids.push(987_654_321); // no such record
     let patch = (
         proptest::option::of(proptest::sample::select(vec![
@@ -1106,7 +1302,7 @@ async fn any_batch_of_changes_writes_exactly_what_it_reports(s: Storage) {
     let batch = proptest::collection::vec((0..ids.len(), -1i64..=1, patch), 1..10);
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let mut applied_total = 0;
-    for case in 0..40 {
+    for case in 0..40i64 {
         let specs = batch.new_tree(&mut runner).unwrap().current();
         let mut before = std::collections::HashMap::new();
         for id in &ids {
@@ -1119,7 +1315,10 @@ async fn any_batch_of_changes_writes_exactly_what_it_reports(s: Storage) {
             .map(|(i, offset, patch)| {
                 let id = ids[*i];
                 let version = before[&id].unwrap_or(1) + offset;
-                change(id, version, patch.clone())
+                // any day of a year, in any order: backdated changes rewrite the later history
+                let mut c = change(id, version, patch.clone());
+                c.occurred_at -= chrono::Duration::days((*i as i64 * 37 + case * 11) % 365);
+                c
             })
             .collect();
         let outcomes = s.apply_changes(&changes).await.unwrap();
@@ -1163,6 +1362,7 @@ async fn any_batch_of_changes_writes_exactly_what_it_reports(s: Storage) {
         s.rollup_snapshot().await.unwrap(),
         "rollups exact"
     );
+    assert_history_exact(&s).await;
     assert!(s.verify_chain().await.unwrap().is_intact());
 }
 

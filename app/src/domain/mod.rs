@@ -1,6 +1,7 @@
 //! Domain types shared by the server and the browser.
 
 pub mod access;
+pub mod dashboard;
 pub mod editing;
 pub mod ids;
 pub mod model;
@@ -10,6 +11,7 @@ pub use access::{
     AccountPage, ApiTokenInfo, AuditLine, CurrentUser, NewApiToken, Role, ScopeUnit, UserForm,
     UserSummary, AUDIT_PER_PAGE,
 };
+pub use dashboard::*;
 pub use editing::*;
 pub use ids::{Ags, AgsLevel, Ars, IdError, LeikaKey, OzgId};
 pub use model::*;

@@ -245,6 +245,9 @@ impl<T> Page<T> {
 pub struct ServiceQuery {
     pub themenfeld: Option<i64>,
     pub lage: Option<i64>,
+    /// Code of the lead ministry (the service's own, else its Themenfeld's).
+    pub ressort: Option<String>,
+    pub leika_typ: Option<String>,
     pub stand: Option<CoverageCategory>,
     pub q: Option<String>,
     pub page: u32,
@@ -328,6 +331,33 @@ impl ServiceQuery {
                 }
             },
         };
+        let ressort = match get("ressort").map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) if super::is_unit_code(raw) => Some(raw.to_owned()),
+            Some(raw) => {
+                errors.push(
+                    td_string!(locale, overview.error_code, name = "ressort", raw = raw)
+                        .to_string(),
+                );
+                None
+            }
+        };
+        let leika_typ = match get("leika_typ").map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) if super::LEIKA_TYPES.contains(&raw) => Some(raw.to_owned()),
+            Some(raw) => {
+                errors.push(
+                    td_string!(
+                        locale,
+                        overview.error_leika,
+                        raw = raw,
+                        allowed = super::LEIKA_TYPES.join(", ")
+                    )
+                    .to_string(),
+                );
+                None
+            }
+        };
         let q = get("q")
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -343,6 +373,8 @@ impl ServiceQuery {
             Ok(Self {
                 themenfeld,
                 lage,
+                ressort,
+                leika_typ,
                 stand,
                 q,
                 page,
@@ -361,6 +393,12 @@ impl ServiceQuery {
         }
         if let Some(l) = self.lage {
             parts.push(format!("lage={l}"));
+        }
+        if let Some(r) = &self.ressort {
+            parts.push(format!("ressort={}", urlencode(r)));
+        }
+        if let Some(t) = &self.leika_typ {
+            parts.push(format!("leika_typ={}", urlencode(t)));
         }
         if let Some(s) = self.stand {
             parts.push(format!("stand={}", s.code()));
@@ -524,52 +562,6 @@ pub struct OrgUnitDetail {
     pub gemeinden_coverage: Vec<ServiceCoverage>,
 }
 
-/// One bar of the status-by-Themenfeld chart: services per coverage category.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ThemenfeldBar {
-    pub themenfeld_id: i64,
-    pub themenfeld: String,
-    pub counts: Vec<(CoverageCategory, i64)>,
-}
-
-impl ThemenfeldBar {
-    pub fn total(&self) -> i64 {
-        self.counts.iter().map(|(_, n)| n).sum()
-    }
-
-    pub fn count(&self, c: CoverageCategory) -> i64 {
-        self.counts
-            .iter()
-            .find(|(k, _)| *k == c)
-            .map_or(0, |(_, n)| *n)
-    }
-}
-
-/// The KPIs of the Übersicht. Each figure carries its denominator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Overview {
-    pub data_as_of: Option<DateTime<Utc>>,
-    pub services_total: i64,
-    pub services_online_any: i64,
-    pub services_online_full: i64,
-    pub municipal_records_applicable: i64,
-    pub municipal_records_online: i64,
-    pub municipal_population_applicable: i64,
-    pub municipal_population_online: i64,
-    pub gemeinden_total: i64,
-    pub maturity_sum: i64,
-    pub maturity_count: i64,
-    pub bars: Vec<ThemenfeldBar>,
-    /// Inline SVG (plotters) of `bars`; the same numbers are in the data table.
-    pub chart_svg: String,
-}
-
-impl Overview {
-    pub fn average_maturity(&self) -> Option<f64> {
-        (self.maturity_count > 0).then(|| self.maturity_sum as f64 / self.maturity_count as f64)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,7 +641,7 @@ mod tests {
         #[test]
         fn service_query_params_never_panic_and_accepted_ones_round_trip(
             params in proptest::collection::hash_map(
-                proptest::sample::select(vec!["themenfeld", "lage", "stand", "q", "seite", "pro_seite", "unbekannt"]),
+                proptest::sample::select(vec!["themenfeld", "lage", "ressort", "leika_typ", "stand", "q", "seite", "pro_seite", "unbekannt"]),
                 param_value(),
                 0..7,
             )

@@ -3,14 +3,16 @@
 //! submits the form through the router and only the table is re-rendered.
 
 use crate::api::{get_filter_options, list_services};
-use crate::components::{loading, CategoryBadge, CoverageBar, ErrorNotice, Pagination};
+use crate::components::{
+    filter_option, loading, submit_enclosing_form, CategoryBadge, CoverageBar, ErrorNotice,
+    Pagination,
+};
 use crate::current_locale;
 use crate::domain::{CoverageCategory, FilterOptions, Page, ServiceQuery, ServiceSummary};
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
@@ -53,28 +55,6 @@ pub fn CataloguePage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// Submits the surrounding form when a filter changes (only in the browser).
-fn submit_enclosing_form(ev: leptos::ev::Event) {
-    let form = ev
-        .target()
-        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-        .and_then(|el| el.closest("form").ok().flatten())
-        .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
-    if let Some(form) = form {
-        let _ = form.request_submit();
-    }
-}
-
-/// An `<option>` whose selection follows the URL: the attribute serves the server-rendered
-/// page, the property the hydrated one (browsers ignore the attribute once a user has chosen).
-fn filter_option(
-    value: String,
-    label: String,
-    selected: impl Fn() -> bool + Clone + Send + Sync + 'static,
-) -> impl IntoView {
-    view! { <option value=value selected=selected.clone() prop:selected=selected>{label}</option> }
 }
 
 /// The filter form. It is rendered once and follows the URL (back/forward, links), so focus
@@ -130,6 +110,9 @@ fn FilterForm(
                     value=move || current().q.unwrap_or_default()
                     prop:value=move || current().q.unwrap_or_default()/>
             </div>
+            // filters the dashboard's drill-down links carry, kept when another field changes
+            {move || current().ressort.map(|r| view! { <input type="hidden" name="ressort" value=r/> })}
+            {move || current().leika_typ.map(|t| view! { <input type="hidden" name="leika_typ" value=t/> })}
             <div class="field field-actions">
                 <button type="submit">{td_string!(l, catalogue.filter)}</button>
                 <A href="/leistungen">{td_string!(l, catalogue.reset)}</A>

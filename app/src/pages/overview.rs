@@ -1,42 +1,174 @@
-//! Übersicht: KPI tiles and the status-by-Themenfeld chart with its data table.
+//! Übersicht (dashboard): one filter bar for every chart, kept in the URL; KPI tiles; the
+//! trend (burn-up) with deadlines, the state by Themenfeld and by Ressort, the Reifegrad
+//! distribution; each chart with a data table. "Stand am" shows any past date from the history.
+//! The filter is a GET form (works without JavaScript); hydrated, a change re-renders in place.
 
 use crate::api::get_overview;
-use crate::components::{loading, ErrorNotice, KpiTile};
+use crate::components::{filter_option, loading, submit_enclosing_form, ErrorNotice, KpiTile};
 use crate::current_locale;
-use crate::domain::{CoverageCategory, Overview};
+use crate::domain::{
+    CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, Overview, LEIKA_TYPES,
+};
+use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_overview());
+    let params = use_query_map();
     let l = current_locale();
+    let filter = Memo::new(move |_| {
+        let map = params.read();
+        DashboardFilter::from_params(|key| map.get_str(key), l)
+    });
+    let overview = Resource::new(
+        move || filter.get(),
+        |filter| async move {
+            match filter {
+                Ok(f) => get_overview(f).await,
+                Err(errors) => Err(AppError::BadRequest(errors)),
+            }
+        },
+    );
     view! {
         <Title text=td_string!(l, overview.title)/>
         <h1>{td_string!(l, overview.heading)}</h1>
-        <Suspense fallback=loading>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! { <OverviewBody overview=o/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(o) => view! {
+                        <FilterBar options=o.options.clone() filter/>
+                        <OverviewBody overview=o/>
+                    }.into_any(),
+                    Err(e) => view! {
+                        <ErrorNotice error=e/>
+                        <p><A href="/">{td_string!(l, overview.reset)}</A></p>
+                    }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+#[component]
+fn FilterBar(
+    options: DashboardOptions,
+    filter: Memo<Result<DashboardFilter, Vec<String>>>,
+) -> impl IntoView {
+    let current = move || filter.get().unwrap_or_default();
+    let l = current_locale();
+    let lagen = options.lagen;
+    let unit_options = move |units: Vec<crate::domain::OrgUnitRef>,
+                             pick: fn(&DashboardFilter) -> Option<String>| {
+        units
+            .into_iter()
+            .map(move |u| {
+                let code = u.code.clone();
+                filter_option(u.code, u.name, move || {
+                    pick(&current()).as_deref() == Some(code.as_str())
+                })
+            })
+            .collect_view()
+    };
+    view! {
+        <Form method="GET" action="/" attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, overview.filter_label)>
+            <div class="field">
+                <label for="d-themenfeld">{td_string!(l, catalogue.themenfeld)}</label>
+                <select id="d-themenfeld" name="themenfeld" on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all_themenfelder).into(), move || current().themenfeld.is_none())}
+                    {options.themenfelder.into_iter().map(|t| {
+                        filter_option(t.id.to_string(), t.name, move || current().themenfeld == Some(t.id))
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-lage">{td_string!(l, catalogue.lage)}</label>
+                <select id="d-lage" name="lage" on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all_lagen).into(), move || current().lage.is_none())}
+                    {move || {
+                        let themenfeld = current().themenfeld;
+                        lagen.iter()
+                            .filter(|lage| themenfeld.is_none_or(|t| lage.themenfeld_id == t))
+                            .map(|lage| {
+                                let id = lage.id;
+                                filter_option(id.to_string(), lage.name.clone(), move || current().lage == Some(id))
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-ressort">{td_string!(l, overview.ressort)}</label>
+                <select id="d-ressort" name="ressort" on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, overview.all_ressorts).into(), move || current().ressort.is_none())}
+                    {unit_options(options.ressorts, |f| f.ressort.clone())}
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-kreis">{td_string!(l, overview.kreis)}</label>
+                <select id="d-kreis" name="kreis" on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, overview.whole_land).into(), move || current().kreis.is_none())}
+                    {unit_options(options.kreise, |f| f.kreis.clone())}
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-leika">{td_string!(l, overview.leika_typ)}</label>
+                <select id="d-leika" name="leika_typ" on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().leika_typ.is_none())}
+                    {LEIKA_TYPES.into_iter().map(|t| {
+                        filter_option(t.into(), format!("Typ {t}"), move || current().leika_typ.as_deref() == Some(t))
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-stand">{td_string!(l, catalogue.stand)}</label>
+                <select id="d-stand" name="stand" on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().stand.is_none())}
+                    {CoverageCategory::ALL.into_iter().map(|c| {
+                        filter_option(c.code().into(), c.label(l).into(), move || current().stand == Some(c))
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="d-am">{td_string!(l, overview.as_of)}</label>
+                <input id="d-am" type="date" name="am" min="2000-01-01" max="2100-12-31"
+                    value=move || current().am.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+                    prop:value=move || current().am.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+                    on:change=submit_enclosing_form/>
+            </div>
+            <div class="field field-actions">
+                <button type="submit">{td_string!(l, catalogue.filter)}</button>
+                <A href="/">{td_string!(l, overview.reset)}</A>
+            </div>
+        </Form>
     }
 }
 
 #[component]
 fn OverviewBody(overview: Overview) -> impl IntoView {
     let o = overview;
+    let l = current_locale();
     let maturity = o
         .average_maturity()
         .map(|m| format::decimal(m, 2))
         .unwrap_or_else(|| "–".to_owned());
-    let l = current_locale();
+    let scope = o.kreis.as_ref().map_or_else(
+        || td_string!(l, overview.scope_land).to_owned(),
+        |k| k.name.clone(),
+    );
+    let as_of = format::date(o.as_of);
+    let past = o.filter.am.is_some();
     view! {
+        <p class="scope-line" data-testid="scope-line">
+            {if past { td_string!(l, overview.state_at_past) } else { td_string!(l, overview.state_at_today) }}
+            " " <strong>{as_of}</strong> " · " {td_string!(l, overview.scope)} " " <strong>{scope}</strong>
+            " · " {td_string!(l, overview.data_date)} {format::data_date(o.data_as_of, l)}
+            " · " {td_string!(l, overview.in_filter, total = format::int(o.services_total))}
+        </p>
         <section aria-labelledby="kennzahlen">
             <h2 id="kennzahlen">{td_string!(l, overview.kpis)}</h2>
             <div class="kpis">
@@ -69,52 +201,142 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                     detail=td_string!(l, overview.maturity_detail, count = format::int(o.maturity_count)).to_string()
                 />
             </div>
-            <p class="kpi-date">
-                {td_string!(l, overview.data_date)}
-                {format::data_date(o.data_as_of, l)}
-                {td_string!(l, overview.population_total, total = format::int(o.services_total))}
-            </p>
         </section>
-        <section aria-labelledby="diagramm">
-            <h2 id="diagramm">{td_string!(l, overview.chart_heading)}</h2>
+        <section aria-labelledby="trend">
+            <h2 id="trend">{td_string!(l, overview.trend_title)}</h2>
             <figure class="chart">
-                <div class="chart-svg" inner_html=o.chart_svg.clone()></div>
+                <div class="chart-svg" data-testid="chart-trend" inner_html=o.charts.trend.clone()></div>
+                <figcaption>{td_string!(l, overview.trend_caption)}</figcaption>
+            </figure>
+            <TrendTable overview=o.clone()/>
+        </section>
+        <section aria-labelledby="themenfelder">
+            <h2 id="themenfelder">{td_string!(l, overview.chart_heading)}</h2>
+            <figure class="chart">
+                <div class="chart-svg" data-testid="chart-themenfeld" inner_html=o.charts.themenfeld.clone()></div>
                 <figcaption>{td_string!(l, overview.chart_caption)}</figcaption>
             </figure>
-            <ChartTable overview=o/>
+            <BarTable bars=o.bars.clone() filter=o.filter.clone() head=td_string!(l, overview.col_themenfeld)/>
+        </section>
+        <section aria-labelledby="ressorts">
+            <h2 id="ressorts">{td_string!(l, overview.ressort_title)}</h2>
+            <figure class="chart">
+                <div class="chart-svg" data-testid="chart-ressort" inner_html=o.charts.ressort.clone()></div>
+                <figcaption>{td_string!(l, overview.ressort_caption)}</figcaption>
+            </figure>
+            <BarTable bars=o.ressort_bars.clone() filter=o.filter.clone() head=td_string!(l, overview.ressort)/>
+        </section>
+        <section aria-labelledby="reifegrad">
+            <h2 id="reifegrad">{td_string!(l, overview.maturity_chart_title)}</h2>
+            <figure class="chart">
+                <div class="chart-svg" data-testid="chart-maturity" inner_html=o.charts.maturity.clone()></div>
+                <figcaption>{td_string!(l, overview.maturity_caption, model = o.maturity_model.clone())}</figcaption>
+            </figure>
+            <MaturityTable overview=o/>
         </section>
     }
 }
 
+/// The categories a table shows: "nicht relevant" only when it occurs.
+fn table_categories(occurs: impl Fn(CoverageCategory) -> bool) -> Vec<CoverageCategory> {
+    CoverageCategory::ALL
+        .into_iter()
+        .filter(|c| *c != CoverageCategory::NotApplicable || occurs(*c))
+        .collect()
+}
+
 #[component]
-fn ChartTable(overview: Overview) -> impl IntoView {
-    let categories = CoverageCategory::ALL;
+fn BarTable(bars: Vec<CategoryBar>, filter: DashboardFilter, head: &'static str) -> impl IntoView {
+    let l = current_locale();
+    let categories = table_categories(|c| bars.iter().any(|b| b.count(c) > 0));
+    let header = categories.clone();
+    view! {
+        <details class="data-table">
+            <summary>{td_string!(l, overview.table_summary)}</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{head}</th>
+                        {header.into_iter().map(|c| view! { <th scope="col">{c.label(l)}</th> }).collect_view()}
+                        <th scope="col">{td_string!(l, overview.col_total)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {bars.into_iter().map(|bar| {
+                        let cells = categories.iter().map(|c| {
+                            let href = filter.catalogue_link(&bar.link_param, *c);
+                            let n = bar.count(*c);
+                            view! { <td class="num"><A href=href>{format::int(n)}</A></td> }
+                        }).collect_view();
+                        view! {
+                            <tr>
+                                <th scope="row">{bar.label.clone()}</th>
+                                {cells}
+                                <td class="num">{format::int(bar.total())}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+#[component]
+fn TrendTable(overview: Overview) -> impl IntoView {
+    let l = current_locale();
+    let points = overview.trend;
+    let categories = table_categories(|c| points.iter().any(|p| p.count(c) > 0));
+    let header = categories.clone();
+    let deadlines = overview
+        .deadlines
+        .iter()
+        .map(|d| format!("{} ({})", d.label, format::date(d.date)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <details class="data-table">
+            <summary>{td_string!(l, overview.table_summary)}</summary>
+            <table>
+                <caption>{td_string!(l, overview.trend_table_caption, deadlines = deadlines)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{td_string!(l, overview.col_month_end)}</th>
+                        {header.into_iter().map(|c| view! { <th scope="col">{c.label(l)}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {points.into_iter().rev().map(|p| {
+                        let cells = categories.iter().map(|c| view! { <td class="num">{format::int(p.count(*c))}</td> }).collect_view();
+                        view! { <tr><th scope="row">{format::date(p.date)}</th>{cells}</tr> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+#[component]
+fn MaturityTable(overview: Overview) -> impl IntoView {
     let l = current_locale();
     view! {
         <details class="data-table">
             <summary>{td_string!(l, overview.table_summary)}</summary>
             <table>
-                <caption>{td_string!(l, overview.table_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{td_string!(l, overview.col_themenfeld)}</th>
-                        {categories.into_iter().map(|c| view! { <th scope="col">{c.label(l)}</th> }).collect_view()}
-                        <th scope="col">{td_string!(l, overview.col_total)}</th>
+                        <th scope="col">{td_string!(l, overview.col_maturity)}</th>
+                        <th scope="col">{td_string!(l, overview.col_records)}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {overview.bars.into_iter().map(|bar| {
-                        let href = format!("/leistungen?themenfeld={}", bar.themenfeld_id);
-                        let cells = categories.map(|c| format::int(bar.count(c)));
-                        let total = format::int(bar.total());
-                        view! {
-                            <tr>
-                                <th scope="row"><A href=href>{bar.themenfeld}</A></th>
-                                {cells.into_iter().map(|n| view! { <td class="num">{n}</td> }).collect_view()}
-                                <td class="num">{total}</td>
-                            </tr>
-                        }
+                    {overview.maturity.into_iter().map(|b| view! {
+                        <tr><th scope="row">{format!("{} {}", b.level, b.label)}</th><td class="num">{format::int(b.records)}</td></tr>
                     }).collect_view()}
+                    <tr>
+                        <th scope="row">{td_string!(l, overview.maturity_none)}</th>
+                        <td class="num">{format::int(overview.maturity_unknown)}</td>
+                    </tr>
                 </tbody>
             </table>
         </details>

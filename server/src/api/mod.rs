@@ -98,7 +98,16 @@ async fn list_services(
 ) -> ApiResult<Page<ServiceItem>> {
     check_params(
         &params,
-        &["themenfeld", "lage", "stand", "q", "seite", "pro_seite"],
+        &[
+            "themenfeld",
+            "lage",
+            "ressort",
+            "leika_typ",
+            "stand",
+            "q",
+            "seite",
+            "pro_seite",
+        ],
     )?;
     let query = ServiceQuery::from_params(|k| params.get(k).map(String::as_str), Locale::de)
         .map_err(AppError::BadRequest)?;

@@ -7,6 +7,8 @@
 
 mod accounts;
 pub mod chain;
+mod dashboard;
+pub(crate) mod history;
 mod queries;
 mod records;
 mod rows;
@@ -15,6 +17,7 @@ mod seed;
 mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
+pub use dashboard::ScopeError;
 pub use records::{ChangeFilter, RecordFilter, StoredChange};
 pub use scheduled::ScheduledRun;
 pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};
@@ -253,6 +256,7 @@ pub(crate) enum Bind {
     Int(i64),
     Text(String),
     Time(chrono::DateTime<chrono::Utc>),
+    Date(chrono::NaiveDate),
 }
 
 impl Filter {
@@ -294,6 +298,7 @@ macro_rules! bind_all {
                 $crate::storage::Bind::Int(i) => q.bind(i),
                 $crate::storage::Bind::Text(s) => q.bind(s),
                 $crate::storage::Bind::Time(t) => q.bind(t),
+                $crate::storage::Bind::Date(d) => q.bind(d),
             };
         }
         q

@@ -12,20 +12,6 @@ use sqlx::AssertSqlSafe;
 const DEFAULT_MATURITY_MODEL: &str = "1.1";
 
 #[derive(sqlx::FromRow)]
-struct RollupRow {
-    themenfeld_id: i64,
-    themenfeld: String,
-    responsibility: String,
-    records_applicable: i64,
-    records_online: i64,
-    records_in_progress: i64,
-    population_applicable: i64,
-    population_online: i64,
-    maturity_sum: i64,
-    maturity_count: i64,
-}
-
-#[derive(sqlx::FromRow)]
 struct PortfolioAggRow {
     ozg_id: i64,
     service_name: String,
@@ -84,76 +70,6 @@ impl Storage {
         })
     }
 
-    /// The Übersicht figures, summed from one rollup row per service (557 rows, never the records).
-    pub async fn overview(&self) -> Result<Overview> {
-        let sql = "SELECT s.themenfeld_id, t.name AS themenfeld, s.responsibility, \
-             r.records_applicable, r.records_online, r.records_in_progress, r.population_applicable, \
-             r.population_online, r.maturity_sum, r.maturity_count \
-             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id JOIN service_rollup r ON r.ozg_id = s.ozg_id \
-             WHERE s.active ORDER BY t.name";
-        let (rows, gemeinden): (Vec<RollupRow>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(sql).fetch_all(pool).await?;
-            let g: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_unit WHERE kind = 'gemeinde' AND valid_to IS NULL")
-                .fetch_one(pool).await?;
-            (rows, g)
-        });
-        let mut o = Overview {
-            data_as_of: self.data_as_of().await?,
-            services_total: 0,
-            services_online_any: 0,
-            services_online_full: 0,
-            municipal_records_applicable: 0,
-            municipal_records_online: 0,
-            municipal_population_applicable: 0,
-            municipal_population_online: 0,
-            gemeinden_total: gemeinden,
-            maturity_sum: 0,
-            maturity_count: 0,
-            bars: Vec::new(),
-            chart_svg: String::new(),
-        };
-        for r in rows {
-            let category = CoverageCategory::classify(
-                r.records_applicable,
-                r.records_online,
-                r.records_in_progress,
-            );
-            o.services_total += 1;
-            o.services_online_any += i64::from(r.records_online > 0);
-            o.services_online_full += i64::from(category == CoverageCategory::Full);
-            if matches!(
-                Responsibility::from_code(&r.responsibility),
-                Some(Responsibility::Gemeinde | Responsibility::Kreis)
-            ) {
-                o.municipal_records_applicable += r.records_applicable;
-                o.municipal_records_online += r.records_online;
-                o.municipal_population_applicable += r.population_applicable;
-                o.municipal_population_online += r.population_online;
-            }
-            o.maturity_sum += r.maturity_sum;
-            o.maturity_count += r.maturity_count;
-            let bar = match o
-                .bars
-                .iter_mut()
-                .find(|b| b.themenfeld_id == r.themenfeld_id)
-            {
-                Some(bar) => bar,
-                None => {
-                    o.bars.push(ThemenfeldBar {
-                        themenfeld_id: r.themenfeld_id,
-                        themenfeld: r.themenfeld.clone(),
-                        counts: CoverageCategory::ALL.iter().map(|c| (*c, 0)).collect(),
-                    });
-                    o.bars.last_mut().expect("just pushed")
-                }
-            };
-            if let Some(slot) = bar.counts.iter_mut().find(|(c, _)| *c == category) {
-                slot.1 += 1;
-            }
-        }
-        Ok(o)
-    }
-
     pub async fn services(&self, q: &ServiceQuery) -> Result<Page<ServiceSummary>> {
         let mut f = Filter::default();
         if let Some(t) = q.themenfeld {
@@ -161,6 +77,18 @@ impl Storage {
         }
         if let Some(l) = q.lage {
             f.and("s.lage_id = ?", [Bind::Int(l)]);
+        }
+        if let Some(r) = &q.ressort {
+            f.and(
+                &format!("{} = ?", super::dashboard::RESSORT_OF_SERVICE),
+                [Bind::Text(r.clone())],
+            );
+        }
+        if let Some(t) = &q.leika_typ {
+            f.and(
+                "(';' || s.leika_types || ';') LIKE ?",
+                [Bind::Text(format!("%;{t};%"))],
+            );
         }
         if let Some(text) = &q.q {
             let pattern = format!("%{}%", escape_like(&text.to_lowercase()));

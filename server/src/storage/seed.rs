@@ -184,6 +184,7 @@ impl Storage {
         });
         // New records or services need their rollup rows; a rebuild is exact and runs only here.
         self.rebuild_rollups().await?;
+        self.rebuild_history().await?;
         self.set_meta("seed_fingerprint", &data.fingerprint).await?;
         Ok(report)
     }

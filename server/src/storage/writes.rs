@@ -3,8 +3,9 @@
 //! an event appended and the service rollup adjusted, all in one transaction.
 
 use super::chain::{self, ChainedEvent};
+use super::history::{self, HistoryDeltas};
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
-use app::domain::{EditOptions, Phase};
+use app::domain::{CoverageCategory, EditOptions, Phase};
 // refusals at this level are a last guard; the pages check first, in the user's language
 use app::i18n::Locale;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -70,6 +71,7 @@ struct CurrentRow {
     note: Option<String>,
     version: i64,
     weight: i64,
+    kreis_id: Option<i64>,
 }
 
 /// What one record contributes to its service's rollup.
@@ -82,7 +84,12 @@ pub(crate) struct Contribution {
     pub population_online: i64,
     pub maturity_sum: i64,
     pub maturity_count: i64,
+    /// Applicable records per Reifegrad (0–7; a higher level counts as 7).
+    pub levels: [i64; MATURITY_LEVELS],
 }
+
+/// Reifegrade the history counts separately: 0–7, the largest scale (model 2.0).
+pub(crate) const MATURITY_LEVELS: usize = 8;
 
 impl Contribution {
     pub fn of(phase: Phase, maturity: Option<i64>, weight: i64) -> Self {
@@ -90,6 +97,10 @@ impl Contribution {
             return Self::default();
         }
         let online = i64::from(phase == Phase::Online);
+        let mut levels = [0; MATURITY_LEVELS];
+        if let Some(level) = maturity {
+            levels[level.clamp(0, MATURITY_LEVELS as i64 - 1) as usize] = 1;
+        }
         Self {
             applicable: 1,
             online,
@@ -98,10 +109,11 @@ impl Contribution {
             population_online: weight * online,
             maturity_sum: maturity.unwrap_or(0),
             maturity_count: i64::from(maturity.is_some()),
+            levels,
         }
     }
 
-    fn add(&mut self, other: Self, sign: i64) {
+    pub fn add(&mut self, other: Self, sign: i64) {
         self.applicable += sign * other.applicable;
         self.online += sign * other.online;
         self.in_progress += sign * other.in_progress;
@@ -109,6 +121,13 @@ impl Contribution {
         self.population_online += sign * other.population_online;
         self.maturity_sum += sign * other.maturity_sum;
         self.maturity_count += sign * other.maturity_count;
+        for (mine, theirs) in self.levels.iter_mut().zip(other.levels) {
+            *mine += sign * theirs;
+        }
+    }
+
+    pub fn category(&self) -> CoverageCategory {
+        CoverageCategory::classify(self.applicable, self.online, self.in_progress)
     }
 }
 
@@ -135,10 +154,11 @@ const CHUNK: usize = 1000;
 fn current_select() -> String {
     format!(
         "SELECT rec.id, rec.ozg_id, rec.status_code, st.phase, rec.maturity, rec.planned_go_live, \
-         rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, rec.version, {} AS weight \
-         FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
+         rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, rec.version, {} AS weight, \
+         {} AS kreis_id FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
          JOIN org_unit o ON o.id = rec.org_unit_id WHERE rec.id IN (",
-        phase_sql::WEIGHT
+        phase_sql::WEIGHT,
+        history::KREIS_OF_UNIT
     )
 }
 
@@ -159,6 +179,26 @@ impl Storage {
         &self,
         options: &EditOptions,
         changes: &[RecordChange],
+    ) -> Result<Vec<ChangeOutcome>> {
+        self.write_changes(options, changes, true).await
+    }
+
+    /// [`Self::apply_changes_checked`] without adjusting the history rollups, for generating
+    /// years of backdated demo history in bulk: the caller runs [`Self::rebuild_history`]
+    /// afterwards (each backdated change would otherwise rewrite every later day).
+    pub async fn apply_changes_deferring_history(
+        &self,
+        options: &EditOptions,
+        changes: &[RecordChange],
+    ) -> Result<Vec<ChangeOutcome>> {
+        self.write_changes(options, changes, false).await
+    }
+
+    async fn write_changes(
+        &self,
+        options: &EditOptions,
+        changes: &[RecordChange],
+        maintain_history: bool,
     ) -> Result<Vec<ChangeOutcome>> {
         if changes.is_empty() {
             return Ok(Vec::new());
@@ -189,6 +229,7 @@ impl Storage {
             let mut updated: HashMap<i64, CurrentRow> = HashMap::new();
             let mut events = Vec::new();
             let mut deltas: HashMap<i64, Contribution> = HashMap::new();
+            let mut history_deltas = HistoryDeltas::default();
             let mut last_change: HashMap<i64, DateTime<Utc>> = HashMap::new();
             for change in changes {
                 let Some(row) = updated.get(&change.record_id).or_else(|| current.get(&change.record_id)).cloned() else {
@@ -213,9 +254,12 @@ impl Storage {
                 }
                 let old_phase = super::rows::phase(&row.phase)?;
                 let new_phase = super::rows::phase(&next.phase)?;
-                let delta = deltas.entry(row.ozg_id).or_default();
+                let mut delta = Contribution::of(new_phase, next.maturity, next.weight);
                 delta.add(Contribution::of(old_phase, row.maturity, row.weight), -1);
-                delta.add(Contribution::of(new_phase, next.maturity, next.weight), 1);
+                deltas.entry(row.ozg_id).or_default().add(delta, 1);
+                if maintain_history {
+                    history_deltas.add(row.ozg_id, row.kreis_id, history::day_of(change.occurred_at), delta);
+                }
                 events.push(ChainedEvent {
                     record_id: row.id,
                     occurred_at: chain::stored_precision(change.occurred_at),
@@ -317,6 +361,7 @@ impl Storage {
                 .bind(d.population_online).bind(d.maturity_sum).bind(d.maturity_count).bind(ozg_id)
                 .execute(&mut *tx).await?;
             }
+            history::apply_history!(tx, history_deltas);
             Ok::<_, StorageError>(outcomes)
         })
     }

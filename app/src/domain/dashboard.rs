@@ -1,0 +1,479 @@
+//! The dashboard (Übersicht): its filter (the page's query string), the figures at a reference
+//! date and the monthly trend, and the rules that turn history rows into them.
+
+use super::{CoverageCategory, OrgUnitRef};
+use crate::i18n::{td_string, Locale};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The LeiKa-Typen a service can be filtered by (as the catalogue writes them).
+pub const LEIKA_TYPES: [&str; 7] = ["1", "2", "2/3", "3", "4", "5", "6"];
+
+/// One filter for every chart of the dashboard; lives in the URL so any view can be shared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DashboardFilter {
+    pub themenfeld: Option<i64>,
+    pub lage: Option<i64>,
+    /// Code of the lead ministry (Ressort) of the services.
+    pub ressort: Option<String>,
+    /// Code of a Kreis: figures of its own and its Gemeinden's records only.
+    pub kreis: Option<String>,
+    pub leika_typ: Option<String>,
+    /// Coverage category of the service (in the Land, or in the Kreis when one is chosen).
+    pub stand: Option<CoverageCategory>,
+    /// "Stand am": the state at the end of this day, from the history; `None` is today.
+    pub am: Option<NaiveDate>,
+}
+
+impl DashboardFilter {
+    pub const PARAMS: [&'static str; 7] = [
+        "themenfeld",
+        "lage",
+        "ressort",
+        "kreis",
+        "leika_typ",
+        "stand",
+        "am",
+    ];
+
+    /// Parses the query string's values; every invalid value is reported, in `locale`.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> Option<&'a str>,
+        locale: Locale,
+    ) -> Result<Self, Vec<String>> {
+        let value = |name: &str| get(name).map(str::trim).filter(|s| !s.is_empty());
+        let mut errors = Vec::new();
+        let mut id = |name: &str| -> Option<i64> {
+            let raw = value(name)?;
+            match raw.parse::<i64>() {
+                Ok(n) if (1..=i64::from(i32::MAX)).contains(&n) => Some(n),
+                _ => {
+                    errors.push(
+                        td_string!(locale, overview.error_id, name = name, raw = raw).to_string(),
+                    );
+                    None
+                }
+            }
+        };
+        let themenfeld = id("themenfeld");
+        let lage = id("lage");
+        let mut code = |name: &str| -> Option<String> {
+            let raw = value(name)?;
+            if is_unit_code(raw) {
+                Some(raw.to_owned())
+            } else {
+                errors.push(
+                    td_string!(locale, overview.error_code, name = name, raw = raw).to_string(),
+                );
+                None
+            }
+        };
+        let ressort = code("ressort");
+        let kreis = code("kreis");
+        let leika_typ = match value("leika_typ") {
+            None => None,
+            Some(raw) if LEIKA_TYPES.contains(&raw) => Some(raw.to_owned()),
+            Some(raw) => {
+                errors.push(
+                    td_string!(
+                        locale,
+                        overview.error_leika,
+                        raw = raw,
+                        allowed = LEIKA_TYPES.join(", ")
+                    )
+                    .to_string(),
+                );
+                None
+            }
+        };
+        let stand = match value("stand") {
+            None => None,
+            Some(raw) => CoverageCategory::from_code(raw).or_else(|| {
+                errors.push(
+                    td_string!(
+                        locale,
+                        catalogue.error_stand,
+                        raw = raw,
+                        allowed = CoverageCategory::ALL.map(|c| c.code()).join(", "),
+                    )
+                    .to_string(),
+                );
+                None
+            }),
+        };
+        let am = match value("am") {
+            None => None,
+            Some(raw) => match parse_day(raw) {
+                Some(d) if d.year() >= 2000 && d.year() <= 2100 => Some(d),
+                _ => {
+                    errors.push(td_string!(locale, overview.error_date, raw = raw).to_string());
+                    None
+                }
+            },
+        };
+        if errors.is_empty() {
+            Ok(Self {
+                themenfeld,
+                lage,
+                ressort,
+                kreis,
+                leika_typ,
+                stand,
+                am,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The query string of this filter (empty for "everything, today").
+    pub fn to_query_string(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(t) = self.themenfeld {
+            parts.push(format!("themenfeld={t}"));
+        }
+        if let Some(l) = self.lage {
+            parts.push(format!("lage={l}"));
+        }
+        if let Some(r) = &self.ressort {
+            parts.push(format!("ressort={}", super::urlencode(r)));
+        }
+        if let Some(k) = &self.kreis {
+            parts.push(format!("kreis={}", super::urlencode(k)));
+        }
+        if let Some(t) = &self.leika_typ {
+            parts.push(format!("leika_typ={}", super::urlencode(t)));
+        }
+        if let Some(s) = self.stand {
+            parts.push(format!("stand={}", s.code()));
+        }
+        if let Some(d) = self.am {
+            parts.push(format!("am={}", d.format("%Y-%m-%d")));
+        }
+        parts.join("&")
+    }
+
+    /// The Leistungskatalog with the services behind one bar segment: this filter's
+    /// service-level parts, narrowed to `extra` (e.g. `themenfeld=3`) and `category`.
+    pub fn catalogue_link(&self, extra: &str, category: CoverageCategory) -> String {
+        let key = extra.split('=').next().unwrap_or_default();
+        let narrowed = Self {
+            // the bar's own key replaces the filter's
+            themenfeld: self.themenfeld.filter(|_| key != "themenfeld"),
+            ressort: self.ressort.clone().filter(|_| key != "ressort"),
+            kreis: None,
+            am: None,
+            stand: Some(category),
+            ..self.clone()
+        };
+        let mut query = narrowed.to_query_string();
+        if !extra.is_empty() {
+            query = format!("{extra}&{query}");
+        }
+        format!("/leistungen?{query}")
+    }
+}
+
+/// An org-unit code as filters accept it: letters, digits, `-` and `_`, at most 40.
+pub fn is_unit_code(raw: &str) -> bool {
+    raw.chars().count() <= 40
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `2026-03-31` (a date input) or `31.03.2026` (typed the German way).
+pub fn parse_day(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%d.%m.%Y"))
+        .ok()
+}
+
+/// One bar of a stacked bar chart: services per coverage category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryBar {
+    /// The bar's own filter in the Leistungskatalog, e.g. `themenfeld=3`.
+    pub link_param: String,
+    pub label: String,
+    pub counts: Vec<(CoverageCategory, i64)>,
+}
+
+impl CategoryBar {
+    pub fn new(link_param: String, label: String) -> Self {
+        Self {
+            link_param,
+            label,
+            counts: CoverageCategory::ALL.iter().map(|c| (*c, 0)).collect(),
+        }
+    }
+
+    pub fn total(&self) -> i64 {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn count(&self, c: CoverageCategory) -> i64 {
+        self.counts
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    pub fn add(&mut self, c: CoverageCategory) {
+        if let Some(slot) = self.counts.iter_mut().find(|(k, _)| *k == c) {
+            slot.1 += 1;
+        }
+    }
+}
+
+/// Applicable records per Reifegrad at the reference date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MaturityBin {
+    pub level: i64,
+    pub label: String,
+    pub records: i64,
+}
+
+/// The services per coverage category at the end of one month (the last point: the reference date).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    pub date: NaiveDate,
+    pub counts: Vec<(CoverageCategory, i64)>,
+}
+
+impl TrendPoint {
+    pub fn count(&self, c: CoverageCategory) -> i64 {
+        self.counts
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// A configured target date drawn into the trend (e.g. the original OZG deadline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub date: NaiveDate,
+    pub label: String,
+}
+
+/// The last day of the month of `d`.
+pub fn month_end(d: NaiveDate) -> NaiveDate {
+    let (y, m) = if d.month() == 12 {
+        (d.year() + 1, 1)
+    } else {
+        (d.year(), d.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).expect("valid date") - chrono::Duration::days(1)
+}
+
+/// The monthly trend from the services' category change points (each list ascending, the
+/// first entry the baseline): one point per month end from the month of the first real
+/// change up to `until`, whose own point is `until` itself.
+pub fn monthly_trend(
+    services: &[Vec<(NaiveDate, CoverageCategory)>],
+    baseline: NaiveDate,
+    until: NaiveDate,
+) -> Vec<TrendPoint> {
+    let first_change = services
+        .iter()
+        .flat_map(|changes| changes.iter().map(|(d, _)| *d))
+        .filter(|d| *d > baseline && *d <= until)
+        .min();
+    let Some(first) = first_change else {
+        return Vec::new();
+    };
+    let mut dates = Vec::new();
+    let mut d = month_end(first);
+    while d < until {
+        dates.push(d);
+        d = month_end(d + chrono::Duration::days(1));
+    }
+    dates.push(until);
+    dates
+        .into_iter()
+        .map(|date| {
+            let mut counts: Vec<(CoverageCategory, i64)> =
+                CoverageCategory::ALL.iter().map(|c| (*c, 0)).collect();
+            for changes in services {
+                let at = changes.iter().take_while(|(d, _)| *d <= date).last();
+                if let Some((_, c)) = at {
+                    if let Some(slot) = counts.iter_mut().find(|(k, _)| k == c) {
+                        slot.1 += 1;
+                    }
+                }
+            }
+            TrendPoint { date, counts }
+        })
+        .collect()
+}
+
+/// What the filter bar offers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DashboardOptions {
+    pub themenfelder: Vec<super::Themenfeld>,
+    pub lagen: Vec<super::Lage>,
+    pub ressorts: Vec<OrgUnitRef>,
+    pub kreise: Vec<OrgUnitRef>,
+}
+
+/// The server-rendered SVG of every chart; the same numbers are in the data tables.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DashboardCharts {
+    pub trend: String,
+    pub themenfeld: String,
+    pub ressort: String,
+    pub maturity: String,
+}
+
+/// The dashboard at one reference date for one filter. Each figure carries its denominator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub filter: DashboardFilter,
+    /// The day the figures describe: the "Stand am" date, or today.
+    pub as_of: NaiveDate,
+    /// The chosen Kreis, when the figures are limited to one.
+    pub kreis: Option<OrgUnitRef>,
+    /// Time of the newest change up to the reference date.
+    pub data_as_of: Option<DateTime<Utc>>,
+    pub services_total: i64,
+    pub services_online_any: i64,
+    pub services_online_full: i64,
+    pub municipal_records_applicable: i64,
+    pub municipal_records_online: i64,
+    pub municipal_population_applicable: i64,
+    pub municipal_population_online: i64,
+    pub gemeinden_total: i64,
+    pub maturity_sum: i64,
+    pub maturity_count: i64,
+    pub bars: Vec<CategoryBar>,
+    pub ressort_bars: Vec<CategoryBar>,
+    pub maturity: Vec<MaturityBin>,
+    /// Applicable records without a Reifegrad.
+    pub maturity_unknown: i64,
+    pub maturity_model: String,
+    pub trend: Vec<TrendPoint>,
+    pub deadlines: Vec<Deadline>,
+    pub charts: DashboardCharts,
+    pub options: DashboardOptions,
+}
+
+impl Overview {
+    pub fn average_maturity(&self) -> Option<f64> {
+        (self.maturity_count > 0).then(|| self.maturity_sum as f64 / self.maturity_count as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn filter_round_trips_and_reports_each_bad_value() {
+        let params: HashMap<&str, &str> = [
+            ("themenfeld", "6"),
+            ("ressort", "TMDI"),
+            ("kreis", "16051"),
+            ("leika_typ", "2/3"),
+            ("stand", "teilweise"),
+            ("am", "31.12.2022"),
+        ]
+        .into();
+        let f = DashboardFilter::from_params(|k| params.get(k).copied(), Locale::de).unwrap();
+        assert_eq!(f.am, Some(day("2022-12-31")));
+        assert_eq!(
+            f.to_query_string(),
+            "themenfeld=6&ressort=TMDI&kreis=16051&leika_typ=2%2F3&stand=teilweise&am=2022-12-31"
+        );
+        let text = f.to_query_string();
+        let again: HashMap<String, String> = form_urlencoded::parse(text.as_bytes())
+            .into_owned()
+            .collect();
+        assert_eq!(
+            DashboardFilter::from_params(|k| again.get(k).map(String::as_str), Locale::de),
+            Ok(f)
+        );
+
+        let bad: HashMap<&str, &str> = [
+            ("themenfeld", "x"),
+            ("kreis", "<script>"),
+            ("leika_typ", "9"),
+            ("am", "31.02.2022"),
+        ]
+        .into();
+        let errors = DashboardFilter::from_params(|k| bad.get(k).copied(), Locale::de).unwrap_err();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+    }
+
+    #[test]
+    fn catalogue_links_keep_service_filters_and_drop_scope_and_date() {
+        let f = DashboardFilter {
+            lage: Some(4),
+            kreis: Some("16051".into()),
+            am: Some(day("2023-01-01")),
+            ..Default::default()
+        };
+        assert_eq!(
+            f.catalogue_link("themenfeld=2", CoverageCategory::Partial),
+            "/leistungen?themenfeld=2&lage=4&stand=teilweise"
+        );
+        let narrowed = DashboardFilter {
+            themenfeld: Some(2),
+            ressort: Some("TMDI".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            narrowed.catalogue_link("ressort=TFM", CoverageCategory::Full),
+            "/leistungen?ressort=TFM&themenfeld=2&stand=flaechendeckend"
+        );
+    }
+
+    #[test]
+    fn month_ends() {
+        assert_eq!(month_end(day("2024-02-10")), day("2024-02-29"));
+        assert_eq!(month_end(day("2023-12-31")), day("2023-12-31"));
+    }
+
+    #[test]
+    fn trend_counts_each_service_once_per_month_in_its_category_then() {
+        let base = day("1970-01-01");
+        let services = vec![
+            vec![
+                (base, CoverageCategory::NotStarted),
+                (day("2021-01-15"), CoverageCategory::InProgress),
+                (day("2021-03-01"), CoverageCategory::Full),
+            ],
+            vec![
+                (base, CoverageCategory::NotStarted),
+                (day("2021-02-28"), CoverageCategory::Partial),
+            ],
+            vec![(base, CoverageCategory::NotApplicable)],
+        ];
+        let trend = monthly_trend(&services, base, day("2021-03-15"));
+        let dates: Vec<_> = trend.iter().map(|p| p.date).collect();
+        assert_eq!(
+            dates,
+            vec![day("2021-01-31"), day("2021-02-28"), day("2021-03-15")]
+        );
+        use CoverageCategory::*;
+        assert_eq!(
+            trend
+                .iter()
+                .map(|p| [
+                    p.count(Full),
+                    p.count(Partial),
+                    p.count(InProgress),
+                    p.count(NotStarted)
+                ])
+                .collect::<Vec<_>>(),
+            vec![[0, 0, 1, 1], [0, 1, 1, 0], [1, 1, 0, 0]]
+        );
+        assert!(trend.iter().all(|p| p.count(NotApplicable) == 1));
+        // a date before any change: no trend to draw
+        assert!(monthly_trend(&services, base, day("2020-12-31")).is_empty());
+    }
+}
