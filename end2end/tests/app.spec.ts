@@ -57,6 +57,12 @@ test("dashboard: a filter and a past date change the charts and the URL; a bar s
   await expect(page.locator('[data-testid="scope-line"]')).toContainText("Erfurt");
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
 
+  // zoomed into Erfurt the map shows its Gemeinde; the measure switch keeps the filter
+  await expect(page.locator('[data-testid="chart-map"] svg > title')).toContainText("Abdeckung in den Gemeinden");
+  await page.getByRole("link", { name: "nach Einwohnern" }).click();
+  await expect(page).toHaveURL(/kreis=16051.*karte=einwohner|karte=einwohner.*kreis=16051/);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
   // drill-down: a segment of the Themenfeld bar opens the catalogue filtered the same way
   const segment = themenfeldChart.locator("a.chart-link").first();
   const href = await segment.getAttribute("href");
@@ -100,6 +106,23 @@ test("changing a catalogue filter updates the table without a page load", async 
   await expect(page.locator(".result-count")).toContainText("von 557");
   await expect(page.getByLabel("Themenfeld")).toHaveValue("");
   await expect(page.locator("#f-lage option", { hasText: "Führerschein" })).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
+test("dashboard: a click on a Kreis of the map opens its list; the federal table and lateness are shown", async ({
+  page,
+}) => {
+  const errors = watchConsole(page);
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page.locator('[data-testid="chart-map"] svg > title')).toHaveText("Abdeckung nach Kreisen");
+  await expect(page.locator('[data-testid="chart-map"] a.map-region')).toHaveCount(23);
+  await expect(page.locator('[data-testid="federal-table"] tbody tr')).toHaveCount(4);
+  await expect(page.locator('[data-testid="late-by-kreis"] tbody tr').first()).toBeVisible();
+  const gotha = page.locator('[data-testid="chart-map"] a.map-region[data-code="16067"]');
+  await gotha.dispatchEvent("click");
+  await expect(page).toHaveURL(/\/organisationen\/16067$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Gotha");
   expect(errors).toEqual([]);
 });
 

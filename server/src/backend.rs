@@ -45,6 +45,7 @@ fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<Dashboard
         format!("/?{}", at.to_query_string())
     };
     Ok(DashboardCharts {
+        map: String::new(),
         trend: charts::trend(&o.trend, &o.deadlines, &month, locale)?,
         themenfeld: charts::category_bars(
             &o.bars,
@@ -138,10 +139,26 @@ impl app::ssr::Backend for ServerBackend {
                 bar.label = td_string!(locale, overview.no_ressort).to_owned();
             }
         }
+        for row in &mut overview.late.by_ressort {
+            if row.label.is_empty() {
+                row.label = td_string!(locale, overview.no_ressort).to_owned();
+            }
+        }
         overview.charts = dashboard_charts(&overview, locale).map_err(|e| {
             tracing::error!(error = %e, "chart rendering failed");
             AppError::Internal
         })?;
+        let region_link = |r: &RegionCoverage| format!("/organisationen/{}", urlencode(&r.code));
+        let kreis = overview.kreis.clone();
+        let drawn = crate::map::draw(
+            &mut overview.map,
+            kreis.as_ref(),
+            filter.karte,
+            &region_link,
+            locale,
+        );
+        overview.charts.map = drawn.svg;
+        overview.map.areas_without_unit = drawn.areas_without_unit;
         Ok(overview)
     }
 

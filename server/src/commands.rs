@@ -102,3 +102,17 @@ pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), Command
         ))
     }
 }
+
+/// `ozg-monitor demo-history`: doubles the demo history `rounds` times (benchmarks only; the
+/// database must already hold demo data, so nothing real is mixed with it).
+pub async fn demo_history(config: &Config, rounds: u32) -> Result<(), Box<dyn std::error::Error>> {
+    let storage = crate::storage::Storage::connect(&config.database_url).await?;
+    if !storage.has_demo_data().await? {
+        return Err("only a database with demo data gets more demo history".into());
+    }
+    for _ in 0..rounds {
+        let added = crate::demo::double_history(&storage, chrono::Utc::now()).await?;
+        println!("{added} demo events added");
+    }
+    Ok(())
+}

@@ -44,6 +44,12 @@ pub enum Command {
         #[arg(long)]
         output: std::path::PathBuf,
     },
+    /// Add labelled demo history for benchmarks: every existing event gets a twin one day
+    /// later (a note correction), so the history doubles with each round.
+    DemoHistory {
+        #[arg(long, default_value_t = 1)]
+        rounds: u32,
+    },
     /// Replace the database with a backup (stop the server first). The backup is checked
     /// before anything is replaced.
     Restore {

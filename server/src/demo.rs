@@ -101,6 +101,46 @@ pub async fn generate(
     }))
 }
 
+/// Gives every event a twin a day later (not after `now`): a labelled note correction on the
+/// same record. Doubles the number of events, for benchmarks of a longer history; the
+/// figures stay as they were. Returns the number of events added.
+pub async fn double_history(storage: &Storage, now: DateTime<Utc>) -> Result<usize, StorageError> {
+    let options = storage.edit_options().await?;
+    let mut versions: HashMap<i64, i64> = storage
+        .record_versions(None)
+        .await?
+        .into_iter()
+        .map(|k| (k.id, k.version))
+        .collect();
+    let events = storage.event_times().await?;
+    let mut added = 0;
+    let mut batch = Vec::with_capacity(BATCH);
+    for (n, (record_id, at)) in events.into_iter().enumerate() {
+        let Some(version) = versions.get(&record_id).copied() else {
+            continue;
+        };
+        batch.push(RecordChange {
+            record_id,
+            expected_version: version,
+            patch: RecordPatch {
+                note: Some(Some(format!("Demo-Nachtrag {n}"))),
+                ..Default::default()
+            },
+            actor: DEMO_ACTOR.to_owned(),
+            user_id: None,
+            comment: Some("Demo-Daten".to_owned()),
+            occurred_at: (at + Duration::days(1)).min(now),
+            is_demo: true,
+        });
+        if batch.len() == BATCH {
+            added += apply(storage, &options, &mut batch, &mut versions).await?;
+        }
+    }
+    added += apply(storage, &options, &mut batch, &mut versions).await?;
+    storage.rebuild_history().await?;
+    Ok(added)
+}
+
 async fn apply(
     storage: &Storage,
     options: &EditOptions,

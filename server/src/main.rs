@@ -22,6 +22,9 @@ async fn main() -> ExitCode {
         Command::Audit(command) => server::commands::audit(&cli.config, command)
             .await
             .map_err(Into::into),
+        Command::DemoHistory { rounds } => {
+            server::commands::demo_history(&cli.config, rounds).await
+        }
         Command::Backup { output } => server::backup::backup(&cli.config.database_url, &output)
             .await
             .map_err(Into::into),

@@ -102,6 +102,7 @@ async fn the_dashboard_filter_and_date_are_in_the_url() {
         "{text}"
     );
     for id in [
+        "map-title",
         "trend-title",
         "status-by-themenfeld-title",
         "status-by-ressort-title",
@@ -117,6 +118,23 @@ async fn the_dashboard_filter_and_date_are_in_the_url() {
     assert!(
         html.contains("href=\"/leistungen?themenfeld=6&amp;stand="),
         "segment links"
+    );
+    assert!(html.contains("© GeoBasis-DE / BKG 2021"), "map attribution");
+    assert!(html.contains("href=\"http://www.bkg.bund.de\""));
+    assert!(html.contains("class=\"map-region\""), "linked map regions");
+    assert!(
+        html.contains("kreisweit flächendeckend in mind. einem Kreis"),
+        "federal categories"
+    );
+    assert!(html.contains("Verspätungen werden für den heutigen Stand berechnet"));
+    let (_, today) = srv.get("/?kreis=16051").await;
+    assert!(
+        today.contains("Abdeckung in den Gemeinden von"),
+        "zoomed into a Kreis"
+    );
+    assert!(
+        today.contains("data-testid=\"late-by-kreis\""),
+        "lateness today"
     );
     // every figure is counted at that date: fewer services online than today
     let online_then = srv.get("/?am=2020-06-30").await.1;

@@ -1103,7 +1103,7 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
         .unwrap()
         .into_iter()
         .filter(|k| k.parent_id.is_some())
-        .take(2)
+        .take(3)
         .collect();
     let online = || RecordPatch {
         status_code: Some("online".into()),
@@ -1119,6 +1119,7 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
             k.version,
             RecordPatch {
                 status_code: Some("in_umsetzung".into()),
+                planned_go_live: Some(chrono::NaiveDate::from_ymd_opt(2024, 2, 1)),
                 ..Default::default()
             },
         );
@@ -1241,6 +1242,76 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
     );
     assert_eq!(in_kreis.municipal_records_online, 1);
     assert!(in_kreis.gemeinden_total < before.gemeinden_total);
+    // the map (Kreise) and the federal categories at that date
+    let kreis_region = march
+        .map
+        .regions
+        .iter()
+        .find(|r| r.code == kreis_code)
+        .expect("the Kreis is on the map");
+    let online_in_kreis = gemeinden[..2]
+        .iter()
+        .filter(|k| k.org_unit_code.starts_with(&kreis_code))
+        .count() as i64;
+    assert_eq!(kreis_region.figures.online, online_in_kreis);
+    assert_eq!(
+        march
+            .map
+            .regions
+            .iter()
+            .map(|r| r.figures.online)
+            .sum::<i64>(),
+        2,
+        "both online Gemeinden counted in their Kreise"
+    );
+    assert!(!march.map.gemeinden);
+    // the service is online in two Gemeinden: "in mind. einer Kommune", or "kreisweit" if
+    // one of them is a kreisfreie Stadt (a Kreis of one Gemeinde)
+    let services_in = |c| {
+        march
+            .federal
+            .iter()
+            .find(|r| r.category == c)
+            .map_or(0, |r| r.services)
+    };
+    use app::domain::FederalCategory;
+    assert_eq!(
+        services_in(FederalCategory::Kommune) + services_in(FederalCategory::Kreis),
+        1
+    );
+    assert_eq!(services_in(FederalCategory::Land), 0);
+    assert_eq!(
+        march.federal.iter().map(|r| r.services).sum::<i64>(),
+        march.services_total
+            - march
+                .bars
+                .iter()
+                .map(|b| b.count(CoverageCategory::NotApplicable))
+                .sum::<i64>()
+    );
+    assert!(!march.late.available, "lateness only for today");
+    // zoomed into the Kreis: its Gemeinden, at January (one of the two online then)
+    let gemeinde = in_kreis
+        .map
+        .regions
+        .iter()
+        .find(|r| r.code == gemeinden[0].org_unit_code)
+        .unwrap();
+    assert!(in_kreis.map.gemeinden);
+    assert_eq!(
+        (gemeinde.figures.online, gemeinde.figures.applicable > 1),
+        (1, true)
+    );
+    // today: the third record, planned for 01.02.2024 and still in progress, is late
+    let today = s
+        .overview_at(&all, Utc::now().date_naive())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(today.late.available);
+    assert_eq!(today.late.records, 1);
+    assert_eq!(today.late.by_kreis.len(), 1);
+    assert_eq!(today.late.by_ressort[0].oldest, Some(day(2024, 2, 1)));
     let unknown = DashboardFilter {
         kreis: Some("99999".into()),
         ..Default::default()

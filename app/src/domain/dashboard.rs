@@ -23,10 +23,22 @@ pub struct DashboardFilter {
     pub stand: Option<CoverageCategory>,
     /// "Stand am": the state at the end of this day, from the history; `None` is today.
     pub am: Option<NaiveDate>,
+    /// What the map's colour shows: share of units (default) or of inhabitants.
+    pub karte: MapWeighting,
+}
+
+/// The measure the coverage map colours regions by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MapWeighting {
+    /// Share of the applicable records (service × Gemeinde) that are online.
+    #[default]
+    Units,
+    /// The same, weighted by the Gemeinden's inhabitants.
+    Inhabitants,
 }
 
 impl DashboardFilter {
-    pub const PARAMS: [&'static str; 7] = [
+    pub const PARAMS: [&'static str; 8] = [
         "themenfeld",
         "lage",
         "ressort",
@@ -34,6 +46,7 @@ impl DashboardFilter {
         "leika_typ",
         "stand",
         "am",
+        "karte",
     ];
 
     /// Parses the query string's values; every invalid value is reported, in `locale`.
@@ -111,6 +124,14 @@ impl DashboardFilter {
                 }
             },
         };
+        let karte = match value("karte") {
+            None | Some("gemeinden") => MapWeighting::Units,
+            Some("einwohner") => MapWeighting::Inhabitants,
+            Some(raw) => {
+                errors.push(td_string!(locale, overview.error_karte, raw = raw).to_string());
+                MapWeighting::Units
+            }
+        };
         if errors.is_empty() {
             Ok(Self {
                 themenfeld,
@@ -120,6 +141,7 @@ impl DashboardFilter {
                 leika_typ,
                 stand,
                 am,
+                karte,
             })
         } else {
             Err(errors)
@@ -150,6 +172,9 @@ impl DashboardFilter {
         if let Some(d) = self.am {
             parts.push(format!("am={}", d.format("%Y-%m-%d")));
         }
+        if self.karte == MapWeighting::Inhabitants {
+            parts.push("karte=einwohner".into());
+        }
         parts.join("&")
     }
 
@@ -158,6 +183,7 @@ impl DashboardFilter {
     pub fn catalogue_link(&self, extra: &str, category: CoverageCategory) -> String {
         let key = extra.split('=').next().unwrap_or_default();
         let narrowed = Self {
+            karte: MapWeighting::Units,
             // the bar's own key replaces the filter's
             themenfeld: self.themenfeld.filter(|_| key != "themenfeld"),
             ressort: self.ressort.clone().filter(|_| key != "ressort"),
@@ -307,6 +333,158 @@ pub fn monthly_trend(
         .collect()
 }
 
+/// Records and inhabitants of one service in one scope (the Land, a Kreis, a Gemeinde).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeFigures {
+    pub applicable: i64,
+    pub online: i64,
+    pub population_applicable: i64,
+    pub population_online: i64,
+}
+
+impl ScopeFigures {
+    pub fn add(&mut self, other: ScopeFigures) {
+        self.applicable += other.applicable;
+        self.online += other.online;
+        self.population_applicable += other.population_applicable;
+        self.population_online += other.population_online;
+    }
+
+    /// Online everywhere it applies (and it applies somewhere).
+    pub fn is_full(&self) -> bool {
+        self.applicable > 0 && self.online >= self.applicable
+    }
+
+    /// The share of applicable units or inhabitants online; `None` without any applicable.
+    pub fn share(&self, weighting: MapWeighting) -> Option<f64> {
+        let (part, whole) = match weighting {
+            MapWeighting::Units => (self.online, self.applicable),
+            MapWeighting::Inhabitants => (self.population_online, self.population_applicable),
+        };
+        (whole > 0).then(|| part as f64 / whole as f64)
+    }
+}
+
+/// How far a service reaches, counted as the federal dashboard counts ("Art der
+/// Flächendeckung"), from the widest to none; each service is in exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FederalCategory {
+    /// Online in every applicable unit of the Land.
+    Land,
+    /// Not land-wide, but online in every applicable Gemeinde of at least one Kreis.
+    Kreis,
+    /// Online in at least one unit (a Kommune, or the Land's own), but not a whole Kreis.
+    Kommune,
+    /// Nowhere online.
+    Nowhere,
+}
+
+impl FederalCategory {
+    pub const ALL: [FederalCategory; 4] = [Self::Land, Self::Kreis, Self::Kommune, Self::Nowhere];
+
+    /// `land`: the service's figures in the whole Land; `kreise`: in each Kreis.
+    pub fn classify(land: &ScopeFigures, kreise: &[ScopeFigures]) -> Self {
+        if land.is_full() {
+            Self::Land
+        } else if kreise.iter().any(ScopeFigures::is_full) {
+            Self::Kreis
+        } else if land.online > 0 {
+            Self::Kommune
+        } else {
+            Self::Nowhere
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Land => td_string!(locale, overview.federal_land),
+            Self::Kreis => td_string!(locale, overview.federal_kreis),
+            Self::Kommune => td_string!(locale, overview.federal_kommune),
+            Self::Nowhere => td_string!(locale, overview.federal_nowhere),
+        }
+    }
+}
+
+/// One row of the federal comparison: the services of a category and whom they reach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FederalRow {
+    pub category: FederalCategory,
+    pub services: i64,
+    /// Summed over those services: inhabitants in reach, and of them with the service online.
+    pub figures: ScopeFigures,
+}
+
+/// The federal comparison for services given as (Land figures, figures per Kreis).
+pub fn federal_summary(services: &[(ScopeFigures, Vec<ScopeFigures>)]) -> Vec<FederalRow> {
+    let mut rows: Vec<FederalRow> = FederalCategory::ALL
+        .into_iter()
+        .map(|category| FederalRow {
+            category,
+            services: 0,
+            figures: ScopeFigures::default(),
+        })
+        .collect();
+    for (land, kreise) in services {
+        if land.applicable == 0 {
+            continue; // "nicht relevant" everywhere: outside every category, as in the KPIs
+        }
+        let category = FederalCategory::classify(land, kreise);
+        let row = rows
+            .iter_mut()
+            .find(|r| r.category == category)
+            .expect("every category has a row");
+        row.services += 1;
+        row.figures.add(*land);
+    }
+    rows
+}
+
+/// One region of the coverage map at the reference date, over the services in the filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionCoverage {
+    pub code: String,
+    pub name: String,
+    pub figures: ScopeFigures,
+    /// Services online in every applicable Gemeinde of the region (for a Kreis).
+    pub services_full: i64,
+    /// Services with at least one applicable record in the region.
+    pub services: i64,
+    /// Whether the boundary file has this region (else it appears in the table only).
+    pub on_map: bool,
+}
+
+/// The coverage map: Kreise of the Land, or the Gemeinden of the chosen Kreis.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoverageMap {
+    pub gemeinden: bool,
+    pub regions: Vec<RegionCoverage>,
+    /// Areas of the boundary file without a unit of the same key (drawn as "keine Daten").
+    pub areas_without_unit: Vec<String>,
+}
+
+/// Records past their planned go-live and not online, for one Ressort or Kreis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LateRow {
+    pub label: String,
+    /// The org unit page with the records (for a Kreis).
+    pub link: Option<String>,
+    pub records: i64,
+    /// Services with at least one late record.
+    pub services: i64,
+    /// The earliest planned go-live among them.
+    pub oldest: Option<NaiveDate>,
+}
+
+/// "What is late" at the reference date (computed for today only: planned dates are not
+/// kept in the history).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Lateness {
+    pub available: bool,
+    pub records: i64,
+    pub by_ressort: Vec<LateRow>,
+    pub by_kreis: Vec<LateRow>,
+}
+
 /// What the filter bar offers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DashboardOptions {
@@ -319,6 +497,7 @@ pub struct DashboardOptions {
 /// The server-rendered SVG of every chart; the same numbers are in the data tables.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DashboardCharts {
+    pub map: String,
     pub trend: String,
     pub themenfeld: String,
     pub ressort: String,
@@ -353,6 +532,9 @@ pub struct Overview {
     pub maturity_model: String,
     pub trend: Vec<TrendPoint>,
     pub deadlines: Vec<Deadline>,
+    pub federal: Vec<FederalRow>,
+    pub map: CoverageMap,
+    pub late: Lateness,
     pub charts: DashboardCharts,
     pub options: DashboardOptions,
 }
@@ -381,13 +563,14 @@ mod tests {
             ("leika_typ", "2/3"),
             ("stand", "teilweise"),
             ("am", "31.12.2022"),
+            ("karte", "einwohner"),
         ]
         .into();
         let f = DashboardFilter::from_params(|k| params.get(k).copied(), Locale::de).unwrap();
         assert_eq!(f.am, Some(day("2022-12-31")));
         assert_eq!(
             f.to_query_string(),
-            "themenfeld=6&ressort=TMDI&kreis=16051&leika_typ=2%2F3&stand=teilweise&am=2022-12-31"
+            "themenfeld=6&ressort=TMDI&kreis=16051&leika_typ=2%2F3&stand=teilweise&am=2022-12-31&karte=einwohner"
         );
         let text = f.to_query_string();
         let again: HashMap<String, String> = form_urlencoded::parse(text.as_bytes())
@@ -429,6 +612,72 @@ mod tests {
         assert_eq!(
             narrowed.catalogue_link("ressort=TFM", CoverageCategory::Full),
             "/leistungen?ressort=TFM&themenfeld=2&stand=flaechendeckend"
+        );
+    }
+
+    fn figures(applicable: i64, online: i64, people: i64, people_online: i64) -> ScopeFigures {
+        ScopeFigures {
+            applicable,
+            online,
+            population_applicable: people,
+            population_online: people_online,
+        }
+    }
+
+    #[test]
+    fn federal_categories_and_weighted_coverage_on_a_small_land() {
+        // two Kreise: A with 2 Gemeinden (1,000 and 9,000 inhabitants), B with 1 (90,000)
+        let services = vec![
+            // online in the small Gemeinde of A only: "in mind. einer Kommune", 1 % of people
+            (
+                figures(3, 1, 100_000, 1_000),
+                vec![figures(2, 1, 10_000, 1_000), figures(1, 0, 90_000, 0)],
+            ),
+            // online in B: kreisweit flächendeckend there, 90 % of people
+            (
+                figures(3, 1, 100_000, 90_000),
+                vec![figures(2, 0, 10_000, 0), figures(1, 1, 90_000, 90_000)],
+            ),
+            // everywhere
+            (
+                figures(3, 3, 100_000, 100_000),
+                vec![figures(2, 2, 10_000, 10_000), figures(1, 1, 90_000, 90_000)],
+            ),
+            // nowhere, and one not relevant anywhere (left out)
+            (
+                figures(3, 0, 100_000, 0),
+                vec![figures(2, 0, 10_000, 0), figures(1, 0, 90_000, 0)],
+            ),
+            (figures(0, 0, 0, 0), vec![]),
+        ];
+        let rows = federal_summary(&services);
+        let by = |c| rows.iter().find(|r| r.category == c).unwrap();
+        assert_eq!(by(FederalCategory::Land).services, 1);
+        assert_eq!(by(FederalCategory::Kreis).services, 1);
+        assert_eq!(by(FederalCategory::Kommune).services, 1);
+        assert_eq!(by(FederalCategory::Nowhere).services, 1);
+        assert_eq!(
+            by(FederalCategory::Kommune)
+                .figures
+                .share(MapWeighting::Inhabitants),
+            Some(0.01)
+        );
+        assert_eq!(
+            by(FederalCategory::Kreis)
+                .figures
+                .share(MapWeighting::Inhabitants),
+            Some(0.9)
+        );
+        assert_eq!(
+            by(FederalCategory::Kreis)
+                .figures
+                .share(MapWeighting::Units),
+            Some(1.0 / 3.0)
+        );
+        assert_eq!(
+            figures(0, 0, 0, 0).share(MapWeighting::Units),
+            None,
+            "no data is not zero"
         );
     }
 

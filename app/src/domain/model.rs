@@ -52,6 +52,11 @@ impl Phase {
         self != Self::NotRelevant
     }
 
+    /// Neither online nor "nicht relevant": a planned go-live in the past makes it late.
+    pub fn is_open(self) -> bool {
+        self.is_applicable() && self != Self::Online
+    }
+
     pub fn is_in_progress(self) -> bool {
         matches!(self, Self::Planning | Self::Implementation | Self::Pilot)
     }

@@ -7,7 +7,8 @@ use crate::api::get_overview;
 use crate::components::{filter_option, loading, submit_enclosing_form, ErrorNotice, KpiTile};
 use crate::current_locale;
 use crate::domain::{
-    CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, Overview, LEIKA_TYPES,
+    CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, MapWeighting, Overview,
+    LEIKA_TYPES,
 };
 use crate::error::AppError;
 use crate::format;
@@ -140,6 +141,9 @@ fn FilterBar(
                     prop:value=move || current().am.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
                     on:change=submit_enclosing_form/>
             </div>
+            // the map's measure is chosen next to the map; the form keeps it
+            {move || (current().karte == MapWeighting::Inhabitants)
+                .then(|| view! { <input type="hidden" name="karte" value="einwohner"/> })}
             <div class="field field-actions">
                 <button type="submit">{td_string!(l, catalogue.filter)}</button>
                 <A href="/">{td_string!(l, overview.reset)}</A>
@@ -202,6 +206,9 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                 />
             </div>
         </section>
+        <FederalTable overview=o.clone()/>
+        <MapSection overview=o.clone()/>
+        <LateSection overview=o.clone()/>
         <section aria-labelledby="trend">
             <h2 id="trend">{td_string!(l, overview.trend_title)}</h2>
             <figure class="chart">
@@ -340,5 +347,176 @@ fn MaturityTable(overview: Overview) -> impl IntoView {
                 </tbody>
             </table>
         </details>
+    }
+}
+
+/// The federal dashboard's coverage categories next to the share of inhabitants they reach.
+#[component]
+fn FederalTable(overview: Overview) -> impl IntoView {
+    let l = current_locale();
+    let total: i64 = overview.federal.iter().map(|r| r.services).sum();
+    view! {
+        <section aria-labelledby="bund">
+            <h2 id="bund">{td_string!(l, overview.federal_title)}</h2>
+            <div class="table-wrap">
+                <table data-testid="federal-table">
+                    <caption>{td_string!(l, overview.federal_caption)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{td_string!(l, overview.col_federal)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_services)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_share)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_inhabitants)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_weighted)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {overview.federal.into_iter().map(|r| view! {
+                            <tr>
+                                <th scope="row">{r.category.label(l)}</th>
+                                <td class="num">{format::int(r.services)}</td>
+                                <td class="num">{format::percent(r.services, total)}</td>
+                                <td class="num">{format::int(r.figures.population_online)}
+                                    " / " {format::int(r.figures.population_applicable)}</td>
+                                <td class="num">{format::percent(r.figures.population_online, r.figures.population_applicable)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// The coverage map with its measure switch, attribution and data table.
+#[component]
+fn MapSection(overview: Overview) -> impl IntoView {
+    let l = current_locale();
+    let filter = overview.filter.clone();
+    let with = move |karte: MapWeighting| {
+        let f = DashboardFilter {
+            karte,
+            ..filter.clone()
+        };
+        format!("/?{}", f.to_query_string())
+    };
+    let weighting = overview.filter.karte;
+    let current = move |w: MapWeighting| (weighting == w).then_some("page");
+    let caption = match weighting {
+        MapWeighting::Units => td_string!(l, overview.map_caption_units),
+        MapWeighting::Inhabitants => td_string!(l, overview.map_caption_inhabitants),
+    };
+    let heading = match &overview.kreis {
+        Some(k) => td_string!(l, overview.map_title_gemeinden, kreis = k.name.clone()).to_string(),
+        None => td_string!(l, overview.map_title_kreise).to_owned(),
+    };
+    let without = overview.map.areas_without_unit.join(", ");
+    view! {
+        <section aria-labelledby="karte">
+            <h2 id="karte">{heading}</h2>
+            <p class="map-switch">
+                {td_string!(l, overview.map_show)} " "
+                <A href=with(MapWeighting::Units) attr:aria-current=current(MapWeighting::Units)>{td_string!(l, overview.map_units)}</A>
+                " · "
+                <A href=with(MapWeighting::Inhabitants) attr:aria-current=current(MapWeighting::Inhabitants)>{td_string!(l, overview.map_inhabitants)}</A>
+            </p>
+            <figure class="chart map">
+                <div class="chart-svg" data-testid="chart-map" inner_html=overview.charts.map.clone()></div>
+                <figcaption>
+                    {caption} " "
+                    <a href="http://www.bkg.bund.de" rel="external">{td_string!(l, overview.map_attribution)}</a>
+                    ", dl-de/by-2-0."
+                </figcaption>
+            </figure>
+            {(!without.is_empty()).then(|| view! {
+                <p class="note">{td_string!(l, overview.areas_without_unit, names = without)}</p>
+            })}
+            <details class="data-table">
+                <summary>{td_string!(l, overview.table_summary)}</summary>
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{td_string!(l, overview.col_region)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_applicable)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_online)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_share)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_weighted)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_services_full)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {overview.map.regions.into_iter().map(|r| {
+                            let href = format!("/organisationen/{}", crate::domain::urlencode(&r.code));
+                            let f = r.figures;
+                            view! {
+                                <tr>
+                                    <th scope="row"><A href=href>{r.name.clone()}</A>
+                                        {(!r.on_map).then(|| format!(" {}", td_string!(l, overview.not_on_map)))}</th>
+                                    <td class="num">{format::int(f.applicable)}</td>
+                                    <td class="num">{format::int(f.online)}</td>
+                                    <td class="num">{format::percent(f.online, f.applicable)}</td>
+                                    <td class="num">{format::percent(f.population_online, f.population_applicable)}</td>
+                                    <td class="num">{format::int(r.services_full)} " / " {format::int(r.services)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </section>
+    }
+}
+
+/// Records past their planned go-live, by Ressort and by Kreis (today only).
+#[component]
+fn LateSection(overview: Overview) -> impl IntoView {
+    let l = current_locale();
+    let late = overview.late;
+    let table = move |head: &'static str,
+                      rows: Vec<crate::domain::LateRow>,
+                      testid: &'static str| {
+        view! {
+            <div class="table-wrap">
+                <table data-testid=testid>
+                    <thead>
+                        <tr>
+                            <th scope="col">{head}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_late_records)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_late_services)}</th>
+                            <th scope="col" class="num">{td_string!(l, overview.col_late_oldest)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! {
+                            <tr>
+                                <th scope="row">{match r.link {
+                                    Some(href) => view! { <A href=href>{r.label}</A> }.into_any(),
+                                    None => r.label.into_any(),
+                                }}</th>
+                                <td class="num">{format::int(r.records)}</td>
+                                <td class="num">{format::int(r.services)}</td>
+                                <td class="num">{r.oldest.map(format::date).unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    };
+    view! {
+        <section aria-labelledby="verspaetet">
+            <h2 id="verspaetet">{td_string!(l, overview.late_title)}</h2>
+            {if late.available {
+                view! {
+                    <p>{td_string!(l, overview.late_lead, records = format::int(late.records))}</p>
+                    <div class="late-tables">
+                        {table(td_string!(l, overview.ressort), late.by_ressort, "late-by-ressort")}
+                        {table(td_string!(l, overview.kreis), late.by_kreis, "late-by-kreis")}
+                    </div>
+                }.into_any()
+            } else {
+                view! { <p class="note">{td_string!(l, overview.late_today_only)}</p> }.into_any()
+            }}
+        </section>
     }
 }

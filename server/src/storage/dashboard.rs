@@ -27,6 +27,8 @@ struct StateRow {
 }
 
 type CodeName = (String, String);
+/// A record's unit, service and status at the reference date.
+type RecordStatus = (i64, i64, String);
 
 /// Why a dashboard filter finds nothing to show (the page explains it, in German).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,6 +207,9 @@ impl Storage {
             maturity_model: model,
             trend: Vec::new(),
             deadlines: Vec::new(),
+            federal: Vec::new(),
+            map: CoverageMap::default(),
+            late: Lateness::default(),
             charts: DashboardCharts::default(),
             options: DashboardOptions::default(),
         };
@@ -216,6 +221,8 @@ impl Storage {
         };
         let mut level_counts = [0i64; MATURITY_LEVELS];
         let mut included: Vec<i64> = Vec::with_capacity(rows.len());
+        let mut included_figures: Vec<(i64, ScopeFigures)> = Vec::with_capacity(rows.len());
+        let mut ressort_of: BTreeMap<i64, Option<String>> = BTreeMap::new();
         for r in rows {
             let figures: Contribution = r.figures.into();
             let category = figures.category();
@@ -223,6 +230,8 @@ impl Storage {
                 continue;
             }
             included.push(r.ozg_id);
+            ressort_of.insert(r.ozg_id, r.ressort_code.clone());
+            included_figures.push((r.ozg_id, scope_figures(&figures)));
             o.services_total += 1;
             o.services_online_any += i64::from(figures.online > 0);
             o.services_online_full += i64::from(category == CoverageCategory::Full);
@@ -271,12 +280,323 @@ impl Storage {
                 })
             })
             .collect();
+        let land_figures: BTreeMap<i64, ScopeFigures> = included_figures.into_iter().collect();
+        let (map, kreis_figures) = match &o.kreis {
+            None => self.kreis_map(f, as_of, &land_figures).await?,
+            Some(_) => (
+                self.gemeinde_map(f, as_of, scope, &land_figures).await?,
+                BTreeMap::new(),
+            ),
+        };
+        o.map = map;
+        let services: Vec<(ScopeFigures, Vec<ScopeFigures>)> = land_figures
+            .iter()
+            .map(|(id, land)| (*land, kreis_figures.get(id).cloned().unwrap_or_default()))
+            .collect();
+        o.federal = federal_summary(&services);
+        if as_of >= Utc::now().date_naive() {
+            o.late = self
+                .lateness(f, as_of, scope, &ressort_of, &ressort_names)
+                .await?;
+        }
         let series: Vec<Vec<(NaiveDate, CoverageCategory)>> = included
             .iter()
             .filter_map(|id| per_service.remove(id))
             .collect();
         o.trend = monthly_trend(&series, baseline_day(), as_of);
         Ok(Ok(o))
+    }
+}
+
+fn scope_figures(c: &Contribution) -> ScopeFigures {
+    ScopeFigures {
+        applicable: c.applicable,
+        online: c.online,
+        population_applicable: c.population_applicable,
+        population_online: c.population_online,
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct KreisRow {
+    ozg_id: i64,
+    kreis_id: i64,
+    records_applicable: i64,
+    records_online: i64,
+    population_applicable: i64,
+    population_online: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    id: i64,
+    code: String,
+    name: String,
+    population: Option<i64>,
+}
+
+impl Storage {
+    /// The Kreise at `as_of` over the services of `land` (those in the filter), and each
+    /// service's figures per Kreis: one history seek per (service, Kreis).
+    async fn kreis_map(
+        &self,
+        f: &DashboardFilter,
+        as_of: NaiveDate,
+        land: &BTreeMap<i64, ScopeFigures>,
+    ) -> Result<(CoverageMap, BTreeMap<i64, Vec<ScopeFigures>>)> {
+        let mut sql = Filter::default();
+        service_conditions(f, &mut sql);
+        sql.and(
+            "h.day = (SELECT MAX(x.day) FROM rollup_history x \
+             WHERE x.ozg_id = s.ozg_id AND x.scope_id = k.id AND x.day <= ?)",
+            [Bind::Date(as_of)],
+        );
+        let rows_sql = format!(
+            "SELECT s.ozg_id, k.id AS kreis_id, h.records_applicable, h.records_online, \
+             h.population_applicable, h.population_online \
+             FROM service s JOIN org_unit k ON k.kind = 'kreis' AND k.valid_to IS NULL \
+             JOIN rollup_history h ON h.ozg_id = s.ozg_id AND h.scope_id = k.id{}",
+            sql.sql()
+        );
+        let (rows, units): (Vec<KreisRow>, Vec<UnitRow>) = on_pool!(self, pool => {
+            (
+                bind_all!(sqlx::query_as(AssertSqlSafe(rows_sql)), sql.binds).fetch_all(pool).await?,
+                sqlx::query_as("SELECT id, code, name, population FROM org_unit \
+                    WHERE kind = 'kreis' AND valid_to IS NULL ORDER BY name")
+                    .fetch_all(pool).await?,
+            )
+        });
+        let mut regions: BTreeMap<i64, RegionCoverage> = units
+            .into_iter()
+            .map(|u| (u.id, empty_region(u.code, u.name)))
+            .collect();
+        let mut per_service: BTreeMap<i64, Vec<ScopeFigures>> = BTreeMap::new();
+        for r in rows {
+            if !land.contains_key(&r.ozg_id) {
+                continue; // outside the category filter
+            }
+            let figures = ScopeFigures {
+                applicable: r.records_applicable,
+                online: r.records_online,
+                population_applicable: r.population_applicable,
+                population_online: r.population_online,
+            };
+            per_service.entry(r.ozg_id).or_default().push(figures);
+            if let Some(region) = regions.get_mut(&r.kreis_id) {
+                region.figures.add(figures);
+                region.services += i64::from(figures.applicable > 0);
+                region.services_full += i64::from(figures.is_full());
+            }
+        }
+        let map = CoverageMap {
+            gemeinden: false,
+            regions: regions.into_values().collect(),
+            areas_without_unit: Vec::new(),
+        };
+        Ok((map, per_service))
+    }
+
+    /// The Gemeinden of Kreis `kreis_id` at `as_of` over the services of `land`. Each record's
+    /// status then is its last event's up to that day (or the one before its first event):
+    /// two index seeks per record of the Kreis, however long the history.
+    async fn gemeinde_map(
+        &self,
+        f: &DashboardFilter,
+        as_of: NaiveDate,
+        kreis_id: i64,
+        land: &BTreeMap<i64, ScopeFigures>,
+    ) -> Result<CoverageMap> {
+        let mut sql = Filter::default();
+        service_conditions(f, &mut sql);
+        sql.and(
+            "o.kind = 'gemeinde' AND o.parent_id = ?",
+            [Bind::Int(kreis_id)],
+        );
+        let n = sql.next_placeholder();
+        let rows_sql = format!(
+            "SELECT o.id AS unit_id, rec.ozg_id, COALESCE(\
+             (SELECT e.new_status FROM record_event e WHERE e.record_id = rec.id AND e.occurred_at < ${n} \
+              ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1), \
+             (SELECT e.old_status FROM record_event e WHERE e.record_id = rec.id \
+              ORDER BY e.occurred_at, e.id LIMIT 1), rec.status_code) AS status_code \
+             FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
+             JOIN service s ON s.ozg_id = rec.ozg_id{}",
+            sql.sql()
+        );
+        let (rows, units, phases): (Vec<RecordStatus>, Vec<UnitRow>, Vec<CodeName>) = on_pool!(self, pool => {
+            (
+                bind_all!(sqlx::query_as(AssertSqlSafe(rows_sql)), sql.binds)
+                    .bind(end_of(as_of)).fetch_all(pool).await?,
+                sqlx::query_as("SELECT id, code, name, population FROM org_unit \
+                    WHERE kind = 'gemeinde' AND parent_id = $1 AND valid_to IS NULL ORDER BY name")
+                    .bind(kreis_id).fetch_all(pool).await?,
+                sqlx::query_as("SELECT code, phase FROM status").fetch_all(pool).await?,
+            )
+        });
+        let phase_of = |code: &str| {
+            phases
+                .iter()
+                .find(|(c, _)| c == code)
+                .and_then(|(_, p)| Phase::from_code(p))
+        };
+        let population: BTreeMap<i64, i64> = units
+            .iter()
+            .map(|u| (u.id, u.population.unwrap_or(0)))
+            .collect();
+        let mut regions: BTreeMap<i64, RegionCoverage> = units
+            .into_iter()
+            .map(|u| (u.id, empty_region(u.code, u.name)))
+            .collect();
+        for (unit_id, ozg_id, status) in rows {
+            let Some(phase) = phase_of(&status) else {
+                return Err(StorageError::Inconsistent(format!(
+                    "unknown status {status}"
+                )));
+            };
+            if !land.contains_key(&ozg_id) || !phase.is_applicable() {
+                continue;
+            }
+            if let Some(region) = regions.get_mut(&unit_id) {
+                let online = i64::from(phase == Phase::Online);
+                let people = population.get(&unit_id).copied().unwrap_or(0);
+                region.figures.add(ScopeFigures {
+                    applicable: 1,
+                    online,
+                    population_applicable: people,
+                    population_online: people * online,
+                });
+                region.services += 1;
+                region.services_full += online;
+            }
+        }
+        Ok(CoverageMap {
+            gemeinden: true,
+            regions: regions.into_values().collect(),
+            areas_without_unit: Vec::new(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LateGroup {
+    ozg_id: i64,
+    kreis_id: Option<i64>,
+    kreis_code: Option<String>,
+    kreis_name: Option<String>,
+    records: i64,
+    oldest: NaiveDate,
+}
+
+impl Storage {
+    /// Open records planned before `as_of`, by Ressort and by Kreis, over the services of
+    /// `ressort_of` (those in the filter). Reads the late records through their partial index.
+    async fn lateness(
+        &self,
+        f: &DashboardFilter,
+        as_of: NaiveDate,
+        scope: i64,
+        ressort_of: &BTreeMap<i64, Option<String>>,
+        ressort_names: &[CodeName],
+    ) -> Result<Lateness> {
+        let mut sql = Filter::default();
+        service_conditions(f, &mut sql);
+        sql.and(
+            "rec.is_open AND rec.planned_go_live IS NOT NULL AND rec.planned_go_live < ?",
+            [Bind::Date(as_of)],
+        );
+        if scope != LAND_SCOPE {
+            sql.and(
+                "(o.id = ? OR o.parent_id = ?)",
+                [Bind::Int(scope), Bind::Int(scope)],
+            );
+        }
+        let groups_sql = format!(
+            "SELECT rec.ozg_id, k.id AS kreis_id, k.code AS kreis_code, k.name AS kreis_name, \
+             COUNT(*) AS records, MIN(rec.planned_go_live) AS oldest \
+             FROM implementation_record rec JOIN service s ON s.ozg_id = rec.ozg_id \
+             JOIN org_unit o ON o.id = rec.org_unit_id \
+             LEFT JOIN org_unit k ON k.id = {} {} \
+             GROUP BY rec.ozg_id, k.id, k.code, k.name",
+            super::history::KREIS_OF_UNIT,
+            sql.sql()
+        );
+        let groups: Vec<LateGroup> = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(AssertSqlSafe(groups_sql)), sql.binds).fetch_all(pool).await?
+        });
+        let mut late = Lateness {
+            available: true,
+            ..Default::default()
+        };
+        let mut by_ressort: BTreeMap<String, (LateRow, std::collections::BTreeSet<i64>)> =
+            BTreeMap::new();
+        let mut by_kreis: BTreeMap<i64, (LateRow, std::collections::BTreeSet<i64>)> =
+            BTreeMap::new();
+        let new_row = |label: String, link: Option<String>| LateRow {
+            label,
+            link,
+            records: 0,
+            services: 0,
+            oldest: None,
+        };
+        let count = |(row, services): &mut (LateRow, std::collections::BTreeSet<i64>),
+                     g: &LateGroup| {
+            row.records += g.records;
+            row.oldest = Some(row.oldest.map_or(g.oldest, |o| o.min(g.oldest)));
+            services.insert(g.ozg_id);
+        };
+        for g in &groups {
+            let Some(ressort) = ressort_of.get(&g.ozg_id) else {
+                continue; // outside the category filter
+            };
+            late.records += g.records;
+            let code = ressort.clone().unwrap_or_default();
+            let entry = by_ressort.entry(code.clone()).or_insert_with(|| {
+                let name = ressort_names
+                    .iter()
+                    .find(|(c, _)| *c == code)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default();
+                (new_row(name, None), Default::default())
+            });
+            count(entry, g);
+            if let (Some(id), Some(code), Some(name)) = (g.kreis_id, &g.kreis_code, &g.kreis_name) {
+                let entry = by_kreis.entry(id).or_insert_with(|| {
+                    (
+                        new_row(
+                            name.clone(),
+                            Some(format!("/organisationen/{}", urlencode(code))),
+                        ),
+                        Default::default(),
+                    )
+                });
+                count(entry, g);
+            }
+        }
+        let finish = |rows: Vec<(LateRow, std::collections::BTreeSet<i64>)>| {
+            let mut rows: Vec<LateRow> = rows
+                .into_iter()
+                .map(|(mut row, services)| {
+                    row.services = services.len() as i64;
+                    row
+                })
+                .collect();
+            rows.sort_by_key(|r| std::cmp::Reverse(r.records));
+            rows
+        };
+        late.by_ressort = finish(by_ressort.into_values().collect());
+        late.by_kreis = finish(by_kreis.into_values().collect());
+        Ok(late)
+    }
+}
+
+fn empty_region(code: String, name: String) -> RegionCoverage {
+    RegionCoverage {
+        code,
+        name,
+        figures: ScopeFigures::default(),
+        services_full: 0,
+        services: 0,
+        on_map: false,
     }
 }
 

@@ -285,7 +285,8 @@ impl Storage {
                 let mut qb = QueryBuilder::new(
                     "UPDATE implementation_record SET status_code = v.column2, maturity = v.column3, \
                      planned_go_live = v.column4, actual_go_live = v.column5, online_url = v.column6, \
-                     efa_solution = v.column7, note = v.column8, version = v.column9, updated_at = v.column10 FROM (",
+                     efa_solution = v.column7, note = v.column8, version = v.column9, updated_at = v.column10, \
+                     is_open = v.column11 FROM (",
                 );
                 qb.push_values(chunk.iter(), |mut b, r| {
                     b.push_bind(r.id)
@@ -297,7 +298,8 @@ impl Storage {
                         .push_bind(r.efa_solution.clone())
                         .push_bind(r.note.clone())
                         .push_bind(r.version)
-                        .push_bind(last_change.get(&r.id).copied().unwrap_or(recorded_at));
+                        .push_bind(last_change.get(&r.id).copied().unwrap_or(recorded_at))
+                        .push_bind(Phase::from_code(&r.phase).is_some_and(Phase::is_open));
                 });
                 qb.push(") AS v WHERE implementation_record.id = v.column1");
                 qb.build().execute(&mut *tx).await?;
@@ -423,6 +425,14 @@ impl Storage {
     }
 
     /// The event history of one record, oldest first.
+    /// Record and time of every event (the demo generator's history doubling).
+    pub async fn event_times(&self) -> Result<Vec<(i64, DateTime<Utc>)>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT record_id, occurred_at FROM record_event ORDER BY id")
+                .fetch_all(pool).await?
+        }))
+    }
+
     pub async fn record_events(&self, record_id: i64) -> Result<Vec<StoredEvent>> {
         let rows: Vec<StoredEvent> = on_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(format!(
