@@ -460,8 +460,13 @@ pub fn with_title(svg: String, id: &str, title: &str, desc: &str) -> String {
     )
 }
 
-/// Lays a transparent link over each area, before the closing `</svg>`.
+/// Lays a transparent link over each area, before the closing `</svg>`. A chart with links
+/// is a `group`, not an `img`: an image's content is presentational and may hold no links.
 fn with_links(svg: String, areas: &[HitArea]) -> String {
+    if areas.is_empty() {
+        return svg;
+    }
+    let svg = svg.replacen(" role=\"img\"", " role=\"group\"", 1);
     let Some(end) = svg.rfind("</svg>") else {
         return svg;
     };
@@ -549,6 +554,10 @@ mod tests {
         // 4 segments × (fill + outline + link area), legend 4 × 2, background 1
         assert_eq!(svg.matches("<rect").count(), 4 * 3 + 4 * 2 + 1, "{svg}");
         assert_eq!(svg.matches("class=\"chart-link\"").count(), 4);
+        assert!(
+            svg.contains(" role=\"group\" "),
+            "links inside: not an image"
+        );
         assert!(svg.contains("href=\"/leistungen?themenfeld=1&amp;stand=teilweise\""));
         assert!(svg.contains("<title>Umwelt: 1 teilweise online</title>"));
     }
@@ -635,5 +644,6 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 1 + 6 * 2);
         assert!(flat(&svg).contains(">4 Stufe 4</text>"));
         assert!(svg.contains("<title id=\"maturity-title\">"));
+        assert!(svg.contains(" role=\"img\" "), "no links: an image");
     }
 }

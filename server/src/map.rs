@@ -255,7 +255,7 @@ pub fn draw(
         None => td_string!(locale, overview.map_title_kreise).to_owned(),
     };
     let svg = format!(
-        "<svg width=\"{width}\" height=\"{total_height:.0}\" viewBox=\"0 0 {width} {total_height:.0}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"map-title map-desc\"><title id=\"map-title\">{}</title><desc id=\"map-desc\">{}</desc><defs><pattern id=\"keine-daten\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#888888\" stroke-width=\"2\"/></pattern></defs><rect width=\"{width}\" height=\"{total_height:.0}\" fill=\"#ffffff\"/>{paths}{labels}{legend}</svg>",
+        "<svg width=\"{width}\" height=\"{total_height:.0}\" viewBox=\"0 0 {width} {total_height:.0}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-labelledby=\"map-title map-desc\"><title id=\"map-title\">{}</title><desc id=\"map-desc\">{}</desc><defs><pattern id=\"keine-daten\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#888888\" stroke-width=\"2\"/></pattern></defs><rect width=\"{width}\" height=\"{total_height:.0}\" fill=\"#ffffff\"/>{paths}{labels}{legend}</svg>",
         escape(&title),
         escape(&desc)
     );
