@@ -548,6 +548,7 @@ impl Overview {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
     use std::collections::HashMap;
 
     fn day(s: &str) -> NaiveDate {
@@ -679,6 +680,38 @@ mod tests {
             None,
             "no data is not zero"
         );
+    }
+
+    proptest::proptest! {
+        /// Any combination of parameters: no panic; an accepted filter survives the trip through
+        /// its own query string unchanged (so every shared link shows the same view).
+        #[test]
+        fn dashboard_params_never_panic_and_accepted_ones_round_trip(
+            params in proptest::collection::hash_map(
+                proptest::sample::select(vec![
+                    "themenfeld", "lage", "ressort", "kreis", "leika_typ", "stand", "am", "karte", "x",
+                ]),
+                proptest::prop_oneof![
+                    "\\PC{0,30}",
+                    "-?[0-9]{1,12}",
+                    "[A-Za-z0-9_-]{1,45}",
+                    "(19|20|21)[0-9]{2}-[01][0-9]-[0-3][0-9]",
+                    "[0-3][0-9]\\.[01][0-9]\\.20[0-9]{2}",
+                    proptest::sample::select(vec!["2/3", "teilweise", "einwohner", "gemeinden", ""])
+                        .prop_map(str::to_owned),
+                ],
+                0..8,
+            )
+        ) {
+            let parsed = DashboardFilter::from_params(|k| params.get(k).map(String::as_str), Locale::de);
+            if let Ok(filter) = parsed {
+                let text = filter.to_query_string();
+                let again: HashMap<String, String> =
+                    form_urlencoded::parse(text.as_bytes()).into_owned().collect();
+                let reparsed = DashboardFilter::from_params(|k| again.get(k).map(String::as_str), Locale::de);
+                proptest::prop_assert_eq!(reparsed, Ok(filter));
+            }
+        }
     }
 
     #[test]
