@@ -131,27 +131,33 @@ impl Storage {
 
         let mut state = Filter::default();
         service_conditions(f, &mut state);
-        state.and(
-            "h.scope_id = ? AND h.day = (SELECT MAX(x.day) FROM rollup_history x \
-             WHERE x.ozg_id = s.ozg_id AND x.scope_id = ? AND x.day <= ?)",
-            [Bind::Int(scope), Bind::Int(scope), Bind::Date(as_of)],
-        );
+        // first the day of each service's row (a seek per service), then the rows by their
+        // whole key: materialised, so no planner scans the history for the day
+        let n = state.next_placeholder();
         let state_sql = format!(
-            "SELECT s.ozg_id, s.themenfeld_id, t.name AS themenfeld, s.responsibility, \
-             {RESSORT_OF_SERVICE} AS ressort_code, {FIGURE_COLUMNS} \
-             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id \
-             JOIN rollup_history h ON h.ozg_id = s.ozg_id{} ORDER BY t.name, s.ozg_id",
+            "WITH p AS MATERIALIZED (SELECT s.ozg_id, s.themenfeld_id, t.name AS themenfeld, \
+             s.responsibility, {RESSORT_OF_SERVICE} AS ressort_code, \
+             (SELECT MAX(x.day) FROM rollup_history x WHERE x.ozg_id = s.ozg_id \
+              AND x.scope_id = ${n} AND x.day <= ${}) AS at_day \
+             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}) \
+             SELECT p.ozg_id, p.themenfeld_id, p.themenfeld, p.responsibility, p.ressort_code, \
+             {FIGURE_COLUMNS} FROM p JOIN rollup_history h ON h.ozg_id = p.ozg_id \
+             AND h.scope_id = ${n} AND h.day = p.at_day ORDER BY p.themenfeld, p.ozg_id",
+            n + 1,
             state.sql()
         );
+        state.binds.push(Bind::Int(scope));
+        state.binds.push(Bind::Date(as_of));
         let mut changes = Filter::default();
         service_conditions(f, &mut changes);
         changes.and(
-            "c.scope_id = ? AND c.day <= ?",
+            "c.ozg_id = s.ozg_id AND c.scope_id = ? AND c.day <= ?",
             [Bind::Int(scope), Bind::Date(as_of)],
         );
         let changes_sql = format!(
-            "SELECT c.ozg_id, c.day, c.category FROM category_history c \
-             JOIN service s ON s.ozg_id = c.ozg_id{} ORDER BY c.ozg_id, c.day",
+            // CROSS JOIN keeps SQLite from scanning the change points: one seek per service
+            "SELECT c.ozg_id, c.day, c.category FROM service s CROSS JOIN category_history c{} \
+             ORDER BY c.ozg_id, c.day",
             changes.sql()
         );
         let model = self.maturity_model().await?;
@@ -346,18 +352,19 @@ impl Storage {
     ) -> Result<(CoverageMap, BTreeMap<i64, Vec<ScopeFigures>>)> {
         let mut sql = Filter::default();
         service_conditions(f, &mut sql);
-        sql.and(
-            "h.day = (SELECT MAX(x.day) FROM rollup_history x \
-             WHERE x.ozg_id = s.ozg_id AND x.scope_id = k.id AND x.day <= ?)",
-            [Bind::Date(as_of)],
-        );
+        let n = sql.next_placeholder();
         let rows_sql = format!(
-            "SELECT s.ozg_id, k.id AS kreis_id, h.records_applicable, h.records_online, \
+            "WITH p AS MATERIALIZED (SELECT s.ozg_id, k.id AS kreis_id, \
+             (SELECT MAX(x.day) FROM rollup_history x WHERE x.ozg_id = s.ozg_id \
+              AND x.scope_id = k.id AND x.day <= ${n}) AS at_day \
+             FROM service s JOIN org_unit k ON k.kind = 'kreis' AND k.valid_to IS NULL{}) \
+             SELECT p.ozg_id, p.kreis_id, h.records_applicable, h.records_online, \
              h.population_applicable, h.population_online \
-             FROM service s JOIN org_unit k ON k.kind = 'kreis' AND k.valid_to IS NULL \
-             JOIN rollup_history h ON h.ozg_id = s.ozg_id AND h.scope_id = k.id{}",
+             FROM p JOIN rollup_history h ON h.ozg_id = p.ozg_id AND h.scope_id = p.kreis_id \
+             AND h.day = p.at_day",
             sql.sql()
         );
+        sql.binds.push(Bind::Date(as_of));
         let (rows, units): (Vec<KreisRow>, Vec<UnitRow>) = on_pool!(self, pool => {
             (
                 bind_all!(sqlx::query_as(AssertSqlSafe(rows_sql)), sql.binds).fetch_all(pool).await?,
