@@ -24,8 +24,13 @@ CREATE TABLE rollup_history (
     maturity_5            BIGINT NOT NULL,
     maturity_6            BIGINT NOT NULL,
     maturity_7            BIGINT NOT NULL,
+    -- the pair's newest row, i.e. its state today (kept by the write path)
+    is_latest             BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (ozg_id, scope_id, day)
 ) WITHOUT ROWID;
+
+-- Today's state of every pair without a seek per pair: the dashboard's default view.
+CREATE INDEX rollup_history_latest ON rollup_history (ozg_id, scope_id) WHERE is_latest;
 
 -- The days on which a (service, scope) entered a coverage category (the baseline included):
 -- what the trend counts month by month. A few rows per service, however many edits.

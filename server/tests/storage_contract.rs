@@ -1108,6 +1108,7 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
     let online = || RecordPatch {
         status_code: Some("online".into()),
         maturity: Some(Some(3)),
+        efa_solution: Some(Some("Elterngeld Digital".into())),
         ..Default::default()
     };
     let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap();
@@ -1308,10 +1309,43 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
         .await
         .unwrap()
         .unwrap();
+    // today's fast path (newest rows) and the seek for a date after the last change agree
+    let later = s
+        .overview_at(&all, day(2025, 6, 30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(figures(&today), figures(&later));
+    assert_eq!(today.bars, later.bars);
+    assert_eq!(today.map.regions, later.map.regions);
+    assert_eq!(today.federal, later.federal);
     assert!(today.late.available);
     assert_eq!(today.late.records, 1);
     assert_eq!(today.late.by_kreis.len(), 1);
     assert_eq!(today.late.by_ressort[0].oldest, Some(day(2024, 2, 1)));
+    // the EfA filter: the service whose records name an EfA solution, and the others
+    let efa = DashboardFilter {
+        efa: Some(true),
+        ..Default::default()
+    };
+    let with_efa = s
+        .overview_at(&efa, day(2024, 3, 31))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(with_efa.services_total, 1);
+    let without = DashboardFilter {
+        efa: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(
+        s.overview_at(&without, day(2024, 3, 31))
+            .await
+            .unwrap()
+            .unwrap()
+            .services_total,
+        before.services_total - 1
+    );
     let unknown = DashboardFilter {
         kreis: Some("99999".into()),
         ..Default::default()
@@ -1366,6 +1400,10 @@ async fn any_batch_of_changes_writes_exactly_what_it_reports(s: Storage) {
         .prop_map(|(status, maturity, note, planned)| RecordPatch {
             status_code: status.map(str::to_owned),
             maturity,
+            // the EfA solution follows the note, so the EfA count changes too
+            efa_solution: note
+                .clone()
+                .map(|n| n.filter(|n| n.len() % 2 == 0).map(|_| "Ein EfA".to_owned())),
             note,
             planned_go_live: planned,
             ..Default::default()

@@ -19,6 +19,8 @@ pub struct DashboardFilter {
     /// Code of a Kreis: figures of its own and its Gemeinden's records only.
     pub kreis: Option<String>,
     pub leika_typ: Option<String>,
+    /// Services where at least one unit names the EfA solution it uses (`Some(true)`), or none.
+    pub efa: Option<bool>,
     /// Coverage category of the service (in the Land, or in the Kreis when one is chosen).
     pub stand: Option<CoverageCategory>,
     /// "Stand am": the state at the end of this day, from the history; `None` is today.
@@ -38,12 +40,13 @@ pub enum MapWeighting {
 }
 
 impl DashboardFilter {
-    pub const PARAMS: [&'static str; 8] = [
+    pub const PARAMS: [&'static str; 9] = [
         "themenfeld",
         "lage",
         "ressort",
         "kreis",
         "leika_typ",
+        "efa",
         "stand",
         "am",
         "karte",
@@ -99,6 +102,13 @@ impl DashboardFilter {
                 None
             }
         };
+        let efa = match parse_efa(value("efa")) {
+            Ok(efa) => efa,
+            Err(raw) => {
+                errors.push(td_string!(locale, overview.error_efa, raw = raw).to_string());
+                None
+            }
+        };
         let stand = match value("stand") {
             None => None,
             Some(raw) => CoverageCategory::from_code(raw).or_else(|| {
@@ -139,6 +149,7 @@ impl DashboardFilter {
                 ressort,
                 kreis,
                 leika_typ,
+                efa,
                 stand,
                 am,
                 karte,
@@ -165,6 +176,9 @@ impl DashboardFilter {
         }
         if let Some(t) = &self.leika_typ {
             parts.push(format!("leika_typ={}", super::urlencode(t)));
+        }
+        if let Some(e) = self.efa {
+            parts.push(efa_param(e).into());
         }
         if let Some(s) = self.stand {
             parts.push(format!("stand={}", s.code()));
@@ -206,6 +220,25 @@ pub fn is_unit_code(raw: &str) -> bool {
         && raw
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The `efa` parameter: `ja`, `nein` or empty; `Err` with the raw value otherwise.
+pub fn parse_efa(raw: Option<&str>) -> Result<Option<bool>, String> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some("ja") => Ok(Some(true)),
+        Some("nein") => Ok(Some(false)),
+        Some(other) => Err(other.to_owned()),
+    }
+}
+
+/// `efa=ja` or `efa=nein`.
+pub fn efa_param(uses: bool) -> &'static str {
+    if uses {
+        "efa=ja"
+    } else {
+        "efa=nein"
+    }
 }
 
 /// `2026-03-31` (a date input) or `31.03.2026` (typed the German way).
@@ -562,6 +595,7 @@ mod tests {
             ("ressort", "TMDI"),
             ("kreis", "16051"),
             ("leika_typ", "2/3"),
+            ("efa", "ja"),
             ("stand", "teilweise"),
             ("am", "31.12.2022"),
             ("karte", "einwohner"),
@@ -571,7 +605,7 @@ mod tests {
         assert_eq!(f.am, Some(day("2022-12-31")));
         assert_eq!(
             f.to_query_string(),
-            "themenfeld=6&ressort=TMDI&kreis=16051&leika_typ=2%2F3&stand=teilweise&am=2022-12-31&karte=einwohner"
+            "themenfeld=6&ressort=TMDI&kreis=16051&leika_typ=2%2F3&efa=ja&stand=teilweise&am=2022-12-31&karte=einwohner"
         );
         let text = f.to_query_string();
         let again: HashMap<String, String> = form_urlencoded::parse(text.as_bytes())
@@ -689,7 +723,7 @@ mod tests {
         fn dashboard_params_never_panic_and_accepted_ones_round_trip(
             params in proptest::collection::hash_map(
                 proptest::sample::select(vec![
-                    "themenfeld", "lage", "ressort", "kreis", "leika_typ", "stand", "am", "karte", "x",
+                    "themenfeld", "lage", "ressort", "kreis", "leika_typ", "efa", "stand", "am", "karte", "x",
                 ]),
                 proptest::prop_oneof![
                     "\\PC{0,30}",
@@ -697,7 +731,7 @@ mod tests {
                     "[A-Za-z0-9_-]{1,45}",
                     "(19|20|21)[0-9]{2}-[01][0-9]-[0-3][0-9]",
                     "[0-3][0-9]\\.[01][0-9]\\.20[0-9]{2}",
-                    proptest::sample::select(vec!["2/3", "teilweise", "einwohner", "gemeinden", ""])
+                    proptest::sample::select(vec!["2/3", "teilweise", "einwohner", "gemeinden", "ja", "nein", ""])
                         .prop_map(str::to_owned),
                 ],
                 0..8,

@@ -253,6 +253,7 @@ pub struct ServiceQuery {
     /// Code of the lead ministry (the service's own, else its Themenfeld's).
     pub ressort: Option<String>,
     pub leika_typ: Option<String>,
+    pub efa: Option<bool>,
     pub stand: Option<CoverageCategory>,
     pub q: Option<String>,
     pub page: u32,
@@ -363,6 +364,10 @@ impl ServiceQuery {
                 None
             }
         };
+        let efa = super::parse_efa(get("efa")).unwrap_or_else(|raw| {
+            errors.push(td_string!(locale, overview.error_efa, raw = raw).to_string());
+            None
+        });
         let q = get("q")
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -380,6 +385,7 @@ impl ServiceQuery {
                 lage,
                 ressort,
                 leika_typ,
+                efa,
                 stand,
                 q,
                 page,
@@ -404,6 +410,9 @@ impl ServiceQuery {
         }
         if let Some(t) = &self.leika_typ {
             parts.push(format!("leika_typ={}", urlencode(t)));
+        }
+        if let Some(e) = self.efa {
+            parts.push(super::efa_param(e).into());
         }
         if let Some(s) = self.stand {
             parts.push(format!("stand={}", s.code()));
@@ -646,7 +655,7 @@ mod tests {
         #[test]
         fn service_query_params_never_panic_and_accepted_ones_round_trip(
             params in proptest::collection::hash_map(
-                proptest::sample::select(vec!["themenfeld", "lage", "ressort", "leika_typ", "stand", "q", "seite", "pro_seite", "unbekannt"]),
+                proptest::sample::select(vec!["themenfeld", "lage", "ressort", "leika_typ", "efa", "stand", "q", "seite", "pro_seite", "unbekannt"]),
                 param_value(),
                 0..7,
             )

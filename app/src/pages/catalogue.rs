@@ -113,6 +113,7 @@ fn FilterForm(
             // filters the dashboard's drill-down links carry, kept when another field changes
             {move || current().ressort.map(|r| view! { <input type="hidden" name="ressort" value=r/> })}
             {move || current().leika_typ.map(|t| view! { <input type="hidden" name="leika_typ" value=t/> })}
+            {move || current().efa.map(|e| view! { <input type="hidden" name="efa" value=if e { "ja" } else { "nein" }/> })}
             <div class="field field-actions">
                 <button type="submit">{td_string!(l, catalogue.filter)}</button>
                 <A href="/leistungen">{td_string!(l, catalogue.reset)}</A>

@@ -126,6 +126,14 @@ fn FilterBar(
                 </select>
             </div>
             <div class="field">
+                <label for="d-efa">{td_string!(l, overview.efa)}</label>
+                <select id="d-efa" name="efa" on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().efa.is_none())}
+                    {filter_option("ja".into(), td_string!(l, overview.efa_yes).into(), move || current().efa == Some(true))}
+                    {filter_option("nein".into(), td_string!(l, overview.efa_no).into(), move || current().efa == Some(false))}
+                </select>
+            </div>
+            <div class="field">
                 <label for="d-stand">{td_string!(l, catalogue.stand)}</label>
                 <select id="d-stand" name="stand" on:change=submit_enclosing_form>
                     {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().stand.is_none())}

@@ -111,6 +111,7 @@ pub fn document() -> Value {
                     query("lage", "Lebens-/Unternehmenslage-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
                     query("ressort", "Schlüssel des federführenden Ressorts (der Leistung, sonst ihres Themenfelds)", json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"})),
                     query("leika_typ", "LeiKa-Typ", json!({"type": "string", "enum": app::domain::LEIKA_TYPES})),
+                    query("efa", "ja: mindestens eine Stelle nennt ihre EfA-Lösung; nein: keine", json!({"type": "string", "enum": ["ja", "nein"]})),
                     query("stand", "Abdeckungskategorie (leer: alle)", json!({"type": "string", "enum": coverage_codes()})),
                     query("q", "Suchtext", json!({"type": "string", "maxLength": ServiceQuery::MAX_SEARCH_LEN})),
                     query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1, "maximum": ServiceQuery::MAX_PAGE})),

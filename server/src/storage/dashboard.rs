@@ -57,6 +57,18 @@ fn service_conditions(f: &DashboardFilter, sql: &mut Filter) {
             [Bind::Text(format!("%;{t};%"))],
         );
     }
+    if let Some(uses) = f.efa {
+        sql.and(efa_condition(uses), []);
+    }
+}
+
+/// Services where some unit names its EfA solution (or none does), from the maintained rollup.
+pub(crate) fn efa_condition(uses: bool) -> &'static str {
+    if uses {
+        "(SELECT r2.records_efa FROM service_rollup r2 WHERE r2.ozg_id = s.ozg_id) > 0"
+    } else {
+        "(SELECT r2.records_efa FROM service_rollup r2 WHERE r2.ozg_id = s.ozg_id) = 0"
+    }
 }
 
 /// The first instant after day `d` (UTC), for "up to the end of that day".
@@ -65,6 +77,43 @@ fn end_of(d: NaiveDate) -> DateTime<Utc> {
 }
 
 impl Storage {
+    /// The history row at the end of day `$day` of each (service, scope) pair that `pairs`
+    /// lists (columns `ozg_id` and `pair_scope`, plus any to pass through), as `p.*` and the
+    /// figures: one index seek per pair, never a scan of the history. PostgreSQL gets a
+    /// LATERAL lookup (its planner otherwise hashes the whole history table); SQLite, without
+    /// LATERAL, finds each pair's day in a materialised step and then the row by its key.
+    ///
+    /// For today (`latest`) each pair's newest row is today's state: read through the partial
+    /// index of newest rows, without any seek for a day.
+    fn rows_at_date(&self, pairs: &str, day: usize, latest: bool, order: &str) -> String {
+        if latest {
+            // SQLite would pick the primary key (all days of a pair) without the hint
+            let index = match self {
+                Storage::Sqlite(_) => " INDEXED BY rollup_history_latest",
+                Storage::Postgres(_) => "",
+            };
+            return format!(
+                "SELECT p.*, {FIGURE_COLUMNS} FROM ({pairs}) p JOIN rollup_history h{index} \
+                 ON h.ozg_id = p.ozg_id AND h.scope_id = p.pair_scope AND h.is_latest \
+                 AND h.day <= ${day} {order}"
+            );
+        }
+        match self {
+            Storage::Postgres(_) => format!(
+                "SELECT p.*, {FIGURE_COLUMNS} FROM ({pairs}) p CROSS JOIN LATERAL \
+                 (SELECT * FROM rollup_history x WHERE x.ozg_id = p.ozg_id AND x.scope_id = p.pair_scope \
+                 AND x.day <= ${day} ORDER BY x.day DESC LIMIT 1) h {order}"
+            ),
+            Storage::Sqlite(_) => format!(
+                "WITH p AS MATERIALIZED (SELECT q.*, (SELECT MAX(x.day) FROM rollup_history x \
+                 WHERE x.ozg_id = q.ozg_id AND x.scope_id = q.pair_scope AND x.day <= ${day}) AS at_day \
+                 FROM ({pairs}) q) \
+                 SELECT p.*, {FIGURE_COLUMNS} FROM p JOIN rollup_history h ON h.ozg_id = p.ozg_id \
+                 AND h.scope_id = p.pair_scope AND h.day = p.at_day {order}"
+            ),
+        }
+    }
+
     /// Themenfelder, Lagen, Ressorts and Kreise for the filter bar.
     pub async fn dashboard_options(&self) -> Result<DashboardOptions> {
         let base = self.filter_options().await?;
@@ -131,21 +180,15 @@ impl Storage {
 
         let mut state = Filter::default();
         service_conditions(f, &mut state);
-        // first the day of each service's row (a seek per service), then the rows by their
-        // whole key: materialised, so no planner scans the history for the day
         let n = state.next_placeholder();
-        let state_sql = format!(
-            "WITH p AS MATERIALIZED (SELECT s.ozg_id, s.themenfeld_id, t.name AS themenfeld, \
-             s.responsibility, {RESSORT_OF_SERVICE} AS ressort_code, \
-             (SELECT MAX(x.day) FROM rollup_history x WHERE x.ozg_id = s.ozg_id \
-              AND x.scope_id = ${n} AND x.day <= ${}) AS at_day \
-             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}) \
-             SELECT p.ozg_id, p.themenfeld_id, p.themenfeld, p.responsibility, p.ressort_code, \
-             {FIGURE_COLUMNS} FROM p JOIN rollup_history h ON h.ozg_id = p.ozg_id \
-             AND h.scope_id = ${n} AND h.day = p.at_day ORDER BY p.themenfeld, p.ozg_id",
-            n + 1,
+        let pairs = format!(
+            "SELECT s.ozg_id, CAST(${n} AS BIGINT) AS pair_scope, s.themenfeld_id, t.name AS themenfeld, \
+             s.responsibility, {RESSORT_OF_SERVICE} AS ressort_code \
+             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}",
             state.sql()
         );
+        let today = as_of >= Utc::now().date_naive();
+        let state_sql = self.rows_at_date(&pairs, n + 1, today, "ORDER BY p.themenfeld, p.ozg_id");
         state.binds.push(Bind::Int(scope));
         state.binds.push(Bind::Date(as_of));
         let mut changes = Filter::default();
@@ -353,17 +396,13 @@ impl Storage {
         let mut sql = Filter::default();
         service_conditions(f, &mut sql);
         let n = sql.next_placeholder();
-        let rows_sql = format!(
-            "WITH p AS MATERIALIZED (SELECT s.ozg_id, k.id AS kreis_id, \
-             (SELECT MAX(x.day) FROM rollup_history x WHERE x.ozg_id = s.ozg_id \
-              AND x.scope_id = k.id AND x.day <= ${n}) AS at_day \
-             FROM service s JOIN org_unit k ON k.kind = 'kreis' AND k.valid_to IS NULL{}) \
-             SELECT p.ozg_id, p.kreis_id, h.records_applicable, h.records_online, \
-             h.population_applicable, h.population_online \
-             FROM p JOIN rollup_history h ON h.ozg_id = p.ozg_id AND h.scope_id = p.kreis_id \
-             AND h.day = p.at_day",
+        let pairs = format!(
+            "SELECT s.ozg_id, k.id AS pair_scope, k.id AS kreis_id \
+             FROM service s JOIN org_unit k ON k.kind = 'kreis' AND k.valid_to IS NULL{}",
             sql.sql()
         );
+        let today = as_of >= Utc::now().date_naive();
+        let rows_sql = self.rows_at_date(&pairs, n, today, "");
         sql.binds.push(Bind::Date(as_of));
         let (rows, units): (Vec<KreisRow>, Vec<UnitRow>) = on_pool!(self, pool => {
             (

@@ -109,8 +109,8 @@ pub(crate) struct DayRow {
     pub figures: FigureRow,
 }
 
-/// A history row as stored: service, scope, day and its 13 figures.
-pub type StoredFigures = (i64, i64, NaiveDate, [i64; 13]);
+/// A history row as stored: service, scope, day, its 13 figures and whether it is the newest.
+pub type StoredFigures = (i64, i64, NaiveDate, [i64; 14]);
 /// A category change point as stored: service, scope, day, category code.
 pub type StoredCategory = (i64, i64, NaiveDate, String);
 
@@ -185,6 +185,13 @@ macro_rules! apply_history {
                 $crate::storage::history::upsert_rows(ozg_id, scope, chunk)
                     .build().execute(&mut *$tx).await?;
             }
+            sqlx::query(
+                "UPDATE rollup_history SET is_latest = (day = (SELECT MAX(x.day) FROM rollup_history x \
+                 WHERE x.ozg_id = $1 AND x.scope_id = $2)) \
+                 WHERE ozg_id = $1 AND scope_id = $2 AND (is_latest OR day >= $3)",
+            )
+            .bind(ozg_id).bind(scope).bind(first)
+            .execute(&mut *$tx).await?;
             sqlx::query("DELETE FROM category_history WHERE ozg_id = $1 AND scope_id = $2 AND day >= $3")
                 .bind(ozg_id).bind(scope).bind(first)
                 .execute(&mut *$tx).await?;
@@ -361,6 +368,11 @@ impl Storage {
                     upsert_rows(*ozg_id, *scope, chunk).build().execute(&mut *tx).await?;
                 }
             }
+            sqlx::query(
+                "UPDATE rollup_history SET is_latest = TRUE WHERE (ozg_id, scope_id, day) IN \
+                 (SELECT ozg_id, scope_id, MAX(day) FROM rollup_history GROUP BY ozg_id, scope_id)",
+            )
+            .execute(&mut *tx).await?;
             for (ozg_id, scope, changes) in &categories {
                 for chunk in changes.chunks(ROWS_PER_STATEMENT) {
                     insert_categories(*ozg_id, *scope, chunk).build().execute(&mut *tx).await?;
@@ -373,7 +385,7 @@ impl Storage {
     /// Every history row, for comparing maintained and rebuilt history in tests.
     pub async fn history_snapshot(&self) -> Result<(Vec<StoredFigures>, Vec<StoredCategory>)> {
         let rows_sql = format!(
-            "SELECT h.ozg_id, h.scope_id, h.day, {FIGURE_COLUMNS} FROM rollup_history h \
+            "SELECT h.ozg_id, h.scope_id, h.day, h.is_latest, {FIGURE_COLUMNS} FROM rollup_history h \
              ORDER BY h.ozg_id, h.scope_id, h.day"
         );
         #[derive(sqlx::FromRow)]
@@ -381,6 +393,7 @@ impl Storage {
             ozg_id: i64,
             scope_id: i64,
             day: NaiveDate,
+            is_latest: bool,
             #[sqlx(flatten)]
             figures: FigureRow,
         }
@@ -395,7 +408,7 @@ impl Storage {
             .into_iter()
             .map(|r| {
                 let c: Contribution = r.figures.into();
-                let mut figures = [0; 13];
+                let mut figures = [0; 14];
                 figures[..5].copy_from_slice(&[
                     c.applicable,
                     c.online,
@@ -403,7 +416,8 @@ impl Storage {
                     c.population_applicable,
                     c.population_online,
                 ]);
-                figures[5..].copy_from_slice(&c.levels);
+                figures[5..13].copy_from_slice(&c.levels);
+                figures[13] = i64::from(r.is_latest);
                 (r.ozg_id, r.scope_id, r.day, figures)
             })
             .collect();

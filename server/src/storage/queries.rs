@@ -90,6 +90,9 @@ impl Storage {
                 [Bind::Text(format!("%;{t};%"))],
             );
         }
+        if let Some(uses) = q.efa {
+            f.and(super::dashboard::efa_condition(uses), []);
+        }
         if let Some(text) = &q.q {
             let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
             f.and("s.search_text LIKE ? ESCAPE '\\'", [Bind::Text(pattern)]);

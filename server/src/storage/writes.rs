@@ -151,6 +151,11 @@ pub(crate) const EVENT_COLUMNS: &str =
 /// Rows per multi-row statement: stays below SQLite's 32,766 and PostgreSQL's 65,535 binds.
 const CHUNK: usize = 1000;
 
+/// Whether a record names the EfA solution it uses.
+fn uses_efa(r: &CurrentRow) -> bool {
+    r.efa_solution.as_deref().is_some_and(|s| !s.is_empty())
+}
+
 fn current_select() -> String {
     format!(
         "SELECT rec.id, rec.ozg_id, rec.status_code, st.phase, rec.maturity, rec.planned_go_live, \
@@ -230,6 +235,7 @@ impl Storage {
             let mut events = Vec::new();
             let mut deltas: HashMap<i64, Contribution> = HashMap::new();
             let mut history_deltas = HistoryDeltas::default();
+            let mut efa_deltas: HashMap<i64, i64> = HashMap::new();
             let mut last_change: HashMap<i64, DateTime<Utc>> = HashMap::new();
             for change in changes {
                 let Some(row) = updated.get(&change.record_id).or_else(|| current.get(&change.record_id)).cloned() else {
@@ -257,6 +263,7 @@ impl Storage {
                 let mut delta = Contribution::of(new_phase, next.maturity, next.weight);
                 delta.add(Contribution::of(old_phase, row.maturity, row.weight), -1);
                 deltas.entry(row.ozg_id).or_default().add(delta, 1);
+                *efa_deltas.entry(row.ozg_id).or_default() += i64::from(uses_efa(&next)) - i64::from(uses_efa(&row));
                 if maintain_history {
                     history_deltas.add(row.ozg_id, row.kreis_id, history::day_of(change.occurred_at), delta);
                 }
@@ -357,10 +364,12 @@ impl Storage {
                     "UPDATE service_rollup SET records_applicable = records_applicable + $1, \
                      records_online = records_online + $2, records_in_progress = records_in_progress + $3, \
                      population_applicable = population_applicable + $4, population_online = population_online + $5, \
-                     maturity_sum = maturity_sum + $6, maturity_count = maturity_count + $7 WHERE ozg_id = $8",
+                     maturity_sum = maturity_sum + $6, maturity_count = maturity_count + $7, \
+                     records_efa = records_efa + $8 WHERE ozg_id = $9",
                 )
                 .bind(d.applicable).bind(d.online).bind(d.in_progress).bind(d.population_applicable)
-                .bind(d.population_online).bind(d.maturity_sum).bind(d.maturity_count).bind(ozg_id)
+                .bind(d.population_online).bind(d.maturity_sum).bind(d.maturity_count)
+                .bind(efa_deltas.get(ozg_id).copied().unwrap_or(0)).bind(ozg_id)
                 .execute(&mut *tx).await?;
             }
             history::apply_history!(tx, history_deltas);
@@ -374,7 +383,7 @@ impl Storage {
         use phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE, WEIGHT};
         let insert = format!(
             "INSERT INTO service_rollup (ozg_id, records_applicable, records_online, records_in_progress, \
-             population_applicable, population_online, maturity_sum, maturity_count) \
+             population_applicable, population_online, maturity_sum, maturity_count, records_efa) \
              SELECT s.ozg_id, \
              CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN 1 ELSE 0 END), 0) AS BIGINT), \
              CAST(COALESCE(SUM(CASE WHEN {ONLINE} THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -382,7 +391,8 @@ impl Storage {
              CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN {WEIGHT} ELSE 0 END), 0) AS BIGINT), \
              CAST(COALESCE(SUM(CASE WHEN {ONLINE} THEN {WEIGHT} ELSE 0 END), 0) AS BIGINT), \
              CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN COALESCE(rec.maturity, 0) ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} AND rec.maturity IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} AND rec.maturity IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN rec.efa_solution IS NOT NULL AND rec.efa_solution <> '' THEN 1 ELSE 0 END), 0) AS BIGINT) \
              FROM service s \
              LEFT JOIN implementation_record rec ON rec.ozg_id = s.ozg_id \
              LEFT JOIN status st ON st.code = rec.status_code \
@@ -397,17 +407,17 @@ impl Storage {
     }
 
     /// All rollup rows, for comparing maintained and recomputed figures in tests and checks.
-    pub async fn rollup_snapshot(&self) -> Result<Vec<(i64, [i64; 7])>> {
-        type Row = (i64, i64, i64, i64, i64, i64, i64, i64);
+    pub async fn rollup_snapshot(&self) -> Result<Vec<(i64, [i64; 8])>> {
+        type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
         let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT ozg_id, records_applicable, records_online, records_in_progress, population_applicable, \
-                 population_online, maturity_sum, maturity_count FROM service_rollup ORDER BY ozg_id",
+                 population_online, maturity_sum, maturity_count, records_efa FROM service_rollup ORDER BY ozg_id",
             ).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
-            .map(|r| (r.0, [r.1, r.2, r.3, r.4, r.5, r.6, r.7]))
+            .map(|r| (r.0, [r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8]))
             .collect())
     }
 
