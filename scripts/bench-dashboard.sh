@@ -53,13 +53,13 @@ run() {
   local started=$SECONDS
   prepare_instance bench@example.org benchmark-passwort --demo-data >/dev/null
   echo "$label: demo history prepared in $((SECONDS - started)) s"
-  start_server
+  start_server "$work_dir/server.log"
   measure "$label, demo history"
   stop_server
   started=$SECONDS
   "$bin" demo-history --rounds 1 --log warn
   echo "$label: history doubled in $((SECONDS - started)) s"
-  start_server
+  start_server "$work_dir/server.log"
   measure "$label, history doubled"
   stop_server
 }
