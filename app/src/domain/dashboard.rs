@@ -40,18 +40,6 @@ pub enum MapWeighting {
 }
 
 impl DashboardFilter {
-    pub const PARAMS: [&'static str; 9] = [
-        "themenfeld",
-        "lage",
-        "ressort",
-        "kreis",
-        "leika_typ",
-        "efa",
-        "stand",
-        "am",
-        "karte",
-    ];
-
     /// Parses the query string's values; every invalid value is reported, in `locale`.
     pub fn from_params<'a>(
         get: impl Fn(&str) -> Option<&'a str>,
@@ -499,8 +487,8 @@ pub struct CoverageMap {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LateRow {
     pub label: String,
-    /// The org unit page with the records (for a Kreis).
-    pub link: Option<String>,
+    /// The Kreis's org-unit code (its page lists the records); `None` for a Ressort.
+    pub unit_code: Option<String>,
     pub records: i64,
     /// Services with at least one late record.
     pub services: i64,

@@ -497,8 +497,8 @@ fn LateSection(overview: Overview) -> impl IntoView {
                     <tbody>
                         {rows.into_iter().map(|r| view! {
                             <tr>
-                                <th scope="row">{match r.link {
-                                    Some(href) => view! { <A href=href>{r.label}</A> }.into_any(),
+                                <th scope="row">{match r.unit_code {
+                                    Some(code) => view! { <A href=format!("/organisationen/{}", crate::domain::urlencode(&code))>{r.label}</A> }.into_any(),
                                     None => r.label.into_any(),
                                 }}</th>
                                 <td class="num">{format::int(r.records)}</td>

@@ -71,6 +71,12 @@ pub(crate) fn efa_condition(uses: bool) -> &'static str {
     }
 }
 
+/// Whether `as_of` is today (or later): then each pair's newest history row is its state, and
+/// lateness (which the history does not keep) can be shown.
+fn is_today(as_of: NaiveDate) -> bool {
+    as_of >= Utc::now().date_naive()
+}
+
 /// The first instant after day `d` (UTC), for "up to the end of that day".
 fn end_of(d: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&(d + Duration::days(1)).and_time(NaiveTime::MIN))
@@ -85,8 +91,8 @@ impl Storage {
     ///
     /// For today (`latest`) each pair's newest row is today's state: read through the partial
     /// index of newest rows, without any seek for a day.
-    fn rows_at_date(&self, pairs: &str, day: usize, latest: bool, order: &str) -> String {
-        if latest {
+    fn rows_at_date(&self, pairs: &str, day: usize, as_of: NaiveDate, order: &str) -> String {
+        if is_today(as_of) {
             // SQLite would pick the primary key (all days of a pair) without the hint
             let index = match self {
                 Storage::Sqlite(_) => " INDEXED BY rollup_history_latest",
@@ -187,8 +193,7 @@ impl Storage {
              FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}",
             state.sql()
         );
-        let today = as_of >= Utc::now().date_naive();
-        let state_sql = self.rows_at_date(&pairs, n + 1, today, "ORDER BY p.themenfeld, p.ozg_id");
+        let state_sql = self.rows_at_date(&pairs, n + 1, as_of, "ORDER BY p.themenfeld, p.ozg_id");
         state.binds.push(Bind::Int(scope));
         state.binds.push(Bind::Date(as_of));
         let mut changes = Filter::default();
@@ -343,7 +348,7 @@ impl Storage {
             .map(|(id, land)| (*land, kreis_figures.get(id).cloned().unwrap_or_default()))
             .collect();
         o.federal = federal_summary(&services);
-        if as_of >= Utc::now().date_naive() {
+        if is_today(as_of) {
             o.late = self
                 .lateness(f, as_of, scope, &ressort_of, &ressort_names)
                 .await?;
@@ -401,8 +406,7 @@ impl Storage {
              FROM service s JOIN org_unit k ON k.kind = 'kreis' AND k.valid_to IS NULL{}",
             sql.sql()
         );
-        let today = as_of >= Utc::now().date_naive();
-        let rows_sql = self.rows_at_date(&pairs, n, today, "");
+        let rows_sql = self.rows_at_date(&pairs, n, as_of, "");
         sql.binds.push(Bind::Date(as_of));
         let (rows, units): (Vec<KreisRow>, Vec<UnitRow>) = on_pool!(self, pool => {
             (
@@ -577,9 +581,9 @@ impl Storage {
             BTreeMap::new();
         let mut by_kreis: BTreeMap<i64, (LateRow, std::collections::BTreeSet<i64>)> =
             BTreeMap::new();
-        let new_row = |label: String, link: Option<String>| LateRow {
+        let new_row = |label: String, unit_code: Option<String>| LateRow {
             label,
-            link,
+            unit_code,
             records: 0,
             services: 0,
             oldest: None,
