@@ -31,10 +31,13 @@ scan() {
   start_server "$out/server.log"
 
   echo "$label: schemathesis, $examples examples per operation"
+  # one worker: with two threads, schemathesis' coverage phase calls ast.parse concurrently,
+  # which CPython 3.11 before 3.11.9 does not survive ("AST constructor recursion depth
+  # mismatch", gh-106905) — a crash of the tool seen once on GET /records, not an API error
   .venv/bin/schemathesis run "$base/api/v1/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,ignored_auth,unsupported_method,missing_required_header,allow_header_conformance \
-    --max-examples "$examples" --seed 20261128 --workers 2 \
+    --max-examples "$examples" --seed 20261128 --workers 1 \
     --request-timeout 30 --max-failures 20 --no-color \
     --report junit --report-dir "$out"
 
