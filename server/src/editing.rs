@@ -112,35 +112,30 @@ pub async fn save(
         occurred_at: Utc::now(),
         is_demo: false,
     };
-    let outcome = storage
-        .apply_changes_checked(&options, &[change])
-        .await?
-        .pop()
-        .unwrap_or(ChangeOutcome::NotFound);
-    let reload = || async {
-        storage
-            .record_detail(id)
-            .await?
-            .ok_or_else(|| AppError::not_found(td_string!(l, record.error_record_removed)))
-    };
+    // the answer shows the state this write produced, read in its transaction
+    let (outcome, written) = storage.apply_change_reading_back(&options, change).await?;
+    let removed = || AppError::not_found(td_string!(l, record.error_record_removed));
     match outcome {
         ChangeOutcome::Applied { .. } => Ok(SaveOutcome::Saved {
-            record: reload().await?,
+            record: written.ok_or_else(removed)?,
         }),
         ChangeOutcome::Unchanged { .. } => Ok(SaveOutcome::Unchanged {
-            record: reload().await?,
+            record: written.ok_or_else(removed)?,
         }),
         // someone saved between our read and the write transaction
         ChangeOutcome::Stale { .. } => {
-            conflict(storage, reload().await?, expected_version, &options).await
+            conflict(
+                storage,
+                written.ok_or_else(removed)?,
+                expected_version,
+                &options,
+            )
+            .await
         }
         ChangeOutcome::Refused { reason } => Ok(SaveOutcome::Invalid {
             errors: vec![FieldError::new(field::STATUS, reason)],
         }),
-        ChangeOutcome::NotFound => Err(AppError::not_found(td_string!(
-            l,
-            record.error_record_removed
-        ))),
+        ChangeOutcome::NotFound => Err(removed()),
     }
 }
 

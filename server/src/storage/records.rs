@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 #[derive(sqlx::FromRow)]
-struct DetailRow {
+pub(super) struct DetailRow {
     id: i64,
     version: i64,
     ozg_id: i64,
@@ -32,7 +32,7 @@ struct DetailRow {
     updated_at: DateTime<Utc>,
 }
 
-const DETAIL_SELECT: &str = "SELECT rec.id, rec.version, rec.ozg_id, s.name AS service_name, o.id AS org_unit_id, \
+pub(super) const DETAIL_SELECT: &str = "SELECT rec.id, rec.version, rec.ozg_id, s.name AS service_name, o.id AS org_unit_id, \
      o.parent_id AS org_unit_parent_id, o.code AS org_unit_code, o.name AS org_unit_name, o.kind AS org_unit_kind, \
      rec.status_code, st.label AS status_label, st.phase, rec.maturity, rec.planned_go_live, rec.actual_go_live, \
      rec.online_url, rec.efa_solution, rec.note, rec.updated_at \

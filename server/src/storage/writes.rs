@@ -4,8 +4,9 @@
 
 use super::chain::{self, ChainedEvent};
 use super::history::{self, HistoryDeltas};
+use super::records::{DetailRow, DETAIL_SELECT};
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
-use app::domain::{CoverageCategory, EditOptions, Phase};
+use app::domain::{CoverageCategory, EditOptions, Phase, RecordDetail};
 // refusals at this level are a last guard; the pages check first, in the user's language
 use app::i18n::Locale;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -185,7 +186,23 @@ impl Storage {
         options: &EditOptions,
         changes: &[RecordChange],
     ) -> Result<Vec<ChangeOutcome>> {
-        self.write_changes(options, changes, true).await
+        Ok(self.write_changes(options, changes, true, None).await?.0)
+    }
+
+    /// Applies one change and reads the record back in the same transaction, so the caller
+    /// answers with exactly the state its write produced. A read after the commit could
+    /// already show the next writer's values and version, and a client that took that
+    /// version as its own would overwrite the other change unseen.
+    pub async fn apply_change_reading_back(
+        &self,
+        options: &EditOptions,
+        change: RecordChange,
+    ) -> Result<(ChangeOutcome, Option<RecordDetail>)> {
+        let id = change.record_id;
+        let (mut outcomes, detail) = self
+            .write_changes(options, std::slice::from_ref(&change), true, Some(id))
+            .await?;
+        Ok((outcomes.pop().unwrap_or(ChangeOutcome::NotFound), detail))
     }
 
     /// [`Self::apply_changes_checked`] without adjusting the history rollups, for generating
@@ -196,17 +213,20 @@ impl Storage {
         options: &EditOptions,
         changes: &[RecordChange],
     ) -> Result<Vec<ChangeOutcome>> {
-        self.write_changes(options, changes, false).await
+        Ok(self.write_changes(options, changes, false, None).await?.0)
     }
 
+    /// The write path; `read_back` names a record to read once everything is written, before
+    /// the commit.
     async fn write_changes(
         &self,
         options: &EditOptions,
         changes: &[RecordChange],
         maintain_history: bool,
-    ) -> Result<Vec<ChangeOutcome>> {
+        read_back: Option<i64>,
+    ) -> Result<(Vec<ChangeOutcome>, Option<RecordDetail>)> {
         if changes.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
         let recorded_at = chain::stored_precision(Utc::now());
         let ids: Vec<i64> = changes.iter().map(|c| c.record_id).collect();
@@ -373,7 +393,16 @@ impl Storage {
                 .execute(&mut *tx).await?;
             }
             history::apply_history!(tx, history_deltas);
-            Ok::<_, StorageError>(outcomes)
+            let detail = match read_back {
+                Some(id) => sqlx::query_as::<_, DetailRow>(AssertSqlSafe(format!("{DETAIL_SELECT} WHERE rec.id = $1")))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(RecordDetail::try_from)
+                    .transpose()?,
+                None => None,
+            };
+            Ok::<_, StorageError>((outcomes, detail))
         })
     }
 
