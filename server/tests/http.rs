@@ -136,6 +136,10 @@ async fn the_dashboard_filter_and_date_are_in_the_url() {
         today.contains("data-testid=\"late-by-kreis\""),
         "lateness today"
     );
+    assert!(
+        today.contains("href=\"/organisationen/16051\""),
+        "a late Kreis links to its page"
+    );
     // every figure is counted at that date: fewer services online than today
     let partly_online_at_end = |html: &str| -> i64 {
         let text = html

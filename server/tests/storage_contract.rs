@@ -1322,6 +1322,12 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
     assert!(today.late.available);
     assert_eq!(today.late.records, 1);
     assert_eq!(today.late.by_kreis.len(), 1);
+    // the Kreis is named by its code; the page builds the link
+    let kreis_code = today.late.by_kreis[0].unit_code.clone().unwrap();
+    assert!(
+        kreis_code.len() == 5 && kreis_code.chars().all(|c| c.is_ascii_digit()),
+        "{kreis_code}"
+    );
     assert_eq!(today.late.by_ressort[0].oldest, Some(day(2024, 2, 1)));
     // the EfA filter: the service whose records name an EfA solution, and the others
     let efa = DashboardFilter {

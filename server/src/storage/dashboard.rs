@@ -612,10 +612,7 @@ impl Storage {
             if let (Some(id), Some(code), Some(name)) = (g.kreis_id, &g.kreis_code, &g.kreis_name) {
                 let entry = by_kreis.entry(id).or_insert_with(|| {
                     (
-                        new_row(
-                            name.clone(),
-                            Some(format!("/organisationen/{}", urlencode(code))),
-                        ),
+                        new_row(name.clone(), Some(code.clone())),
                         Default::default(),
                     )
                 });
