@@ -403,11 +403,12 @@ pub enum FederalCategory {
 impl FederalCategory {
     pub const ALL: [FederalCategory; 4] = [Self::Land, Self::Kreis, Self::Kommune, Self::Nowhere];
 
-    /// `land`: the service's figures in the whole Land; `kreise`: in each Kreis.
-    pub fn classify(land: &ScopeFigures, kreise: &[ScopeFigures]) -> Self {
+    /// `land`: the service's figures in the whole Land; `full_in_a_kreis`: whether it is
+    /// online in every applicable unit of at least one Kreis ([`ScopeFigures::is_full`] there).
+    pub fn classify(land: &ScopeFigures, full_in_a_kreis: bool) -> Self {
         if land.is_full() {
             Self::Land
-        } else if kreise.iter().any(ScopeFigures::is_full) {
+        } else if full_in_a_kreis {
             Self::Kreis
         } else if land.online > 0 {
             Self::Kommune
@@ -435,8 +436,9 @@ pub struct FederalRow {
     pub figures: ScopeFigures,
 }
 
-/// The federal comparison for services given as (Land figures, figures per Kreis).
-pub fn federal_summary(services: &[(ScopeFigures, Vec<ScopeFigures>)]) -> Vec<FederalRow> {
+/// The federal comparison for services given as (Land figures, flächendeckend in at least one
+/// Kreis).
+pub fn federal_summary(services: &[(ScopeFigures, bool)]) -> Vec<FederalRow> {
     let mut rows: Vec<FederalRow> = FederalCategory::ALL
         .into_iter()
         .map(|category| FederalRow {
@@ -445,11 +447,11 @@ pub fn federal_summary(services: &[(ScopeFigures, Vec<ScopeFigures>)]) -> Vec<Fe
             figures: ScopeFigures::default(),
         })
         .collect();
-    for (land, kreise) in services {
+    for (land, full_in_a_kreis) in services {
         if land.applicable == 0 {
             continue; // "nicht relevant" everywhere: outside every category, as in the KPIs
         }
-        let category = FederalCategory::classify(land, kreise);
+        let category = FederalCategory::classify(land, *full_in_a_kreis);
         let row = rows
             .iter_mut()
             .find(|r| r.category == category)
@@ -673,6 +675,10 @@ mod tests {
             ),
             (figures(0, 0, 0, 0), vec![]),
         ];
+        let services: Vec<(ScopeFigures, bool)> = services
+            .into_iter()
+            .map(|(land, kreise)| (land, kreise.iter().any(ScopeFigures::is_full)))
+            .collect();
         let rows = federal_summary(&services);
         let by = |c| rows.iter().find(|r| r.category == c).unwrap();
         assert_eq!(by(FederalCategory::Land).services, 1);

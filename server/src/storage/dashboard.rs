@@ -8,7 +8,7 @@ use super::{bind_all, on_pool, Bind, Filter, Result, Storage, StorageError};
 use app::domain::*;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use sqlx::AssertSqlSafe;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The lead ministry's code of service `s`: its own lead unit, else its Themenfeld's.
 pub(crate) const RESSORT_OF_SERVICE: &str =
@@ -27,8 +27,8 @@ struct StateRow {
 }
 
 type CodeName = (String, String);
-/// A record's unit, service and status at the reference date.
-type RecordStatus = (i64, i64, String);
+/// A Gemeinde, a status and its number of records at the reference date.
+type StatusCount = (i64, String, i64);
 
 /// Why a dashboard filter finds nothing to show (the page explains it, in German).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,21 @@ fn service_conditions(f: &DashboardFilter, sql: &mut Filter) {
     }
 }
 
+/// The services of `land` on `service s`: the filter's conditions, and with a category filter
+/// (applied to the figures, not expressible on the service) exactly the services it kept.
+fn included_services(f: &DashboardFilter, land: &BTreeMap<i64, ScopeFigures>, sql: &mut Filter) {
+    service_conditions(f, sql);
+    if f.stand.is_some() {
+        let ids: Vec<Bind> = if land.is_empty() {
+            vec![Bind::Int(-1)] // no service: an id no service has
+        } else {
+            land.keys().map(|id| Bind::Int(*id)).collect()
+        };
+        let marks = vec!["?"; ids.len()].join(", ");
+        sql.and(&format!("s.ozg_id IN ({marks})"), ids);
+    }
+}
+
 /// Services where some unit names its EfA solution (or none does), from the maintained rollup.
 pub(crate) fn efa_condition(uses: bool) -> &'static str {
     if uses {
@@ -87,15 +102,17 @@ impl Storage {
     /// lists (columns `ozg_id` and `pair_scope`, plus any to pass through), as `p.*` and the
     /// figures: one index seek per pair, never a scan of the history. PostgreSQL gets a
     /// LATERAL lookup (its planner otherwise hashes the whole history table); SQLite, without
-    /// LATERAL, finds each pair's day in a materialised step and then the row by its key.
+    /// LATERAL, finds each pair's day in a materialised step and then the row by its key
+    /// (CROSS JOIN fixes that order: SQLite 3.51 otherwise scanned the whole history against
+    /// a Bloom filter of the pairs, which grew with the history).
     ///
-    /// For today (`latest`) each pair's newest row is today's state: read through the partial
+    /// For today each pair's newest row is today's state: read through the partial
     /// index of newest rows, without any seek for a day.
     fn rows_at_date(&self, pairs: &str, day: usize, as_of: NaiveDate, order: &str) -> String {
         if is_today(as_of) {
             // SQLite would pick the primary key (all days of a pair) without the hint
             let index = match self {
-                Storage::Sqlite(_) => " INDEXED BY rollup_history_latest",
+                Storage::Sqlite(_) => " INDEXED BY rollup_history_latest_by_scope",
                 Storage::Postgres(_) => "",
             };
             return format!(
@@ -114,7 +131,7 @@ impl Storage {
                 "WITH p AS MATERIALIZED (SELECT q.*, (SELECT MAX(x.day) FROM rollup_history x \
                  WHERE x.ozg_id = q.ozg_id AND x.scope_id = q.pair_scope AND x.day <= ${day}) AS at_day \
                  FROM ({pairs}) q) \
-                 SELECT p.*, {FIGURE_COLUMNS} FROM p JOIN rollup_history h ON h.ozg_id = p.ozg_id \
+                 SELECT p.*, {FIGURE_COLUMNS} FROM p CROSS JOIN rollup_history h WHERE h.ozg_id = p.ozg_id \
                  AND h.scope_id = p.pair_scope AND h.day = p.at_day {order}"
             ),
         }
@@ -335,17 +352,17 @@ impl Storage {
             })
             .collect();
         let land_figures: BTreeMap<i64, ScopeFigures> = included_figures.into_iter().collect();
-        let (map, kreis_figures) = match &o.kreis {
+        let (map, full_in_a_kreis) = match &o.kreis {
             None => self.kreis_map(f, as_of, &land_figures).await?,
             Some(_) => (
                 self.gemeinde_map(f, as_of, scope, &land_figures).await?,
-                BTreeMap::new(),
+                BTreeSet::new(),
             ),
         };
         o.map = map;
-        let services: Vec<(ScopeFigures, Vec<ScopeFigures>)> = land_figures
+        let services: Vec<(ScopeFigures, bool)> = land_figures
             .iter()
-            .map(|(id, land)| (*land, kreis_figures.get(id).cloned().unwrap_or_default()))
+            .map(|(id, land)| (*land, full_in_a_kreis.contains(id)))
             .collect();
         o.federal = federal_summary(&services);
         if is_today(as_of) {
@@ -371,14 +388,18 @@ fn scope_figures(c: &Contribution) -> ScopeFigures {
     }
 }
 
+/// One row of the Kreis map's aggregate: a Kreis's sums (`per_service` 0), or a service that
+/// is flächendeckend in at least one Kreis (`per_service` 1, its id in `id`).
 #[derive(sqlx::FromRow)]
-struct KreisRow {
-    ozg_id: i64,
-    kreis_id: i64,
+struct KreisAggregate {
+    per_service: i64,
+    id: i64,
     records_applicable: i64,
     records_online: i64,
     population_applicable: i64,
     population_online: i64,
+    services: i64,
+    services_full: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -390,16 +411,18 @@ struct UnitRow {
 }
 
 impl Storage {
-    /// The Kreise at `as_of` over the services of `land` (those in the filter), and each
-    /// service's figures per Kreis: one history seek per (service, Kreis).
+    /// The Kreise at `as_of` over the services of `land` (those in the filter), and the
+    /// services flächendeckend in at least one Kreis: one history seek per (service, Kreis),
+    /// summed by the database so that only a row per Kreis and per such service comes back
+    /// (thousands of pairs decoded one by one cost more than their seeks).
     async fn kreis_map(
         &self,
         f: &DashboardFilter,
         as_of: NaiveDate,
         land: &BTreeMap<i64, ScopeFigures>,
-    ) -> Result<(CoverageMap, BTreeMap<i64, Vec<ScopeFigures>>)> {
+    ) -> Result<(CoverageMap, BTreeSet<i64>)> {
         let mut sql = Filter::default();
-        service_conditions(f, &mut sql);
+        included_services(f, land, &mut sql);
         let n = sql.next_placeholder();
         let pairs = format!(
             "SELECT s.ozg_id, k.id AS pair_scope, k.id AS kreis_id \
@@ -407,10 +430,25 @@ impl Storage {
             sql.sql()
         );
         let rows_sql = self.rows_at_date(&pairs, n, as_of, "");
+        let full = "r.records_applicable > 0 AND r.records_online >= r.records_applicable";
+        let aggregate_sql = format!(
+            "WITH r AS MATERIALIZED ({rows_sql}) \
+             SELECT CAST(0 AS BIGINT) AS per_service, r.kreis_id AS id, \
+             CAST(SUM(r.records_applicable) AS BIGINT) AS records_applicable, \
+             CAST(SUM(r.records_online) AS BIGINT) AS records_online, \
+             CAST(SUM(r.population_applicable) AS BIGINT) AS population_applicable, \
+             CAST(SUM(r.population_online) AS BIGINT) AS population_online, \
+             CAST(SUM(CASE WHEN r.records_applicable > 0 THEN 1 ELSE 0 END) AS BIGINT) AS services, \
+             CAST(SUM(CASE WHEN {full} THEN 1 ELSE 0 END) AS BIGINT) AS services_full \
+             FROM r GROUP BY r.kreis_id \
+             UNION ALL SELECT CAST(1 AS BIGINT), r.ozg_id, CAST(0 AS BIGINT), CAST(0 AS BIGINT), \
+             CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) \
+             FROM r WHERE {full} GROUP BY r.ozg_id"
+        );
         sql.binds.push(Bind::Date(as_of));
-        let (rows, units): (Vec<KreisRow>, Vec<UnitRow>) = on_pool!(self, pool => {
+        let (rows, units): (Vec<KreisAggregate>, Vec<UnitRow>) = on_pool!(self, pool => {
             (
-                bind_all!(sqlx::query_as(AssertSqlSafe(rows_sql)), sql.binds).fetch_all(pool).await?,
+                bind_all!(sqlx::query_as(AssertSqlSafe(aggregate_sql)), sql.binds).fetch_all(pool).await?,
                 sqlx::query_as("SELECT id, code, name, population FROM org_unit \
                     WHERE kind = 'kreis' AND valid_to IS NULL ORDER BY name")
                     .fetch_all(pool).await?,
@@ -420,22 +458,19 @@ impl Storage {
             .into_iter()
             .map(|u| (u.id, empty_region(u.code, u.name)))
             .collect();
-        let mut per_service: BTreeMap<i64, Vec<ScopeFigures>> = BTreeMap::new();
+        let mut full_in_a_kreis = BTreeSet::new();
         for r in rows {
-            if !land.contains_key(&r.ozg_id) {
-                continue; // outside the category filter
-            }
-            let figures = ScopeFigures {
-                applicable: r.records_applicable,
-                online: r.records_online,
-                population_applicable: r.population_applicable,
-                population_online: r.population_online,
-            };
-            per_service.entry(r.ozg_id).or_default().push(figures);
-            if let Some(region) = regions.get_mut(&r.kreis_id) {
-                region.figures.add(figures);
-                region.services += i64::from(figures.applicable > 0);
-                region.services_full += i64::from(figures.is_full());
+            if r.per_service == 1 {
+                full_in_a_kreis.insert(r.id);
+            } else if let Some(region) = regions.get_mut(&r.id) {
+                region.figures = ScopeFigures {
+                    applicable: r.records_applicable,
+                    online: r.records_online,
+                    population_applicable: r.population_applicable,
+                    population_online: r.population_online,
+                };
+                region.services = r.services;
+                region.services_full = r.services_full;
             }
         }
         let map = CoverageMap {
@@ -443,12 +478,13 @@ impl Storage {
             regions: regions.into_values().collect(),
             areas_without_unit: Vec::new(),
         };
-        Ok((map, per_service))
+        Ok((map, full_in_a_kreis))
     }
 
     /// The Gemeinden of Kreis `kreis_id` at `as_of` over the services of `land`. Each record's
     /// status then is its last event's up to that day (or the one before its first event):
-    /// two index seeks per record of the Kreis, however long the history.
+    /// two index seeks per record of the Kreis, however long the history (today: its status).
+    /// The database counts the records per Gemeinde and status; only those counts come back.
     async fn gemeinde_map(
         &self,
         f: &DashboardFilter,
@@ -457,26 +493,35 @@ impl Storage {
         land: &BTreeMap<i64, ScopeFigures>,
     ) -> Result<CoverageMap> {
         let mut sql = Filter::default();
-        service_conditions(f, &mut sql);
+        included_services(f, land, &mut sql);
         sql.and(
             "o.kind = 'gemeinde' AND o.parent_id = ?",
             [Bind::Int(kreis_id)],
         );
         let n = sql.next_placeholder();
-        let rows_sql = format!(
-            "SELECT o.id AS unit_id, rec.ozg_id, COALESCE(\
-             (SELECT e.new_status FROM record_event e WHERE e.record_id = rec.id AND e.occurred_at < ${n} \
-              ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1), \
-             (SELECT e.old_status FROM record_event e WHERE e.record_id = rec.id \
-              ORDER BY e.occurred_at, e.id LIMIT 1), rec.status_code) AS status_code \
+        // today each record's status is its current one; no events to read
+        let status_at = if is_today(as_of) {
+            "rec.status_code".to_owned()
+        } else {
+            sql.binds.push(Bind::Time(end_of(as_of)));
+            format!(
+                "COALESCE(\
+                 (SELECT e.new_status FROM record_event e WHERE e.record_id = rec.id AND e.occurred_at < ${n} \
+                  ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1), \
+                 (SELECT e.old_status FROM record_event e WHERE e.record_id = rec.id \
+                  ORDER BY e.occurred_at, e.id LIMIT 1), rec.status_code)"
+            )
+        };
+        let counts_sql = format!(
+            "SELECT x.unit_id, x.status_code, CAST(COUNT(*) AS BIGINT) AS records FROM \
+             (SELECT o.id AS unit_id, {status_at} AS status_code \
              FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
-             JOIN service s ON s.ozg_id = rec.ozg_id{}",
+             JOIN service s ON s.ozg_id = rec.ozg_id{}) x GROUP BY x.unit_id, x.status_code",
             sql.sql()
         );
-        let (rows, units, phases): (Vec<RecordStatus>, Vec<UnitRow>, Vec<CodeName>) = on_pool!(self, pool => {
+        let (counts, units, phases): (Vec<StatusCount>, Vec<UnitRow>, Vec<CodeName>) = on_pool!(self, pool => {
             (
-                bind_all!(sqlx::query_as(AssertSqlSafe(rows_sql)), sql.binds)
-                    .bind(end_of(as_of)).fetch_all(pool).await?,
+                bind_all!(sqlx::query_as(AssertSqlSafe(counts_sql)), sql.binds).fetch_all(pool).await?,
                 sqlx::query_as("SELECT id, code, name, population FROM org_unit \
                     WHERE kind = 'gemeinde' AND parent_id = $1 AND valid_to IS NULL ORDER BY name")
                     .bind(kreis_id).fetch_all(pool).await?,
@@ -497,25 +542,25 @@ impl Storage {
             .into_iter()
             .map(|u| (u.id, empty_region(u.code, u.name)))
             .collect();
-        for (unit_id, ozg_id, status) in rows {
+        for (unit_id, status, records) in counts {
             let Some(phase) = phase_of(&status) else {
                 return Err(StorageError::Inconsistent(format!(
                     "unknown status {status}"
                 )));
             };
-            if !land.contains_key(&ozg_id) || !phase.is_applicable() {
+            if !phase.is_applicable() {
                 continue;
             }
             if let Some(region) = regions.get_mut(&unit_id) {
-                let online = i64::from(phase == Phase::Online);
+                let online = if phase == Phase::Online { records } else { 0 };
                 let people = population.get(&unit_id).copied().unwrap_or(0);
                 region.figures.add(ScopeFigures {
-                    applicable: 1,
+                    applicable: records,
                     online,
-                    population_applicable: people,
+                    population_applicable: people * records,
                     population_online: people * online,
                 });
-                region.services += 1;
+                region.services += records;
                 region.services_full += online;
             }
         }

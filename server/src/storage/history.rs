@@ -379,6 +379,14 @@ impl Storage {
                 }
             }
         });
+        // A rebuild follows bulk loads (seeding, demo data). PostgreSQL plans from statistics
+        // and answers from covering indexes only for pages its visibility map marks, both of
+        // which autovacuum provides only later: without them it read the whole history for
+        // filtered dashboards and the records table for lateness (docs/results.md). A few
+        // seconds here; SQLite's dashboard plans are fixed by hints.
+        if let Storage::Postgres(pool) = self {
+            sqlx::raw_sql("VACUUM ANALYZE").execute(pool).await?;
+        }
         Ok(())
     }
 

@@ -148,6 +148,11 @@ impl Storage {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                // the dashboard reads thousands of history rows per request: each connection
+                // keeps up to 64 MiB of pages (default 2 MiB), and reads go through a shared
+                // memory map instead of a copy per connection
+                .pragma("cache_size", "-65536")
+                .pragma("mmap_size", "1073741824")
                 // seeding and demo generation run long statements on purpose
                 .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(10));
             // An in-memory database exists once per connection: keep exactly one.
