@@ -22,12 +22,16 @@ use leptos_router::hooks::use_query_map;
 pub fn OverviewPage() -> impl IntoView {
     let params = use_query_map();
     let l = current_locale();
+    // `try_`: when a client leaves mid-request the server disposes the page while the
+    // resource's task may still rerun its source; `get` then panicked the worker (seen in the
+    // web scan). A disposed page renders nothing, so any value will do.
     let filter = Memo::new(move |_| {
-        let map = params.read();
-        DashboardFilter::from_params(|key| map.get_str(key), l)
+        params
+            .try_with(|map| DashboardFilter::from_params(|key| map.get_str(key), l))
+            .unwrap_or_else(|| Err(Vec::new()))
     });
     let overview = Resource::new(
-        move || filter.get(),
+        move || filter.try_get().unwrap_or_else(|| Err(Vec::new())),
         |filter| async move {
             match filter {
                 Ok(f) => get_overview(f).await,
