@@ -56,7 +56,18 @@ scan() {
     --tasks 4 --timeout 30 --flush-session --store-session "$work_dir/wapiti" \
     --format json --output "$out/wapiti.json" --verbose 0 --no-bugreport
   python3 scripts/wapiti_verdict.py "$out/wapiti.json" scripts/wapiti-accepted.txt
-  if grep -q 'ozg_monitor::.*panicked\|panicked at' "$out/server.log"; then
+  # Every panic fails the scan, with one known exception (README, Known issues): when the
+  # crawler drops a request mid-render, Leptos disposes the page while a resource's task can
+  # still rerun its source and read a disposed signal. That panic ends only the abandoned
+  # task (tokio catches it; no response is affected); it is counted and reported here.
+  local panics disposed
+  panics=$(grep -c 'panicked at' "$out/server.log" || true)
+  disposed=$(grep -A1 'panicked at .*reactive_graph-[0-9.]*/src/traits.rs' "$out/server.log" \
+    | grep -c 'Tried to access a reactive value that has already been disposed' || true)
+  if [ "$disposed" -gt 0 ]; then
+    echo "$label: $disposed panic(s) of an abandoned render reading a disposed signal (known issue, accepted)"
+  fi
+  if [ "$panics" -ne "$disposed" ]; then
     echo "$label: the server panicked during the scan (see $out/server.log)" >&2
     exit 1
   fi
