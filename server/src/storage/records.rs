@@ -32,12 +32,17 @@ pub(super) struct DetailRow {
     updated_at: DateTime<Utc>,
 }
 
-pub(super) const DETAIL_SELECT: &str = "SELECT rec.id, rec.version, rec.ozg_id, s.name AS service_name, o.id AS org_unit_id, \
+const DETAIL_SELECT: &str = "SELECT rec.id, rec.version, rec.ozg_id, s.name AS service_name, o.id AS org_unit_id, \
      o.parent_id AS org_unit_parent_id, o.code AS org_unit_code, o.name AS org_unit_name, o.kind AS org_unit_kind, \
      rec.status_code, st.label AS status_label, st.phase, rec.maturity, rec.planned_go_live, rec.actual_go_live, \
      rec.online_url, rec.efa_solution, rec.note, rec.updated_at \
      FROM implementation_record rec JOIN service s ON s.ozg_id = rec.ozg_id \
      JOIN org_unit o ON o.id = rec.org_unit_id JOIN status st ON st.code = rec.status_code";
+
+/// One record by id (`$1`), as [`DetailRow`]: read alone and by the write path before commit.
+pub(super) fn detail_by_id_sql() -> String {
+    format!("{DETAIL_SELECT} WHERE rec.id = $1")
+}
 
 impl TryFrom<DetailRow> for RecordDetail {
     type Error = super::StorageError;
@@ -142,7 +147,7 @@ impl Storage {
     }
 
     pub async fn record_detail(&self, id: i64) -> Result<Option<RecordDetail>> {
-        let sql = format!("{DETAIL_SELECT} WHERE rec.id = $1");
+        let sql = detail_by_id_sql();
         let row: Option<DetailRow> = on_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
         });

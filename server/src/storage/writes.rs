@@ -4,7 +4,7 @@
 
 use super::chain::{self, ChainedEvent};
 use super::history::{self, HistoryDeltas};
-use super::records::{DetailRow, DETAIL_SELECT};
+use super::records::{detail_by_id_sql, DetailRow};
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
 use app::domain::{CoverageCategory, EditOptions, Phase, RecordDetail};
 // refusals at this level are a last guard; the pages check first, in the user's language
@@ -394,7 +394,7 @@ impl Storage {
             }
             history::apply_history!(tx, history_deltas);
             let detail = match read_back {
-                Some(id) => sqlx::query_as::<_, DetailRow>(AssertSqlSafe(format!("{DETAIL_SELECT} WHERE rec.id = $1")))
+                Some(id) => sqlx::query_as::<_, DetailRow>(AssertSqlSafe(detail_by_id_sql()))
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?
