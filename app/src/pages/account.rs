@@ -27,7 +27,12 @@ pub fn AccountPageView() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let account = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        move || {
+            (
+                create.version().try_get().unwrap_or_default(),
+                revoke.version().try_get().unwrap_or_default(),
+            )
+        },
         |_| get_account(),
     );
     let query = use_query_map();

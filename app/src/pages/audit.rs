@@ -14,14 +14,18 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
+    // `try_` reads: see the dashboard page (a disposed page's resource may rerun its source).
     let params = move || {
-        let q = query.read();
-        (
-            q.get("art").filter(|s| !s.is_empty()),
-            q.get("seite")
-                .and_then(|s| s.parse::<u32>().ok())
-                .unwrap_or(1),
-        )
+        query
+            .try_with(|q| {
+                (
+                    q.get("art").filter(|s| !s.is_empty()),
+                    q.get("seite")
+                        .and_then(|s| s.parse::<u32>().ok())
+                        .unwrap_or(1),
+                )
+            })
+            .unwrap_or_default()
     };
     let lines = Resource::new(params, |(action, page)| get_audit_log(action, page));
     let l = current_locale();

@@ -17,18 +17,25 @@ use std::collections::BTreeSet;
 #[component]
 pub fn BulkPage() -> impl IntoView {
     let query = use_query_map();
+    // `try_` reads: see the dashboard page (a disposed page's resource may rerun its source).
     let selection_query = move || {
-        let q = query.read();
-        BulkQuery {
-            ozg_id: q.get("leistung").filter(|s| !s.is_empty()),
-            org_unit: q.get("einheit").filter(|s| !s.is_empty()),
-            status: q.get("status").filter(|s| !s.is_empty()),
-            page: q.get("seite").and_then(|s| s.parse().ok()).unwrap_or(1),
-        }
+        query
+            .try_with(|q| BulkQuery {
+                ozg_id: q.get("leistung").filter(|s| !s.is_empty()),
+                org_unit: q.get("einheit").filter(|s| !s.is_empty()),
+                status: q.get("status").filter(|s| !s.is_empty()),
+                page: q.get("seite").and_then(|s| s.parse().ok()).unwrap_or(1),
+            })
+            .unwrap_or_default()
     };
     let apply = ServerAction::<BulkUpdate>::new();
     let selection = Resource::new(
-        move || (selection_query(), apply.version().get()),
+        move || {
+            (
+                selection_query(),
+                apply.version().try_get().unwrap_or_default(),
+            )
+        },
         |(q, _)| async move {
             if q.ozg_id.is_none() && q.org_unit.is_none() {
                 Ok(None)

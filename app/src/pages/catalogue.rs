@@ -21,13 +21,15 @@ use leptos_router::hooks::use_query_map;
 pub fn CataloguePage() -> impl IntoView {
     let params = use_query_map();
     let l = current_locale();
+    // `try_` reads: see the dashboard page (a disposed page's resource may rerun its source).
     let query = Memo::new(move |_| {
-        let map = params.read();
-        ServiceQuery::from_params(|key| map.get_str(key), l)
+        params
+            .try_with(|map| ServiceQuery::from_params(|key| map.get_str(key), l))
+            .unwrap_or_else(|| Err(Vec::new()))
     });
     let options = Resource::new(|| (), |_| get_filter_options());
     let services = Resource::new(
-        move || query.get(),
+        move || query.try_get().unwrap_or_else(|| Err(Vec::new())),
         |query| async move {
             match query {
                 Ok(q) => list_services(q).await,

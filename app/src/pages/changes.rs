@@ -19,16 +19,20 @@ fn default_since() -> chrono::NaiveDate {
 #[component]
 pub fn ChangesPage() -> impl IntoView {
     let query = use_query_map();
+    // `try_` reads: see the dashboard page (a disposed page's resource may rerun its source).
     let params = move || {
-        let q = query.read();
-        let get = |k: &str| q.get(k).unwrap_or_default();
-        (
-            get("seit"),
-            get("bis"),
-            get("einheit"),
-            get("themenfeld"),
-            get("seite"),
-        )
+        query
+            .try_with(|q| {
+                let get = |k: &str| q.get(k).unwrap_or_default();
+                (
+                    get("seit"),
+                    get("bis"),
+                    get("einheit"),
+                    get("themenfeld"),
+                    get("seite"),
+                )
+            })
+            .unwrap_or_default()
     };
     let l = current_locale();
     let parsed = move || -> Result<ChangeQuery, String> {

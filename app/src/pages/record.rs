@@ -19,11 +19,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn RecordPageView() -> impl IntoView {
     let params = use_params_map();
+    // `try_` reads: see the dashboard page (a disposed page's resource may rerun its source).
     let id = move || {
         params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
+            .try_with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()))
+            .flatten()
             .unwrap_or(0)
     };
     let save = ServerAction::<SaveRecord>::new();
@@ -35,7 +35,10 @@ pub fn RecordPageView() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let page = Resource::new(move || (id(), saved.get()), |(id, _)| get_record(id));
+    let page = Resource::new(
+        move || (id(), saved.try_get().unwrap_or_default()),
+        |(id, _)| get_record(id),
+    );
     let l = current_locale();
     view! {
         <Transition fallback=loading>

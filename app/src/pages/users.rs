@@ -13,7 +13,10 @@ use leptos_meta::Title;
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let save = ServerAction::<SaveUser>::new();
-    let users = Resource::new(move || save.version().get(), |_| list_users());
+    let users = Resource::new(
+        move || save.version().try_get().unwrap_or_default(),
+        |_| list_users(),
+    );
     let l = current_locale();
     view! {
         <Title text=td_string!(l, users.title)/>
