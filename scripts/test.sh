@@ -45,7 +45,7 @@ step "server: unit tests, storage contract suite (SQLite + PostgreSQL), HTTP and
 # HTTP tests one at a time: run in parallel (one tokio runtime per test in one process) they
 # hung intermittently inside Leptos' SSR; see the README's known issues.
 cargo test -p server --lib --test storage_contract --test cli --test faults
-cargo test -p server --test http --test auth -- --test-threads=1
+cargo test -p server --test http --test auth --test exports -- --test-threads=1
 
 # The release build is what `scripts/run.sh` serves, so the browser tests run against it.
 step "build the release site (server + optimised hydrate wasm)"

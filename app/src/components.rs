@@ -278,3 +278,36 @@ pub fn filter_option(
 ) -> impl IntoView {
     view! { <option value=value selected=selected.clone() prop:selected=selected>{label}</option> }
 }
+
+/// Download links of the records a page shows (`query` selects them, as the export API
+/// reads it). Plain links: they work without WASM, and `download`/`rel="external"` keep the
+/// router from treating them as pages.
+#[component]
+pub fn Downloads(query: String, #[prop(optional_no_strip)] note: Option<String>) -> impl IntoView {
+    let l = current_locale();
+    let href = |path: &str, extra: &str| {
+        let query = [query.as_str(), extra]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("&");
+        if query.is_empty() {
+            format!("/api/v1/{path}")
+        } else {
+            format!("/api/v1/{path}?{query}")
+        }
+    };
+    view! {
+        <div class="downloads" role="group" aria-labelledby="downloads-label" data-testid="downloads">
+            <span id="downloads-label">{td_string!(l, common.downloads)}": "</span>
+            <a href=href("records.csv", "") download="" rel="external">{td_string!(l, common.download_csv)}</a>
+            " · "
+            <a href=href("records.xlsx", "") download="" rel="external">{td_string!(l, common.download_xlsx)}</a>
+            " · "
+            <a href=href("records.xlsx", "blaetter=themenfeld") download="" rel="external">{td_string!(l, common.download_xlsx_sheets)}</a>
+            " · "
+            <a href=href("records.csv", "dialect=rfc4180") download="" rel="external">{td_string!(l, common.download_csv_plain)}</a>
+            {note.map(|n| view! { <span class="downloads-note">" "{n}</span> })}
+        </div>
+    }
+}

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod editing;
+pub mod exports;
 pub mod language;
 pub mod map;
 pub mod reference_data;

@@ -180,6 +180,18 @@ impl DashboardFilter {
         parts.join("&")
     }
 
+    /// The query string of the records this filter's services have today, for the exports:
+    /// they hold today's records, so `stand`, `am` and the map's measure do not apply.
+    pub fn export_query(&self) -> String {
+        Self {
+            stand: None,
+            am: None,
+            karte: MapWeighting::Units,
+            ..self.clone()
+        }
+        .to_query_string()
+    }
+
     /// The Leistungskatalog with the services behind one bar segment: this filter's
     /// service-level parts, narrowed to `extra` (e.g. `themenfeld=3`) and `category`.
     pub fn catalogue_link(&self, extra: &str, category: CoverageCategory) -> String {

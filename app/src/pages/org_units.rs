@@ -2,7 +2,7 @@
 
 use super::service::RecordTable;
 use crate::api::{get_org_unit, list_org_units};
-use crate::components::{loading, CoverageBar, ErrorNotice};
+use crate::components::{loading, CoverageBar, Downloads, ErrorNotice};
 use crate::current_locale;
 use crate::domain::{OrgUnit, OrgUnitDetail, OrgUnitKind, OrgUnitQuery};
 use crate::format;
@@ -74,7 +74,11 @@ fn UnitSection(title: &'static str, kind: OrgUnitKind, units: Vec<OrgUnit>) -> i
 pub fn OrgUnitPage() -> impl IntoView {
     let params = use_params_map();
     let detail = Resource::new(
-        move || params.read().get("code").unwrap_or_default(),
+        move || {
+            params
+                .try_with(|p| p.get("code").unwrap_or_default())
+                .unwrap_or_default()
+        },
         get_org_unit,
     );
     let l = current_locale();
@@ -104,6 +108,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
             {u.parent.clone().map(|p| view! { " › "<A href=format!("/organisationen/{}", p.code)>{p.name}</A> })}
         </p>
         <h1>{u.name.clone()}</h1>
+        <Downloads query=export_query(&u)/>
         <dl class="facts">
             <dt>{td_string!(l, org_units.fact_kind)}</dt><dd>{u.kind.label(l)}</dd>
             <dt>{td_string!(l, org_units.col_code)}</dt><dd>{u.code.clone()}</dd>
@@ -163,5 +168,16 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
                 </ul>
             </section>
         })}
+    }
+}
+
+/// The records an org unit's downloads hold: a ministry's portfolio is the services it leads
+/// (in every unit), the Land's is everything, any other unit's its own and its children's.
+fn export_query(unit: &OrgUnit) -> String {
+    let code = crate::domain::urlencode(&unit.code);
+    match unit.kind {
+        OrgUnitKind::Land => String::new(),
+        OrgUnitKind::Ressort => format!("ressort={code}"),
+        _ => format!("org_unit={code}"),
     }
 }

@@ -4,7 +4,9 @@
 //! The filter is a GET form (works without JavaScript); hydrated, a change re-renders in place.
 
 use crate::api::get_overview;
-use crate::components::{filter_option, loading, submit_enclosing_form, ErrorNotice, KpiTile};
+use crate::components::{
+    filter_option, loading, submit_enclosing_form, Downloads, ErrorNotice, KpiTile,
+};
 use crate::current_locale;
 use crate::domain::{
     CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, MapWeighting, Overview,
@@ -185,6 +187,11 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
             " · " {td_string!(l, overview.data_date)} {format::data_date(o.data_as_of, l)}
             " · " {td_string!(l, overview.in_filter, total = format::int(o.services_total))}
         </p>
+        <Downloads
+            query=o.filter.export_query()
+            note=(o.filter.am.is_some() || o.filter.stand.is_some())
+                .then(|| td_string!(l, common.downloads_today).to_owned())
+        />
         <section aria-labelledby="kennzahlen">
             <h2 id="kennzahlen">{td_string!(l, overview.kpis)}</h2>
             <div class="kpis">

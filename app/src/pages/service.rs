@@ -1,7 +1,7 @@
 //! Leistung: one OZG-Leistung, its LeiKa-Leistungen and its status per responsible unit.
 
 use crate::api::get_service;
-use crate::components::{loading, CategoryBadge, CoverageBar, ErrorNotice, Pagination};
+use crate::components::{loading, CategoryBadge, CoverageBar, Downloads, ErrorNotice, Pagination};
 use crate::current_locale;
 use crate::domain::{RecordView, ServiceDetail};
 use crate::format;
@@ -15,12 +15,14 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn ServicePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
+    // `try_` reads: see the dashboard page (a disposed page's resource may rerun its source).
     let key = move || {
-        let id = params.read().get("ozg_id").unwrap_or_default();
+        let id = params
+            .try_with(|p| p.get("ozg_id").unwrap_or_default())
+            .unwrap_or_default();
         let page = query
-            .read()
-            .get_str("seite")
-            .and_then(|p| p.parse::<u32>().ok())
+            .try_with(|q| q.get_str("seite").and_then(|p| p.parse::<u32>().ok()))
+            .flatten()
             .unwrap_or(1);
         (id, page)
     };
@@ -72,6 +74,7 @@ fn ServiceBody(detail: ServiceDetail) -> impl IntoView {
         <section aria-labelledby="umsetzung">
             <h2 id="umsetzung">{td_string!(l, service.records_heading)}</h2>
             <p><A href=format!("/sammelbearbeitung?leistung={ozg_id}")>{td_string!(l, service.bulk_link)}</A></p>
+            <Downloads query=format!("ozg_id={ozg_id}")/>
             <RecordTable records=detail.records.items.clone() unit_column=true/>
             <Pagination page=detail.records.clone() href_for/>
         </section>

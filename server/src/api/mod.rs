@@ -1,6 +1,7 @@
 //! The REST API (`/api/v1/…`) and `/healthz`. JSON in, JSON out; errors are
 //! `{"error": {"code": …, "message": …}}` with a fitting status and never internal details.
 
+mod exports;
 pub mod openapi;
 mod records;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/org-units", get(list_org_units))
         .route("/org-units/{code}", get(get_org_unit))
         .merge(records::routes())
+        .merge(exports::routes())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
 }

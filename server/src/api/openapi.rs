@@ -74,6 +74,46 @@ fn kind_codes() -> Vec<&'static str> {
         .collect()
 }
 
+/// The filter every export reads (the dashboard's service filter and the record list's),
+/// followed by the format's own parameter.
+fn export_filter_params(own: [Value; 1]) -> Vec<Value> {
+    let id = json!({"type": "integer", "minimum": 1, "maximum": i32::MAX});
+    let code = json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"});
+    let mut params = vec![
+        query("themenfeld", "Themenfeld-Nummer", id.clone()),
+        query("lage", "Lebens-/Unternehmenslage-Nummer", id),
+        query(
+            "ressort",
+            "Schlüssel des federführenden Ressorts",
+            code.clone(),
+        ),
+        query(
+            "kreis",
+            "Kennung eines Kreises: seine und seiner Gemeinden Umsetzungsstände",
+            code.clone(),
+        ),
+        query(
+            "leika_typ",
+            "LeiKa-Typ",
+            json!({"type": "string", "enum": app::domain::LEIKA_TYPES}),
+        ),
+        query(
+            "efa",
+            "ja: Leistungen mit genannter EfA-Lösung; nein: ohne",
+            json!({"type": "string", "enum": ["", "ja", "nein"]}),
+        ),
+        query("ozg_id", "OZG-ID", ozg_id()),
+        query(
+            "org_unit",
+            "Kennung einer Einheit; schließt ihre untergeordneten ein",
+            code,
+        ),
+        query("status", "Statuscode", json!({"type": "string"})),
+    ];
+    params.extend(own);
+    params
+}
+
 fn nullable(mut schema: Value) -> Value {
     schema["nullable"] = json!(true);
     schema
@@ -90,6 +130,8 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/records/{id}", "get"),
     ("/records/{id}", "patch"),
     ("/records/{id}/history", "get"),
+    ("/records.csv", "get"),
+    ("/records.xlsx", "get"),
     ("/changes", "get"),
     ("/openapi.json", "get"),
 ];
@@ -215,6 +257,31 @@ pub fn document() -> Value {
                 "summary": "Historie eines Umsetzungsstands (älteste zuerst)",
                 "parameters": [path_param("id", record_id())],
                 "responses": { "200": json_response("Änderungen", json!({"type": "array", "items": ref_("HistoryEntry")})), "404": error("Unbekannt") }
+            }),
+        ),
+        (
+            "/records.csv",
+            "get",
+            json!({
+                "summary": "Umsetzungsstände als CSV (gestreamt): für deutsches Excel (;, UTF-8 mit BOM, TT.MM.JJJJ) oder RFC 4180",
+                "parameters": export_filter_params([query("dialect", "excel (Vorgabe) oder rfc4180", json!({"type": "string", "enum": ["", "excel", "rfc4180"]}))]),
+                "responses": {
+                    "200": {"description": "CSV-Datei; der Dateiname nennt Auswahl, Datenstand und ggf. Demo-Daten", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                    "404": error("Unbekannte Organisationseinheit")
+                }
+            }),
+        ),
+        (
+            "/records.xlsx",
+            "get",
+            json!({
+                "summary": "Umsetzungsstände als Excel-Arbeitsmappe (mit Blatt „Filter und Datenstand“)",
+                "parameters": export_filter_params([query("blaetter", "eines (Vorgabe) oder themenfeld: ein Blatt je Themenfeld", json!({"type": "string", "enum": ["", "eines", "themenfeld"]}))]),
+                "responses": {
+                    "200": {"description": "XLSX-Datei", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
+                    "404": error("Unbekannte Organisationseinheit"),
+                    "422": error("Mehr Zeilen, als ein Excel-Blatt fasst")
+                }
             }),
         ),
         (

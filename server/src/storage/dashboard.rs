@@ -37,7 +37,7 @@ pub enum ScopeError {
 }
 
 /// The service-level conditions of `f` on `service s`.
-fn service_conditions(f: &DashboardFilter, sql: &mut Filter) {
+pub(super) fn service_conditions(f: &DashboardFilter, sql: &mut Filter) {
     sql.and("s.active", []);
     if let Some(t) = f.themenfeld {
         sql.and("s.themenfeld_id = ?", [Bind::Int(t)]);

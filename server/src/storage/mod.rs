@@ -8,6 +8,7 @@
 mod accounts;
 pub mod chain;
 mod dashboard;
+mod exports;
 pub(crate) mod history;
 mod queries;
 mod records;
@@ -18,6 +19,7 @@ mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
 pub use dashboard::ScopeError;
+pub use exports::{ExportFilter, ExportRow};
 pub use records::{ChangeFilter, RecordFilter, StoredChange};
 pub use scheduled::ScheduledRun;
 pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};

@@ -104,7 +104,7 @@ pub struct StoredChange {
 
 /// Records of the unit `code` itself and of its direct children (a Kreis and its Gemeinden);
 /// `o` is the record's org unit.
-fn and_unit_with_children(filter: &mut Filter, code: &str) {
+pub(super) fn and_unit_with_children(filter: &mut Filter, code: &str) {
     filter.and(
         "(o.code = ? OR o.parent_id = (SELECT id FROM org_unit WHERE code = ?))",
         [Bind::Text(code.to_owned()), Bind::Text(code.to_owned())],

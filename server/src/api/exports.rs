@@ -1,0 +1,340 @@
+//! `GET /api/v1/records.csv` and `GET /api/v1/records.xlsx`: the records of a filter (the
+//! dashboard's service filter and the record list's own) as files. CSV streams row by row
+//! from the database, so its size is not bounded by memory; XLSX is assembled in a
+//! constant-memory workbook and sent when complete.
+
+use super::{check_params, ApiError};
+use crate::exports::csv::{CsvEncoder, Dialect};
+use crate::exports::xlsx::{WorkbookWriter, MAX_ROWS_PER_SHEET};
+use crate::exports::ExportDescription;
+use crate::startup::AppState;
+use crate::storage::{ExportFilter, RecordFilter, Storage};
+use app::domain::{is_unit_code, DashboardFilter, OzgId};
+use app::error::AppError;
+use app::i18n::Locale;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::StreamExt;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/records.csv", get(records_csv))
+        .route("/records.xlsx", get(records_xlsx))
+}
+
+/// The filter parameters every export accepts.
+const FILTER_PARAMS: [&str; 9] = [
+    "themenfeld",
+    "lage",
+    "ressort",
+    "kreis",
+    "leika_typ",
+    "efa",
+    "ozg_id",
+    "org_unit",
+    "status",
+];
+
+/// Workbooks built at once: each keeps a core busy for seconds at Land size, so further
+/// requests wait their turn instead of starving the pages.
+static XLSX_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// CSV rows collected before they are sent on.
+const ROWS_PER_CHUNK: u32 = 256;
+
+/// Parses and checks an export's filter (unknown units and statuses are errors, not empty
+/// files) and describes it in German.
+async fn export_request(
+    state: &AppState,
+    params: &HashMap<String, String>,
+    own_params: &[&str],
+) -> Result<(ExportFilter, ExportDescription), ApiError> {
+    if params.contains_key("am") || params.contains_key("stand") {
+        return Err(AppError::bad_request(
+            "Exporte enthalten den heutigen Stand der Umsetzungsstände; die Filter „am“ und \
+             „stand“ gelten für sie nicht.",
+        )
+        .into());
+    }
+    let allowed: Vec<&str> = FILTER_PARAMS.iter().chain(own_params).copied().collect();
+    check_params(params, &allowed)?;
+    let value = |k: &str| {
+        params
+            .get(k)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    };
+    let services = DashboardFilter::from_params(value, Locale::de).map_err(AppError::BadRequest)?;
+    let ozg_id = match value("ozg_id") {
+        Some(raw) => Some(OzgId::parse(raw).map_err(|e| AppError::bad_request(e.0))?),
+        None => None,
+    };
+    let org_unit = match value("org_unit") {
+        Some(raw) if is_unit_code(raw) => Some(raw.trim().to_owned()),
+        Some(raw) => {
+            return Err(AppError::bad_request(format!(
+                "„{}“ ist keine gültige Kennung einer Organisationseinheit.",
+                raw.chars().take(40).collect::<String>()
+            ))
+            .into())
+        }
+        None => None,
+    };
+    let storage = &state.backend.storage;
+    let mut filter_lines: Vec<(String, String)> = Vec::new();
+    let options = storage.filter_options().await.map_err(AppError::from)?;
+    if let Some(id) = services.themenfeld {
+        let name = options.themenfelder.iter().find(|t| t.id == id);
+        filter_lines.push((
+            "Themenfeld".into(),
+            name.map_or(id.to_string(), |t| t.name.clone()),
+        ));
+    }
+    if let Some(id) = services.lage {
+        let name = options.lagen.iter().find(|l| l.id == id);
+        filter_lines.push((
+            "Lage".into(),
+            name.map_or(id.to_string(), |l| l.name.clone()),
+        ));
+    }
+    if let Some(r) = &services.ressort {
+        filter_lines.push(("Ressort".into(), r.clone()));
+    }
+    for (label, code) in [("Kreis", &services.kreis), ("Einheit", &org_unit)] {
+        if let Some(code) = code {
+            let name = storage
+                .org_unit_name(code)
+                .await
+                .map_err(AppError::from)?
+                .ok_or_else(|| {
+                    AppError::not_found(format!(
+                        "Eine Organisationseinheit „{code}“ gibt es nicht."
+                    ))
+                })?;
+            filter_lines.push((label.into(), format!("{name} ({code})")));
+        }
+    }
+    if let Some(t) = &services.leika_typ {
+        filter_lines.push(("LeiKa-Typ".into(), t.clone()));
+    }
+    if let Some(uses) = services.efa {
+        let text = if uses {
+            "mit EfA-Lösung"
+        } else {
+            "ohne EfA-Lösung"
+        };
+        filter_lines.push(("EfA".into(), text.into()));
+    }
+    if let Some(id) = ozg_id {
+        filter_lines.push(("OZG-ID".into(), id.get().to_string()));
+    }
+    let status = value("status").map(str::to_owned);
+    if let Some(code) = &status {
+        let statuses = storage
+            .edit_options()
+            .await
+            .map_err(AppError::from)?
+            .statuses;
+        let known = statuses.iter().find(|s| &s.code == code).ok_or_else(|| {
+            AppError::bad_request(format!(
+                "Parameter „status“: „{}“ ist unbekannt (erlaubt: {}).",
+                code.chars().take(40).collect::<String>(),
+                statuses
+                    .iter()
+                    .map(|s| s.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        filter_lines.push(("Status".into(), known.label.clone()));
+    }
+    let scope = org_unit
+        .clone()
+        .or_else(|| services.kreis.clone())
+        .or_else(|| ozg_id.map(|id| format!("leistung-{}", id.get())))
+        .or_else(|| services.ressort.clone())
+        .or_else(|| services.themenfeld.map(|t| format!("themenfeld-{t}")))
+        .unwrap_or_else(|| "land".to_owned());
+    let about = ExportDescription {
+        land_name: state.backend.land_name.clone(),
+        filter: filter_lines,
+        data_as_of: storage.data_as_of().await.map_err(AppError::from)?,
+        exported_at: chrono::Utc::now(),
+        demo_data: storage.has_demo_data().await.map_err(AppError::from)?,
+        scope,
+    };
+    let filter = ExportFilter {
+        services,
+        records: RecordFilter {
+            ozg_id: ozg_id.map(|id| i64::from(id.get())),
+            org_unit,
+            status,
+        },
+    };
+    Ok((filter, about))
+}
+
+/// A file download: its type, a name the browser keeps, and never a cached copy.
+fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[tracing::instrument(skip(state))]
+async fn records_csv(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let dialect = Dialect::from_param(params.get("dialect").map(String::as_str))
+        .map_err(AppError::bad_request)?;
+    let (filter, about) = export_request(&state, &params, &["dialect"]).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(stream_csv(
+        state.backend.storage.clone(),
+        filter,
+        dialect,
+        tx,
+    ));
+    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    }));
+    Ok(download(
+        body,
+        "text/csv; charset=utf-8; header=present",
+        &about.file_name("csv"),
+    ))
+}
+
+type Chunk = Result<Bytes, std::io::Error>;
+
+/// Encodes the records of `filter` into `tx` a chunk at a time; the bounded channel makes
+/// the database wait for a slow client, and a client that leaves ends the query. An error
+/// after the first bytes can only cut the download short (the status is sent): it is
+/// logged and the body ends with an error, so the client sees an incomplete transfer.
+async fn stream_csv(
+    storage: Storage,
+    filter: ExportFilter,
+    dialect: Dialect,
+    tx: tokio::sync::mpsc::Sender<Chunk>,
+) {
+    let failed = |what: String| -> Chunk {
+        tracing::error!(error = %what, "CSV export failed");
+        Err(std::io::Error::other("Export abgebrochen"))
+    };
+    let mut encoder = match CsvEncoder::new(dialect) {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = tx.send(failed(e.to_string())).await;
+            return;
+        }
+    };
+    let mut rows = storage.export_rows(&filter, false);
+    let mut since_sent = 0u32;
+    loop {
+        let row = rows.next().await;
+        let written = match &row {
+            Some(Ok(row)) => encoder.write(row).map_err(|e| e.to_string()),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Ok(()),
+        };
+        if let Err(e) = written {
+            let _ = tx.send(failed(e)).await;
+            return;
+        }
+        since_sent += 1;
+        // a few hundred rows (some 50 KB) per chunk; the rest at the end
+        if since_sent == ROWS_PER_CHUNK || row.is_none() {
+            since_sent = 0;
+            let chunk = encoder
+                .take()
+                .map(Bytes::from)
+                .or_else(|e| failed(e.to_string()));
+            if tx.send(chunk).await.is_err() || row.is_none() {
+                return; // done, or the client left
+            }
+        }
+    }
+}
+
+#[tracing::instrument(skip(state))]
+async fn records_xlsx(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let per_themenfeld = match params.get("blaetter").map(String::as_str) {
+        None | Some("") | Some("eines") => false,
+        Some("themenfeld") => true,
+        Some(other) => {
+            return Err(AppError::bad_request(format!(
+                "Parameter „blaetter“: „{}“ ist unbekannt (erlaubt: eines, themenfeld).",
+                other.chars().take(40).collect::<String>()
+            ))
+            .into())
+        }
+    };
+    let (filter, about) = export_request(&state, &params, &["blaetter"]).await?;
+    let storage = &state.backend.storage;
+    let counts = storage
+        .export_counts(&filter)
+        .await
+        .map_err(AppError::from)?;
+    let largest_sheet = if per_themenfeld {
+        counts.iter().map(|(_, n)| *n).max().unwrap_or(0)
+    } else {
+        counts.iter().map(|(_, n)| *n).sum()
+    };
+    if largest_sheet > MAX_ROWS_PER_SHEET {
+        return Err(AppError::Unprocessable(vec![format!(
+            "Die Auswahl hat {} Umsetzungsstände auf einem Blatt; Excel fasst höchstens {} Zeilen. \
+             Bitte enger filtern, ein Blatt je Themenfeld wählen oder CSV herunterladen.",
+            app::format::int(largest_sheet),
+            app::format::int(MAX_ROWS_PER_SHEET)
+        )])
+        .into());
+    }
+    let _slot = XLSX_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;
+    // the workbook is written on a blocking thread; the query feeds it through a channel
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
+    let file_name = about.file_name("xlsx");
+    let writer = tokio::task::spawn_blocking(move || {
+        let mut book = WorkbookWriter::new(per_themenfeld)?;
+        while let Some(row) = rx.blocking_recv() {
+            book.write(&row)?;
+        }
+        book.finish(&about)
+    });
+    let mut rows = storage.export_rows(&filter, per_themenfeld);
+    while let Some(row) = rows.next().await {
+        let row = row.map_err(AppError::from)?;
+        if tx.send(row).await.is_err() {
+            break; // the writer failed: its error is reported below
+        }
+    }
+    drop(tx);
+    let bytes = writer
+        .await
+        .map_err(|e| internal(format!("XLSX writer panicked: {e}")))
+        .and_then(|book| book.map_err(|e| internal(e.to_string())))?;
+    Ok(download(
+        Body::from(bytes),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &file_name,
+    ))
+}
+
+/// A failure of the export itself (not of the request): logged, reported opaquely.
+fn internal(what: String) -> ApiError {
+    tracing::error!(error = %what, "XLSX export failed");
+    ApiError(AppError::Internal)
+}

@@ -1,0 +1,120 @@
+//! Reading implementation records for exports: one flat row per record, streamed in the order
+//! of the (service, unit) key so a Germany-sized export is never held in memory, and the row
+//! counts per Themenfeld an XLSX workbook must check against Excel's sheet limit.
+
+use super::dashboard::{service_conditions, RESSORT_OF_SERVICE};
+use super::records::and_unit_with_children;
+use super::{bind_all, on_pool, Bind, Filter, RecordFilter, Result, Storage};
+use app::domain::DashboardFilter;
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::stream::BoxStream;
+use futures_util::StreamExt;
+use sqlx::AssertSqlSafe;
+
+/// Which records an export holds: the dashboard's service filter (its `stand` and `am` do
+/// not apply: an export is today's records) and the record list's own filter.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    pub services: DashboardFilter,
+    pub records: RecordFilter,
+}
+
+/// One implementation record as exports write it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ExportRow {
+    pub id: i64,
+    pub version: i64,
+    pub ozg_id: i64,
+    pub service_name: String,
+    pub themenfeld_id: i64,
+    pub themenfeld: String,
+    pub ressort_code: Option<String>,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub unit_kind: String,
+    pub status_code: String,
+    pub status_label: String,
+    pub maturity: Option<i64>,
+    pub planned_go_live: Option<NaiveDate>,
+    pub actual_go_live: Option<NaiveDate>,
+    pub online_url: Option<String>,
+    pub efa_solution: Option<String>,
+    pub note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const EXPORT_FROM: &str = "implementation_record rec JOIN service s ON s.ozg_id = rec.ozg_id \
+     JOIN themenfeld t ON t.id = s.themenfeld_id JOIN org_unit o ON o.id = rec.org_unit_id \
+     JOIN status st ON st.code = rec.status_code";
+
+fn export_conditions(f: &ExportFilter) -> Filter {
+    let mut sql = Filter::default();
+    service_conditions(&f.services, &mut sql);
+    if let Some(kreis) = &f.services.kreis {
+        and_unit_with_children(&mut sql, kreis);
+    }
+    if let Some(id) = f.records.ozg_id {
+        sql.and("rec.ozg_id = ?", [Bind::Int(id)]);
+    }
+    if let Some(code) = &f.records.org_unit {
+        and_unit_with_children(&mut sql, code);
+    }
+    if let Some(status) = &f.records.status {
+        sql.and("rec.status_code = ?", [Bind::Text(status.clone())]);
+    }
+    sql
+}
+
+impl Storage {
+    /// The records of `f`, one row at a time, by service and unit; `by_themenfeld` orders by
+    /// Themenfeld first (a workbook with a sheet per Themenfeld writes its sheets in turn).
+    /// The (service, unit) order follows the records' unique key, so SQLite needs no sort.
+    pub fn export_rows(
+        &self,
+        f: &ExportFilter,
+        by_themenfeld: bool,
+    ) -> BoxStream<'_, Result<ExportRow>> {
+        let conditions = export_conditions(f);
+        let order = if by_themenfeld {
+            "s.themenfeld_id, rec.ozg_id, rec.org_unit_id"
+        } else {
+            "rec.ozg_id, rec.org_unit_id"
+        };
+        let sql = format!(
+            "SELECT rec.id, rec.version, rec.ozg_id, s.name AS service_name, s.themenfeld_id, \
+             t.name AS themenfeld, {RESSORT_OF_SERVICE} AS ressort_code, o.code AS unit_code, \
+             o.name AS unit_name, o.kind AS unit_kind, rec.status_code, st.label AS status_label, \
+             rec.maturity, rec.planned_go_live, rec.actual_go_live, rec.online_url, \
+             rec.efa_solution, rec.note, rec.updated_at \
+             FROM {EXPORT_FROM}{} ORDER BY {order}",
+            conditions.sql()
+        );
+        on_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, ExportRow>(AssertSqlSafe(sql)), conditions.binds)
+                .fetch(pool)
+                .map(|row| row.map_err(Into::into))
+                .boxed()
+        })
+    }
+
+    /// How many records of `f` each Themenfeld has (Themenfelder without any are left out).
+    pub async fn export_counts(&self, f: &ExportFilter) -> Result<Vec<(i64, i64)>> {
+        let conditions = export_conditions(f);
+        let sql = format!(
+            "SELECT s.themenfeld_id, COUNT(*) FROM {EXPORT_FROM}{} GROUP BY s.themenfeld_id ORDER BY s.themenfeld_id",
+            conditions.sql()
+        );
+        let counts: Vec<(i64, i64)> = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(AssertSqlSafe(sql)), conditions.binds).fetch_all(pool).await?
+        });
+        Ok(counts)
+    }
+
+    /// The name of the org unit `code`, if there is one (exports describe their filter).
+    pub async fn org_unit_name(&self, code: &str) -> Result<Option<String>> {
+        let name: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT name FROM org_unit WHERE code = $1").bind(code).fetch_optional(pool).await?
+        });
+        Ok(name)
+    }
+}

@@ -1,0 +1,270 @@
+//! Exports over HTTP, opened by real readers: the csv crate for both CSV dialects and
+//! calamine for XLSX, compared with the JSON record list of the same filter.
+
+mod support;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use server::auth::AuthSettings;
+use std::io::Cursor;
+use support::*;
+
+async fn spawn() -> TestServer {
+    let storage = seeded(sqlite_file_storage().await).await;
+    server::demo::generate(&storage, chrono::Utc::now())
+        .await
+        .unwrap();
+    spawn_server(
+        storage,
+        AuthSettings {
+            public_read: true,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+struct Download {
+    status: u16,
+    content_type: String,
+    disposition: String,
+    body: Vec<u8>,
+}
+
+async fn download(srv: &TestServer, path: &str) -> Download {
+    let r = srv
+        .client
+        .get(format!("{}{path}", srv.base))
+        .send()
+        .await
+        .unwrap();
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Download {
+        status: r.status().as_u16(),
+        content_type: header("content-type"),
+        disposition: header("content-disposition"),
+        body: r.bytes().await.unwrap().to_vec(),
+    }
+}
+
+/// Every record of `query` from the JSON API, by id.
+async fn listed(srv: &TestServer, query: &str) -> Vec<serde_json::Value> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let (status, body) = srv
+            .json(&format!(
+                "/api/v1/records?{query}&pro_seite=500&seite={page}"
+            ))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let items = body["items"].as_array().unwrap().clone();
+        let done = items.len() < 500;
+        all.extend(items);
+        if done {
+            break;
+        }
+    }
+    all.sort_by_key(|r| r["id"].as_i64());
+    all
+}
+
+fn german_date(iso: &serde_json::Value) -> String {
+    iso.as_str().map_or(String::new(), |d| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .unwrap()
+            .format("%d.%m.%Y")
+            .to_string()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_for_german_excel_holds_the_filtered_records() {
+    let srv = spawn().await;
+    let d = download(&srv, "/api/v1/records.csv?org_unit=16051").await;
+    assert_eq!(d.status, 200);
+    assert!(d.content_type.starts_with("text/csv; charset=utf-8"));
+    assert!(
+        d.disposition
+            .starts_with("attachment; filename=\"umsetzungsstaende-16051-")
+            && d.disposition.ends_with("-demodaten.csv\""),
+        "demo data is labelled in the file name: {}",
+        d.disposition
+    );
+    assert!(d.body.starts_with("\u{feff}".as_bytes()), "UTF-8 BOM");
+    let text = String::from_utf8(d.body[3..].to_vec()).expect("UTF-8");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[0], "Datensatz");
+    assert_eq!(header[17], "Zuletzt geändert (UTC)");
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    rows.sort_by_key(|r| r[0].parse::<i64>().unwrap());
+
+    let expected = listed(&srv, "org_unit=16051").await;
+    assert!(!expected.is_empty());
+    assert_eq!(rows.len(), expected.len(), "one line per record");
+    for (row, rec) in rows.iter().zip(&expected) {
+        assert_eq!(row[0], rec["id"].to_string());
+        assert_eq!(row[1], rec["version"].to_string());
+        assert_eq!(row[2], rec["ozg_id"].to_string());
+        assert_eq!(&row[6], rec["org_unit_code"].as_str().unwrap());
+        assert_eq!(&row[9], rec["status_code"].as_str().unwrap());
+        assert_eq!(row[12], german_date(&rec["planned_go_live"]));
+        assert_eq!(row[13], german_date(&rec["actual_go_live"]));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc4180_csv_and_xlsx_agree_with_each_other() {
+    let srv = spawn().await;
+    let csv = download(&srv, "/api/v1/records.csv?ressort=TMDI&dialect=rfc4180").await;
+    assert_eq!(csv.status, 200);
+    assert!(!csv.body.starts_with("\u{feff}".as_bytes()), "no BOM");
+    let text = String::from_utf8(csv.body).unwrap();
+    assert!(text.contains("\r\n"), "CRLF line ends");
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| &r[5] == "TMDI"),
+        "the ministry's services only"
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r[17].ends_with('Z') && r[17].contains('T')),
+        "ISO 8601 times"
+    );
+
+    let xlsx = download(&srv, "/api/v1/records.xlsx?ressort=TMDI").await;
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(
+        xlsx.content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(xlsx.disposition.contains("umsetzungsstaende-TMDI-"));
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx.body)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec!["Filter und Datenstand", "Umsetzungsstände"]
+    );
+    let data = book.worksheet_range("Umsetzungsstände").unwrap();
+    assert_eq!(data.height(), rows.len() + 1, "header and the same records");
+    let ids: Vec<String> = data
+        .rows()
+        .skip(1)
+        .map(|r| match &r[0] {
+            Data::Float(n) => format!("{n}"),
+            other => panic!("a number expected, got {other:?}"),
+        })
+        .collect();
+    let csv_ids: Vec<String> = rows.iter().map(|r| r[0].to_owned()).collect();
+    assert_eq!(ids, csv_ids, "same records in the same order");
+    let info: Vec<String> = book
+        .worksheet_range("Filter und Datenstand")
+        .unwrap()
+        .cells()
+        .map(|(_, _, c)| c.to_string())
+        .collect();
+    assert!(info.contains(&"Ressort: TMDI".to_owned()), "{info:?}");
+    assert!(info.iter().any(|c| c.contains("erfundene Beispieldaten")));
+
+    // one sheet per Themenfeld: the same records, split
+    let split = download(
+        &srv,
+        "/api/v1/records.xlsx?ressort=TMDI&blaetter=themenfeld",
+    )
+    .await;
+    assert_eq!(split.status, 200);
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(split.body)).unwrap();
+    let names = book.sheet_names();
+    let themenfelder: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[4]).collect();
+    assert_eq!(names.len(), themenfelder.len() + 1);
+    let mut total = 0;
+    for name in &names[1..] {
+        let sheet = book.worksheet_range(name).unwrap();
+        let themenfeld = sheet.get((1, 4)).unwrap().to_string();
+        assert!(themenfelder.contains(themenfeld.as_str()));
+        total += sheet.height() - 1;
+    }
+    assert_eq!(total, rows.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_export_requests_get_german_errors() {
+    let srv = spawn().await;
+    for (path, status, says) in [
+        (
+            "/api/v1/records.csv?am=2022-12-31",
+            400,
+            "gelten für sie nicht",
+        ),
+        (
+            "/api/v1/records.xlsx?stand=voll",
+            400,
+            "gelten für sie nicht",
+        ),
+        ("/api/v1/records.csv?kreis=99999", 404, "gibt es nicht"),
+        ("/api/v1/records.csv?status=erfunden", 400, "ist unbekannt"),
+        (
+            "/api/v1/records.csv?dialect=tsv",
+            400,
+            "erlaubt: excel, rfc4180",
+        ),
+        (
+            "/api/v1/records.xlsx?blaetter=alle",
+            400,
+            "erlaubt: eines, themenfeld",
+        ),
+        (
+            "/api/v1/records.csv?org_unit=%27%3B--",
+            400,
+            "keine gültige Kennung",
+        ),
+        (
+            "/api/v1/records.csv?sortierung=x",
+            400,
+            "Unbekannter Parameter",
+        ),
+    ] {
+        let (got, body) = srv.json(path).await;
+        assert_eq!(got, status, "{path}: {body}");
+        let message = body["error"]["message"].to_string() + &body["error"]["details"].to_string();
+        assert!(message.contains(says), "{path}: {message}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_selection_is_a_header_only_file() {
+    let srv = spawn().await;
+    let d = download(
+        &srv,
+        "/api/v1/records.csv?ozg_id=99999&status=online&dialect=rfc4180",
+    )
+    .await;
+    assert_eq!(d.status, 200);
+    let text = String::from_utf8(d.body).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("Datensatz,Version,OZG-ID,"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_offer_the_downloads_of_what_they_show() {
+    let srv = spawn().await;
+    let (_, overview) = srv.get("/?themenfeld=6&am=2023-06-30").await;
+    let overview = overview.replace("&amp;", "&");
+    assert!(overview.contains("href=\"/api/v1/records.csv?themenfeld=6\""));
+    assert!(overview.contains("href=\"/api/v1/records.xlsx?themenfeld=6&blaetter=themenfeld\""));
+    assert!(overview.contains("„Stand am“ und „Stand“ gelten für sie nicht"));
+    let (_, unit) = srv.get("/organisationen/16051").await;
+    assert!(unit.contains("href=\"/api/v1/records.csv?org_unit=16051\""));
+    let (_, ministry) = srv.get("/organisationen/TMDI").await;
+    assert!(ministry.contains("href=\"/api/v1/records.xlsx?ressort=TMDI\""));
+}
