@@ -307,6 +307,8 @@ pub fn Downloads(query: String, #[prop(optional_no_strip)] note: Option<String>)
             <a href=href("records.xlsx", "blaetter=themenfeld") download="" rel="external">{td_string!(l, common.download_xlsx_sheets)}</a>
             " · "
             <a href=href("records.csv", "dialect=rfc4180") download="" rel="external">{td_string!(l, common.download_csv_plain)}</a>
+            " · "
+            <a href=href("federal-export.csv", "") download="" rel="external">{td_string!(l, common.download_federal)}</a>
             {note.map(|n| view! { <span class="downloads-note">" "{n}</span> })}
         </div>
     }

@@ -268,3 +268,72 @@ async fn pages_offer_the_downloads_of_what_they_show() {
     let (_, ministry) = srv.get("/organisationen/TMDI").await;
     assert!(ministry.contains("href=\"/api/v1/records.xlsx?ressort=TMDI\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn federal_export_lists_online_services_in_the_federal_fields() {
+    let srv = spawn().await;
+    let d = download(&srv, "/api/v1/federal-export.csv?kreis=16051").await;
+    assert_eq!(d.status, 200);
+    assert!(
+        d.disposition.contains("bundesdashboard-16051-"),
+        "{}",
+        d.disposition
+    );
+    let text = String::from_utf8(d.body).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        server::exports::federal::COLUMNS.map(String::from).to_vec()
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+
+    // exactly the services that are online in Erfurt
+    let online: std::collections::BTreeSet<String> = listed(&srv, "org_unit=16051")
+        .await
+        .iter()
+        .filter(|r| r["phase"] == "online")
+        .map(|r| r["ozg_id"].to_string())
+        .collect();
+    let exported: std::collections::BTreeSet<String> =
+        rows.iter().map(|r| r[7].to_owned()).collect();
+    assert_eq!(exported, online);
+
+    for r in &rows {
+        assert!(
+            r[2].len() == 12 && r[2].starts_with("16051"),
+            "ARS {}",
+            &r[2]
+        );
+        assert_eq!(&r[4], "16");
+        assert_eq!(&r[5], "Thüringen");
+        assert_eq!(&r[10], "ok");
+        assert!(
+            [
+                "landesweit flächendeckend",
+                "kreisweit flächendeckend",
+                "in mind. einer Kommune verfügbar"
+            ]
+            .contains(&&r[12]),
+            "{}",
+            &r[12]
+        );
+    }
+    // "landesweit flächendeckend" exactly where every applicable record of the Land is online
+    let mut checked = std::collections::BTreeSet::new();
+    for r in &rows {
+        if !checked.insert(r[7].to_owned()) {
+            continue;
+        }
+        let (_, service) = srv.json(&format!("/api/v1/services/{}", &r[7])).await;
+        let s = &service["summary"];
+        let full = s["records_online"] == s["records_applicable"];
+        assert_eq!(
+            r[12] == *"landesweit flächendeckend",
+            full,
+            "service {}",
+            &r[7]
+        );
+    }
+}

@@ -6,9 +6,9 @@
 use super::{check_params, ApiError};
 use crate::exports::csv::{CsvEncoder, Dialect};
 use crate::exports::xlsx::{WorkbookWriter, MAX_ROWS_PER_SHEET};
-use crate::exports::ExportDescription;
+use crate::exports::{cells, federal, Cell, ExportDescription, COLUMNS, RECORDS_FILE};
 use crate::startup::AppState;
-use crate::storage::{ExportFilter, RecordFilter, Storage};
+use crate::storage::{ExportFilter, ExportRow, RecordFilter, StorageError};
 use app::domain::{is_unit_code, DashboardFilter, OzgId};
 use app::error::AppError;
 use app::i18n::Locale;
@@ -18,6 +18,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use std::collections::HashMap;
 
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/records.csv", get(records_csv))
         .route("/records.xlsx", get(records_xlsx))
+        .route("/federal-export.csv", get(federal_csv))
 }
 
 /// The filter parameters every export accepts.
@@ -199,32 +201,74 @@ async fn records_csv(
     let dialect = Dialect::from_param(params.get("dialect").map(String::as_str))
         .map_err(AppError::bad_request)?;
     let (filter, about) = export_request(&state, &params, &["dialect"]).await?;
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tokio::spawn(stream_csv(
-        state.backend.storage.clone(),
-        filter,
-        dialect,
-        tx,
-    ));
-    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    }));
+    let storage = state.backend.storage.clone();
+    let body = csv_body(move |tx| async move {
+        let header = COLUMNS.map(|(name, _)| name);
+        let rows = storage.export_rows(&filter, false);
+        stream_csv(rows, &header, record_cells, "", dialect, tx).await;
+    });
     Ok(download(
         body,
-        "text/csv; charset=utf-8; header=present",
-        &about.file_name("csv"),
+        CSV_TYPE,
+        &about.file_name(RECORDS_FILE, "csv"),
     ))
+}
+
+/// `GET /federal-export.csv`: the online records in the federal dashboard's field layout;
+/// plain RFC 4180 unless `dialect=excel`.
+#[tracing::instrument(skip(state))]
+async fn federal_csv(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let dialect = match params.get("dialect").map(String::as_str) {
+        None | Some("") => Dialect::Rfc4180,
+        raw => Dialect::from_param(raw).map_err(AppError::bad_request)?,
+    };
+    let (filter, about) = export_request(&state, &params, &["dialect"]).await?;
+    let storage = state.backend.storage.clone();
+    let land = state.backend.land_name.clone();
+    let body = csv_body(move |tx| async move {
+        let rows = storage.federal_rows(&filter);
+        stream_csv(rows, &federal::COLUMNS, federal::cells, &land, dialect, tx).await;
+    });
+    Ok(download(
+        body,
+        CSV_TYPE,
+        &about.file_name("bundesdashboard", "csv"),
+    ))
+}
+
+const CSV_TYPE: &str = "text/csv; charset=utf-8; header=present";
+
+fn record_cells<'r>(row: &'r ExportRow, _: &'r str) -> Vec<Cell<'r>> {
+    cells(row).into()
+}
+
+/// A response body fed by `produce` on a task of its own, through a bounded channel.
+fn csv_body<F, Fut>(produce: F) -> Body
+where
+    F: FnOnce(tokio::sync::mpsc::Sender<Chunk>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(produce(tx));
+    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    }))
 }
 
 type Chunk = Result<Bytes, std::io::Error>;
 
-/// Encodes the records of `filter` into `tx` a chunk at a time; the bounded channel makes
-/// the database wait for a slow client, and a client that leaves ends the query. An error
-/// after the first bytes can only cut the download short (the status is sent): it is
-/// logged and the body ends with an error, so the client sees an incomplete transfer.
-async fn stream_csv(
-    storage: Storage,
-    filter: ExportFilter,
+/// Encodes `rows` into `tx` a chunk at a time; the bounded channel makes the database wait
+/// for a slow client, and a client that leaves ends the query. An error after the first
+/// bytes can only cut the download short (the status is sent): it is logged and the body
+/// ends with an error, so the client sees an incomplete transfer.
+async fn stream_csv<T>(
+    mut rows: BoxStream<'_, Result<T, StorageError>>,
+    header: &[&str],
+    to_cells: for<'r> fn(&'r T, &'r str) -> Vec<Cell<'r>>,
+    context: &str,
     dialect: Dialect,
     tx: tokio::sync::mpsc::Sender<Chunk>,
 ) {
@@ -232,19 +276,20 @@ async fn stream_csv(
         tracing::error!(error = %what, "CSV export failed");
         Err(std::io::Error::other("Export abgebrochen"))
     };
-    let mut encoder = match CsvEncoder::new(dialect) {
+    let mut encoder = match CsvEncoder::new(dialect, header) {
         Ok(e) => e,
         Err(e) => {
             let _ = tx.send(failed(e.to_string())).await;
             return;
         }
     };
-    let mut rows = storage.export_rows(&filter, false);
     let mut since_sent = 0u32;
     loop {
         let row = rows.next().await;
         let written = match &row {
-            Some(Ok(row)) => encoder.write(row).map_err(|e| e.to_string()),
+            Some(Ok(row)) => encoder
+                .write(to_cells(row, context))
+                .map_err(|e| e.to_string()),
             Some(Err(e)) => Err(e.to_string()),
             None => Ok(()),
         };
@@ -306,7 +351,7 @@ async fn records_xlsx(
     let _slot = XLSX_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;
     // the workbook is written on a blocking thread; the query feeds it through a channel
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
-    let file_name = about.file_name("xlsx");
+    let file_name = about.file_name(RECORDS_FILE, "xlsx");
     let writer = tokio::task::spawn_blocking(move || {
         let mut book = WorkbookWriter::new(per_themenfeld)?;
         while let Some(row) = rx.blocking_recv() {

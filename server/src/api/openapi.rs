@@ -132,6 +132,7 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/records/{id}/history", "get"),
     ("/records.csv", "get"),
     ("/records.xlsx", "get"),
+    ("/federal-export.csv", "get"),
     ("/changes", "get"),
     ("/openapi.json", "get"),
 ];
@@ -281,6 +282,18 @@ pub fn document() -> Value {
                     "200": {"description": "XLSX-Datei", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
                     "404": error("Unbekannte Organisationseinheit"),
                     "422": error("Mehr Zeilen, als ein Excel-Blatt fasst")
+                }
+            }),
+        ),
+        (
+            "/federal-export.csv",
+            "get",
+            json!({
+                "summary": "Online verfügbare Umsetzungsstände im Feldformat der Daten-API des Bundes-Dashboards „Digitale Verwaltung“ (DvDataDto: leika_key, ars, ozgid, online_status, art_flaechendeckung …), je LeiKa-Leistung eine Zeile; gestreamt",
+                "parameters": export_filter_params([query("dialect", "rfc4180 (Vorgabe) oder excel", json!({"type": "string", "enum": ["", "excel", "rfc4180"]}))]),
+                "responses": {
+                    "200": {"description": "CSV-Datei", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                    "404": error("Unbekannte Organisationseinheit")
                 }
             }),
         ),

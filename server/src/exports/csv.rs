@@ -2,8 +2,7 @@
 //! BOM, `31.12.2026`), and plain RFC 4180 for machines (`,`, no BOM, ISO dates). Encoded a
 //! chunk at a time so the HTTP side can stream any number of rows.
 
-use super::{cells, neutralise_formula, Cell, COLUMNS};
-use crate::storage::ExportRow;
+use super::{neutralise_formula, Cell};
 use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,24 +68,24 @@ fn writer(dialect: Dialect, start: Vec<u8>) -> ::csv::Writer<Vec<u8>> {
 }
 
 impl CsvEncoder {
-    /// A new encoder whose first bytes are the BOM (German Excel) and the header row.
-    pub fn new(dialect: Dialect) -> Result<Self, EncodeError> {
+    /// A new encoder whose first bytes are the BOM (German Excel) and the `header` row.
+    pub fn new(dialect: Dialect, header: &[&str]) -> Result<Self, EncodeError> {
         let start = match dialect {
             Dialect::GermanExcel => "\u{feff}".as_bytes().to_vec(),
             Dialect::Rfc4180 => Vec::new(),
         };
         let mut writer = writer(dialect, start);
-        writer.write_record(COLUMNS.iter().map(|(name, _)| *name))?;
+        writer.write_record(header)?;
         Ok(Self { dialect, writer })
     }
 
-    pub fn write(&mut self, row: &ExportRow) -> Result<(), EncodeError> {
+    pub fn write<'a>(
+        &mut self,
+        cells: impl IntoIterator<Item = Cell<'a>>,
+    ) -> Result<(), EncodeError> {
         let dialect = self.dialect;
-        self.writer.write_record(
-            cells(row)
-                .into_iter()
-                .map(|c| dialect.render(c).into_owned()),
-        )
+        self.writer
+            .write_record(cells.into_iter().map(|c| dialect.render(c).into_owned()))
     }
 
     /// The bytes encoded since the last call (the writer starts afresh on an empty buffer).
@@ -101,11 +100,13 @@ impl CsvEncoder {
 mod tests {
     use super::*;
     use crate::exports::tests_support::sample_row;
+    use crate::exports::{cells, COLUMNS};
+    use crate::storage::ExportRow;
 
     fn encode(dialect: Dialect, rows: &[ExportRow]) -> String {
-        let mut e = CsvEncoder::new(dialect).unwrap();
+        let mut e = CsvEncoder::new(dialect, &COLUMNS.map(|(name, _)| name)).unwrap();
         for r in rows {
-            e.write(r).unwrap();
+            e.write(cells(r)).unwrap();
         }
         String::from_utf8(e.take().unwrap()).unwrap()
     }

@@ -3,6 +3,7 @@
 //! writers per format. The HTTP side lives in `api::exports`.
 
 pub mod csv;
+pub mod federal;
 pub mod xlsx;
 
 use crate::storage::ExportRow;
@@ -42,6 +43,9 @@ pub const COLUMNS: [(&str, f64); 18] = [
     ("Bemerkung", 40.0),
     ("Zuletzt geändert (UTC)", 20.0),
 ];
+
+/// The file names' first word for the records' exports.
+pub const RECORDS_FILE: &str = "umsetzungsstaende";
 
 fn text(s: &str) -> Cell<'_> {
     Cell::Text(Cow::Borrowed(s))
@@ -104,9 +108,9 @@ pub struct ExportDescription {
 }
 
 impl ExportDescription {
-    /// `umsetzungsstaende-<scope>-<data date>[-demodaten].<extension>`: ASCII, so every
-    /// browser keeps it, and demo data is labelled even in the file name.
-    pub fn file_name(&self, extension: &str) -> String {
+    /// `<stem>-<scope>-<data date>[-demodaten].<extension>`: ASCII, so every browser keeps
+    /// it, and demo data is labelled even in the file name.
+    pub fn file_name(&self, stem: &str, extension: &str) -> String {
         let date = self
             .data_as_of
             .unwrap_or(self.exported_at)
@@ -118,7 +122,7 @@ impl ExportDescription {
             .take(40)
             .collect();
         let demo = if self.demo_data { "-demodaten" } else { "" };
-        format!("umsetzungsstaende-{scope}-{date}{demo}.{extension}")
+        format!("{stem}-{scope}-{date}{demo}.{extension}")
     }
 
     /// The filter as one German line.
@@ -160,13 +164,13 @@ mod tests {
             scope: "16051 Erfurt/../x".into(),
         };
         assert_eq!(
-            d.file_name("csv"),
+            d.file_name(RECORDS_FILE, "csv"),
             "umsetzungsstaende-16051Erfurtx-2026-11-02.csv"
         );
         d.demo_data = true;
         d.data_as_of = None;
         assert_eq!(
-            d.file_name("xlsx"),
+            d.file_name(RECORDS_FILE, "xlsx"),
             "umsetzungsstaende-16051Erfurtx-2026-11-29-demodaten.xlsx"
         );
         assert_eq!(d.filter_line(), "alle Umsetzungsstände");

@@ -1,8 +1,10 @@
 //! Reading implementation records for exports: one flat row per record, streamed in the order
 //! of the (service, unit) key so a Germany-sized export is never held in memory, and the row
-//! counts per Themenfeld an XLSX workbook must check against Excel's sheet limit.
+//! counts per Themenfeld an XLSX workbook must check against Excel's sheet limit; and the
+//! rows of the federal dashboard's layout.
 
 use super::dashboard::{service_conditions, RESSORT_OF_SERVICE};
+use super::history::LAND_SCOPE;
 use super::records::and_unit_with_children;
 use super::{bind_all, on_pool, Bind, Filter, RecordFilter, Result, Storage};
 use app::domain::DashboardFilter;
@@ -41,6 +43,28 @@ pub struct ExportRow {
     pub efa_solution: Option<String>,
     pub note: Option<String>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// One online record and one LeiKa-Leistung of its service, as the federal dashboard's data
+/// API lists online services per Gebietskörperschaft.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FederalRow {
+    /// None for the catalogue's entries "nicht im LeiKa" and services without LeiKa entries.
+    pub leika_key: Option<String>,
+    pub leika_name: Option<String>,
+    /// The unit's ARS as stored (Land 2, Kreis 5, Gemeinde 12 digits); the Land's for units
+    /// without one (ministries and their authorities act for the Land).
+    pub ars: String,
+    /// The unit's name, or the Land's where the Land's ARS stands in.
+    pub ars_name: String,
+    pub ozg_id: i64,
+    pub service_name: String,
+    pub online_url: Option<String>,
+    pub active: bool,
+    /// 1 when every applicable record of the service in the Land is online.
+    pub full_in_land: i64,
+    /// 1 when every applicable record of the service in the unit's Kreis is online.
+    pub full_in_kreis: i64,
 }
 
 const EXPORT_FROM: &str = "implementation_record rec JOIN service s ON s.ozg_id = rec.ozg_id \
@@ -91,6 +115,41 @@ impl Storage {
         );
         on_pool!(self, pool => {
             bind_all!(sqlx::query_as::<_, ExportRow>(AssertSqlSafe(sql)), conditions.binds)
+                .fetch(pool)
+                .map(|row| row.map_err(Into::into))
+                .boxed()
+        })
+    }
+
+    /// The online records of `f`, one row per LeiKa-Leistung of their service, with the
+    /// service's coverage in the Land and in the unit's Kreis from today's history rollups.
+    pub fn federal_rows(&self, f: &ExportFilter) -> BoxStream<'_, Result<FederalRow>> {
+        let mut conditions = export_conditions(f);
+        conditions.and("st.phase = 'online'", []);
+        let full = |t: &str| {
+            format!(
+                "CAST(CASE WHEN {t}.records_applicable > 0 AND {t}.records_online = {t}.records_applicable \
+                 THEN 1 ELSE 0 END AS BIGINT)"
+            )
+        };
+        let sql = format!(
+            "SELECT ls.leika_key, ls.name AS leika_name, \
+             COALESCE(o.ars, (SELECT ars FROM org_unit WHERE kind = 'land')) AS ars, \
+             CASE WHEN o.ars IS NULL THEN (SELECT name FROM org_unit WHERE kind = 'land') ELSE o.name END AS ars_name, \
+             rec.ozg_id, s.name AS service_name, rec.online_url, s.active, \
+             {} AS full_in_land, {} AS full_in_kreis \
+             FROM {EXPORT_FROM} \
+             LEFT JOIN leika_service ls ON ls.ozg_id = rec.ozg_id \
+             LEFT JOIN rollup_history land ON land.ozg_id = rec.ozg_id AND land.scope_id = {LAND_SCOPE} AND land.is_latest \
+             LEFT JOIN rollup_history kr ON kr.ozg_id = rec.ozg_id AND kr.is_latest AND kr.scope_id = \
+               (CASE WHEN o.kind = 'gemeinde' THEN o.parent_id WHEN o.kind = 'kreis' THEN o.id END){} \
+             ORDER BY rec.ozg_id, rec.org_unit_id, ls.id",
+            full("land"),
+            full("kr"),
+            conditions.sql()
+        );
+        on_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, FederalRow>(AssertSqlSafe(sql)), conditions.binds)
                 .fetch(pool)
                 .map(|row| row.map_err(Into::into))
                 .boxed()

@@ -19,7 +19,7 @@ mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
 pub use dashboard::ScopeError;
-pub use exports::{ExportFilter, ExportRow};
+pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use records::{ChangeFilter, RecordFilter, StoredChange};
 pub use scheduled::ScheduledRun;
 pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};
