@@ -3,21 +3,24 @@
 # ministries and Kreise, with demo history) on SQLite and PostgreSQL, and the server's peak
 # resident memory (VmHWM) while it streams them. Release build; sequential requests to
 # 127.0.0.1 only, a bounded number of each.
-# Usage: scripts/bench-exports.sh [runs per export=3]
+# Usage: scripts/bench-exports.sh [runs per export=3] [backends="sqlite postgres"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
+backends="${2:-sqlite postgres}"
 port=3995
 pg_db=ozg_bench_exports
 source scripts/lib/release-instance.sh
 export OZG_PUBLIC_READ=true
 
 exports=(
+  "/api/v1/federal-export.csv"
   "/api/v1/records.csv"
   "/api/v1/records.csv?dialect=rfc4180"
   "/api/v1/records.xlsx"
   "/api/v1/records.xlsx?blaetter=themenfeld"
   "/api/v1/records.csv?kreis=16051"
+  "/api/v1/federal-export.csv"
 )
 
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status"; }
@@ -38,12 +41,18 @@ run() {
       curl -fs -o "$work_dir/export" -w '%{time_total}\n' "$base$path" >>"$times"
       size="$(stat -c %s "$work_dir/export")"
     done
-    printf '  %-45s %s, %s MB, server peak RSS so far %s MB\n' "$path" \
+    lines="$(wc -l <"$work_dir/export")"
+    printf '  %-45s %s, %s MB (%s lines if text), server peak RSS so far %s MB\n' "$path" \
       "$(sort -n "$times" | awk '{ t[NR] = $1 } END { printf "median %.2f s, max %.2f s (n=%d)", t[int((NR + 1) / 2)], t[NR], NR }')" \
-      "$(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1048576 }')" "$(peak_rss_mb)"
+      "$(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1048576 }')" "$lines" "$(peak_rss_mb)"
   done
   stop_server
 }
 
-run "SQLite" "$(sqlite_url)"
-run "PostgreSQL" "$(postgres_url)"
+for backend in $backends; do
+  case "$backend" in
+    sqlite) run "SQLite" "$(sqlite_url)" ;;
+    postgres) run "PostgreSQL" "$(postgres_url)" ;;
+    *) echo "unknown backend $backend" >&2; exit 2 ;;
+  esac
+done

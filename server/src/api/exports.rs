@@ -229,8 +229,17 @@ async fn federal_csv(
     let storage = state.backend.storage.clone();
     let land = state.backend.land_name.clone();
     let body = csv_body(move |tx| async move {
-        let rows = storage.federal_rows(&filter);
-        stream_csv(rows, &federal::COLUMNS, federal::cells, &land, dialect, tx).await;
+        match storage.federal_rows(&filter).await {
+            Ok(rows) => {
+                stream_csv(rows, &federal::COLUMNS, federal::cells, &land, dialect, tx).await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "federal export failed");
+                let _ = tx
+                    .send(Err(std::io::Error::other("Export abgebrochen")))
+                    .await;
+            }
+        }
     });
     Ok(download(
         body,
