@@ -68,6 +68,9 @@ pub struct FederalRow {
     pub full_in_kreis: i64,
 }
 
+/// A LeiKa-Leistung's key and name (both absent for a service without any).
+type LeikaEntry = (Option<String>, Option<String>);
+
 /// An online record with its coverage flags, before it is repeated per LeiKa-Leistung.
 #[derive(sqlx::FromRow)]
 struct FederalRecord {
@@ -165,7 +168,7 @@ impl Storage {
             sqlx::query_as("SELECT ozg_id, leika_key, name FROM leika_service WHERE ozg_id IS NOT NULL ORDER BY ozg_id, id")
                 .fetch_all(pool).await?
         });
-        let mut by_service: HashMap<i64, Vec<(Option<String>, Option<String>)>> = HashMap::new();
+        let mut by_service: HashMap<i64, Vec<LeikaEntry>> = HashMap::new();
         for (ozg_id, key, name) in leika {
             by_service
                 .entry(ozg_id)
