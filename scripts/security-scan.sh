@@ -39,7 +39,18 @@ scan() {
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,ignored_auth,unsupported_method,missing_required_header,allow_header_conformance \
     --max-examples "$examples" --seed 20261128 --workers 1 \
     --request-timeout 30 --max-failures 20 --no-color \
+    --exclude-path-regex '\.(csv|xlsx)$' \
     --report junit --report-dir "$out"
+  # The exports answer each valid request with every record of the Land (seconds each, the
+  # federal CSV 20 s on SQLite): a few fuzzed requests per export, not hundreds
+  echo "$label: schemathesis, exports, 3 examples per operation"
+  .venv/bin/schemathesis run "$base/api/v1/openapi.json" \
+    --header "Authorization: Bearer $token" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,ignored_auth,unsupported_method \
+    --phases fuzzing --max-examples 3 --seed 20261128 --workers 1 \
+    --request-timeout 60 --max-failures 5 --no-color \
+    --include-path-regex '\.(csv|xlsx)$' \
+    --report junit --report-dir "$out/exports"
 
   echo "$label: wapiti, at most $scan_seconds s"
   # a browser session: the scanner sends the cookie with every request; it must not follow
