@@ -4,23 +4,11 @@
 mod support;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use server::auth::AuthSettings;
 use std::io::Cursor;
 use support::*;
 
 async fn spawn() -> TestServer {
-    let storage = seeded(sqlite_file_storage().await).await;
-    server::demo::generate(&storage, chrono::Utc::now())
-        .await
-        .unwrap();
-    spawn_server(
-        storage,
-        AuthSettings {
-            public_read: true,
-            ..Default::default()
-        },
-    )
-    .await
+    spawn_public(true).await
 }
 
 struct Download {

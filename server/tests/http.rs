@@ -2,26 +2,7 @@
 
 mod support;
 
-use server::auth::AuthSettings;
 use support::*;
-
-async fn spawn(demo: bool) -> TestServer {
-    let storage = seeded(sqlite_file_storage().await).await;
-    if demo {
-        server::demo::generate(&storage, chrono::Utc::now())
-            .await
-            .unwrap();
-    }
-    // these tests read as an anonymous visitor of an instance with public read access
-    spawn_server(
-        storage,
-        AuthSettings {
-            public_read: true,
-            ..Default::default()
-        },
-    )
-    .await
-}
 
 /// The services table of a catalogue page (the page also carries serialised filter options).
 fn services_table(html: &str) -> &str {
@@ -46,7 +27,7 @@ fn assert_no_internals(body: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overview_is_server_rendered_with_kpis_chart_and_demo_notice() {
-    let srv = spawn(true).await;
+    let srv = spawn_public(true).await;
     let (status, html) = srv.get("/").await;
     assert_eq!(status, 200);
     assert!(html.contains("<html lang=\"de\""));
@@ -93,7 +74,7 @@ async fn overview_is_server_rendered_with_kpis_chart_and_demo_notice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_filter_and_date_are_in_the_url() {
-    let srv = spawn(true).await;
+    let srv = spawn_public(true).await;
     let (status, html) = srv.get("/?themenfeld=6&am=31.12.2022").await;
     assert_eq!(status, 200);
     let text = html.replace("<!>", "");
@@ -167,7 +148,7 @@ async fn the_dashboard_filter_and_date_are_in_the_url() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_demo_data_there_is_no_demo_notice() {
-    let srv = spawn(false).await;
+    let srv = spawn_public(false).await;
     let (status, html) = srv.get("/").await;
     assert_eq!(status, 200);
     assert!(!html.contains("class=\"demo-notice\""));
@@ -176,7 +157,7 @@ async fn without_demo_data_there_is_no_demo_notice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalogue_filters_are_query_strings() {
-    let srv = spawn(false).await;
+    let srv = spawn_public(false).await;
     let options = srv.storage.filter_options().await.unwrap();
     let familie = options
         .themenfelder
@@ -203,7 +184,7 @@ async fn catalogue_filters_are_query_strings() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn service_and_org_unit_pages() {
-    let srv = spawn(false).await;
+    let srv = spawn_public(false).await;
     let (status, html) = srv.get("/leistungen/10000").await;
     assert_eq!(status, 200);
     assert!(html.contains("Elterngeld") && html.contains("LeiKa-Leistungen"));
@@ -232,7 +213,7 @@ async fn service_and_org_unit_pages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_lists_and_details() {
-    let srv = spawn(false).await;
+    let srv = spawn_public(false).await;
     let (status, body) = srv.json("/api/v1/services?pro_seite=10&seite=2").await;
     assert_eq!(status, 200);
     assert_eq!(body["total"], 557);
@@ -264,7 +245,7 @@ async fn api_lists_and_details() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_errors_are_json_with_german_messages() {
-    let srv = spawn(false).await;
+    let srv = spawn_public(false).await;
     for (path, status, code) in [
         ("/api/v1/services/99999", 404, "not_found"),
         ("/api/v1/services/1", 400, "bad_request"),
@@ -301,7 +282,7 @@ async fn api_errors_are_json_with_german_messages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_the_database() {
-    let srv = spawn(false).await;
+    let srv = spawn_public(false).await;
     let (status, body) = srv.json("/healthz").await;
     assert_eq!(status, 200);
     assert_eq!(body["status"], "ok");
@@ -326,7 +307,7 @@ async fn healthz_reports_the_database() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_switch_stores_the_choice_and_pages_follow_it() {
-    let srv = spawn(false).await;
+    let srv = spawn_public(false).await;
     let switch = |path: &str| srv.client.get(format!("{}{path}", srv.base)).send();
     let r = switch("/sprache/en?zurueck=%2Fleistungen%3Fq%3DEltern")
         .await

@@ -5,8 +5,8 @@
 
 use super::dashboard::{service_conditions, RESSORT_OF_SERVICE};
 use super::history::LAND_SCOPE;
-use super::records::and_unit_with_children;
-use super::{bind_all, on_pool, Bind, Filter, RecordFilter, Result, Storage};
+use super::records::and_record_conditions;
+use super::{bind_all, on_pool, Filter, RecordFilter, Result, Storage};
 use app::domain::DashboardFilter;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::BoxStream;
@@ -108,18 +108,15 @@ const EXPORT_FROM: &str = "implementation_record rec JOIN service s ON s.ozg_id 
 fn export_conditions(f: &ExportFilter) -> Filter {
     let mut sql = Filter::default();
     service_conditions(&f.services, &mut sql);
-    if let Some(kreis) = &f.services.kreis {
-        and_unit_with_children(&mut sql, kreis);
-    }
-    if let Some(id) = f.records.ozg_id {
-        sql.and("rec.ozg_id = ?", [Bind::Int(id)]);
-    }
-    if let Some(code) = &f.records.org_unit {
-        and_unit_with_children(&mut sql, code);
-    }
-    if let Some(status) = &f.records.status {
-        sql.and("rec.status_code = ?", [Bind::Text(status.clone())]);
-    }
+    // a Kreis is the unit filter of the dashboard: its own and its Gemeinden's records
+    and_record_conditions(
+        &mut sql,
+        &RecordFilter {
+            org_unit: f.services.kreis.clone(),
+            ..RecordFilter::default()
+        },
+    );
+    and_record_conditions(&mut sql, &f.records);
     sql
 }
 

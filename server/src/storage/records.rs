@@ -104,11 +104,25 @@ pub struct StoredChange {
 
 /// Records of the unit `code` itself and of its direct children (a Kreis and its Gemeinden);
 /// `o` is the record's org unit.
-pub(super) fn and_unit_with_children(filter: &mut Filter, code: &str) {
+fn and_unit_with_children(filter: &mut Filter, code: &str) {
     filter.and(
         "(o.code = ? OR o.parent_id = (SELECT id FROM org_unit WHERE code = ?))",
         [Bind::Text(code.to_owned()), Bind::Text(code.to_owned())],
     );
+}
+
+/// The conditions of `f` on `implementation_record rec` joined with `org_unit o`: the API list
+/// and the exports select records the same way.
+pub(super) fn and_record_conditions(filter: &mut Filter, f: &RecordFilter) {
+    if let Some(id) = f.ozg_id {
+        filter.and("rec.ozg_id = ?", [Bind::Int(id)]);
+    }
+    if let Some(code) = &f.org_unit {
+        and_unit_with_children(filter, code);
+    }
+    if let Some(status) = &f.status {
+        filter.and("rec.status_code = ?", [Bind::Text(status.clone())]);
+    }
 }
 
 impl Storage {
@@ -182,15 +196,7 @@ impl Storage {
         per_page: u32,
     ) -> Result<Page<RecordDetail>> {
         let mut filter = Filter::default();
-        if let Some(id) = f.ozg_id {
-            filter.and("rec.ozg_id = ?", [Bind::Int(id)]);
-        }
-        if let Some(code) = &f.org_unit {
-            and_unit_with_children(&mut filter, code);
-        }
-        if let Some(status) = &f.status {
-            filter.and("rec.status_code = ?", [Bind::Text(status.clone())]);
-        }
+        and_record_conditions(&mut filter, f);
         let n = filter.next_placeholder();
         let count_sql = format!(
             "SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id{}",

@@ -114,6 +114,25 @@ pub async fn seeded(storage: Storage) -> Storage {
     storage
 }
 
+/// A server on SQLite with the test slice (and demo history when `demo`), read by anonymous
+/// visitors: public read access is on.
+pub async fn spawn_public(demo: bool) -> TestServer {
+    let storage = seeded(sqlite_file_storage().await).await;
+    if demo {
+        server::demo::generate(&storage, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    spawn_server(
+        storage,
+        AuthSettings {
+            public_read: true,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 /// A server on a random port of 127.0.0.1, serving `storage` until the test ends.
 pub struct TestServer {
     pub base: String,
