@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+# each step says how long the run has taken so far, so slow steps show in CI's log
+step() { printf '\n\033[1;34m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 ./scripts/setup.sh
 # wasm-opt (npm binaryen 132) first on PATH; never Debian's older binaryen (BUILD.md).
@@ -45,7 +46,7 @@ step "server: unit tests, storage contract suite (SQLite + PostgreSQL), HTTP and
 # HTTP tests one at a time: run in parallel (one tokio runtime per test in one process) they
 # hung intermittently inside Leptos' SSR; see the README's known issues.
 cargo test -p server --lib --test storage_contract --test cli --test faults
-cargo test -p server --test http --test auth --test exports -- --test-threads=1
+cargo test -p server --test http --test auth --test exports --test imports -- --test-threads=1
 
 # The release build is what `scripts/run.sh` serves, so the browser tests run against it.
 step "build the release site (server + optimised hydrate wasm)"
@@ -65,3 +66,5 @@ step "security: API fuzzing and web vulnerability scan (release build)"
 # fails on any 5xx or lost write.
 step "load test, 10 s per database (release build, demo history)"
 ./scripts/load-test.sh 10 6 3
+
+step "all tests passed"

@@ -21,6 +21,9 @@ pub enum AppError {
     /// Well-formed but against the rules (an invalid value or status transition).
     #[error("{}", .0.join(" "))]
     Unprocessable(Vec<String>),
+    /// A body (an uploaded file) larger than the limit.
+    #[error("{0}")]
+    TooLarge(String),
     #[error(
         "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
     )]
@@ -70,6 +73,7 @@ impl AppError {
             Self::Forbidden(_) => 403,
             Self::Conflict(_) => 409,
             Self::Unprocessable(_) => 422,
+            Self::TooLarge(_) => 413,
             Self::TooManyRequests => 429,
             Self::Unavailable => 503,
             Self::Internal | Self::ServerFn(_) => 500,
@@ -85,6 +89,7 @@ impl AppError {
             Self::Forbidden(_) => "forbidden",
             Self::Conflict(_) => "conflict",
             Self::Unprocessable(_) => "unprocessable",
+            Self::TooLarge(_) => "too_large",
             Self::TooManyRequests => "too_many_requests",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
@@ -119,5 +124,6 @@ mod tests {
         assert_eq!(AppError::forbidden("x").status_code(), 403);
         assert_eq!(AppError::Conflict("x".into()).status_code(), 409);
         assert_eq!(AppError::Unprocessable(vec![]).status_code(), 422);
+        assert_eq!(AppError::TooLarge("x".into()).status_code(), 413);
     }
 }

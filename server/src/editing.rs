@@ -155,7 +155,7 @@ async fn conflict(
 }
 
 /// Only the fields that differ, so the history names exactly what this editor changed.
-fn patch_between(old: &RecordValues, new: &RecordValues) -> RecordPatch {
+pub(crate) fn patch_between(old: &RecordValues, new: &RecordValues) -> RecordPatch {
     fn diff<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
         (a != b).then(|| b.clone())
     }
@@ -290,6 +290,65 @@ pub async fn bulk(
         }
     }
     Ok(summary)
+}
+
+/// What `patch` changes in `old`, shown like the history shows it (labels, German dates).
+pub fn field_changes(
+    old: &RecordValues,
+    patch: &RecordPatch,
+    options: &EditOptions,
+) -> Vec<FieldChange> {
+    use serde_json::{json, Value};
+    let locale = app::ssr::request_locale();
+    let pairs: [(&str, Value, Option<Value>); 7] = [
+        (
+            field::STATUS,
+            json!(old.status),
+            patch.status_code.as_ref().map(|v| json!(v)),
+        ),
+        (
+            field::MATURITY,
+            json!(old.maturity),
+            patch.maturity.map(|v| json!(v)),
+        ),
+        (
+            field::PLANNED_GO_LIVE,
+            json!(old.planned_go_live),
+            patch.planned_go_live.map(|v| json!(v)),
+        ),
+        (
+            field::ACTUAL_GO_LIVE,
+            json!(old.actual_go_live),
+            patch.actual_go_live.map(|v| json!(v)),
+        ),
+        (
+            field::ONLINE_URL,
+            json!(old.online_url),
+            patch.online_url.as_ref().map(|v| json!(v)),
+        ),
+        (
+            field::EFA_SOLUTION,
+            json!(old.efa_solution),
+            patch.efa_solution.as_ref().map(|v| json!(v)),
+        ),
+        (
+            field::NOTE,
+            json!(old.note),
+            patch.note.as_ref().map(|v| json!(v)),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter_map(|(name, old, new)| {
+            let new = new?;
+            Some(FieldChange {
+                field: name.to_owned(),
+                label: field::label(name, locale).to_owned(),
+                old: display_value(name, Some(&old), options),
+                new: display_value(name, Some(&new), options),
+            })
+        })
+        .collect()
 }
 
 /// Stored events as the history shows them: field labels, status labels, German dates.

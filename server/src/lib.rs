@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod editing;
 pub mod exports;
+pub mod imports;
 pub mod language;
 pub mod map;
 pub mod reference_data;

@@ -122,8 +122,11 @@ pub fn leptos_options(config: &Config, addr: std::net::SocketAddr) -> LeptosOpti
         .build()
 }
 
-/// Largest request body accepted (a bulk update of the maximum 5,000 records is about 40 KB).
+/// Largest request body accepted (a bulk update of the maximum 5,000 records is about 40 KB);
+/// uploads below [`UPLOAD_PREFIX`] may be up to [`app::domain::MAX_IMPORT_BYTES`].
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The paths that take file uploads.
+pub const UPLOAD_PREFIX: &str = "/api/v1/imports/";
 /// A request that takes longer is answered with 408.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -162,15 +165,42 @@ pub fn router(state: AppState) -> Router {
             crate::auth::middleware::authenticate,
         ))
         // bounded requests: a slow or huge upload cannot tie up the server
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            MAX_BODY_BYTES,
-        ))
+        .layer(axum::middleware::from_fn(limit_body))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Refuses bodies over the limit of their path with 413: a declared length at once, an
+/// undeclared one when reading passes the limit.
+async fn limit_body(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if req.uri().path().starts_with(UPLOAD_PREFIX) {
+        app::domain::MAX_IMPORT_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let message = format!(
+            "Der Inhalt der Anfrage ist zu groß (höchstens {} KB).",
+            limit / 1024
+        );
+        return crate::api::ApiError(app::error::AppError::TooLarge(message)).into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 /// Binds, prepares and serves until Ctrl-C / SIGTERM.

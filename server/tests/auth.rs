@@ -3,36 +3,11 @@
 
 mod support;
 
-use app::domain::UserForm;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::auth::AuthSettings;
 use support::*;
-
-const PASSWORD: &str = "ein-sicheres-passwort";
-
-async fn add_user(srv: &TestServer, email: &str, role: &str, scopes: &str) -> String {
-    server::accounts::save_user(
-        &srv.storage,
-        &UserForm {
-            email: email.into(),
-            display_name: email.split('@').next().unwrap().into(),
-            role: role.into(),
-            scopes: scopes.into(),
-            active: true,
-            password: PASSWORD.into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let user = srv.storage.user_by_email(email).await.unwrap().unwrap();
-    server::accounts::create_token(&srv.storage, user.user.id, "test")
-        .await
-        .unwrap()
-        .secret
-}
 
 /// How many audit lines of `action` there are.
 async fn audited(srv: &TestServer, action: &str) -> i64 {

@@ -38,6 +38,8 @@ contract!(
     any_batch_of_changes_writes_exactly_what_it_reports,
     the_dashboard_shows_any_past_date_from_the_history,
     values_the_database_refuses_are_the_requests_fault,
+    all_or_nothing_writes_nothing_when_one_change_fails,
+    imports_find_records_by_service_and_unit,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -390,6 +392,61 @@ async fn stale_versions_and_invalid_values_are_refused(s: Storage) {
     let versions = s.record_versions(Some(10000)).await.unwrap();
     assert_eq!(versions[2].version, keys[2].version);
     assert_eq!(versions[4].version, keys[4].version);
+}
+
+async fn all_or_nothing_writes_nothing_when_one_change_fails(s: Storage) {
+    let s = seeded(s).await;
+    let keys = s.record_versions(Some(10000)).await.unwrap();
+    let options = s.edit_options().await.unwrap();
+    let planning = || RecordPatch {
+        status_code: Some("in_planung".into()),
+        ..Default::default()
+    };
+    let events_before = count(&s, "record_event").await;
+    let rollup_before = s.services(&ServiceQuery::default()).await.unwrap();
+    let batch = [
+        change(keys[0].id, keys[0].version, planning()),
+        change(keys[1].id, keys[1].version + 1, planning()),
+    ];
+    let out = s
+        .apply_changes_all_or_nothing(&options, &batch)
+        .await
+        .unwrap();
+    assert!(matches!(out[0], ChangeOutcome::Applied { .. }), "{out:?}");
+    assert!(matches!(out[1], ChangeOutcome::Stale { .. }), "{out:?}");
+    // the applicable one was not written either: no event, no version, no rollup change
+    assert_eq!(count(&s, "record_event").await, events_before);
+    assert_eq!(s.record_versions(Some(10000)).await.unwrap(), keys);
+    assert_eq!(
+        s.services(&ServiceQuery::default()).await.unwrap().items,
+        rollup_before.items
+    );
+    // a batch without failures is written as a whole
+    let out = s
+        .apply_changes_all_or_nothing(&options, &batch[..1])
+        .await
+        .unwrap();
+    assert!(matches!(out[0], ChangeOutcome::Applied { .. }));
+    assert_eq!(count(&s, "record_event").await, events_before + 1);
+}
+
+async fn imports_find_records_by_service_and_unit(s: Storage) {
+    let s = seeded(s).await;
+    let keys = s.import_keys().await.unwrap();
+    assert_eq!(keys.services.len(), 557);
+    let records = s.record_versions(Some(10000)).await.unwrap();
+    let known = &records[0];
+    let unit = keys.units[&known.org_unit_code];
+    let found = s
+        .record_ids_by_key(&[(10000, unit), (999_999, unit), (10000, -1)])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[&(10000, unit)], known.id);
+    // more pairs than one statement takes
+    let many: Vec<(i64, i64)> = (0..2500).map(|i| (10000 + i, unit)).collect();
+    let found = s.record_ids_by_key(&many).await.unwrap();
+    assert!(found.values().any(|id| *id == known.id));
 }
 
 async fn service_queries_filter_search_and_paginate(s: Storage) {

@@ -4,6 +4,7 @@ pub mod access;
 pub mod dashboard;
 pub mod editing;
 pub mod ids;
+pub mod imports;
 pub mod model;
 pub mod responsibility;
 
@@ -14,5 +15,6 @@ pub use access::{
 pub use dashboard::*;
 pub use editing::*;
 pub use ids::{Ags, AgsLevel, Ars, IdError, LeikaKey, OzgId};
+pub use imports::{ImportLine, ImportReport, MAX_IMPORT_BYTES, MAX_IMPORT_LINES};
 pub use model::*;
 pub use responsibility::{LeikaTypes, Responsibility};

@@ -2,6 +2,7 @@
 //! `{"error": {"code": …, "message": …}}` with a fitting status and never internal details.
 
 mod exports;
+mod imports;
 pub mod openapi;
 mod records;
 
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/org-units/{code}", get(get_org_unit))
         .merge(records::routes())
         .merge(exports::routes())
+        .merge(imports::routes())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
 }
@@ -50,7 +52,7 @@ impl IntoResponse for ApiError {
         let status =
             StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let details = match &self.0 {
-            AppError::BadRequest(errors) => json!(errors),
+            AppError::BadRequest(errors) | AppError::Unprocessable(errors) => json!(errors),
             _ => json!([]),
         };
         let body = json!({ "error": { "code": self.0.code(), "message": self.0.to_string(), "details": details } });

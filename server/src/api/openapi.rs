@@ -133,6 +133,7 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/records.csv", "get"),
     ("/records.xlsx", "get"),
     ("/federal-export.csv", "get"),
+    ("/imports/status", "post"),
     ("/changes", "get"),
     ("/openapi.json", "get"),
 ];
@@ -298,6 +299,32 @@ pub fn document() -> Value {
             }),
         ),
         (
+            "/imports/status",
+            "post",
+            json!({
+                "summary": "Statusimport: eine CSV- oder XLSX-Datei in den Spalten des Exports prüfen (Probelauf) oder übernehmen",
+                "description": "Jede Zeile nennt ihren Umsetzungsstand über OZG-ID und „Einheit (Schlüssel)“ und trägt die Version des Exports; \
+                                Zeilen, deren Datensatz seither geändert wurde, werden abgelehnt. Fehlende Spalten (außer den Pflichtspalten) lassen ihr Feld unverändert. \
+                                Übernommen wird in einer Transaktion, ein Ereignis je Datensatz, der importierenden Person zugeschrieben.",
+                "security": [{"bearer": []}, {"session": []}],
+                "parameters": [
+                    query("dry_run", "true (Standard): nur prüfen; false: übernehmen", json!({"type": "boolean"})),
+                    query("all_or_nothing", "true: nichts schreiben, wenn eine Zeile einen Fehler hat; false (Standard): die fehlerfreien Zeilen schreiben", json!({"type": "boolean"})),
+                    query("comment", "Kommentar für die Historie (Zeilen mit eigener Spalte „Kommentar“ behalten ihren)", json!({"type": "string", "maxLength": app::domain::MAX_COMMENT_LEN}))
+                ],
+                "requestBody": { "required": true, "content": {
+                    "text/csv": { "schema": {"type": "string"} },
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": {"type": "string", "format": "binary"} }
+                } },
+                "responses": {
+                    "200": json_response("Bericht je Zeile: was sich ändert (oder geändert hat) und jeder Fehler", ref_("ImportReport")),
+                    "403": error("Die Rolle darf nichts ändern"),
+                    "413": error("Datei zu groß"),
+                    "422": error("Datei nicht lesbar: Kodierung, fehlende Spalten, Formeln, zu viele Zeilen (details: alle Gründe)")
+                }
+            }),
+        ),
+        (
             "/changes",
             "get",
             json!({
@@ -353,6 +380,16 @@ pub fn document() -> Value {
     });
     let bulk_item = json!({"type": "object", "required": ["record_id", "label"], "properties": {
         "record_id": {"type": "integer"}, "label": {"type": "string"}, "reason": nullable(json!({"type": "string"}))}});
+    let import_report = json!({"type": "object", "required": ["file_kind", "dry_run", "all_or_nothing", "written", "lines_read", "changed", "unchanged", "failed", "notes", "lines"], "properties": {
+                    "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"},
+                    "all_or_nothing": {"type": "boolean"}, "written": {"type": "boolean"},
+                    "lines_read": {"type": "integer"}, "changed": {"type": "integer"}, "unchanged": {"type": "integer"},
+                    "failed": {"type": "integer"}, "notes": {"type": "array", "items": {"type": "string"}},
+                    "lines": {"type": "array", "items": {"type": "object", "required": ["position", "changes", "errors"], "properties": {
+                        "position": {"type": "string"}, "record_id": nullable(json!({"type": "integer"})),
+                        "label": nullable(json!({"type": "string"})),
+                        "changes": history_entry["properties"]["changes"].clone(),
+                        "errors": {"type": "array", "items": {"type": "string"}}}}}}});
     let error_schema = json!({
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -407,7 +444,8 @@ pub fn document() -> Value {
                 "BulkSummary": {"type": "object", "required": ["changed", "unchanged", "refused"], "properties": {
                     "changed": {"type": "array", "items": bulk_item.clone()}, "unchanged": {"type": "array", "items": bulk_item.clone()},
                     "refused": {"type": "array", "items": bulk_item}}},
-                "HistoryEntry": history_entry,
+                "HistoryEntry": history_entry.clone(),
+                "ImportReport": import_report,
                 "ChangeEntry": {"type": "object", "required": ["entry", "ozg_id", "service_name", "org_unit_code", "org_unit_name"], "properties": {
                     "entry": ref_("HistoryEntry"), "ozg_id": {"type": "integer"}, "service_name": {"type": "string"},
                     "org_unit_code": {"type": "string"}, "org_unit_name": {"type": "string"}}}

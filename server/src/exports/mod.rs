@@ -1,6 +1,6 @@
-//! Exports of implementation records: the one column layout every format writes (and a
-//! status import will read back), the description of what an export holds, and the
-//! writers per format. The HTTP side lives in `api::exports`.
+//! Exports of implementation records: the one column layout every format writes (and the
+//! status import in `imports::status` reads back), the description of what an export holds,
+//! and the writers per format. The HTTP side lives in `api::exports`.
 
 pub mod csv;
 pub mod federal;
@@ -22,25 +22,41 @@ pub enum Cell<'a> {
     Empty,
 }
 
+/// The headers of the columns a status import reads back (the others are for reading).
+pub mod column {
+    pub const RECORD: &str = "Datensatz";
+    pub const VERSION: &str = "Version";
+    pub const OZG_ID: &str = "OZG-ID";
+    pub const UNIT_CODE: &str = "Einheit (Schlüssel)";
+    pub const STATUS_CODE: &str = "Status (Code)";
+    pub const STATUS: &str = "Status";
+    pub const MATURITY: &str = "Reifegrad";
+    pub const PLANNED_GO_LIVE: &str = "Geplanter Start";
+    pub const ACTUAL_GO_LIVE: &str = "Online seit";
+    pub const ONLINE_URL: &str = "Online-URL";
+    pub const EFA_SOLUTION: &str = "EfA-Lösung";
+    pub const NOTE: &str = "Bemerkung";
+}
+
 /// The columns of an export: German header and the width (in characters) a spreadsheet gives it.
 pub const COLUMNS: [(&str, f64); 18] = [
-    ("Datensatz", 10.0),
-    ("Version", 8.0),
-    ("OZG-ID", 8.0),
+    (column::RECORD, 10.0),
+    (column::VERSION, 8.0),
+    (column::OZG_ID, 8.0),
     ("Leistung", 48.0),
     ("Themenfeld", 24.0),
     ("Ressort", 10.0),
-    ("Einheit (Schlüssel)", 14.0),
+    (column::UNIT_CODE, 14.0),
     ("Einheit", 32.0),
     ("Art", 14.0),
-    ("Status (Code)", 16.0),
-    ("Status", 20.0),
-    ("Reifegrad", 10.0),
-    ("Geplanter Start", 14.0),
-    ("Online seit", 12.0),
-    ("Online-URL", 40.0),
-    ("EfA-Lösung", 24.0),
-    ("Bemerkung", 40.0),
+    (column::STATUS_CODE, 16.0),
+    (column::STATUS, 20.0),
+    (column::MATURITY, 10.0),
+    (column::PLANNED_GO_LIVE, 14.0),
+    (column::ACTUAL_GO_LIVE, 12.0),
+    (column::ONLINE_URL, 40.0),
+    (column::EFA_SOLUTION, 24.0),
+    (column::NOTE, 40.0),
     ("Zuletzt geändert (UTC)", 20.0),
 ];
 

@@ -58,6 +58,31 @@ pub enum ChangeOutcome {
     NotFound,
 }
 
+impl ChangeOutcome {
+    fn is_written_or_unchanged(&self) -> bool {
+        matches!(self, Self::Applied { .. } | Self::Unchanged { .. })
+    }
+}
+
+/// How [`Storage::write_changes`] writes.
+#[derive(Debug, Clone, Copy)]
+struct WriteMode {
+    /// Adjust the per-day history rollups (off only for backdated demo history).
+    maintain_history: bool,
+    /// A record to read back once everything is written, before the commit.
+    read_back: Option<i64>,
+    /// Write nothing unless every change applies.
+    all_or_nothing: bool,
+}
+
+impl WriteMode {
+    const LIVE: Self = Self {
+        maintain_history: true,
+        read_back: None,
+        all_or_nothing: false,
+    };
+}
+
 #[derive(sqlx::FromRow, Clone)]
 struct CurrentRow {
     id: i64,
@@ -186,7 +211,10 @@ impl Storage {
         options: &EditOptions,
         changes: &[RecordChange],
     ) -> Result<Vec<ChangeOutcome>> {
-        Ok(self.write_changes(options, changes, true, None).await?.0)
+        Ok(self
+            .write_changes(options, changes, WriteMode::LIVE)
+            .await?
+            .0)
     }
 
     /// Applies one change and reads the record back in the same transaction, so the caller
@@ -200,7 +228,14 @@ impl Storage {
     ) -> Result<(ChangeOutcome, Option<RecordDetail>)> {
         let id = change.record_id;
         let (mut outcomes, detail) = self
-            .write_changes(options, std::slice::from_ref(&change), true, Some(id))
+            .write_changes(
+                options,
+                std::slice::from_ref(&change),
+                WriteMode {
+                    read_back: Some(id),
+                    ..WriteMode::LIVE
+                },
+            )
             .await?;
         Ok((outcomes.pop().unwrap_or(ChangeOutcome::NotFound), detail))
     }
@@ -213,18 +248,45 @@ impl Storage {
         options: &EditOptions,
         changes: &[RecordChange],
     ) -> Result<Vec<ChangeOutcome>> {
-        Ok(self.write_changes(options, changes, false, None).await?.0)
+        Ok(self
+            .write_changes(
+                options,
+                changes,
+                WriteMode {
+                    maintain_history: false,
+                    ..WriteMode::LIVE
+                },
+            )
+            .await?
+            .0)
     }
 
-    /// The write path; `read_back` names a record to read once everything is written, before
-    /// the commit.
+    /// [`Self::apply_changes_checked`], but all or nothing: when any change would not be
+    /// applied (stale, refused, missing), nothing is written and the outcomes say why.
+    pub async fn apply_changes_all_or_nothing(
+        &self,
+        options: &EditOptions,
+        changes: &[RecordChange],
+    ) -> Result<Vec<ChangeOutcome>> {
+        let mode = WriteMode {
+            all_or_nothing: true,
+            ..WriteMode::LIVE
+        };
+        Ok(self.write_changes(options, changes, mode).await?.0)
+    }
+
+    /// The write path.
     async fn write_changes(
         &self,
         options: &EditOptions,
         changes: &[RecordChange],
-        maintain_history: bool,
-        read_back: Option<i64>,
+        mode: WriteMode,
     ) -> Result<(Vec<ChangeOutcome>, Option<RecordDetail>)> {
+        let WriteMode {
+            maintain_history,
+            read_back,
+            all_or_nothing,
+        } = mode;
         if changes.is_empty() {
             return Ok((Vec::new(), None));
         }
@@ -304,6 +366,11 @@ impl Storage {
                 outcomes.push(ChangeOutcome::Applied { new_version: next.version });
                 last_change.insert(row.id, change.occurred_at);
                 updated.insert(row.id, next);
+            }
+
+            if all_or_nothing && outcomes.iter().any(|o| !o.is_written_or_unchanged()) {
+                // nothing written yet: returning drops the transaction, which rolls it back
+                return Ok((outcomes, None));
             }
 
             // 3. write records, events and rollup deltas
@@ -482,7 +549,7 @@ impl Storage {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RecordKey {
     pub id: i64,
     pub ozg_id: i64,

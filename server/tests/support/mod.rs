@@ -2,6 +2,7 @@
 //! slice of the real reference data (all services, two Kreise) so tests stay fast.
 #![allow(dead_code)]
 
+use app::domain::UserForm;
 use server::auth::AuthSettings;
 use server::config::Config;
 use server::reference_data::ReferenceData;
@@ -197,4 +198,30 @@ impl TestServer {
                 .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")),
         )
     }
+}
+
+/// The password of the users tests add.
+pub const PASSWORD: &str = "ein-sicheres-passwort";
+
+/// Adds an active user with `role` and `scopes`; returns an API token of theirs.
+pub async fn add_user(srv: &TestServer, email: &str, role: &str, scopes: &str) -> String {
+    server::accounts::save_user(
+        &srv.storage,
+        &UserForm {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap().into(),
+            role: role.into(),
+            scopes: scopes.into(),
+            active: true,
+            password: PASSWORD.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let user = srv.storage.user_by_email(email).await.unwrap().unwrap();
+    server::accounts::create_token(&srv.storage, user.user.id, "test")
+        .await
+        .unwrap()
+        .secret
 }

@@ -1,0 +1,87 @@
+//! `POST /api/v1/imports/status`: a CSV or XLSX file in the export's columns as the body;
+//! a JSON report back. `dry_run` (default `true`) only checks; `all_or_nothing` writes
+//! nothing when any line has an error.
+
+use super::{check_params, ApiError, ApiResult};
+use crate::imports::status::{import_status, ImportRequest};
+use crate::startup::AppState;
+use app::domain::{CurrentUser, ImportReport, MAX_IMPORT_BYTES};
+use app::error::AppError;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::routing::post;
+use axum::{Extension, Json, Router};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    // the whole-server limit (`startup::limit_body`) already allows uploads here; axum's own
+    // default for buffered bodies (2 MB) would still cut them
+    Router::new().route(
+        "/imports/status",
+        post(status_import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+    )
+}
+
+/// `true` or `false`; `default` when absent.
+fn flag(params: &HashMap<String, String>, name: &str, default: bool) -> Result<bool, ApiError> {
+    match params.get(name).map(String::as_str) {
+        None | Some("") => Ok(default),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(AppError::bad_request(format!(
+            "Parameter „{name}“: „{}“ ist weder true noch false.",
+            other.chars().take(40).collect::<String>()
+        ))
+        .into()),
+    }
+}
+
+#[tracing::instrument(skip(state, user, headers, body))]
+async fn status_import(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<ImportReport> {
+    let Some(Extension(user)) = user else {
+        return Err(AppError::Unauthorized.into());
+    };
+    check_params(&params, &["dry_run", "all_or_nothing", "comment"])?;
+    let request = ImportRequest {
+        dry_run: flag(&params, "dry_run", true)?,
+        all_or_nothing: flag(&params, "all_or_nothing", false)?,
+        comment: params
+            .get("comment")
+            .and_then(|c| app::domain::non_empty(c)),
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type.starts_with("multipart/") {
+        return Err(AppError::BadRequest(vec![
+            "Bitte senden Sie die Datei selbst als Inhalt der Anfrage (Content-Type text/csv \
+             oder application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), nicht als \
+             Formular."
+                .into(),
+        ])
+        .into());
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!(
+                "Die Datei ist zu groß: ein Import nimmt höchstens {} MB an.",
+                MAX_IMPORT_BYTES / (1024 * 1024)
+            ))
+        } else {
+            AppError::bad_request("Die Datei konnte nicht vollständig empfangen werden.")
+        }
+    })?;
+    let storage = &state.backend.storage;
+    Ok(Json(
+        import_status(storage, &user, body.into(), &request).await?,
+    ))
+}

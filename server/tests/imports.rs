@@ -1,0 +1,547 @@
+//! The status import over HTTP: export → edit → dry run → apply → export round trips for
+//! CSV and XLSX, every kind of line error, all or nothing, permissions, and malformed files
+//! that must change nothing.
+
+mod support;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use reqwest::StatusCode;
+use serde_json::Value;
+use server::auth::AuthSettings;
+use std::io::Cursor;
+use support::*;
+
+const CSV: &str = "text/csv";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+struct Fixture {
+    srv: TestServer,
+    admin: String,
+}
+
+/// A closed server on the test slice (every record "nicht begonnen", version 1) with an admin.
+async fn fixture() -> Fixture {
+    let srv = spawn_server(
+        seeded(sqlite_file_storage().await).await,
+        AuthSettings::default(),
+    )
+    .await;
+    let admin = add_user(&srv, "ada@example.org", "admin", "").await;
+    Fixture { srv, admin }
+}
+
+impl Fixture {
+    async fn download(&self, path: &str) -> Vec<u8> {
+        let r = self
+            .srv
+            .client
+            .get(format!("{}{path}", self.srv.base))
+            .bearer_auth(&self.admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.bytes().await.unwrap().to_vec()
+    }
+
+    /// The German CSV export of `query` as rows of cells (header first).
+    async fn export(&self, query: &str) -> Vec<Vec<String>> {
+        parse_german_csv(&self.download(&format!("/api/v1/records.csv?{query}")).await)
+    }
+
+    async fn import(&self, token: &str, query: &str, body: Vec<u8>, kind: &str) -> (u16, Value) {
+        let r = self
+            .srv
+            .client
+            .post(format!("{}/api/v1/imports/status?{query}", self.srv.base))
+            .bearer_auth(token)
+            .header("content-type", kind)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn record(&self, id: &str) -> Value {
+        let r = self
+            .srv
+            .client
+            .get(format!("{}/api/v1/records/{id}", self.srv.base))
+            .bearer_auth(&self.admin)
+            .send()
+            .await
+            .unwrap();
+        r.json().await.unwrap()
+    }
+}
+
+fn parse_german_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap()).unwrap();
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// Rows written back as German Excel would save them: `;`, BOM, CRLF.
+fn german_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    for row in rows {
+        writer.write_record(row).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+fn column(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0].iter().position(|h| h == name).unwrap()
+}
+
+fn lines(report: &Value) -> &Vec<Value> {
+    report["lines"].as_array().unwrap()
+}
+
+fn errors_of(line: &Value) -> String {
+    line["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_round_trip_changes_exactly_the_edited_cells() {
+    let f = fixture().await;
+    let before = f.export("org_unit=16051").await;
+    assert!(before.len() > 3);
+    let (status, label, maturity, planned, note, version) = (
+        column(&before, "Status"),
+        column(&before, "Status (Code)"),
+        column(&before, "Reifegrad"),
+        column(&before, "Geplanter Start"),
+        column(&before, "Bemerkung"),
+        column(&before, "Version"),
+    );
+    let mut edited = before.clone();
+    // a person changes the status's label (not its code), as they would in Excel
+    edited[1][status] = "in Planung".into();
+    edited[2][maturity] = "2".into();
+    edited[2][planned] = "31.12.2027".into();
+    // text that would be a formula is typed with an apostrophe, as the export writes it
+    edited[2][note] = "'=HYPERLINK(\"x\")".into();
+    let file = german_csv(&edited);
+
+    let (code, report) = f.import(&f.admin, "dry_run=true", file.clone(), CSV).await;
+    assert_eq!(code, 200, "{report}");
+    assert_eq!(report["file_kind"], "CSV");
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["written"], false);
+    assert_eq!(report["changed"], 2, "{report}");
+    assert_eq!(report["failed"], 0, "{report}");
+    assert_eq!(report["unchanged"], before.len() as u64 - 3);
+    let first = &lines(&report)[0];
+    assert_eq!(first["position"], "Zeile 2");
+    assert_eq!(first["changes"][0]["old"], "nicht begonnen");
+    assert_eq!(first["changes"][0]["new"], "in Planung");
+    let second: Vec<(&str, &str)> = lines(&report)[1]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["field"].as_str().unwrap(), c["new"].as_str().unwrap()))
+        .collect();
+    assert_eq!(second.len(), 3, "{second:?}");
+    assert_eq!(second[0].0, "maturity");
+    assert!(second[0].1.starts_with("2 – "), "{second:?}");
+    assert_eq!(second[1], ("planned_go_live", "31.12.2027"));
+    assert_eq!(second[2], ("note", "=HYPERLINK(\"x\")"));
+    // a dry run writes nothing
+    assert_eq!(f.export("org_unit=16051").await, before);
+
+    let (code, report) = f.import(&f.admin, "dry_run=false", file, CSV).await;
+    assert_eq!(code, 200, "{report}");
+    assert_eq!(report["written"], true);
+    assert_eq!(report["changed"], 2);
+    let after = f.export("org_unit=16051").await;
+    assert_eq!(after.len(), before.len());
+    let updated = column(&before, "Zuletzt geändert (UTC)");
+    for (i, (old, new)) in before.iter().zip(&after).enumerate() {
+        // the change time has minute resolution: it may equal the seeding's
+        let differing: Vec<usize> = (0..old.len())
+            .filter(|c| old[*c] != new[*c] && *c != updated)
+            .collect();
+        match i {
+            1 => assert_eq!(differing, [version, label, status]),
+            2 => assert_eq!(differing, [version, maturity, planned, note]),
+            _ => assert!(differing.is_empty(), "line {i} changed: {differing:?}"),
+        }
+    }
+    assert_eq!(after[1][label], "in_planung");
+    assert_eq!(after[1][version], "2");
+    assert_eq!(after[2][note], "'=HYPERLINK(\"x\")");
+    // one event per record, attributed to the importing user
+    let history: Value = f
+        .srv
+        .client
+        .get(format!(
+            "{}/api/v1/records/{}/history",
+            f.srv.base, after[2][0]
+        ))
+        .bearer_auth(&f.admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let events = history.as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(events[0]["actor"]
+        .as_str()
+        .unwrap()
+        .contains("ada@example.org"));
+    assert_eq!(events[0]["comment"], "Statusimport aus einer Tabellendatei");
+    assert_eq!(events[0]["changes"].as_array().unwrap().len(), 3);
+    // importing the same file again changes nothing: its versions are now stale, but its
+    // lines equal the stored records
+    let (_, again) = f
+        .import(&f.admin, "dry_run=false", german_csv(&after), CSV)
+        .await;
+    assert_eq!(
+        (again["changed"].as_u64(), again["failed"].as_u64()),
+        (Some(0), Some(0))
+    );
+}
+
+/// The cells of every sheet of a workbook, as calamine reads them.
+fn read_workbook(bytes: &[u8]) -> Vec<(String, Vec<Vec<Data>>)> {
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    wb.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).unwrap();
+            let rows = range.rows().map(<[Data]>::to_vec).collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// A workbook with the given sheets, as Excel would save it after editing.
+fn write_workbook(
+    sheets: &[(String, Vec<Vec<Data>>)],
+    formula: Option<(u32, u16, &str)>,
+) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet().set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                let written = match cell {
+                    Data::String(s) => ws.write_string(r, c, s),
+                    Data::Float(n) => ws.write_number(r, c, *n),
+                    Data::Int(n) => ws.write_number(r, c, *n as f64),
+                    Data::DateTime(d) => {
+                        let value = ExcelDateTime::from_serial_datetime(d.as_f64()).unwrap();
+                        ws.write_datetime_with_format(r, c, value, &date)
+                    }
+                    _ => continue,
+                };
+                written.unwrap();
+            }
+        }
+        if let Some((r, c, f)) = formula {
+            ws.write_formula(r, c, f).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xlsx_round_trip_with_a_sheet_per_themenfeld() {
+    let f = fixture().await;
+    let mut sheets = read_workbook(
+        &f.download("/api/v1/records.xlsx?org_unit=16068&blaetter=themenfeld")
+            .await,
+    );
+    assert!(
+        sheets.len() > 2,
+        "a description sheet and several Themenfeld sheets"
+    );
+    assert_eq!(sheets[0].0, "Filter und Datenstand");
+    let header: Vec<String> = sheets[1].1[0].iter().map(|d| d.to_string()).collect();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (status, planned, id) = (at("Status (Code)"), at("Geplanter Start"), at("Datensatz"));
+    let record = sheets[1].1[1][id].to_string();
+    sheets[1].1[1][status] = Data::String("in_umsetzung".into());
+    // a real date cell, as Excel stores a typed date (46387 = 31.12.2026)
+    sheets[1].1[1][planned] = Data::DateTime(calamine::ExcelDateTime::new(
+        46387.0,
+        calamine::ExcelDateTimeType::DateTime,
+        false,
+    ));
+    let file = write_workbook(&sheets, None);
+
+    let (code, report) = f.import(&f.admin, "dry_run=true", file.clone(), XLSX).await;
+    assert_eq!(code, 200, "{report}");
+    assert_eq!(report["file_kind"], "XLSX");
+    assert_eq!(report["changed"], 1, "{report}");
+    let line = &lines(&report)[0];
+    assert_eq!(
+        line["position"],
+        format!("Blatt „{}“, Zeile 2", sheets[1].0)
+    );
+    assert_eq!(line["record_id"].to_string(), record);
+
+    let (code, report) = f
+        .import(&f.admin, "dry_run=false&all_or_nothing=true", file, XLSX)
+        .await;
+    assert_eq!(
+        (code, report["written"].as_bool()),
+        (200, Some(true)),
+        "{report}"
+    );
+    let stored = f.record(&record).await;
+    assert_eq!(stored["status_code"], "in_umsetzung");
+    assert_eq!(stored["planned_go_live"], "2026-12-31");
+    assert_eq!(stored["version"], 2);
+
+    // a formula anywhere refuses the whole workbook, naming the cell
+    let with_formula = write_workbook(&sheets, Some((5, 3, "=HYPERLINK(\"http://example.org\")")));
+    let (code, body) = f.import(&f.admin, "dry_run=true", with_formula, XLSX).await;
+    assert_eq!(code, 422, "{body}");
+    let details = body["error"]["details"].to_string();
+    assert!(details.contains("Formeln"), "{details}");
+    assert!(details.contains("Zelle D6"), "{details}");
+}
+
+/// A minimal file in the export's required columns (and a planned date).
+fn minimal_csv(lines: &[[&str; 5]]) -> Vec<u8> {
+    let mut rows = vec![vec![
+        "OZG-ID".to_owned(),
+        "Einheit (Schlüssel)".into(),
+        "Version".into(),
+        "Status (Code)".into(),
+        "Geplanter Start".into(),
+    ]];
+    rows.extend(
+        lines
+            .iter()
+            .map(|l| l.iter().map(|c| (*c).to_owned()).collect()),
+    );
+    german_csv(&rows)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_line_error_is_reported_and_all_or_nothing_writes_nothing() {
+    let f = fixture().await;
+    let rows = f.export("org_unit=16068").await;
+    let (ozg, unit) = (
+        column(&rows, "OZG-ID"),
+        column(&rows, "Einheit (Schlüssel)"),
+    );
+    let key = |i: usize| (rows[i][ozg].clone(), rows[i][unit].clone());
+    let ((o1, u1), (o2, u2), (o3, u3), (o4, u4)) = (key(1), key(2), key(3), key(4));
+    let file = minimal_csv(&[
+        [&o1, &u1, "1", "in_planung", ""],
+        [&o2, &u2, "7", "in_planung", ""],
+        ["999999", &u1, "1", "in_planung", ""],
+        [&o1, "99999999", "1", "in_planung", ""],
+        [&o3, &u3, "1", "online", ""],
+        [&o4, &u4, "1", "nicht_begonnen", "31.02.2026"],
+        [&o1, &u1, "1", "in_umsetzung", ""],
+    ]);
+    let (code, report) = f.import(&f.admin, "dry_run=true", file.clone(), CSV).await;
+    assert_eq!(code, 200, "{report}");
+    assert_eq!(
+        (report["changed"].as_u64(), report["failed"].as_u64()),
+        (Some(1), Some(6)),
+        "{report}"
+    );
+    let errors: Vec<(String, String)> = lines(&report)
+        .iter()
+        .map(|l| (l["position"].as_str().unwrap().to_owned(), errors_of(l)))
+        .collect();
+    let expect = [
+        (
+            "Zeile 3",
+            "seit dem Export geändert (Datei: Version 7, gespeichert: Version 1)",
+        ),
+        ("Zeile 4", "Die OZG-ID 999999 gibt es im Katalog nicht."),
+        (
+            "Zeile 5",
+            "Eine Einheit mit dem Schlüssel „99999999“ gibt es nicht.",
+        ),
+        (
+            "Zeile 6",
+            "von „nicht begonnen“ zu „online verfügbar“ ist im Statusablauf nicht vorgesehen",
+        ),
+        ("Zeile 7", "Geplanter Start:"),
+        ("Zeile 8", "Der Datensatz steht schon in Zeile 2"),
+    ];
+    for (position, message) in expect {
+        let found = errors.iter().find(|(p, _)| p == position);
+        assert!(
+            found.is_some_and(|(_, e)| e.contains(message)),
+            "{position}: expected „{message}“, got {found:?}"
+        );
+    }
+    assert!(lines(&report)[0]["errors"].as_array().unwrap().is_empty());
+
+    // all or nothing: the one valid line is not written either
+    let (code, report) = f
+        .import(
+            &f.admin,
+            "dry_run=false&all_or_nothing=true",
+            file.clone(),
+            CSV,
+        )
+        .await;
+    assert_eq!(code, 200);
+    assert_eq!(
+        (report["written"].as_bool(), report["changed"].as_u64()),
+        (Some(false), Some(0))
+    );
+    assert_eq!(f.export("org_unit=16068").await, rows);
+
+    // otherwise the valid line is written and the others are not
+    let (_, report) = f.import(&f.admin, "dry_run=false", file, CSV).await;
+    assert_eq!(
+        (report["written"].as_bool(), report["changed"].as_u64()),
+        (Some(true), Some(1))
+    );
+    let after = f.export("org_unit=16068").await;
+    let status = column(&rows, "Status (Code)");
+    assert_eq!(after[1][status], "in_planung");
+    for i in 2..after.len() {
+        assert_eq!(after[i], rows[i], "line {i}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_import_only_within_their_scope() {
+    let f = fixture().await;
+    let coordinator = add_user(&f.srv, "kai@example.org", "koordination", "16068").await;
+    let reader = add_user(&f.srv, "rita@example.org", "bericht", "16068").await;
+    let erfurt = f.export("org_unit=16051").await;
+    let soemmerda = f.export("org_unit=16068").await;
+    let status = column(&erfurt, "Status (Code)");
+    let mut both = erfurt.clone();
+    both.extend(soemmerda[1..].iter().cloned());
+    both[1][status] = "in_planung".into();
+    let own = erfurt.len();
+    both[own][status] = "in_planung".into();
+    let (code, report) = f
+        .import(&coordinator, "dry_run=true", german_csv(&both), CSV)
+        .await;
+    assert_eq!(code, 200, "{report}");
+    // unchanged lines outside the scope are fine; a change there is refused
+    assert_eq!(
+        (report["changed"].as_u64(), report["failed"].as_u64()),
+        (Some(1), Some(1)),
+        "{report}"
+    );
+    assert!(
+        errors_of(&lines(&report)[0]).contains("nicht ändern"),
+        "{report}"
+    );
+    assert_eq!(lines(&report)[1]["errors"].as_array().unwrap().len(), 0);
+
+    let (code, body) = f
+        .import(&reader, "dry_run=true", german_csv(&both), CSV)
+        .await;
+    assert_eq!(code, 403, "{body}");
+    let r = f
+        .srv
+        .client
+        .post(format!("{}/api/v1/imports/status", f.srv.base))
+        .body(german_csv(&both))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_files_are_refused_and_change_nothing() {
+    let f = fixture().await;
+    let before = f.export("").await;
+    let header = "OZG-ID;Einheit (Schlüssel);Version;Status (Code);Bemerkung\r\n";
+    let line = format!("{};{};1;in_planung;", before[1][2], before[1][6]);
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        (
+            "Windows-1252",
+            [header.as_bytes(), line.as_bytes(), b"Stra\xdfe\r\n"].concat(),
+            422,
+            "nicht UTF-8-kodiert",
+        ),
+        (
+            "a formula",
+            format!("{header}{line}=HYPERLINK(\"http://x\")\r\n").into_bytes(),
+            422,
+            "Formeln",
+        ),
+        (
+            "missing columns",
+            format!("OZG-ID;Status (Code)\r\n{}\r\n", before[1][2]).into_bytes(),
+            422,
+            "Es fehlen Spalten",
+        ),
+        ("an empty file", Vec::new(), 422, "leer"),
+        (
+            "UTF-16",
+            [&[0xFF, 0xFE][..], b"O\0Z\0"].concat(),
+            422,
+            "UTF-16",
+        ),
+        (
+            "a broken workbook",
+            b"PK\x03\x04kaputt".to_vec(),
+            422,
+            "Arbeitsmappe ist beschädigt",
+        ),
+    ];
+    for (what, body, expected, message) in cases {
+        let (code, answer) = f.import(&f.admin, "dry_run=false", body, CSV).await;
+        assert_eq!(code, expected, "{what}: {answer}");
+        let text = answer["error"].to_string();
+        assert!(text.contains(message), "{what}: {text}");
+    }
+    let (code, _) = f
+        .import(
+            &f.admin,
+            "dry_run=vielleicht",
+            format!("{header}{line}").into_bytes(),
+            CSV,
+        )
+        .await;
+    assert_eq!(code, 400);
+    let (code, body) = f
+        .import(
+            &f.admin,
+            "dry_run=false",
+            b"--x\r\n".to_vec(),
+            "multipart/form-data; boundary=x",
+        )
+        .await;
+    assert_eq!(code, 400, "{body}");
+    let oversized = vec![b'x'; app::domain::MAX_IMPORT_BYTES + 1];
+    let (code, body) = f.import(&f.admin, "dry_run=false", oversized, CSV).await;
+    assert_eq!(code, 413, "{body}");
+    assert_eq!(body["error"]["code"], "too_large");
+    assert_eq!(f.export("").await, before, "nothing was written");
+}
