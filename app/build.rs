@@ -20,6 +20,7 @@ const NAMESPACES: &[&str] = &[
     "record",
     "changes",
     "bulk",
+    "imports",
     "account",
     "users",
     "audit",

@@ -85,7 +85,10 @@ fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
                     <li><A href="/leistungen">{td_string!(l, common.nav_catalogue)}</A></li>
                     <li><A href="/organisationen">{td_string!(l, common.nav_org_units)}</A></li>
                     <li><A href="/aenderungen">{td_string!(l, common.nav_changes)}</A></li>
-                    {edits.then(|| view! { <li><A href="/sammelbearbeitung">{td_string!(l, common.nav_bulk)}</A></li> })}
+                    {edits.then(|| view! {
+                        <li><A href="/sammelbearbeitung">{td_string!(l, common.nav_bulk)}</A></li>
+                        <li><A href="/statusimport">{td_string!(l, common.nav_import)}</A></li>
+                    })}
                     {admin.then(|| view! {
                         <li><A href="/verwaltung/konten">{td_string!(l, common.nav_users)}</A></li>
                         <li><A href="/verwaltung/protokoll">{td_string!(l, common.nav_audit)}</A></li>

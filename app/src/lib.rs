@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/umsetzungsstaende/:id") view=RecordPageView ssr=SsrMode::Async/>
                     <Route path=path!("/aenderungen") view=ChangesPage ssr=SsrMode::Async/>
                     <Route path=path!("/sammelbearbeitung") view=BulkPage ssr=SsrMode::Async/>
+                    <Route path=path!("/statusimport") view=ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/konto") view=AccountPageView ssr=SsrMode::Async/>
                     <Route path=path!("/verwaltung/konten") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async/>

@@ -103,6 +103,7 @@ export function pagesOfAnAdministrator(recordId: number): string[] {
     "/aenderungen",
     "/sammelbearbeitung",
     "/sammelbearbeitung?leistung=10000&einheit=16068",
+    "/statusimport",
     "/konto",
     "/verwaltung/konten",
     "/verwaltung/protokoll",
