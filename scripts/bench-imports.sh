@@ -49,7 +49,7 @@ run() {
       -o "$work_dir/report.json" -w '%{http_code} %{time_total}' "$base/api/v1/imports/status?$2")"
     printf '  %-18s %-14s HTTP %s in %6.2f s; %s; server peak RSS so far %s MB\n' "$1" "$2" \
       "${answer% *}" "${answer#* }" \
-      "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r.get(\"changed\")} changed, {r.get(\"unchanged\")} unchanged, {r.get(\"failed\")} failed") if "changed" in r else print(r)' "$work_dir/report.json")" \
+      "$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print("%s changed, %s unchanged, %s failed" % (r["changed"], r["unchanged"], r["failed"]) if "changed" in r else r)' "$work_dir/report.json")" \
       "$(peak_rss_mb)"
   done
   stop_server
