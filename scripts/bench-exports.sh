@@ -23,8 +23,6 @@ exports=(
   "/api/v1/federal-export.csv"
 )
 
-peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status"; }
-
 run() {
   local label="$1"
   export DATABASE_URL="$2"
@@ -49,10 +47,4 @@ run() {
   stop_server
 }
 
-for backend in $backends; do
-  case "$backend" in
-    sqlite) run "SQLite" "$(sqlite_url)" ;;
-    postgres) run "PostgreSQL" "$(postgres_url)" ;;
-    *) echo "unknown backend $backend" >&2; exit 2 ;;
-  esac
-done
+run_on_backends "$backends"

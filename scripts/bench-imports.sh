@@ -12,8 +12,6 @@ port=3994
 pg_db=ozg_bench_imports
 source scripts/lib/release-instance.sh
 
-peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status"; }
-
 # edit FILE N OUT: a copy of the German CSV export FILE with a new note on its first N lines
 edit() {
   python3 - "$1" "$2" "$3" <<'PY'
@@ -55,10 +53,4 @@ run() {
   stop_server
 }
 
-for backend in $backends; do
-  case "$backend" in
-    sqlite) run "SQLite" "$(sqlite_url)" ;;
-    postgres) run "PostgreSQL" "$(postgres_url)" ;;
-    *) echo "unknown backend $backend" >&2; exit 2 ;;
-  esac
-done
+run_on_backends "$backends"

@@ -50,6 +50,20 @@ start_server() {
   return 1
 }
 
+# peak_rss_mb: the running server's peak resident memory (VmHWM) in MB.
+peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status"; }
+
+# run_on_backends "sqlite postgres": calls `run LABEL URL` (defined by the script) for each.
+run_on_backends() {
+  for backend in $1; do
+    case "$backend" in
+      sqlite) run "SQLite" "$(sqlite_url)" ;;
+      postgres) run "PostgreSQL" "$(postgres_url)" ;;
+      *) echo "unknown backend $backend" >&2; exit 2 ;;
+    esac
+  done
+}
+
 stop_server() {
   kill "$server_pid"
   wait "$server_pid" 2>/dev/null || true

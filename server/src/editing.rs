@@ -26,7 +26,7 @@ fn no_record(l: Locale, id: i64) -> AppError {
 
 /// "Today" for date checks, on the German calendar (UTC+1/+2): never rejects a date that is
 /// already today in Germany.
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(2)).date_naive()
 }
 

@@ -164,7 +164,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::auth::middleware::authenticate,
         ))
-        // bounded requests: a slow or huge upload cannot tie up the server
+        // bounded requests: a slow or huge upload cannot tie up the server; `limit_body` is
+        // the one limit, so axum's own default for buffered bodies (2 MB) is off
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(limit_body))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

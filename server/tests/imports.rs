@@ -31,6 +31,7 @@ async fn fixture() -> Fixture {
 }
 
 impl Fixture {
+    /// GET `path` as the administrator; the answer must be 200.
     async fn download(&self, path: &str) -> Vec<u8> {
         let r = self
             .srv
@@ -68,16 +69,9 @@ impl Fixture {
         )
     }
 
-    async fn record(&self, id: &str) -> Value {
-        let r = self
-            .srv
-            .client
-            .get(format!("{}/api/v1/records/{id}", self.srv.base))
-            .bearer_auth(&self.admin)
-            .send()
-            .await
-            .unwrap();
-        r.json().await.unwrap()
+    /// A JSON answer of the API, read as the administrator.
+    async fn json(&self, path: &str) -> Value {
+        serde_json::from_slice(&self.download(path).await).unwrap()
     }
 }
 
@@ -192,20 +186,9 @@ async fn csv_round_trip_changes_exactly_the_edited_cells() {
     assert_eq!(after[1][version], "2");
     assert_eq!(after[2][note], "'=HYPERLINK(\"x\")");
     // one event per record, attributed to the importing user
-    let history: Value = f
-        .srv
-        .client
-        .get(format!(
-            "{}/api/v1/records/{}/history",
-            f.srv.base, after[2][0]
-        ))
-        .bearer_auth(&f.admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history = f
+        .json(&format!("/api/v1/records/{}/history", after[2][0]))
+        .await;
     let events = history.as_array().unwrap();
     assert_eq!(events.len(), 1);
     assert!(events[0]["actor"]
@@ -315,7 +298,7 @@ async fn xlsx_round_trip_with_a_sheet_per_themenfeld() {
         (200, Some(true)),
         "{report}"
     );
-    let stored = f.record(&record).await;
+    let stored = f.json(&format!("/api/v1/records/{record}")).await;
     assert_eq!(stored["status_code"], "in_umsetzung");
     assert_eq!(stored["planned_go_live"], "2026-12-31");
     assert_eq!(stored["version"], 2);

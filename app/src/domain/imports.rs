@@ -34,13 +34,6 @@ pub struct ImportReport {
     pub lines: Vec<ImportLine>,
 }
 
-impl ImportReport {
-    /// Whether applying this report's file as it is would write every changing line.
-    pub fn is_clean(&self) -> bool {
-        self.failed == 0
-    }
-}
-
 /// One line of the file that changes a record or has errors.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportLine {

@@ -9,19 +9,15 @@ use app::domain::{CurrentUser, ImportReport, MAX_IMPORT_BYTES};
 use app::error::AppError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::routing::post;
 use axum::{Extension, Json, Router};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
-    // the whole-server limit (`startup::limit_body`) already allows uploads here; axum's own
-    // default for buffered bodies (2 MB) would still cut them
-    Router::new().route(
-        "/imports/status",
-        post(status_import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-    )
+    // the body limit is `startup::limit_body`'s, per path
+    Router::new().route("/imports/status", post(status_import))
 }
 
 /// `true` or `false`; `default` when absent.

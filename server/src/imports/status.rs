@@ -382,7 +382,7 @@ pub async fn import_status(
         .collect();
 
     let now = Utc::now();
-    let today = (now + chrono::Duration::hours(2)).date_naive();
+    let today = crate::editing::today();
     let mut seen: HashMap<i64, String> = HashMap::new();
     let mut report = ImportReport {
         file_kind: kind.label().to_owned(),
