@@ -179,6 +179,8 @@ struct Acknowledged {
     bulks: HashMap<String, Option<usize>>,
     /// 409 answers (another writer saved the record first)
     conflicts: usize,
+    /// an answer that ended a writer before `stop` (other than a dropped connection)
+    stopped_by: Vec<String>,
 }
 
 const SINGLE_WRITERS: usize = 4;
@@ -213,7 +215,6 @@ async fn write_until(
                 let id = mine[i % mine.len()].0;
                 // unique across rounds and tests, so each acknowledged note is found exactly once
                 let note = format!("w{w}-{}", NOTE_SEQUENCE.fetch_add(1, Ordering::Relaxed));
-                i += 1;
                 let sent = client
                     .patch(format!("{url}{id}"))
                     .bearer_auth(&token)
@@ -236,11 +237,18 @@ async fn write_until(
                     };
                     versions.insert(id, body["version"].as_i64().unwrap_or(versions[&id]));
                     acknowledged.conflicts += 1;
+                    // the same record again, with the version just read (moving on to the next
+                    // record instead let two writers cycling through the same records in step
+                    // starve one of them: its versions were always one round old)
                     continue;
                 }
                 if response.status() != 200 {
+                    acknowledged
+                        .stopped_by
+                        .push(format!("PATCH {id}: {}", response.status()));
                     break;
                 }
+                i += 1;
                 let Ok(body) = response.json::<serde_json::Value>().await else {
                     break;
                 };
@@ -298,7 +306,11 @@ async fn write_until(
                     assert_eq!(changed + refused.len(), BULK_RECORDS, "{body}");
                     acknowledged.bulks.insert(comment, Some(changed));
                 }
-                _ => break,
+                Ok(r) => {
+                    acknowledged.stopped_by.push(format!("bulk: {}", r.status()));
+                    break;
+                }
+                Err(_) => break,
             }
         }
         acknowledged
@@ -310,6 +322,7 @@ async fn write_until(
         all.acknowledged_at.extend(a.acknowledged_at);
         all.bulks.extend(a.bulks);
         all.conflicts += a.conflicts;
+        all.stopped_by.extend(a.stopped_by);
     }
     all
 }
@@ -986,7 +999,11 @@ async fn two_instances_share_sessions_and_the_version_check() {
     storage.close().await;
     assert!(
         !through_a.notes.is_empty() && !through_b.notes.is_empty(),
-        "both instances took edits"
+        "both instances took edits: {} through A, {} through B; writers stopped by {:?} {:?}",
+        through_a.notes.len(),
+        through_b.notes.len(),
+        through_a.stopped_by,
+        through_b.stopped_by
     );
     assert!(
         through_a.conflicts + through_b.conflicts > 0,
