@@ -22,21 +22,9 @@ pub struct ServerBackend {
 
 /// The dashboard's four charts, with drill-down links that keep the page's filter.
 fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<DashboardCharts, String> {
-    use crate::charts::{self, BarChart};
+    use crate::charts::{self, BarChart, Grouping};
     let segment =
         |bar: &CategoryBar, c: CoverageCategory| o.filter.catalogue_link(&bar.link_param, c);
-    let count =
-        |bars: &[CategoryBar], c: CoverageCategory| bars.iter().map(|b| b.count(c)).sum::<i64>();
-    let desc = |bars: &[CategoryBar]| {
-        td_string!(
-            locale,
-            overview.chart_desc,
-            total = bars.iter().map(CategoryBar::total).sum::<i64>(),
-            full = count(bars, CoverageCategory::Full),
-            partial = count(bars, CoverageCategory::Partial)
-        )
-        .to_string()
-    };
     let month = |date: chrono::NaiveDate| {
         let at = DashboardFilter {
             am: Some(date),
@@ -52,7 +40,7 @@ fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<Dashboard
             &BarChart {
                 id: "status-by-themenfeld",
                 title: td_string!(locale, overview.chart_title),
-                desc: desc(&o.bars),
+                desc: charts::bars_desc(&o.bars, Grouping::Themenfeld, locale),
                 link: &segment,
             },
             locale,
@@ -62,7 +50,7 @@ fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<Dashboard
             &BarChart {
                 id: "status-by-ressort",
                 title: td_string!(locale, overview.ressort_title),
-                desc: desc(&o.ressort_bars),
+                desc: charts::bars_desc(&o.ressort_bars, Grouping::Ressort, locale),
                 link: &segment,
             },
             locale,

@@ -4,6 +4,9 @@
 //! end, and the colours (Okabe–Ito) also differ in lightness, so a black-and-white print
 //! stays readable. Clickable parts are transparent links laid over the drawing (plotters
 //! itself draws no links).
+//!
+//! Each chart is drawn by one function generic over the plotters backend: the pages get SVG
+//! here, the PDF reports draw the same function onto a PDF page (`exports::pdf`).
 
 use app::domain::{CategoryBar, CoverageCategory, Deadline, MaturityBin, TrendPoint};
 use app::i18n::{td_string, Locale};
@@ -40,7 +43,7 @@ fn text_colour(c: CoverageCategory) -> RGBColor {
 }
 
 /// A clickable rectangle in pixels with its link and the tooltip naming what it opens.
-struct HitArea {
+pub struct HitArea {
     rect: [(i32, i32); 2],
     href: String,
     label: String,
@@ -61,15 +64,19 @@ fn anchored(size: u32, h: HPos, v: VPos, colour: RGBColor) -> TextStyle<'static>
         .pos(Pos::new(h, v))
 }
 
-/// The legend in one row at the bottom of `root`, starting at `x`.
-fn legend(
-    root: &DrawingArea<SVGBackend, Shift>,
+/// The legend in one row at the bottom of `root`, starting at `x`, or further left where
+/// it would not fit.
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     categories: &[CoverageCategory],
     x: i32,
     y: i32,
     locale: Locale,
 ) -> Result<(), Error> {
-    let mut lx = x;
+    let entry_width = |c: &CoverageCategory| 26 + 7 * c.label(locale).chars().count() as i32;
+    let total: i32 = categories.iter().map(entry_width).sum();
+    let width = root.dim_in_pixel().0 as i32;
+    let mut lx = x.min(width - total - 10).max(10);
     for c in categories {
         let square = [(lx, y), (lx + 14, y + 14)];
         root.draw(&Rectangle::new(square, colour(*c).filled()))
@@ -82,7 +89,7 @@ fn legend(
             ("sans-serif", 12),
         ))
         .map_err(err)?;
-        lx += 26 + 7 * c.label(locale).chars().count() as i32;
+        lx += entry_width(c);
     }
     Ok(())
 }
@@ -96,15 +103,84 @@ pub struct BarChart<'a> {
     pub link: &'a dyn Fn(&CategoryBar, CoverageCategory) -> String,
 }
 
+/// What the bars of a bar chart stand for.
+#[derive(Debug, Clone, Copy)]
+pub enum Grouping {
+    Themenfeld,
+    Ressort,
+}
+
+/// A bar chart's numbers in words (its accessible description; the report's caption).
+pub fn bars_desc(bars: &[CategoryBar], grouping: Grouping, locale: Locale) -> String {
+    let count = |c: CoverageCategory| bars.iter().map(|b| b.count(c)).sum::<i64>();
+    let total = bars.iter().map(CategoryBar::total).sum::<i64>();
+    let (full, partial) = (
+        count(CoverageCategory::Full),
+        count(CoverageCategory::Partial),
+    );
+    match grouping {
+        Grouping::Themenfeld => td_string!(
+            locale,
+            overview.chart_desc,
+            total = total,
+            full = full,
+            partial = partial
+        )
+        .to_string(),
+        Grouping::Ressort => td_string!(
+            locale,
+            overview.ressort_desc,
+            total = total,
+            full = full,
+            partial = partial
+        )
+        .to_string(),
+    }
+}
+
+/// Draws `draw` as SVG of `size` pixels; returns the SVG and what `draw` returned.
+fn svg_of<T>(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<T, Error>,
+) -> Result<(String, T), Error> {
+    let mut svg = String::new();
+    let drawn = {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let drawn = draw(&root)?;
+        root.present().map_err(err)?;
+        drawn
+    };
+    Ok((svg, drawn))
+}
+
 /// Horizontal stacked bars: OZG-Leistungen per group (Themenfeld, Ressort) by coverage category.
 pub fn category_bars(
     bars: &[CategoryBar],
     chart: &BarChart,
     locale: Locale,
 ) -> Result<String, Error> {
-    let width = 900u32;
-    let row_height = 30u32;
-    let height = 90 + row_height * bars.len().max(1) as u32;
+    let (svg, areas) = svg_of(category_bars_size(bars), |root| {
+        draw_category_bars(root, bars, chart.link, locale)
+    })?;
+    Ok(with_links(
+        with_title(svg, chart.id, chart.title, &chart.desc),
+        &areas,
+    ))
+}
+
+/// The size in pixels [`draw_category_bars`] draws `bars` at.
+pub fn category_bars_size(bars: &[CategoryBar]) -> (u32, u32) {
+    (900, 110 + 30 * bars.len().max(1) as u32)
+}
+
+/// Draws [`category_bars`] on any backend; returns the segments' click areas.
+pub fn draw_category_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bars: &[CategoryBar],
+    link: &dyn Fn(&CategoryBar, CoverageCategory) -> String,
+    locale: Locale,
+) -> Result<Vec<HitArea>, Error> {
+    let (_, height) = category_bars_size(bars);
     let max = bars
         .iter()
         .map(CategoryBar::total)
@@ -112,16 +188,23 @@ pub fn category_bars(
         .unwrap_or(0)
         .max(1) as f64;
     let categories = shown_categories(|c| bars.iter().any(|b| b.count(c) > 0));
+    // room for the longest group name left of the bars (a Ressort's name is long)
+    let longest = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_area = (longest as i32 * 13 / 2 + 20).clamp(150, 470);
     let mut areas = Vec::new();
-    let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
+        // the legend gets the bottom rows to itself, below the axis' name
+        let (chart_area, _) = root.split_vertically(height as i32 - 30);
         let n = bars.len().max(1) as f64;
-        let mut plot = ChartBuilder::on(&root)
+        let mut plot = ChartBuilder::on(&chart_area)
             .margin(10)
             .x_label_area_size(40)
-            .y_label_area_size(250)
+            .y_label_area_size(label_area)
             .build_cartesian_2d(0f64..max * 1.08, 0f64..n)
             .map_err(err)?;
         plot.configure_mesh()
@@ -167,7 +250,7 @@ pub fn category_bars(
                 }
                 areas.push(HitArea {
                     rect: [from, to],
-                    href: (chart.link)(bar, *c),
+                    href: link(bar, *c),
                     label: format!("{}: {} {}", bar.label, v, c.label(locale)),
                 });
                 x += v;
@@ -188,13 +271,15 @@ pub fn category_bars(
             ))
             .map_err(err)?;
         }
-        legend(&root, &categories, 260, height as i32 - 22, locale)?;
-        root.present().map_err(err)?;
+        legend(
+            root,
+            &categories,
+            label_area + 10,
+            height as i32 - 24,
+            locale,
+        )?;
     }
-    Ok(with_links(
-        with_title(svg, chart.id, chart.title, &chart.desc),
-        &areas,
-    ))
+    Ok(areas)
 }
 
 /// The burn-up: services per coverage category at each month end, stacked (online at the
@@ -206,8 +291,44 @@ pub fn trend(
     link: &dyn Fn(NaiveDate) -> String,
     locale: Locale,
 ) -> Result<String, Error> {
-    let width = 900u32;
-    let height = 380u32;
+    let (svg, areas) = svg_of(TREND_SIZE, |root| {
+        draw_trend(root, points, deadlines, link, locale)
+    })?;
+    let desc = match (points.first(), points.last()) {
+        (Some(a), Some(b)) => td_string!(
+            locale,
+            overview.trend_desc,
+            from = a.date.format("%d.%m.%Y").to_string(),
+            to = b.date.format("%d.%m.%Y").to_string(),
+            full_from = a.count(CoverageCategory::Full),
+            full_to = b.count(CoverageCategory::Full),
+            partial_to = b.count(CoverageCategory::Partial),
+        )
+        .to_string(),
+        _ => td_string!(locale, overview.trend_empty).to_owned(),
+    };
+    Ok(with_links(
+        with_title(
+            svg,
+            "trend",
+            td_string!(locale, overview.trend_title),
+            &desc,
+        ),
+        &areas,
+    ))
+}
+
+/// The size in pixels of [`trend`].
+pub const TREND_SIZE: (u32, u32) = (900, 380);
+
+/// Draws [`trend`] on any backend; returns the months' click areas.
+pub fn draw_trend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    points: &[TrendPoint],
+    deadlines: &[Deadline],
+    link: &dyn Fn(NaiveDate) -> String,
+    locale: Locale,
+) -> Result<Vec<HitArea>, Error> {
     let categories = shown_categories(|c| points.iter().any(|p| p.count(c) > 0));
     let max = points
         .iter()
@@ -225,11 +346,9 @@ pub fn trend(
     };
     let x_of = |d: NaiveDate| first.map_or(0.0, |a| (d - a).num_days() as f64);
     let mut areas = Vec::new();
-    let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let mut plot = ChartBuilder::on(&root)
+        let mut plot = ChartBuilder::on(root)
             .margin(15)
             .margin_right(150)
             .x_label_area_size(35)
@@ -339,36 +458,40 @@ pub fn trend(
                 .to_string(),
             });
         }
-        root.present().map_err(err)?;
     }
-    let desc = match (points.first(), points.last()) {
-        (Some(a), Some(b)) => td_string!(
-            locale,
-            overview.trend_desc,
-            from = a.date.format("%d.%m.%Y").to_string(),
-            to = b.date.format("%d.%m.%Y").to_string(),
-            full_from = a.count(CoverageCategory::Full),
-            full_to = b.count(CoverageCategory::Full),
-            partial_to = b.count(CoverageCategory::Partial),
-        )
-        .to_string(),
-        _ => td_string!(locale, overview.trend_empty).to_owned(),
-    };
-    Ok(with_links(
-        with_title(
-            svg,
-            "trend",
-            td_string!(locale, overview.trend_title),
-            &desc,
-        ),
-        &areas,
-    ))
+    Ok(areas)
 }
 
 /// Vertical bars: applicable records per Reifegrad, and those without one.
 pub fn maturity(bins: &[MaturityBin], unknown: i64, locale: Locale) -> Result<String, Error> {
-    let width = 900u32;
-    let height = 320u32;
+    let (svg, total) = svg_of(MATURITY_SIZE, |root| {
+        draw_maturity(root, bins, unknown, locale)
+    })?;
+    let desc = td_string!(
+        locale,
+        overview.maturity_desc,
+        total = app::format::int(total),
+        unknown = app::format::int(unknown)
+    )
+    .to_string();
+    Ok(with_title(
+        svg,
+        "maturity",
+        td_string!(locale, overview.maturity_chart_title),
+        &desc,
+    ))
+}
+
+/// The size in pixels of [`maturity`].
+pub const MATURITY_SIZE: (u32, u32) = (900, 320);
+
+/// Draws [`maturity`] on any backend; returns the number of records drawn.
+pub fn draw_maturity<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bins: &[MaturityBin],
+    unknown: i64,
+    locale: Locale,
+) -> Result<i64, Error> {
     let mut columns: Vec<(String, i64)> = bins
         .iter()
         .map(|b| (format!("{} {}", b.level, b.label), b.records))
@@ -379,11 +502,9 @@ pub fn maturity(bins: &[MaturityBin], unknown: i64, locale: Locale) -> Result<St
     ));
     let max = columns.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
     let n = columns.len() as f64;
-    let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let mut plot = ChartBuilder::on(&root)
+        let mut plot = ChartBuilder::on(root)
             .margin(15)
             .x_label_area_size(45)
             .y_label_area_size(70)
@@ -424,22 +545,8 @@ pub fn maturity(bins: &[MaturityBin], unknown: i64, locale: Locale) -> Result<St
             ))
             .map_err(err)?;
         }
-        root.present().map_err(err)?;
     }
-    let total: i64 = columns.iter().map(|(_, n)| n).sum();
-    let desc = td_string!(
-        locale,
-        overview.maturity_desc,
-        total = app::format::int(total),
-        unknown = app::format::int(unknown)
-    )
-    .to_string();
-    Ok(with_title(
-        svg,
-        "maturity",
-        td_string!(locale, overview.maturity_chart_title),
-        &desc,
-    ))
+    Ok(columns.iter().map(|(_, n)| n).sum())
 }
 
 /// Adds `<title>`/`<desc>` (the accessible name and description) and `role="img"`;
