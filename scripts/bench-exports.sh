@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Export times at Thüringen scale (every record of the Land: 557 services × 633 Gemeinden,
+# Export and PDF report times at Thüringen scale (every record of the Land: 557 services × 633 Gemeinden,
 # ministries and Kreise, with demo history) on SQLite and PostgreSQL, and the server's peak
 # resident memory (VmHWM) while it streams them. Release build; sequential requests to
 # 127.0.0.1 only, a bounded number of each.
@@ -21,6 +21,10 @@ exports=(
   "/api/v1/records.xlsx?blaetter=themenfeld"
   "/api/v1/records.csv?kreis=16051"
   "/api/v1/federal-export.csv"
+  "/api/v1/reports/land.pdf"
+  "/api/v1/reports/TMDI.pdf"
+  "/api/v1/reports/16051.pdf"
+  "/api/v1/reports/land.pdf?am=2022-12-31"
 )
 
 run() {

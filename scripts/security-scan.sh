@@ -39,7 +39,7 @@ scan() {
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,ignored_auth,unsupported_method,missing_required_header,allow_header_conformance \
     --max-examples "$examples" --seed 20261128 --workers 1 \
     --request-timeout 30 --max-failures 20 --no-color \
-    --exclude-path-regex '\.(csv|xlsx)$' \
+    --exclude-path-regex '\.(csv|xlsx|pdf)$' \
     --report junit --report-dir "$out"
   # The exports answer each valid request with every record of the Land (seconds each, the
   # federal CSV 20 s on SQLite): a few fuzzed requests per export, not hundreds
@@ -49,7 +49,7 @@ scan() {
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,ignored_auth,unsupported_method \
     --phases fuzzing --max-examples 3 --seed 20261128 --workers 1 \
     --request-timeout 60 --max-failures 5 --no-color \
-    --include-path-regex '\.(csv|xlsx)$' \
+    --include-path-regex '\.(csv|xlsx|pdf)$' \
     --report junit --report-dir "$out/exports"
 
   echo "$label: wapiti, at most $scan_seconds s"
@@ -64,6 +64,7 @@ scan() {
   .venv/bin/wapiti --url "$base/" --scope folder --header "Cookie: $cookie" \
     --exclude "$base/auth/abmelden" --exclude "$base/sprache/*" \
     --exclude "$base/api/v1/records.csv*" --exclude "$base/api/v1/records.xlsx*" \
+    --exclude "$base/api/v1/reports/*" \
     --module "$(grep -v '^#' scripts/wapiti-modules.txt | paste -sd, -)" \
     --max-scan-time "$scan_seconds" --max-attack-time 10 --depth 3 --max-links-per-page 30 --max-files-per-dir 20 \
     --tasks 4 --timeout 30 --flush-session --store-session "$work_dir/wapiti" \

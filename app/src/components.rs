@@ -286,7 +286,13 @@ pub fn filter_option(
 /// reads it). Plain links: they work without WASM, and `download`/`rel="external"` keep the
 /// router from treating them as pages.
 #[component]
-pub fn Downloads(query: String, #[prop(optional_no_strip)] note: Option<String>) -> impl IntoView {
+pub fn Downloads(
+    query: String,
+    #[prop(optional_no_strip)] note: Option<String>,
+    /// The PDF report of the same scope, where there is one (Land, Ressort, Kreis).
+    #[prop(optional_no_strip)]
+    report: Option<String>,
+) -> impl IntoView {
     let l = current_locale();
     let href = |path: &str, extra: &str| {
         let query = [query.as_str(), extra]
@@ -303,6 +309,7 @@ pub fn Downloads(query: String, #[prop(optional_no_strip)] note: Option<String>)
     view! {
         <div class="downloads" role="group" aria-labelledby="downloads-label" data-testid="downloads">
             <span id="downloads-label">{td_string!(l, common.downloads)}": "</span>
+            {report.map(|href| view! { <a href=href download="" rel="external">{td_string!(l, common.download_report)}</a>" · " })}
             <a href=href("records.csv", "") download="" rel="external">{td_string!(l, common.download_csv)}</a>
             " · "
             <a href=href("records.xlsx", "") download="" rel="external">{td_string!(l, common.download_xlsx)}</a>

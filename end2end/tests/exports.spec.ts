@@ -16,7 +16,7 @@ async function download(page: Page, name: string): Promise<{ file: string; bytes
   return { file: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
 }
 
-test("a Kreis' records download as CSV for Excel and as XLSX from its page", async ({ page }) => {
+test("a Kreis' records download as CSV for Excel, as XLSX and its report as PDF from its page", async ({ page }) => {
   const errors = watchConsole(page);
   await page.goto("/organisationen/16068");
   await hydrated(page);
@@ -33,6 +33,10 @@ test("a Kreis' records download as CSV for Excel and as XLSX from its page", asy
   const xlsx = await download(page, "Excel (XLSX)");
   expect(xlsx.file).toMatch(/^umsetzungsstaende-16068-.*-demodaten\.xlsx$/);
   expect(xlsx.bytes.subarray(0, 2).toString("latin1")).toBe("PK"); // a zip container
+
+  const pdf = await download(page, "Bericht (PDF)");
+  expect(pdf.file).toMatch(/^ozg-bericht-16068-\d{4}-\d{2}-\d{2}-demodaten\.pdf$/);
+  expect(pdf.bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
   // the page is still there: a download is not a navigation
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sömmerda");
   expect(errors).toEqual([]);
@@ -52,5 +56,9 @@ test("the dashboard's downloads follow its filter", async ({ page }) => {
   const plain = await download(page, "CSV (RFC 4180, für Programme)");
   expect(plain.file).toMatch(/^umsetzungsstaende-themenfeld-6-.*\.csv$/);
   expect(plain.bytes.toString("utf8")).toMatch(/^Datensatz,Version,OZG-ID,/);
+  // the report does show the past date: its data date is from then
+  const report = await download(page, "Bericht (PDF)");
+  expect(report.file).toMatch(/^ozg-bericht-land-2023-\d{2}-\d{2}-demodaten\.pdf$/);
+  expect(report.bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
   expect(errors).toEqual([]);
 });

@@ -918,7 +918,8 @@ async fn every_documented_operation_is_routed() {
         let concrete = path
             .replace("{ozg_id}", "10000")
             .replace("{code}", "16068")
-            .replace("{id}", "1");
+            .replace("{id}", "1")
+            .replace("{unit}", "land");
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = (method != Method::GET).then(|| json!({}));
         let (status, body) = srv

@@ -251,10 +251,18 @@ async fn pages_offer_the_downloads_of_what_they_show() {
     assert!(overview.contains("href=\"/api/v1/records.csv?themenfeld=6\""));
     assert!(overview.contains("href=\"/api/v1/records.xlsx?themenfeld=6&blaetter=themenfeld\""));
     assert!(overview.contains("„Stand am“ und „Stand“ gelten für sie nicht"));
+    assert!(overview.contains("href=\"/api/v1/reports/land.pdf?themenfeld=6&am=2023-06-30\""));
     let (_, unit) = srv.get("/organisationen/16051").await;
     assert!(unit.contains("href=\"/api/v1/records.csv?org_unit=16051\""));
+    assert!(unit.contains("href=\"/api/v1/reports/16051.pdf\""));
     let (_, ministry) = srv.get("/organisationen/TMDI").await;
     assert!(ministry.contains("href=\"/api/v1/records.xlsx?ressort=TMDI\""));
+    assert!(ministry.contains("href=\"/api/v1/reports/TMDI.pdf\""));
+    let (_, gemeinde) = srv.get("/organisationen/16051000").await;
+    assert!(
+        !gemeinde.contains("/api/v1/reports/"),
+        "no report of a Gemeinde"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -323,5 +331,128 @@ async fn federal_export_lists_online_services_in_the_federal_fields() {
             "service {}",
             &r[7]
         );
+    }
+}
+
+/// The report's text as a PDF reader extracts it: pages, and all of it without whitespace (a
+/// reader joins wrapped lines with or without a space).
+fn report_text(pdf: &[u8]) -> (Vec<String>, String) {
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF file");
+    let pages = pdf_extract::extract_text_from_mem_by_pages(pdf).expect("a PDF reader opens it");
+    let squashed = pages.concat().split_whitespace().collect();
+    (pages, squashed)
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pdf_reports_hold_the_dashboards_figures_and_every_service() {
+    use app::format::{int, percent};
+    let srv = spawn().await;
+
+    // a Ressort's report lists each of its services with the service API's figures
+    let d = download(&srv, "/api/v1/reports/TMDI.pdf").await;
+    assert_eq!(d.status, 200);
+    assert_eq!(d.content_type, "application/pdf");
+    assert!(
+        d.disposition.contains("ozg-bericht-TMDI-") && d.disposition.ends_with("-demodaten.pdf\""),
+        "{}",
+        d.disposition
+    );
+    let (pages, text) = report_text(&d.body);
+    let (_, services) = srv
+        .json("/api/v1/services?ressort=TMDI&pro_seite=200")
+        .await;
+    let items = services["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(text.contains(&squash(&format!("Leistungen ({})", items.len()))));
+    assert!(text.contains("OZG-Umsetzungsbericht") && text.contains("(TMDI)"));
+    for s in items {
+        let id = s["ozg_id"].to_string();
+        let at = text
+            .find(&id)
+            .unwrap_or_else(|| panic!("service {id} listed"));
+        let row: String = text[at..].chars().take(250).collect();
+        let figures = squash(&format!(
+            "{} von {}",
+            int(s["records_online"].as_i64().unwrap()),
+            int(s["records_applicable"].as_i64().unwrap())
+        ));
+        assert!(row.contains(&figures), "{id}: {figures} in {row}");
+    }
+    let n = pages.len();
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            squash(page).contains(&format!("Seite{}von{n}", i + 1)),
+            "page {i}"
+        );
+    }
+
+    // a Kreis's report, narrowed to a Themenfeld: the dashboard's key figures
+    let d = download(&srv, "/api/v1/reports/16051.pdf?themenfeld=6").await;
+    assert_eq!(d.status, 200);
+    let (_, text) = report_text(&d.body);
+    let filter = app::domain::DashboardFilter {
+        kreis: Some("16051".into()),
+        themenfeld: Some(6),
+        ..Default::default()
+    };
+    let o = srv
+        .storage
+        .overview_at(&filter, chrono::Utc::now().date_naive())
+        .await
+        .unwrap()
+        .unwrap();
+    for expected in [
+        format!("Leistungen ({})", o.services_total),
+        format!(
+            "{} ({})",
+            int(o.services_online_full),
+            percent(o.services_online_full, o.services_total)
+        ),
+        format!(
+            "{} von {} kommunalen Umsetzungsständen",
+            int(o.municipal_records_online),
+            int(o.municipal_records_applicable)
+        ),
+        "Kreis: Erfurt".to_owned(),
+        "Demodaten:".to_owned(),
+    ] {
+        assert!(text.contains(&squash(&expected)), "„{expected}“ in {text}");
+    }
+
+    // a past date, from the history
+    let d = download(&srv, "/api/v1/reports/land.pdf?am=31.12.2022").await;
+    assert_eq!(d.status, 200);
+    assert!(report_text(&d.body)
+        .1
+        .contains(&squash("Stand am 31.12.2022")));
+
+    // what is not a report
+    for (path, status, message) in [
+        (
+            "/api/v1/reports/16051000.pdf",
+            404,
+            "Einen Bericht gibt es für das Land",
+        ),
+        ("/api/v1/reports/land.csv", 404, "Berichte gibt es als PDF"),
+        (
+            "/api/v1/reports/16051.pdf?kreis=16052",
+            400,
+            "der Bericht gilt schon „16051“",
+        ),
+        (
+            "/api/v1/reports/land.pdf?org_unit=16051",
+            400,
+            "Unbekannter Parameter „org_unit“",
+        ),
+        ("/api/v1/reports/land.pdf?am=31.02.2022", 400, "kein Datum"),
+    ] {
+        let d = download(&srv, path).await;
+        let body = String::from_utf8_lossy(&d.body);
+        assert_eq!(d.status, status, "{path}: {body}");
+        assert!(body.contains(message), "{path}: {body}");
     }
 }

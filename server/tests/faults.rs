@@ -307,7 +307,9 @@ async fn write_until(
                     acknowledged.bulks.insert(comment, Some(changed));
                 }
                 Ok(r) => {
-                    acknowledged.stopped_by.push(format!("bulk: {}", r.status()));
+                    acknowledged
+                        .stopped_by
+                        .push(format!("bulk: {}", r.status()));
                     break;
                 }
                 Err(_) => break,

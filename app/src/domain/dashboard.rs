@@ -192,6 +192,39 @@ impl DashboardFilter {
         .to_query_string()
     }
 
+    /// The PDF report of what the dashboard shows: the Kreis's, else the Ressort's, else the
+    /// Land's, with the rest of the filter (the map's weighting aside) as its query.
+    pub fn report_link(&self) -> String {
+        let rest = Self {
+            karte: MapWeighting::Units,
+            ..self.clone()
+        };
+        let (unit, rest) = match (&self.kreis, &self.ressort) {
+            (Some(kreis), _) => (
+                kreis.clone(),
+                Self {
+                    kreis: None,
+                    ..rest
+                },
+            ),
+            (None, Some(ressort)) => (
+                ressort.clone(),
+                Self {
+                    ressort: None,
+                    ..rest
+                },
+            ),
+            (None, None) => ("land".to_owned(), rest),
+        };
+        let query = rest.to_query_string();
+        let path = format!("/api/v1/reports/{}.pdf", super::urlencode(&unit));
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
     /// The Leistungskatalog with the services behind one bar segment: this filter's
     /// service-level parts, narrowed to `extra` (e.g. `themenfeld=3`) and `category`.
     pub fn catalogue_link(&self, extra: &str, category: CoverageCategory) -> String {
@@ -588,6 +621,22 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_report_link_names_the_narrowest_unit_and_keeps_the_rest_of_the_filter() {
+        let mut f = DashboardFilter::default();
+        assert_eq!(f.report_link(), "/api/v1/reports/land.pdf");
+        f.ressort = Some("TMDI".into());
+        f.themenfeld = Some(6);
+        f.karte = MapWeighting::Inhabitants;
+        assert_eq!(f.report_link(), "/api/v1/reports/TMDI.pdf?themenfeld=6");
+        f.kreis = Some("16051".into());
+        f.am = Some(day("2023-06-30"));
+        assert_eq!(
+            f.report_link(),
+            "/api/v1/reports/16051.pdf?themenfeld=6&ressort=TMDI&am=2023-06-30"
+        );
     }
 
     #[test]

@@ -108,7 +108,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
             {u.parent.clone().map(|p| view! { " › "<A href=format!("/organisationen/{}", p.code)>{p.name}</A> })}
         </p>
         <h1>{u.name.clone()}</h1>
-        <Downloads query=export_query(&u)/>
+        <Downloads query=export_query(&u) report=report_link(&u)/>
         <dl class="facts">
             <dt>{td_string!(l, org_units.fact_kind)}</dt><dd>{u.kind.label(l)}</dd>
             <dt>{td_string!(l, org_units.col_code)}</dt><dd>{u.code.clone()}</dd>
@@ -173,6 +173,16 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
 
 /// The records an org unit's downloads hold: a ministry's portfolio is the services it leads
 /// (in every unit), the Land's is everything, any other unit's its own and its children's.
+/// The unit's PDF report: the Land's, a Ressort's or a Kreis's (a Gemeinde has none).
+fn report_link(unit: &OrgUnit) -> Option<String> {
+    let code = match unit.kind {
+        OrgUnitKind::Land => "land".to_owned(),
+        OrgUnitKind::Ressort | OrgUnitKind::Kreis => crate::domain::urlencode(&unit.code),
+        OrgUnitKind::Landesbehoerde | OrgUnitKind::Gemeinde => return None,
+    };
+    Some(format!("/api/v1/reports/{code}.pdf"))
+}
+
 fn export_query(unit: &OrgUnit) -> String {
     let code = crate::domain::urlencode(&unit.code);
     match unit.kind {

@@ -189,6 +189,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
         </p>
         <Downloads
             query=o.filter.export_query()
+            report=Some(o.filter.report_link())
             note=(o.filter.am.is_some() || o.filter.stand.is_some())
                 .then(|| td_string!(l, common.downloads_today).to_owned())
         />

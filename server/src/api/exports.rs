@@ -42,16 +42,16 @@ const FILTER_PARAMS: [&str; 9] = [
     "status",
 ];
 
-/// Workbooks built at once: each keeps a core busy for seconds at Land size, so further
-/// requests wait their turn instead of starving the pages.
-static XLSX_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// Workbooks and reports built at once: each keeps a core busy for up to seconds at Land
+/// size, so further requests wait their turn instead of starving the pages.
+pub(super) static FILE_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// CSV rows collected before they are sent on.
 const ROWS_PER_CHUNK: u32 = 256;
 
 /// Parses and checks an export's filter (unknown units and statuses are errors, not empty
 /// files) and describes it in German.
-async fn export_request(
+pub(super) async fn export_request(
     state: &AppState,
     params: &HashMap<String, String>,
     own_params: &[&str],
@@ -182,7 +182,7 @@ async fn export_request(
 }
 
 /// A file download: its type, a name the browser keeps, and never a cached copy.
-fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
+pub(super) fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -357,7 +357,7 @@ async fn records_xlsx(
         )])
         .into());
     }
-    let _slot = XLSX_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;
+    let _slot = FILE_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;
     // the workbook is written on a blocking thread; the query feeds it through a channel
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let file_name = about.file_name(RECORDS_FILE, "xlsx");

@@ -5,6 +5,7 @@ mod exports;
 mod imports;
 pub mod openapi;
 mod records;
+mod reports;
 
 use crate::startup::AppState;
 use app::domain::{OrgUnitKind, OrgUnitQuery, OzgId, Page, ServiceQuery, ServiceSummary};
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(records::routes())
         .merge(exports::routes())
         .merge(imports::routes())
+        .merge(reports::routes())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
 }

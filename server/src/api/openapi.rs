@@ -133,6 +133,7 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/records.csv", "get"),
     ("/records.xlsx", "get"),
     ("/federal-export.csv", "get"),
+    ("/reports/{unit}.pdf", "get"),
     ("/imports/status", "post"),
     ("/changes", "get"),
     ("/openapi.json", "get"),
@@ -295,6 +296,28 @@ pub fn document() -> Value {
                 "responses": {
                     "200": {"description": "CSV-Datei", "content": {"text/csv": {"schema": {"type": "string"}}}},
                     "404": error("Unbekannte Organisationseinheit")
+                }
+            }),
+        ),
+        (
+            "/reports/{unit}.pdf",
+            "get",
+            json!({
+                "summary": "PDF-Bericht des Landes, eines Ressorts oder eines Kreises: Titelseite mit Datenstand und Filter, Kennzahlen mit Bezugsgrößen, die Diagramme der Übersicht als Vektorgrafik, alle Leistungen mit Umsetzungsstand; Seitenzahlen",
+                "parameters": [
+                    path_param("unit", json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$", "description": "land, das Kürzel eines Ressorts oder der Schlüssel eines Kreises"})),
+                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
+                    query("lage", "Lebens-/Unternehmenslage-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
+                    query("ressort", "Schlüssel des federführenden Ressorts (bei einem Ressortbericht dessen eigener)", json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"})),
+                    query("kreis", "Schlüssel eines Kreises (bei einem Kreisbericht dessen eigener)", json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"})),
+                    query("leika_typ", "LeiKa-Typ", json!({"type": "string", "enum": app::domain::LEIKA_TYPES})),
+                    query("efa", "ja: mindestens eine Stelle nennt ihre EfA-Lösung; nein: keine", json!({"type": "string", "enum": ["", "ja", "nein"]})),
+                    query("stand", "Abdeckungskategorie der Leistungen (leer: alle)", json!({"type": "string", "enum": coverage_codes()})),
+                    query("am", "Stand am (TT.MM.JJJJ): die Zahlen zum Ende dieses Tages aus der Historie", json!({"type": "string", "maxLength": 20}))
+                ],
+                "responses": {
+                    "200": {"description": "PDF-Datei", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+                    "404": error("Kein Land, Ressort oder Kreis dieses Namens")
                 }
             }),
         ),

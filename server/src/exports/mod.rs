@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod federal;
+pub mod pdf;
 pub mod xlsx;
 
 use crate::storage::ExportRow;

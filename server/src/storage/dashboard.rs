@@ -18,6 +18,7 @@ pub(crate) const RESSORT_OF_SERVICE: &str =
 #[derive(sqlx::FromRow)]
 struct StateRow {
     ozg_id: i64,
+    service_name: String,
     themenfeld_id: i64,
     themenfeld: String,
     responsibility: String,
@@ -29,6 +30,16 @@ struct StateRow {
 type CodeName = (String, String);
 /// A Gemeinde, a status and its number of records at the reference date.
 type StatusCount = (i64, String, i64);
+
+/// A service in a report's table: its coverage in the report's scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportService {
+    pub ozg_id: i64,
+    pub name: String,
+    pub themenfeld: String,
+    pub category: CoverageCategory,
+    pub figures: ScopeFigures,
+}
 
 /// Why a dashboard filter finds nothing to show (the page explains it, in German).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +173,62 @@ impl Storage {
         })
     }
 
+    /// One row per service in `f` (catalogue conditions) with its figures in `scope` at the
+    /// end of `as_of`, by Themenfeld and OZG-ID: one history seek per service.
+    async fn service_states(
+        &self,
+        f: &DashboardFilter,
+        scope: i64,
+        as_of: NaiveDate,
+    ) -> Result<Vec<StateRow>> {
+        let mut state = Filter::default();
+        service_conditions(f, &mut state);
+        let n = state.next_placeholder();
+        let pairs = format!(
+            "SELECT s.ozg_id, CAST(${n} AS BIGINT) AS pair_scope, s.name AS service_name, \
+             s.themenfeld_id, t.name AS themenfeld, \
+             s.responsibility, {RESSORT_OF_SERVICE} AS ressort_code \
+             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}",
+            state.sql()
+        );
+        let state_sql = self.rows_at_date(&pairs, n + 1, as_of, "ORDER BY p.themenfeld, p.ozg_id");
+        state.binds.push(Bind::Int(scope));
+        state.binds.push(Bind::Date(as_of));
+        Ok(on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(AssertSqlSafe(state_sql)), state.binds).fetch_all(pool).await?
+        }))
+    }
+
+    /// The services of a report on `f`: each with its coverage in the filter's Kreis (or the
+    /// Land) at the end of `as_of`, in the dashboard's order; the category filter applies.
+    pub async fn report_services(
+        &self,
+        f: &DashboardFilter,
+        as_of: NaiveDate,
+    ) -> Result<std::result::Result<Vec<ReportService>, ScopeError>> {
+        let scope = match self.dashboard_kreis(f).await? {
+            Ok(kreis) => kreis.map_or(LAND_SCOPE, |(id, _)| id),
+            Err(e) => return Ok(Err(e)),
+        };
+        let rows = self.service_states(f, scope, as_of).await?;
+        Ok(Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let figures: Contribution = r.figures.into();
+                let category = figures.category();
+                f.stand
+                    .is_none_or(|s| s == category)
+                    .then(|| ReportService {
+                        ozg_id: r.ozg_id,
+                        name: r.service_name,
+                        themenfeld: r.themenfeld,
+                        category,
+                        figures: scope_figures(&figures),
+                    })
+            })
+            .collect()))
+    }
+
     /// The Kreis a filter names, if any (`Err` when the code is not a current Kreis).
     async fn dashboard_kreis(
         &self,
@@ -200,19 +267,7 @@ impl Storage {
             Err(e) => return Ok(Err(e)),
         };
         let scope = kreis.as_ref().map_or(LAND_SCOPE, |(id, _)| *id);
-
-        let mut state = Filter::default();
-        service_conditions(f, &mut state);
-        let n = state.next_placeholder();
-        let pairs = format!(
-            "SELECT s.ozg_id, CAST(${n} AS BIGINT) AS pair_scope, s.themenfeld_id, t.name AS themenfeld, \
-             s.responsibility, {RESSORT_OF_SERVICE} AS ressort_code \
-             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}",
-            state.sql()
-        );
-        let state_sql = self.rows_at_date(&pairs, n + 1, as_of, "ORDER BY p.themenfeld, p.ozg_id");
-        state.binds.push(Bind::Int(scope));
-        state.binds.push(Bind::Date(as_of));
+        let rows = self.service_states(f, scope, as_of).await?;
         let mut changes = Filter::default();
         service_conditions(f, &mut changes);
         changes.and(
@@ -227,9 +282,7 @@ impl Storage {
         );
         let model = self.maturity_model().await?;
         let kreis_id = kreis.as_ref().map(|(id, _)| *id);
-        let (rows, change_rows, gemeinden, ressort_names, levels, data_as_of) = on_pool!(self, pool => {
-            let rows: Vec<StateRow> = bind_all!(sqlx::query_as(AssertSqlSafe(state_sql)), state.binds)
-                .fetch_all(pool).await?;
+        let (change_rows, gemeinden, ressort_names, levels, data_as_of) = on_pool!(self, pool => {
             let change_rows: Vec<(i64, NaiveDate, String)> =
                 bind_all!(sqlx::query_as(AssertSqlSafe(changes_sql)), changes.binds).fetch_all(pool).await?;
             let gemeinden: i64 = sqlx::query_scalar(
@@ -244,7 +297,7 @@ impl Storage {
             let data_as_of: Option<DateTime<Utc>> = sqlx::query_scalar(
                 "SELECT occurred_at FROM record_event WHERE occurred_at < $1 ORDER BY occurred_at DESC LIMIT 1")
                 .bind(end_of(as_of)).fetch_optional(pool).await?;
-            (rows, change_rows, gemeinden, ressort_names, levels, data_as_of)
+            (change_rows, gemeinden, ressort_names, levels, data_as_of)
         });
 
         // change points per service, for the trend and for the category filter

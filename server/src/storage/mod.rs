@@ -19,7 +19,7 @@ mod seed;
 mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
-pub use dashboard::ScopeError;
+pub use dashboard::{ReportService, ScopeError};
 pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use imports::ImportKeys;
 pub use records::{ChangeFilter, RecordFilter, StoredChange};

@@ -1,0 +1,125 @@
+//! `GET /api/v1/reports/{unit}.pdf`: the PDF report of the Land (`land`), a Ressort (its
+//! code) or a Kreis (its key), optionally narrowed by the dashboard's service filters and
+//! drawn at a past date (`am`). The figures are the dashboard's; the layout is
+//! `exports::pdf`.
+
+use super::exports::{download, export_request, FILE_SLOTS};
+use super::{check_params, ApiError};
+use crate::exports::pdf::{self, Report, REPORT_FILE};
+use crate::startup::AppState;
+use app::domain::DashboardFilter;
+use app::error::AppError;
+use app::i18n::Locale;
+use app::ssr::Backend;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/reports/{file}", get(report_pdf))
+}
+
+/// The dashboard filters a report accepts besides its unit (which sets its own `ressort` or
+/// `kreis`: the dashboard's Kreis report of one Ressort is `/reports/16051.pdf?ressort=TMDI`).
+const REPORT_PARAMS: [&str; 8] = [
+    "themenfeld",
+    "lage",
+    "ressort",
+    "kreis",
+    "leika_typ",
+    "efa",
+    "stand",
+    "am",
+];
+
+#[tracing::instrument(skip(state))]
+async fn report_pdf(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let unit = file.strip_suffix(".pdf").ok_or_else(|| {
+        AppError::not_found("Berichte gibt es als PDF: /api/v1/reports/{Einheit}.pdf.")
+    })?;
+    check_params(&params, &REPORT_PARAMS)?;
+    let storage = &state.backend.storage;
+    let land = &state.backend.land_name;
+    // the export's own description of the filter; "stand" and "am" are the report's
+    let mut export_params: HashMap<String, String> = params
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "stand" | "am"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let options = storage.dashboard_options().await.map_err(AppError::from)?;
+    let mut unit_param = |key: &str, code: &str| match export_params.insert(key.into(), code.into())
+    {
+        Some(other) if other != code => Err(AppError::bad_request(format!(
+            "Parameter „{key}“: der Bericht gilt schon „{code}“, nicht „{}“.",
+            other.chars().take(40).collect::<String>()
+        ))),
+        _ => Ok(()),
+    };
+    let scope_title = if unit == "land" {
+        format!("{land} (ganzes Land)")
+    } else if let Some(r) = options.ressorts.iter().find(|r| r.code == unit) {
+        unit_param("ressort", &r.code)?;
+        format!("{} ({})", r.name, r.code)
+    } else if let Some(k) = options.kreise.iter().find(|k| k.code == unit) {
+        unit_param("kreis", &k.code)?;
+        format!("{} ({})", k.name, k.code)
+    } else {
+        return Err(AppError::not_found(format!(
+            "Einen Bericht gibt es für das Land („land“), ein Ressort (sein Kürzel) oder einen \
+             Kreis (sein Schlüssel, z. B. 16051); „{}“ ist nichts davon.",
+            unit.chars().take(40).collect::<String>()
+        ))
+        .into());
+    };
+    let (_, mut about) = export_request(&state, &export_params, &[]).await?;
+    about.scope = unit.to_owned();
+    let value = |k: &str| {
+        params
+            .get(k)
+            .or_else(|| export_params.get(k))
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    };
+    let filter = DashboardFilter::from_params(value, Locale::de).map_err(AppError::BadRequest)?;
+    if let Some(stand) = filter.stand {
+        about
+            .filter
+            .push(("Stand der Leistung".into(), stand.label(Locale::de).into()));
+    }
+    let overview = state.backend.overview(&filter).await?;
+    if let Some(day) = filter.am {
+        about
+            .filter
+            .push(("Stand am".into(), app::format::date(day)));
+        about.data_as_of = overview.data_as_of;
+    }
+    let services = storage
+        .report_services(&filter, overview.as_of)
+        .await
+        .map_err(AppError::from)?
+        .map_err(|_| AppError::Internal)?; // the Kreis was found above
+    let file_name = about.file_name(REPORT_FILE, "pdf");
+    let report = Report {
+        about,
+        scope_title,
+        overview,
+        services,
+    };
+    let _slot = FILE_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;
+    let bytes = tokio::task::spawn_blocking(move || pdf::render(&report))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map_err(|e| {
+            tracing::error!(error = %e, "PDF report failed");
+            ApiError(AppError::Internal)
+        })?;
+    Ok(download(Body::from(bytes), "application/pdf", &file_name))
+}

@@ -1,0 +1,920 @@
+//! The PDF report of a Land, a Ressort or a Kreis: title and data date, the filter, the key
+//! figures with their denominators, the dashboard's charts as vector graphics, and the
+//! services with their state, with page numbers on every page. Written with krilla (fonts
+//! embedded and subset, text selectable); the charts are `crate::charts` drawn through
+//! [`plot::PdfBackend`].
+//!
+//! Layout happens first, into a list of drawing operations per page, so that every page can
+//! say "Seite 3 von 12" when it is drawn.
+
+mod fonts;
+mod plot;
+
+use super::ExportDescription;
+use crate::charts::{self, Grouping};
+use crate::storage::ReportService;
+use app::domain::{CoverageCategory, Overview};
+use app::format::{self, int, percent};
+use app::i18n::{td_string, Locale};
+use chrono::{Datelike, Timelike};
+use fonts::Weight;
+use krilla::geom::{PathBuilder, Point, Rect, Transform};
+use krilla::metadata::{DateTime, Metadata};
+use krilla::page::PageSettings;
+use krilla::surface::Surface;
+use krilla::text::TextDirection;
+use krilla::Document;
+use plotters::prelude::{DrawingBackend, IntoDrawingArea};
+use plotters_backend::BackendColor;
+
+/// Everything a report shows; the caller reads it, [`render`] only lays it out.
+pub struct Report {
+    pub about: ExportDescription,
+    /// What the report covers, e.g. "Kreis Erfurt (16051)".
+    pub scope_title: String,
+    pub overview: Overview,
+    pub services: Vec<ReportService>,
+}
+
+/// The reports' file names' first word.
+pub const REPORT_FILE: &str = "ozg-bericht";
+
+// A4 portrait, in points
+const PAGE_WIDTH: f32 = 595.28;
+const PAGE_HEIGHT: f32 = 841.89;
+const LEFT: f32 = 50.0;
+const RIGHT: f32 = PAGE_WIDTH - 50.0;
+const CONTENT_WIDTH: f32 = RIGHT - LEFT;
+const TOP: f32 = 56.0;
+/// Content ends here; the footer sits below.
+const BOTTOM: f32 = PAGE_HEIGHT - 62.0;
+const FOOTER_BASELINE: f32 = PAGE_HEIGHT - 34.0;
+
+type Rgb = (u8, u8, u8);
+const BLACK: Rgb = (0, 0, 0);
+const GREY: Rgb = (90, 90, 90);
+const RULE: Rgb = (150, 150, 150);
+const SHADE: Rgb = (238, 238, 238);
+const DEMO: Rgb = (255, 236, 179);
+
+/// One of the dashboard's charts.
+#[derive(Debug, Clone, Copy)]
+enum Chart {
+    Trend,
+    Themenfeld,
+    Ressort,
+    Maturity,
+}
+
+/// A drawing operation at page coordinates (origin top left, y downwards, points).
+enum Op {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        colour: Rgb,
+        text: String,
+    },
+    Rect {
+        rect: [f32; 4],
+        colour: Rgb,
+    },
+    Line {
+        from: (f32, f32),
+        to: (f32, f32),
+        width: f32,
+    },
+    Chart {
+        chart: Chart,
+        x: f32,
+        y: f32,
+        scale: f32,
+    },
+}
+
+/// The pages laid out so far and the vertical position on the last one.
+struct Layout {
+    pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+impl Layout {
+    fn new() -> Self {
+        Self {
+            pages: vec![Vec::new()],
+            y: TOP,
+        }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Starts a new page unless `height` more points fit on this one.
+    fn keep(&mut self, height: f32) {
+        if self.y + height > BOTTOM && self.y > TOP {
+            self.new_page();
+        }
+    }
+
+    fn push(&mut self, op: Op) {
+        self.pages.last_mut().expect("a page").push(op);
+    }
+
+    fn text_at(&mut self, x: f32, baseline: f32, size: f32, weight: Weight, text: &str) {
+        self.push(Op::Text {
+            x,
+            y: baseline,
+            size,
+            weight,
+            colour: BLACK,
+            text: text.to_owned(),
+        });
+    }
+
+    /// A paragraph across the content width, wrapped; moves down past it.
+    fn paragraph(&mut self, text: &str, size: f32, weight: Weight, colour: Rgb) {
+        let line_height = size * 1.35;
+        for line in fonts::wrap(text, weight, size, CONTENT_WIDTH, 40) {
+            self.keep(line_height);
+            self.y += line_height;
+            self.push(Op::Text {
+                x: LEFT,
+                y: self.y - size * 0.3,
+                size,
+                weight,
+                colour,
+                text: line,
+            });
+        }
+    }
+
+    fn heading(&mut self, text: &str) {
+        // a heading never ends a page: keep room for a few lines after it
+        self.keep(80.0);
+        self.y += 14.0;
+        self.paragraph(text, 13.0, Weight::Bold, BLACK);
+        self.y += 4.0;
+    }
+
+    fn space(&mut self, points: f32) {
+        self.y += points;
+    }
+}
+
+/// Rows of label, value and what the value counts against.
+fn figure_table(layout: &mut Layout, rows: &[(String, String, String)]) {
+    const LABEL: f32 = 170.0;
+    const VALUE: f32 = 90.0;
+    let size = 9.5;
+    for (i, (label, value, basis)) in rows.iter().enumerate() {
+        let basis_lines = fonts::wrap(
+            basis,
+            Weight::Regular,
+            size,
+            CONTENT_WIDTH - LABEL - VALUE - 8.0,
+            3,
+        );
+        let label_lines = fonts::wrap(label, Weight::Bold, size, LABEL - 8.0, 3);
+        let lines = basis_lines.len().max(label_lines.len()) as f32;
+        let height = lines * size * 1.3 + 6.0;
+        layout.keep(height);
+        let top = layout.y;
+        if i % 2 == 0 {
+            layout.push(Op::Rect {
+                rect: [LEFT, top, CONTENT_WIDTH, height],
+                colour: SHADE,
+            });
+        }
+        let first = top + 3.0 + size;
+        for (n, line) in label_lines.iter().enumerate() {
+            layout.text_at(
+                LEFT + 4.0,
+                first + n as f32 * size * 1.3,
+                size,
+                Weight::Bold,
+                line,
+            );
+        }
+        let value_width = fonts::width(value, Weight::Bold, size);
+        layout.text_at(
+            LEFT + LABEL + VALUE - 8.0 - value_width,
+            first,
+            size,
+            Weight::Bold,
+            value,
+        );
+        for (n, line) in basis_lines.iter().enumerate() {
+            layout.text_at(
+                LEFT + LABEL + VALUE,
+                first + n as f32 * size * 1.3,
+                size,
+                Weight::Regular,
+                line,
+            );
+        }
+        layout.y = top + height;
+    }
+}
+
+fn filter_text(about: &ExportDescription) -> String {
+    if about.filter.is_empty() {
+        "keiner (alle OZG-Leistungen)".to_owned()
+    } else {
+        about.filter_line()
+    }
+}
+
+fn title_block(layout: &mut Layout, report: &Report) {
+    let about = &report.about;
+    let o = &report.overview;
+    layout.paragraph(
+        &format!("OZG-Monitor · {}", about.land_name),
+        10.0,
+        Weight::Regular,
+        GREY,
+    );
+    layout.space(6.0);
+    layout.paragraph("OZG-Umsetzungsbericht", 24.0, Weight::Bold, BLACK);
+    layout.paragraph(&report.scope_title, 15.0, Weight::Bold, BLACK);
+    layout.space(10.0);
+    if about.demo_data {
+        let text = format!(
+            "Demodaten: {}",
+            td_string!(Locale::de, common.demo_text, land = about.land_name.clone())
+        );
+        let lines = fonts::wrap(&text, Weight::Bold, 10.0, CONTENT_WIDTH - 16.0, 4);
+        let height = lines.len() as f32 * 13.5 + 12.0;
+        layout.push(Op::Rect {
+            rect: [LEFT, layout.y, CONTENT_WIDTH, height],
+            colour: DEMO,
+        });
+        for (n, line) in lines.iter().enumerate() {
+            layout.text_at(
+                LEFT + 8.0,
+                layout.y + 17.0 + n as f32 * 13.5,
+                10.0,
+                Weight::Bold,
+                line,
+            );
+        }
+        layout.space(height + 10.0);
+    }
+    let past = o.as_of != chrono::Utc::now().date_naive();
+    let state = if past {
+        format!(
+            "Stand am {} (aus der Änderungshistorie)",
+            format::date(o.as_of)
+        )
+    } else {
+        format!("Stand heute, {}", format::date(o.as_of))
+    };
+    let lines = [
+        ("Bereich", report.scope_title.clone()),
+        ("Zahlen", state),
+        (
+            "Datenstand",
+            o.data_as_of.map_or_else(
+                || "keine Änderung erfasst".to_owned(),
+                |t| format!("letzte Änderung {}", format::datetime(t)),
+            ),
+        ),
+        ("Filter", filter_text(about)),
+        ("Erstellt", format::datetime(about.exported_at)),
+    ];
+    for (label, value) in lines {
+        layout.paragraph(&format!("{label}: {value}"), 10.0, Weight::Regular, BLACK);
+    }
+}
+
+fn key_figures(layout: &mut Layout, o: &Overview) {
+    layout.heading(td_string!(Locale::de, overview.kpis));
+    let n = o.services_total;
+    let place = if o.kreis.is_some() {
+        "im Kreis"
+    } else {
+        "im Land"
+    };
+    let mut rows = vec![
+        (
+            "OZG-Leistungen im Bericht".to_owned(),
+            int(n),
+            "aktive Leistungen des OZG-Katalogs, die dem Filter entsprechen".to_owned(),
+        ),
+        (
+            td_string!(Locale::de, overview.full_title).to_owned(),
+            format!("{} ({})", int(o.services_online_full), percent(o.services_online_full, n)),
+            format!("von {} Leistungen bei allen zuständigen Stellen {place} online", int(n)),
+        ),
+        (
+            "In mindestens einer Stelle online".to_owned(),
+            format!("{} ({})", int(o.services_online_any), percent(o.services_online_any, n)),
+            format!("von {} Leistungen", int(n)),
+        ),
+        (
+            td_string!(Locale::de, overview.municipal_title).to_owned(),
+            percent(o.municipal_records_online, o.municipal_records_applicable),
+            format!(
+                "{} von {} kommunalen Umsetzungsständen (OZG-Leistung × Gemeinde) online; {} Gemeinden",
+                int(o.municipal_records_online),
+                int(o.municipal_records_applicable),
+                int(o.gemeinden_total)
+            ),
+        ),
+        (
+            td_string!(Locale::de, overview.population_title).to_owned(),
+            percent(o.municipal_population_online, o.municipal_population_applicable),
+            format!(
+                "{} von {} Einwohnern, summiert über die kommunalen Leistungen (Einwohner: Destatis)",
+                int(o.municipal_population_online),
+                int(o.municipal_population_applicable)
+            ),
+        ),
+        (
+            td_string!(Locale::de, overview.maturity_title).to_owned(),
+            o.average_maturity()
+                .map_or_else(|| "–".to_owned(), |m| format::decimal(m, 1)),
+            format!(
+                "Skala 0 bis 4, über {} Umsetzungsstände mit Reifegrad; {} ohne Angabe",
+                int(o.maturity_count),
+                int(o.maturity_unknown)
+            ),
+        ),
+    ];
+    if o.late.available {
+        rows.push((
+            "Verspätet".to_owned(),
+            int(o.late.records),
+            "Umsetzungsstände weder online noch „nicht relevant“, obwohl ihr geplanter Start vor dem Stichtag lag"
+                .to_owned(),
+        ));
+    }
+    figure_table(layout, &rows);
+
+    layout.heading(td_string!(Locale::de, overview.federal_title));
+    let rows: Vec<(String, String, String)> = o
+        .federal
+        .iter()
+        .map(|r| {
+            (
+                r.category.label(Locale::de).to_owned(),
+                format!("{} ({})", int(r.services), percent(r.services, n)),
+                format!(
+                    "Leistungen; online für {} von {} Einwohnern ({})",
+                    int(r.figures.population_online),
+                    int(r.figures.population_applicable),
+                    percent(r.figures.population_online, r.figures.population_applicable)
+                ),
+            )
+        })
+        .collect();
+    figure_table(layout, &rows);
+}
+
+fn chart_sections(layout: &mut Layout, o: &Overview) {
+    let sections = [
+        (
+            Chart::Trend,
+            td_string!(Locale::de, overview.trend_title),
+            td_string!(Locale::de, overview.trend_caption).replace(
+                " Ein Klick auf einen Monat zeigt die Übersicht zu diesem Datum.",
+                "",
+            ),
+            charts::TREND_SIZE,
+        ),
+        (
+            Chart::Themenfeld,
+            td_string!(Locale::de, overview.chart_title),
+            charts::bars_desc(&o.bars, Grouping::Themenfeld, Locale::de),
+            charts::category_bars_size(&o.bars),
+        ),
+        (
+            Chart::Ressort,
+            td_string!(Locale::de, overview.ressort_title),
+            charts::bars_desc(&o.ressort_bars, Grouping::Ressort, Locale::de),
+            charts::category_bars_size(&o.ressort_bars),
+        ),
+        (
+            Chart::Maturity,
+            td_string!(Locale::de, overview.maturity_chart_title),
+            td_string!(
+                Locale::de,
+                overview.maturity_caption,
+                model = o.maturity_model.clone()
+            )
+            .to_string(),
+            charts::MATURITY_SIZE,
+        ),
+    ];
+    for (chart, title, caption, (width, height)) in sections {
+        let scale = CONTENT_WIDTH / width as f32;
+        let drawn_height = height as f32 * scale;
+        layout.keep(drawn_height + 70.0);
+        layout.heading(title);
+        layout.paragraph(&caption, 9.0, Weight::Regular, GREY);
+        layout.space(6.0);
+        layout.keep(drawn_height);
+        layout.push(Op::Chart {
+            chart,
+            x: LEFT,
+            y: layout.y,
+            scale,
+        });
+        layout.space(drawn_height + 8.0);
+    }
+}
+
+/// The services' table: columns (header, width, right-aligned).
+const SERVICE_COLUMNS: [(&str, f32, bool); 5] = [
+    ("OZG-ID", 40.0, false),
+    ("Leistung", 192.0, false),
+    ("Themenfeld", 95.0, false),
+    ("Stand", 110.0, false),
+    ("online", 58.0, true),
+];
+
+fn service_table(layout: &mut Layout, report: &Report) {
+    let place = if report.overview.kreis.is_some() {
+        "im Kreis"
+    } else {
+        "im Land"
+    };
+    layout.new_page();
+    layout.heading(&format!(
+        "Leistungen ({})",
+        int(report.services.len() as i64)
+    ));
+    layout.paragraph(
+        &format!(
+            "Jede OZG-Leistung im Filter mit ihrem Umsetzungsstand {place}; „online“ zählt die \
+             zuständigen Stellen mit der Leistung online gegen die, für die sie gilt."
+        ),
+        9.0,
+        Weight::Regular,
+        GREY,
+    );
+    layout.space(6.0);
+    if report.services.is_empty() {
+        layout.paragraph(
+            "Keine OZG-Leistung entspricht dem Filter.",
+            10.0,
+            Weight::Regular,
+            BLACK,
+        );
+        return;
+    }
+    let size = 8.5;
+    let line_height = size * 1.3;
+    let header = |layout: &mut Layout| {
+        let top = layout.y;
+        let mut x = LEFT;
+        for (title, width, right) in SERVICE_COLUMNS {
+            let tx = if right {
+                x + width - 4.0 - fonts::width(title, Weight::Bold, size)
+            } else {
+                x + 4.0
+            };
+            layout.text_at(tx, top + 3.0 + size, size, Weight::Bold, title);
+            x += width;
+        }
+        layout.y = top + line_height + 6.0;
+        layout.push(Op::Line {
+            from: (LEFT, layout.y - 1.0),
+            to: (RIGHT, layout.y - 1.0),
+            width: 0.8,
+        });
+    };
+    header(layout);
+    for (i, s) in report.services.iter().enumerate() {
+        let cells = [
+            vec![s.ozg_id.to_string()],
+            fonts::wrap(
+                &s.name,
+                Weight::Regular,
+                size,
+                SERVICE_COLUMNS[1].1 - 8.0,
+                3,
+            ),
+            vec![fonts::truncate(
+                &s.themenfeld,
+                Weight::Regular,
+                size,
+                SERVICE_COLUMNS[2].1 - 8.0,
+            )],
+            fonts::wrap(
+                s.category.label(Locale::de),
+                Weight::Regular,
+                size,
+                SERVICE_COLUMNS[3].1 - 8.0,
+                2,
+            ),
+            vec![format!(
+                "{} von {}",
+                int(s.figures.online),
+                int(s.figures.applicable)
+            )],
+        ];
+        let lines = cells.iter().map(Vec::len).max().unwrap_or(1) as f32;
+        let height = lines * line_height + 4.0;
+        if layout.y + height > BOTTOM {
+            layout.new_page();
+            header(layout);
+        }
+        let top = layout.y;
+        if i % 2 == 1 {
+            layout.push(Op::Rect {
+                rect: [LEFT, top, CONTENT_WIDTH, height],
+                colour: SHADE,
+            });
+        }
+        let mut x = LEFT;
+        for ((_, width, right), lines) in SERVICE_COLUMNS.iter().zip(&cells) {
+            for (n, line) in lines.iter().enumerate() {
+                let tx = if *right {
+                    x + width - 4.0 - fonts::width(line, Weight::Regular, size)
+                } else {
+                    x + 4.0
+                };
+                layout.text_at(
+                    tx,
+                    top + 2.0 + size + n as f32 * line_height,
+                    size,
+                    Weight::Regular,
+                    line,
+                );
+            }
+            x += width;
+        }
+        layout.y = top + height;
+    }
+    layout.push(Op::Line {
+        from: (LEFT, layout.y),
+        to: (RIGHT, layout.y),
+        width: 0.8,
+    });
+}
+
+fn lay_out(report: &Report) -> Vec<Vec<Op>> {
+    let mut layout = Layout::new();
+    title_block(&mut layout, report);
+    key_figures(&mut layout, &report.overview);
+    layout.new_page();
+    chart_sections(&mut layout, &report.overview);
+    service_table(&mut layout, report);
+    layout.pages
+}
+
+fn colour(c: Rgb) -> BackendColor {
+    BackendColor { alpha: 1.0, rgb: c }
+}
+
+fn draw_text(surface: &mut Surface, x: f32, y: f32, size: f32, weight: Weight, c: Rgb, text: &str) {
+    surface.set_stroke(None);
+    surface.set_fill(Some(plot::fill(colour(c))));
+    surface.draw_text(
+        Point::from_xy(x, y),
+        fonts::font(weight),
+        size,
+        text,
+        false,
+        TextDirection::Auto,
+    );
+}
+
+fn draw_chart(surface: &mut Surface, chart: Chart, o: &Overview) -> Result<(), String> {
+    let no_link = |_: &app::domain::CategoryBar, _: CoverageCategory| String::new();
+    let no_month_link = |_: chrono::NaiveDate| String::new();
+    let size = match chart {
+        Chart::Trend => charts::TREND_SIZE,
+        Chart::Themenfeld => charts::category_bars_size(&o.bars),
+        Chart::Ressort => charts::category_bars_size(&o.ressort_bars),
+        Chart::Maturity => charts::MATURITY_SIZE,
+    };
+    let mut backend = plot::PdfBackend::new(surface, size);
+    backend.ensure_prepared().map_err(|e| e.to_string())?;
+    let root = backend.into_drawing_area();
+    match chart {
+        Chart::Trend => {
+            charts::draw_trend(&root, &o.trend, &o.deadlines, &no_month_link, Locale::de).map(drop)
+        }
+        Chart::Themenfeld => {
+            charts::draw_category_bars(&root, &o.bars, &no_link, Locale::de).map(drop)
+        }
+        Chart::Ressort => {
+            charts::draw_category_bars(&root, &o.ressort_bars, &no_link, Locale::de).map(drop)
+        }
+        Chart::Maturity => {
+            charts::draw_maturity(&root, &o.maturity, o.maturity_unknown, Locale::de).map(drop)
+        }
+    }
+}
+
+fn footer(report: &Report, page: usize, pages: usize) -> (String, String) {
+    let about = &report.about;
+    let mut left = format!(
+        "OZG-Umsetzungsbericht · {} · Datenstand {}",
+        report.scope_title,
+        format::data_date(report.overview.data_as_of, Locale::de)
+    );
+    if about.demo_data {
+        left.push_str(" · DEMODATEN");
+    }
+    (left, format!("Seite {page} von {pages}"))
+}
+
+/// The report as a PDF file.
+pub fn render(report: &Report) -> Result<Vec<u8>, String> {
+    let pages = lay_out(report);
+    let mut document = Document::new();
+    let about = &report.about;
+    let created = about.exported_at;
+    document.set_metadata(
+        Metadata::new()
+            .title(format!("OZG-Umsetzungsbericht – {}", report.scope_title))
+            .description(format!("Filter: {}", filter_text(about)))
+            .creator("OZG-Monitor".to_owned())
+            .language("de-DE".to_owned())
+            .creation_date(
+                DateTime::new(created.year() as u16)
+                    .month(created.month() as u8)
+                    .day(created.day() as u8)
+                    .hour(created.hour() as u8)
+                    .minute(created.minute() as u8)
+                    .second(created.second() as u8)
+                    .utc_offset_hour(0),
+            ),
+    );
+    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or("page size")?;
+    let total = pages.len();
+    for (index, ops) in pages.iter().enumerate() {
+        let mut page = document.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        for op in ops {
+            match op {
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    weight,
+                    colour,
+                    text,
+                } => draw_text(&mut surface, *x, *y, *size, *weight, *colour, text),
+                Op::Rect { rect, colour: c } => {
+                    let [x, y, w, h] = *rect;
+                    let mut path = PathBuilder::new();
+                    if let Some(r) = Rect::from_xywh(x, y, w, h) {
+                        path.push_rect(r);
+                    }
+                    if let Some(path) = path.finish() {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(plot::fill(colour(*c))));
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Line { from, to, width } => {
+                    let mut path = PathBuilder::new();
+                    path.move_to(from.0, from.1);
+                    path.line_to(to.0, to.1);
+                    if let Some(path) = path.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(krilla::paint::Stroke {
+                            paint: krilla::color::rgb::Color::new(RULE.0, RULE.1, RULE.2).into(),
+                            width: *width,
+                            ..Default::default()
+                        }));
+                        surface.draw_path(&path);
+                        surface.set_stroke(None);
+                    }
+                }
+                Op::Chart { chart, x, y, scale } => {
+                    surface.push_transform(&Transform::from_row(*scale, 0.0, 0.0, *scale, *x, *y));
+                    draw_chart(&mut surface, *chart, &report.overview)?;
+                    surface.pop();
+                }
+            }
+        }
+        let (left, right) = footer(report, index + 1, total);
+        let size = 8.0;
+        let right_width = fonts::width(&right, Weight::Regular, size);
+        let left = fonts::truncate(
+            &left,
+            Weight::Regular,
+            size,
+            CONTENT_WIDTH - right_width - 16.0,
+        );
+        draw_text(
+            &mut surface,
+            LEFT,
+            FOOTER_BASELINE,
+            size,
+            Weight::Regular,
+            GREY,
+            &left,
+        );
+        draw_text(
+            &mut surface,
+            RIGHT - right_width,
+            FOOTER_BASELINE,
+            size,
+            Weight::Regular,
+            GREY,
+            &right,
+        );
+        surface.finish();
+        page.finish();
+    }
+    document.finish().map_err(|e| format!("{e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::*;
+
+    fn bar(label: &str, full: i64, partial: i64, rest: i64) -> CategoryBar {
+        let mut b = CategoryBar::new(String::new(), label.into());
+        for (c, n) in [
+            (CoverageCategory::Full, full),
+            (CoverageCategory::Partial, partial),
+            (CoverageCategory::NotStarted, rest),
+        ] {
+            for _ in 0..n {
+                b.add(c);
+            }
+        }
+        b
+    }
+
+    fn overview() -> Overview {
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        Overview {
+            filter: DashboardFilter::default(),
+            as_of: day("2026-11-02"),
+            kreis: None,
+            data_as_of: Some("2026-11-02T09:05:00Z".parse().unwrap()),
+            services_total: 6,
+            services_online_any: 3,
+            services_online_full: 1,
+            municipal_records_applicable: 1266,
+            municipal_records_online: 317,
+            municipal_population_applicable: 4_240_000,
+            municipal_population_online: 1_060_000,
+            gemeinden_total: 633,
+            maturity_sum: 25,
+            maturity_count: 10,
+            bars: vec![bar("Familie & Kind", 1, 1, 1), bar("Umwelt", 0, 1, 2)],
+            ressort_bars: vec![bar("TMDI", 1, 2, 3)],
+            maturity: (0..5)
+                .map(|level| MaturityBin {
+                    level,
+                    label: format!("Stufe {level}"),
+                    records: 2,
+                })
+                .collect(),
+            maturity_unknown: 4,
+            maturity_model: "OZG-Reifegradmodell".into(),
+            trend: vec![
+                TrendPoint {
+                    date: day("2026-09-30"),
+                    counts: vec![
+                        (CoverageCategory::Full, 0),
+                        (CoverageCategory::NotStarted, 6),
+                    ],
+                },
+                TrendPoint {
+                    date: day("2026-10-31"),
+                    counts: vec![
+                        (CoverageCategory::Full, 1),
+                        (CoverageCategory::NotStarted, 5),
+                    ],
+                },
+            ],
+            deadlines: vec![],
+            federal: federal_summary(&[]),
+            map: CoverageMap::default(),
+            late: Lateness::default(),
+            charts: DashboardCharts::default(),
+            options: DashboardOptions::default(),
+        }
+    }
+
+    fn report(services: usize, demo: bool) -> Report {
+        Report {
+            about: ExportDescription {
+                land_name: "Thüringen".into(),
+                filter: vec![("Ressort".into(), "TMDI".into())],
+                data_as_of: Some("2026-11-02T09:05:00Z".parse().unwrap()),
+                exported_at: "2026-11-29T08:00:00Z".parse().unwrap(),
+                demo_data: demo,
+                scope: "TMDI".into(),
+            },
+            scope_title: "Ministerium für Digitales und Infrastruktur (TMDI)".into(),
+            overview: overview(),
+            services: (0..services)
+                .map(|i| ReportService {
+                    ozg_id: 10_000 + i as i64,
+                    name: format!("Leistung Nr. {i} – Änderung der Straßenführung mit einem langen Namen, der umbricht"),
+                    themenfeld: "Mobilität & Reisen".into(),
+                    category: CoverageCategory::Partial,
+                    figures: ScopeFigures {
+                        applicable: 633,
+                        online: i as i64,
+                        population_applicable: 0,
+                        population_online: 0,
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    fn pages_of(pdf: &[u8]) -> Vec<String> {
+        assert!(pdf.starts_with(b"%PDF-"), "a PDF file");
+        pdf_extract::extract_text_from_mem_by_pages(pdf).expect("a PDF reader opens the report")
+    }
+
+    #[test]
+    fn the_report_reads_back_with_its_figures_umlauts_and_page_numbers() {
+        let pdf = render(&report(120, true)).unwrap();
+        let pages = pages_of(&pdf);
+        let all = pages.join("\n");
+        // a reader joins wrapped lines with or without a space: compare without any
+        let squashed: String = all.split_whitespace().collect();
+        for expected in [
+            "OZG-Umsetzungsbericht",
+            "Ministerium für Digitales und Infrastruktur (TMDI)",
+            "Demodaten:",
+            "Filter: Ressort: TMDI",
+            "Stand am 02.11.2026",
+            "OZG-Leistungen flächendeckend online",
+            "1 (16,7 %)",
+            "317 von 1.266 kommunalen Umsetzungsständen",
+            "2,5",
+            "Entwicklung: OZG-Leistungen nach Umsetzungsstand",
+            "Familie & Kind",
+            "Verteilung der Reifegrade",
+            "Leistungen (120)",
+            "10119",
+            "119 von 633",
+            "Mobilität & Reisen",
+        ] {
+            let expected: String = expected.split_whitespace().collect();
+            assert!(
+                squashed.contains(&expected),
+                "„{expected}“ in the report:\n{all}"
+            );
+        }
+        let n = pages.len();
+        assert!(n >= 4, "title, charts and a table of several pages: {n}");
+        for (i, page) in pages.iter().enumerate() {
+            assert!(
+                page.contains(&format!("Seite {} von {n}", i + 1)),
+                "page {} numbered: {page}",
+                i + 1
+            );
+            assert!(page.contains("DEMODATEN"), "every page says demo data");
+        }
+        // every service once, and the header on every page of the table
+        let words: Vec<&str> = all.split_whitespace().collect();
+        for i in 0..120 {
+            let id = (10_000 + i).to_string();
+            assert_eq!(
+                words.iter().filter(|w| **w == id).count(),
+                1,
+                "service {id}"
+            );
+        }
+        for p in pages.iter().filter(|p| p.contains("von 633")) {
+            assert!(p.contains("OZG-ID") && p.contains("Themenfeld"), "{p}");
+        }
+    }
+
+    #[test]
+    fn the_fonts_are_embedded_and_real_data_is_not_called_demo() {
+        let pdf = render(&report(3, false)).unwrap();
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/FontFile2"), "TrueType font embedded");
+        assert!(raw.contains("DejaVuSansCondensed"), "the report's font");
+        assert!(raw.contains("/ToUnicode"), "text maps back to Unicode");
+        let all = pages_of(&pdf).join("\n");
+        assert!(!all.contains("DEMODATEN") && !all.contains("Demodaten"));
+        assert!(all.contains("Leistungen (3)"));
+        // a small report: title page, charts, table
+        assert!(
+            pdf.len() < 400_000,
+            "subset fonts keep the file small: {} bytes",
+            pdf.len()
+        );
+    }
+
+    #[test]
+    fn an_empty_selection_says_so() {
+        let pdf = render(&report(0, false)).unwrap();
+        let all = pages_of(&pdf).join("\n");
+        assert!(
+            all.contains("Keine OZG-Leistung entspricht dem Filter."),
+            "{all}"
+        );
+    }
+}
