@@ -682,6 +682,44 @@ mod tests {
     }
 
     #[test]
+    fn the_ressort_chart_is_described_as_one() {
+        let bars = vec![bar(1, "TMDI", 3, 2, 1)];
+        let themenfeld = bars_desc(&bars, Grouping::Themenfeld, Locale::de);
+        let ressort = bars_desc(&bars, Grouping::Ressort, Locale::de);
+        assert!(themenfeld.starts_with("Gestapelte Balken je Themenfeld."));
+        assert!(
+            ressort.starts_with("Gestapelte Balken je federführendem Ressort."),
+            "{ressort}"
+        );
+        assert!(
+            ressort.contains("Von 6 OZG-Leistungen sind 3 flächendeckend und 2 teilweise online.")
+        );
+    }
+
+    #[test]
+    fn long_group_names_fit_left_of_the_bars() {
+        let name = "Thüringer Ministerium für Wirtschaft, Landwirtschaft und Ländlichen Raum";
+        let bars = vec![bar(1, name, 3, 2, 1), bar(2, "TSK", 1, 0, 0)];
+        let svg = flat(&category_bars(&bars, &themenfeld_chart(), Locale::de).unwrap());
+        // the name's text is anchored at its right end: that end must leave room for the name
+        let at = svg
+            .find(&format!(">{name}</text>"))
+            .expect("the name is drawn");
+        let open = svg[..at].rfind("<text").unwrap();
+        let x: f64 = svg[open..at]
+            .split("x=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|x| x.parse().ok())
+            .expect("an x attribute");
+        let needed = name.chars().count() as f64 * 6.0;
+        assert!(
+            x >= needed,
+            "the name ends at x={x}, needs about {needed} px"
+        );
+    }
+
+    #[test]
     fn the_legend_speaks_the_requested_language() {
         let bars = vec![bar(1, "Familie & Kind", 3, 2, 1)];
         let svg = category_bars(&bars, &themenfeld_chart(), Locale::en).unwrap();
