@@ -9,6 +9,18 @@ cd "$(dirname "$0")/.."
 # each step says how long the run has taken so far, so slow steps show in CI's log
 step() { printf '\n\033[1;34m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
+# Under CI the clean clone builds into a cache that outlives it, as a CI system's build cache
+# does: the dependencies are compiled once per machine (all of them, for clippy, the tests,
+# the release server and the wasm, take a large part of CI's time on 2 cores), while cargo
+# still compiles every crate of the workspace from the clone's own sources.
+# OZG_BUILD_CACHE=off builds inside the clone; OZG_BUILD_CACHE=<dir> picks the cache.
+if [ "${CI:-}" = "true" ] && [ ! -e target ] && [ "${OZG_BUILD_CACHE:-}" != "off" ]; then
+  build_cache="${OZG_BUILD_CACHE:-$HOME/.cache/ozg-monitor/target}"
+  mkdir -p "$build_cache"
+  ln -s "$build_cache" target
+  echo "build output: target -> $build_cache (OZG_BUILD_CACHE=off builds inside the clone)"
+fi
+
 ./scripts/setup.sh
 # CI builds once from a clean clone: incremental compilation would only add work there
 if [ "${CI:-}" = "true" ]; then
