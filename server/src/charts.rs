@@ -138,6 +138,22 @@ pub fn bars_desc(bars: &[CategoryBar], grouping: Grouping, locale: Locale) -> St
     }
 }
 
+/// Every bar's segments in words, for a reader who cannot see the chart ("Umwelt: 35
+/// flächendeckend online, 7 teilweise online; …").
+pub fn bars_text(bars: &[CategoryBar], locale: Locale) -> String {
+    bars.iter()
+        .map(|b| {
+            let segments: Vec<String> = CoverageCategory::ALL
+                .iter()
+                .filter(|c| b.count(**c) > 0)
+                .map(|c| format!("{} {}", b.count(*c), c.label(locale)))
+                .collect();
+            format!("{}: {}", b.label, segments.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Draws `draw` as SVG of `size` pixels; returns the SVG and what `draw` returned.
 fn svg_of<T>(
     size: (u32, u32),
@@ -294,7 +310,20 @@ pub fn trend(
     let (svg, areas) = svg_of(TREND_SIZE, |root| {
         draw_trend(root, points, deadlines, link, locale)
     })?;
-    let desc = match (points.first(), points.last()) {
+    Ok(with_links(
+        with_title(
+            svg,
+            "trend",
+            td_string!(locale, overview.trend_title),
+            &trend_desc(points, locale),
+        ),
+        &areas,
+    ))
+}
+
+/// The trend's numbers in words (its accessible description).
+pub fn trend_desc(points: &[TrendPoint], locale: Locale) -> String {
+    match (points.first(), points.last()) {
         (Some(a), Some(b)) => td_string!(
             locale,
             overview.trend_desc,
@@ -306,16 +335,7 @@ pub fn trend(
         )
         .to_string(),
         _ => td_string!(locale, overview.trend_empty).to_owned(),
-    };
-    Ok(with_links(
-        with_title(
-            svg,
-            "trend",
-            td_string!(locale, overview.trend_title),
-            &desc,
-        ),
-        &areas,
-    ))
+    }
 }
 
 /// The size in pixels of [`trend`].
@@ -464,34 +484,39 @@ pub fn draw_trend<DB: DrawingBackend>(
 
 /// Vertical bars: applicable records per Reifegrad, and those without one.
 pub fn maturity(bins: &[MaturityBin], unknown: i64, locale: Locale) -> Result<String, Error> {
-    let (svg, total) = svg_of(MATURITY_SIZE, |root| {
+    let (svg, ()) = svg_of(MATURITY_SIZE, |root| {
         draw_maturity(root, bins, unknown, locale)
     })?;
-    let desc = td_string!(
+    Ok(with_title(
+        svg,
+        "maturity",
+        td_string!(locale, overview.maturity_chart_title),
+        &maturity_desc(bins, unknown, locale),
+    ))
+}
+
+/// The Reifegrad chart's numbers in words (its accessible description).
+pub fn maturity_desc(bins: &[MaturityBin], unknown: i64, locale: Locale) -> String {
+    let total = bins.iter().map(|b| b.records).sum::<i64>() + unknown;
+    td_string!(
         locale,
         overview.maturity_desc,
         total = app::format::int(total),
         unknown = app::format::int(unknown)
     )
-    .to_string();
-    Ok(with_title(
-        svg,
-        "maturity",
-        td_string!(locale, overview.maturity_chart_title),
-        &desc,
-    ))
+    .to_string()
 }
 
 /// The size in pixels of [`maturity`].
 pub const MATURITY_SIZE: (u32, u32) = (900, 320);
 
-/// Draws [`maturity`] on any backend; returns the number of records drawn.
+/// Draws [`maturity`] on any backend.
 pub fn draw_maturity<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     bins: &[MaturityBin],
     unknown: i64,
     locale: Locale,
-) -> Result<i64, Error> {
+) -> Result<(), Error> {
     let mut columns: Vec<(String, i64)> = bins
         .iter()
         .map(|b| (format!("{} {}", b.level, b.label), b.records))
@@ -546,7 +571,7 @@ pub fn draw_maturity<DB: DrawingBackend>(
             .map_err(err)?;
         }
     }
-    Ok(columns.iter().map(|(_, n)| n).sum())
+    Ok(())
 }
 
 /// Adds `<title>`/`<desc>` (the accessible name and description) and `role="img"`;

@@ -18,14 +18,23 @@ use app::format::{self, int, percent};
 use app::i18n::{td_string, Locale};
 use chrono::{Datelike, Timelike};
 use fonts::Weight;
+use krilla::configure::{Accessibility, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::metadata::{DateTime, Metadata};
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, SpanTag, TableHeaderScope, Tag, TagGroup,
+    TagKind, TagTree,
+};
 use krilla::text::TextDirection;
-use krilla::Document;
+use krilla::{Document, SerializeSettings};
 use plotters::prelude::{DrawingBackend, IntoDrawingArea};
 use plotters_backend::BackendColor;
+use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU16;
 
 /// Everything a report shows; the caller reads it, [`render`] only lays it out.
 pub struct Report {
@@ -93,10 +102,36 @@ enum Op {
     },
 }
 
-/// The pages laid out so far and the vertical position on the last one.
+/// Where an operation is: its page and its position on the page.
+type OpRef = (usize, usize);
+
+/// A piece of the document's logical structure, in reading order: the tag tree a screen
+/// reader follows. Operations no block names (shading, rules, repeated table headers, the
+/// footer) are marked as artifacts.
+enum Block {
+    Heading {
+        level: u16,
+        text: String,
+        lines: Vec<OpRef>,
+    },
+    Paragraph(Vec<OpRef>),
+    /// Rows of cells, each cell the lines drawn for it. With `column_headers` the first row
+    /// heads the columns; otherwise each row's first cell heads its row.
+    Table {
+        column_headers: bool,
+        rows: Vec<Vec<Vec<OpRef>>>,
+    },
+    Figure {
+        alt: String,
+        chart: OpRef,
+    },
+}
+
+/// The pages laid out so far, the vertical position on the last one, and the structure.
 struct Layout {
     pages: Vec<Vec<Op>>,
     y: f32,
+    blocks: Vec<Block>,
 }
 
 impl Layout {
@@ -104,6 +139,7 @@ impl Layout {
         Self {
             pages: vec![Vec::new()],
             y: TOP,
+            blocks: Vec::new(),
         }
     }
 
@@ -119,11 +155,14 @@ impl Layout {
         }
     }
 
-    fn push(&mut self, op: Op) {
-        self.pages.last_mut().expect("a page").push(op);
+    fn push(&mut self, op: Op) -> OpRef {
+        let page = self.pages.len() - 1;
+        let ops = self.pages.last_mut().expect("a page");
+        ops.push(op);
+        (page, ops.len() - 1)
     }
 
-    fn text_at(&mut self, x: f32, baseline: f32, size: f32, weight: Weight, text: &str) {
+    fn text_at(&mut self, x: f32, baseline: f32, size: f32, weight: Weight, text: &str) -> OpRef {
         self.push(Op::Text {
             x,
             y: baseline,
@@ -131,31 +170,48 @@ impl Layout {
             weight,
             colour: BLACK,
             text: text.to_owned(),
-        });
+        })
     }
 
-    /// A paragraph across the content width, wrapped; moves down past it.
-    fn paragraph(&mut self, text: &str, size: f32, weight: Weight, colour: Rgb) {
+    /// Text across the content width, wrapped; moves down past it.
+    fn lines(&mut self, text: &str, size: f32, weight: Weight, colour: Rgb) -> Vec<OpRef> {
         let line_height = size * 1.35;
+        let mut refs = Vec::new();
         for line in fonts::wrap(text, weight, size, CONTENT_WIDTH, 40) {
             self.keep(line_height);
             self.y += line_height;
-            self.push(Op::Text {
+            refs.push(self.push(Op::Text {
                 x: LEFT,
                 y: self.y - size * 0.3,
                 size,
                 weight,
                 colour,
                 text: line,
-            });
+            }));
         }
+        refs
     }
 
+    fn paragraph(&mut self, text: &str, size: f32, weight: Weight, colour: Rgb) {
+        let lines = self.lines(text, size, weight, colour);
+        self.blocks.push(Block::Paragraph(lines));
+    }
+
+    fn heading_of(&mut self, level: u16, text: &str, size: f32) {
+        let lines = self.lines(text, size, Weight::Bold, BLACK);
+        self.blocks.push(Block::Heading {
+            level,
+            text: text.to_owned(),
+            lines,
+        });
+    }
+
+    /// A section's heading (level 2).
     fn heading(&mut self, text: &str) {
         // a heading never ends a page: keep room for a few lines after it
         self.keep(80.0);
         self.y += 14.0;
-        self.paragraph(text, 13.0, Weight::Bold, BLACK);
+        self.heading_of(2, text, 13.0);
         self.y += 4.0;
     }
 
@@ -169,6 +225,7 @@ fn figure_table(layout: &mut Layout, rows: &[(String, String, String)]) {
     const LABEL: f32 = 170.0;
     const VALUE: f32 = 90.0;
     let size = 9.5;
+    let mut table = Vec::new();
     for (i, (label, value, basis)) in rows.iter().enumerate() {
         let basis_lines = fonts::wrap(
             basis,
@@ -189,34 +246,47 @@ fn figure_table(layout: &mut Layout, rows: &[(String, String, String)]) {
             });
         }
         let first = top + 3.0 + size;
-        for (n, line) in label_lines.iter().enumerate() {
-            layout.text_at(
-                LEFT + 4.0,
-                first + n as f32 * size * 1.3,
-                size,
-                Weight::Bold,
-                line,
-            );
-        }
+        let label_cell = label_lines
+            .iter()
+            .enumerate()
+            .map(|(n, line)| {
+                layout.text_at(
+                    LEFT + 4.0,
+                    first + n as f32 * size * 1.3,
+                    size,
+                    Weight::Bold,
+                    line,
+                )
+            })
+            .collect();
         let value_width = fonts::width(value, Weight::Bold, size);
-        layout.text_at(
+        let value_cell = vec![layout.text_at(
             LEFT + LABEL + VALUE - 8.0 - value_width,
             first,
             size,
             Weight::Bold,
             value,
-        );
-        for (n, line) in basis_lines.iter().enumerate() {
-            layout.text_at(
-                LEFT + LABEL + VALUE,
-                first + n as f32 * size * 1.3,
-                size,
-                Weight::Regular,
-                line,
-            );
-        }
+        )];
+        let basis_cell = basis_lines
+            .iter()
+            .enumerate()
+            .map(|(n, line)| {
+                layout.text_at(
+                    LEFT + LABEL + VALUE,
+                    first + n as f32 * size * 1.3,
+                    size,
+                    Weight::Regular,
+                    line,
+                )
+            })
+            .collect();
+        table.push(vec![label_cell, value_cell, basis_cell]);
         layout.y = top + height;
     }
+    layout.blocks.push(Block::Table {
+        column_headers: false,
+        rows: table,
+    });
 }
 
 fn filter_text(about: &ExportDescription) -> String {
@@ -237,7 +307,7 @@ fn title_block(layout: &mut Layout, report: &Report) {
         GREY,
     );
     layout.space(6.0);
-    layout.paragraph("OZG-Umsetzungsbericht", 24.0, Weight::Bold, BLACK);
+    layout.heading_of(1, "OZG-Umsetzungsbericht", 24.0);
     layout.paragraph(&report.scope_title, 15.0, Weight::Bold, BLACK);
     layout.space(10.0);
     if about.demo_data {
@@ -251,15 +321,15 @@ fn title_block(layout: &mut Layout, report: &Report) {
             rect: [LEFT, layout.y, CONTENT_WIDTH, height],
             colour: DEMO,
         });
-        for (n, line) in lines.iter().enumerate() {
-            layout.text_at(
-                LEFT + 8.0,
-                layout.y + 17.0 + n as f32 * 13.5,
-                10.0,
-                Weight::Bold,
-                line,
-            );
-        }
+        let refs = lines
+            .iter()
+            .enumerate()
+            .map(|(n, line)| {
+                let baseline = layout.y + 17.0 + n as f32 * 13.5;
+                layout.text_at(LEFT + 8.0, baseline, 10.0, Weight::Bold, line)
+            })
+            .collect();
+        layout.blocks.push(Block::Paragraph(refs));
         layout.space(height + 10.0);
     }
     let past = o.as_of != chrono::Utc::now().date_naive();
@@ -382,18 +452,21 @@ fn chart_sections(layout: &mut Layout, o: &Overview) {
                 " Ein Klick auf einen Monat zeigt die Übersicht zu diesem Datum.",
                 "",
             ),
+            charts::trend_desc(&o.trend, Locale::de),
             charts::TREND_SIZE,
         ),
         (
             Chart::Themenfeld,
             td_string!(Locale::de, overview.chart_title),
             charts::bars_desc(&o.bars, Grouping::Themenfeld, Locale::de),
+            charts::bars_text(&o.bars, Locale::de),
             charts::category_bars_size(&o.bars),
         ),
         (
             Chart::Ressort,
             td_string!(Locale::de, overview.ressort_title),
             charts::bars_desc(&o.ressort_bars, Grouping::Ressort, Locale::de),
+            charts::bars_text(&o.ressort_bars, Locale::de),
             charts::category_bars_size(&o.ressort_bars),
         ),
         (
@@ -405,10 +478,11 @@ fn chart_sections(layout: &mut Layout, o: &Overview) {
                 model = o.maturity_model.clone()
             )
             .to_string(),
+            charts::maturity_desc(&o.maturity, o.maturity_unknown, Locale::de),
             charts::MATURITY_SIZE,
         ),
     ];
-    for (chart, title, caption, (width, height)) in sections {
+    for (chart, title, caption, alt, (width, height)) in sections {
         let scale = CONTENT_WIDTH / width as f32;
         let drawn_height = height as f32 * scale;
         layout.keep(drawn_height + 70.0);
@@ -416,12 +490,13 @@ fn chart_sections(layout: &mut Layout, o: &Overview) {
         layout.paragraph(&caption, 9.0, Weight::Regular, GREY);
         layout.space(6.0);
         layout.keep(drawn_height);
-        layout.push(Op::Chart {
+        let drawn = layout.push(Op::Chart {
             chart,
             x: LEFT,
             y: layout.y,
             scale,
         });
+        layout.blocks.push(Block::Figure { alt, chart: drawn });
         layout.space(drawn_height + 8.0);
     }
 }
@@ -467,16 +542,24 @@ fn service_table(layout: &mut Layout, report: &Report) {
     }
     let size = 8.5;
     let line_height = size * 1.3;
-    let header = |layout: &mut Layout| {
+    // the header's cells; only the first header is structure, its repetitions are artifacts
+    let header = |layout: &mut Layout| -> Vec<Vec<OpRef>> {
         let top = layout.y;
         let mut x = LEFT;
+        let mut cells = Vec::new();
         for (title, width, right) in SERVICE_COLUMNS {
             let tx = if right {
                 x + width - 4.0 - fonts::width(title, Weight::Bold, size)
             } else {
                 x + 4.0
             };
-            layout.text_at(tx, top + 3.0 + size, size, Weight::Bold, title);
+            cells.push(vec![layout.text_at(
+                tx,
+                top + 3.0 + size,
+                size,
+                Weight::Bold,
+                title,
+            )]);
             x += width;
         }
         layout.y = top + line_height + 6.0;
@@ -485,8 +568,9 @@ fn service_table(layout: &mut Layout, report: &Report) {
             to: (RIGHT, layout.y - 1.0),
             width: 0.8,
         });
+        cells
     };
-    header(layout);
+    let mut rows = vec![header(layout)];
     for (i, s) in report.services.iter().enumerate() {
         let cells = [
             vec![s.ozg_id.to_string()],
@@ -530,25 +614,33 @@ fn service_table(layout: &mut Layout, report: &Report) {
             });
         }
         let mut x = LEFT;
+        let mut row = Vec::new();
         for ((_, width, right), lines) in SERVICE_COLUMNS.iter().zip(&cells) {
+            let mut cell = Vec::new();
             for (n, line) in lines.iter().enumerate() {
                 let tx = if *right {
                     x + width - 4.0 - fonts::width(line, Weight::Regular, size)
                 } else {
                     x + 4.0
                 };
-                layout.text_at(
+                cell.push(layout.text_at(
                     tx,
                     top + 2.0 + size + n as f32 * line_height,
                     size,
                     Weight::Regular,
                     line,
-                );
+                ));
             }
+            row.push(cell);
             x += width;
         }
+        rows.push(row);
         layout.y = top + height;
     }
+    layout.blocks.push(Block::Table {
+        column_headers: true,
+        rows,
+    });
     layout.push(Op::Line {
         from: (LEFT, layout.y),
         to: (RIGHT, layout.y),
@@ -556,14 +648,14 @@ fn service_table(layout: &mut Layout, report: &Report) {
     });
 }
 
-fn lay_out(report: &Report) -> Vec<Vec<Op>> {
+fn lay_out(report: &Report) -> Layout {
     let mut layout = Layout::new();
     title_block(&mut layout, report);
     key_figures(&mut layout, &report.overview);
     layout.new_page();
     chart_sections(&mut layout, &report.overview);
     service_table(&mut layout, report);
-    layout.pages
+    layout
 }
 
 fn colour(c: Rgb) -> BackendColor {
@@ -624,10 +716,111 @@ fn footer(report: &Report, page: usize, pages: usize) -> (String, String) {
     (left, format!("Seite {page} von {pages}"))
 }
 
-/// The report as a PDF file.
+fn draw_op(surface: &mut Surface, op: &Op, overview: &Overview) -> Result<(), String> {
+    match op {
+        Op::Text {
+            x,
+            y,
+            size,
+            weight,
+            colour,
+            text,
+        } => draw_text(surface, *x, *y, *size, *weight, *colour, text),
+        Op::Rect { rect, colour: c } => {
+            let [x, y, w, h] = *rect;
+            let mut path = PathBuilder::new();
+            if let Some(r) = Rect::from_xywh(x, y, w, h) {
+                path.push_rect(r);
+            }
+            if let Some(path) = path.finish() {
+                surface.set_stroke(None);
+                surface.set_fill(Some(plot::fill(colour(*c))));
+                surface.draw_path(&path);
+            }
+        }
+        Op::Line { from, to, width } => {
+            let mut path = PathBuilder::new();
+            path.move_to(from.0, from.1);
+            path.line_to(to.0, to.1);
+            if let Some(path) = path.finish() {
+                surface.set_fill(None);
+                surface.set_stroke(Some(krilla::paint::Stroke {
+                    paint: krilla::color::rgb::Color::new(RULE.0, RULE.1, RULE.2).into(),
+                    width: *width,
+                    ..Default::default()
+                }));
+                surface.draw_path(&path);
+                surface.set_stroke(None);
+            }
+        }
+        Op::Chart { chart, x, y, scale } => {
+            surface.push_transform(&Transform::from_row(*scale, 0.0, 0.0, *scale, *x, *y));
+            draw_chart(surface, *chart, overview)?;
+            surface.pop();
+        }
+    }
+    Ok(())
+}
+
+/// The tag tree of `blocks`, from the identifiers their operations were drawn under.
+fn tag_tree(blocks: &[Block], ids: &HashMap<OpRef, Identifier>) -> TagTree {
+    let group = |tag: TagKind, refs: &[OpRef]| {
+        let mut g = TagGroup::new(tag);
+        for r in refs {
+            if let Some(id) = ids.get(r) {
+                g.push(*id);
+            }
+        }
+        g
+    };
+    let mut tree = TagTree::new();
+    for block in blocks {
+        match block {
+            Block::Heading { level, text, lines } => {
+                let level = NonZeroU16::new(*level).unwrap_or(NonZeroU16::MIN);
+                tree.push(group(Tag::Hn(level, Some(text.clone())).into(), lines));
+            }
+            Block::Paragraph(lines) => tree.push(group(Tag::P.into(), lines)),
+            Block::Figure { alt, chart } => {
+                tree.push(group(Tag::Figure(Some(alt.clone())).into(), &[*chart]));
+            }
+            Block::Table {
+                column_headers,
+                rows,
+            } => {
+                let mut table = TagGroup::new(Tag::Table);
+                for (r, row) in rows.iter().enumerate() {
+                    let mut tr = TagGroup::new(Tag::TR);
+                    for (c, cell) in row.iter().enumerate() {
+                        let tag: TagKind = match (*column_headers, r, c) {
+                            (true, 0, _) => Tag::TH(TableHeaderScope::Column).into(),
+                            (false, _, 0) => Tag::TH(TableHeaderScope::Row).into(),
+                            _ => Tag::TD.into(),
+                        };
+                        tr.push(group(tag, cell));
+                    }
+                    table.push(tr);
+                }
+                tree.push(table);
+            }
+        }
+    }
+    tree
+}
+
+/// The report as a PDF file: tagged (PDF/UA-1, checked by krilla on export), with an
+/// outline of its sections.
 pub fn render(report: &Report) -> Result<Vec<u8>, String> {
-    let pages = lay_out(report);
-    let mut document = Document::new();
+    let layout = lay_out(report);
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|e| format!("{e:?}"))?;
+    let mut document = Document::new_with(SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    });
     let about = &report.about;
     let created = about.exported_at;
     document.set_metadata(
@@ -646,53 +839,36 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
                     .utc_offset_hour(0),
             ),
     );
+    // operations named by the structure are content, the rest artifacts
+    let structural: HashSet<OpRef> = layout
+        .blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Heading { lines, .. } | Block::Paragraph(lines) => lines.clone(),
+            Block::Figure { chart, .. } => vec![*chart],
+            Block::Table { rows, .. } => rows.iter().flatten().flatten().copied().collect(),
+        })
+        .collect();
+    let mut ids: HashMap<OpRef, Identifier> = HashMap::new();
     let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or("page size")?;
-    let total = pages.len();
-    for (index, ops) in pages.iter().enumerate() {
+    let total = layout.pages.len();
+    for (index, ops) in layout.pages.iter().enumerate() {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
-        for op in ops {
-            match op {
-                Op::Text {
-                    x,
-                    y,
-                    size,
-                    weight,
-                    colour,
-                    text,
-                } => draw_text(&mut surface, *x, *y, *size, *weight, *colour, text),
-                Op::Rect { rect, colour: c } => {
-                    let [x, y, w, h] = *rect;
-                    let mut path = PathBuilder::new();
-                    if let Some(r) = Rect::from_xywh(x, y, w, h) {
-                        path.push_rect(r);
-                    }
-                    if let Some(path) = path.finish() {
-                        surface.set_stroke(None);
-                        surface.set_fill(Some(plot::fill(colour(*c))));
-                        surface.draw_path(&path);
-                    }
+        for (i, op) in ops.iter().enumerate() {
+            let at = (index, i);
+            let tag = match op {
+                _ if !structural.contains(&at) => {
+                    ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout))
                 }
-                Op::Line { from, to, width } => {
-                    let mut path = PathBuilder::new();
-                    path.move_to(from.0, from.1);
-                    path.line_to(to.0, to.1);
-                    if let Some(path) = path.finish() {
-                        surface.set_fill(None);
-                        surface.set_stroke(Some(krilla::paint::Stroke {
-                            paint: krilla::color::rgb::Color::new(RULE.0, RULE.1, RULE.2).into(),
-                            width: *width,
-                            ..Default::default()
-                        }));
-                        surface.draw_path(&path);
-                        surface.set_stroke(None);
-                    }
-                }
-                Op::Chart { chart, x, y, scale } => {
-                    surface.push_transform(&Transform::from_row(*scale, 0.0, 0.0, *scale, *x, *y));
-                    draw_chart(&mut surface, *chart, &report.overview)?;
-                    surface.pop();
-                }
+                Op::Chart { .. } => ContentTag::Other,
+                _ => ContentTag::Span(SpanTag::empty()),
+            };
+            let id = surface.start_tagged(tag);
+            draw_op(&mut surface, op, &report.overview)?;
+            surface.end_tagged();
+            if structural.contains(&at) {
+                ids.insert(at, id);
             }
         }
         let (left, right) = footer(report, index + 1, total);
@@ -704,6 +880,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
             size,
             CONTENT_WIDTH - right_width - 16.0,
         );
+        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+            ArtifactType::PaginationOther,
+        )));
         draw_text(
             &mut surface,
             LEFT,
@@ -722,10 +901,39 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
             GREY,
             &right,
         );
+        surface.end_tagged();
         surface.finish();
         page.finish();
     }
+    document.set_tag_tree(tag_tree(&layout.blocks, &ids));
+    document.set_outline(outline(&layout));
     document.finish().map_err(|e| format!("{e:?}"))
+}
+
+/// Bookmarks: one per section heading, at its page and height.
+fn outline(layout: &Layout) -> Outline {
+    let mut outline = Outline::new();
+    for block in &layout.blocks {
+        if let Block::Heading {
+            level: 2,
+            text,
+            lines,
+        } = block
+        {
+            let Some(&(page, i)) = lines.first() else {
+                continue;
+            };
+            let top = match &layout.pages[page][i] {
+                Op::Text { y, size, .. } => y - size * 1.2,
+                _ => TOP,
+            };
+            outline.push_child(OutlineNode::new(
+                text.clone(),
+                XyzDestination::new(page, Point::from_xy(LEFT, top.max(0.0))),
+            ));
+        }
+    }
+    outline
 }
 
 #[cfg(test)]
@@ -906,6 +1114,79 @@ mod tests {
             "subset fonts keep the file small: {} bytes",
             pdf.len()
         );
+    }
+
+    /// The structure elements of `pdf` by type, and the alternative texts of its figures.
+    fn structure(pdf: &[u8]) -> (HashMap<String, usize>, Vec<String>, lopdf::Document) {
+        let doc = lopdf::Document::load_mem(pdf).expect("lopdf opens the report");
+        let mut kinds: HashMap<String, usize> = HashMap::new();
+        let mut alts = Vec::new();
+        for object in doc.objects.values() {
+            let Ok(dict) = object.as_dict() else { continue };
+            let Ok(kind) = dict.get(b"S").and_then(lopdf::Object::as_name) else {
+                continue;
+            };
+            if dict.get(b"P").is_err() {
+                continue; // not a structure element
+            }
+            let kind = String::from_utf8_lossy(kind).into_owned();
+            if kind == "Figure" {
+                let alt = dict
+                    .get(b"Alt")
+                    .and_then(lopdf::Object::as_str)
+                    .unwrap_or_default();
+                alts.push(
+                    lopdf::decode_text_string(&lopdf::Object::string_literal(alt))
+                        .unwrap_or_default(),
+                );
+            }
+            *kinds.entry(kind).or_default() += 1;
+        }
+        (kinds, alts, doc)
+    }
+
+    #[test]
+    fn the_report_is_tagged_for_screen_readers_and_has_an_outline() {
+        let services = 40;
+        let (kinds, alts, doc) = structure(&render(&report(services, true)).unwrap());
+        let catalog = doc.catalog().unwrap();
+        assert!(catalog.get(b"StructTreeRoot").is_ok(), "a tag tree");
+        // a catalog entry that is a dictionary, directly or by reference
+        let entry = |key: &[u8]| -> lopdf::Dictionary {
+            let object = catalog.get(key).expect("in the catalog");
+            let (_, object) = doc.dereference(object).expect("resolves");
+            object.as_dict().expect("a dictionary").clone()
+        };
+        let marked = entry(b"MarkInfo")
+            .get(b"Marked")
+            .and_then(lopdf::Object::as_bool);
+        assert_eq!(marked.ok(), Some(true), "marked as tagged");
+        assert_eq!(
+            catalog.get(b"Lang").and_then(lopdf::Object::as_str).ok(),
+            Some(&b"de-DE"[..]),
+            "the document's language"
+        );
+        let count = |k: &str| kinds.get(k).copied().unwrap_or(0);
+        assert_eq!(count("H1"), 1, "{kinds:?}");
+        // key figures, federal categories, four charts, the services
+        assert_eq!(count("H2"), 7, "{kinds:?}");
+        assert_eq!(count("Table"), 3, "{kinds:?}");
+        assert_eq!(count("Figure"), 4, "{kinds:?}");
+        // the services' header row, and each key-figure row's label
+        assert!(count("TH") >= 5 + 6, "{kinds:?}");
+        assert_eq!(count("TD"), services * 5 + (6 + 4) * 2, "{kinds:?}");
+        assert!(count("P") >= 8, "{kinds:?}");
+        assert!(
+            alts.iter()
+                .any(|a| a.contains("Familie & Kind: 1 flächendeckend online")),
+            "a bar chart's data in its alternative text: {alts:?}"
+        );
+        assert!(alts.iter().all(|a| !a.is_empty()), "{alts:?}");
+        let entries = entry(b"Outlines")
+            .get(b"Count")
+            .and_then(lopdf::Object::as_i64)
+            .unwrap_or(0);
+        assert_eq!(entries.abs(), 7, "a bookmark per section");
     }
 
     #[test]
