@@ -3,11 +3,12 @@
 # ministries and Kreise, with demo history) on SQLite and PostgreSQL, and the server's peak
 # resident memory (VmHWM) while it streams them. Release build; sequential requests to
 # 127.0.0.1 only, a bounded number of each.
-# Usage: scripts/bench-exports.sh [runs per export=3] [backends="sqlite postgres"]
+# Usage: scripts/bench-exports.sh [runs per export=3] [backends="sqlite postgres"] [only paths matching=.]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
 backends="${2:-sqlite postgres}"
+only="${3:-.}"
 port=3995
 pg_db=ozg_bench_exports
 source scripts/lib/release-instance.sh
@@ -37,6 +38,7 @@ run() {
   records="$(curl -fs "$base/api/v1/records?pro_seite=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
   echo "$label: $records records; server peak RSS after start: $(peak_rss_mb) MB"
   for path in "${exports[@]}"; do
+    [[ "$path" =~ $only ]] || continue
     local times="$work_dir/times.txt" size=0
     : >"$times"
     for _ in $(seq 1 "$runs"); do

@@ -430,6 +430,13 @@ async fn pdf_reports_hold_the_dashboards_figures_and_every_service() {
         .1
         .contains(&squash("Stand am 31.12.2022")));
 
+    // nothing in the filter: a report that says so
+    let d = download(&srv, "/api/v1/reports/16068.pdf?themenfeld=999").await;
+    assert_eq!(d.status, 200);
+    assert!(report_text(&d.body)
+        .1
+        .contains(&squash("Keine OZG-Leistung entspricht dem Filter.")));
+
     // what is not a report
     for (path, status, message) in [
         (
