@@ -83,6 +83,44 @@ impl ServerBackend {
     }
 }
 
+impl ServerBackend {
+    /// The dashboard's figures for `filter`, ready to show (deadlines, a name for services
+    /// without a Ressort) but nothing drawn; with `services`, each service's row as well. The
+    /// page draws charts and map from them, the PDF report lays them out.
+    pub async fn figures(
+        &self,
+        filter: &DashboardFilter,
+        services: Option<&mut Vec<crate::storage::ReportService>>,
+    ) -> Result<Overview, AppError> {
+        let locale = request_locale();
+        let as_of = filter.am.unwrap_or_else(|| Utc::now().date_naive());
+        let mut overview = match self
+            .storage
+            .overview_and_services_at(filter, as_of, services)
+            .await?
+        {
+            Ok(o) => o,
+            Err(crate::storage::ScopeError::UnknownKreis(code)) => {
+                return Err(AppError::bad_request(
+                    td_string!(locale, overview.error_kreis, code = code).to_string(),
+                ))
+            }
+        };
+        overview.deadlines = self.deadlines.clone();
+        for bar in &mut overview.ressort_bars {
+            if bar.label.is_empty() {
+                bar.label = td_string!(locale, overview.no_ressort).to_owned();
+            }
+        }
+        for row in &mut overview.late.by_ressort {
+            if row.label.is_empty() {
+                row.label = td_string!(locale, overview.no_ressort).to_owned();
+            }
+        }
+        Ok(overview)
+    }
+}
+
 /// Midnight at the start of a German calendar day, as UTC (Europe/Berlin is UTC+1 or +2;
 /// the hour of difference at the edges of a day is accepted for filtering by date).
 fn day_start(d: chrono::NaiveDate) -> chrono::DateTime<Utc> {
@@ -111,27 +149,8 @@ impl app::ssr::Backend for ServerBackend {
     #[tracing::instrument(skip(self))]
     async fn overview(&self, filter: &DashboardFilter) -> Result<Overview, AppError> {
         let locale = request_locale();
-        let as_of = filter.am.unwrap_or_else(|| Utc::now().date_naive());
-        let mut overview = match self.storage.overview_at(filter, as_of).await? {
-            Ok(o) => o,
-            Err(crate::storage::ScopeError::UnknownKreis(code)) => {
-                return Err(AppError::bad_request(
-                    td_string!(locale, overview.error_kreis, code = code).to_string(),
-                ))
-            }
-        };
+        let mut overview = self.figures(filter, None).await?;
         overview.options = self.storage.dashboard_options().await?;
-        overview.deadlines = self.deadlines.clone();
-        for bar in &mut overview.ressort_bars {
-            if bar.label.is_empty() {
-                bar.label = td_string!(locale, overview.no_ressort).to_owned();
-            }
-        }
-        for row in &mut overview.late.by_ressort {
-            if row.label.is_empty() {
-                row.label = td_string!(locale, overview.no_ressort).to_owned();
-            }
-        }
         overview.charts = dashboard_charts(&overview, locale).map_err(|e| {
             tracing::error!(error = %e, "chart rendering failed");
             AppError::Internal

@@ -624,10 +624,11 @@ fn escape(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn bar(id: i64, name: &str, full: i64, partial: i64, rest: i64) -> CategoryBar {
+    /// A bar of `full`, `partial` and not started services, linked to Themenfeld `id`.
+    pub(crate) fn bar(id: i64, name: &str, full: i64, partial: i64, rest: i64) -> CategoryBar {
         let mut b = CategoryBar::new(format!("themenfeld={id}"), name.into());
         for (c, n) in [
             (CoverageCategory::Full, full),

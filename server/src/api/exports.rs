@@ -29,18 +29,12 @@ pub fn routes() -> Router<AppState> {
         .route("/federal-export.csv", get(federal_csv))
 }
 
-/// The filter parameters every export accepts.
-const FILTER_PARAMS: [&str; 9] = [
-    "themenfeld",
-    "lage",
-    "ressort",
-    "kreis",
-    "leika_typ",
-    "efa",
-    "ozg_id",
-    "org_unit",
-    "status",
-];
+/// The dashboard's service filters, which every export and report accepts.
+pub(super) const SERVICE_FILTER_PARAMS: [&str; 6] =
+    ["themenfeld", "lage", "ressort", "kreis", "leika_typ", "efa"];
+
+/// The record list's filters, which the record exports accept besides.
+const RECORD_FILTER_PARAMS: [&str; 3] = ["ozg_id", "org_unit", "status"];
 
 /// Workbooks and reports built at once: each keeps a core busy for up to seconds at Land
 /// size, so further requests wait their turn instead of starving the pages.
@@ -63,7 +57,12 @@ pub(super) async fn export_request(
         )
         .into());
     }
-    let allowed: Vec<&str> = FILTER_PARAMS.iter().chain(own_params).copied().collect();
+    let allowed: Vec<&str> = SERVICE_FILTER_PARAMS
+        .iter()
+        .chain(&RECORD_FILTER_PARAMS)
+        .chain(own_params)
+        .copied()
+        .collect();
     check_params(params, &allowed)?;
     let value = |k: &str| {
         params

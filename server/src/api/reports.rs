@@ -3,14 +3,13 @@
 //! drawn at a past date (`am`). The figures are the dashboard's; the layout is
 //! `exports::pdf`.
 
-use super::exports::{download, export_request, FILE_SLOTS};
+use super::exports::{download, export_request, FILE_SLOTS, SERVICE_FILTER_PARAMS};
 use super::{check_params, ApiError};
 use crate::exports::pdf::{self, Report, REPORT_FILE};
 use crate::startup::AppState;
 use app::domain::DashboardFilter;
 use app::error::AppError;
 use app::i18n::Locale;
-use app::ssr::Backend;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -22,18 +21,10 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/reports/{file}", get(report_pdf))
 }
 
-/// The dashboard filters a report accepts besides its unit (which sets its own `ressort` or
-/// `kreis`: the dashboard's Kreis report of one Ressort is `/reports/16051.pdf?ressort=TMDI`).
-const REPORT_PARAMS: [&str; 8] = [
-    "themenfeld",
-    "lage",
-    "ressort",
-    "kreis",
-    "leika_typ",
-    "efa",
-    "stand",
-    "am",
-];
+/// What a report takes besides the service filters of every export: the dashboard's
+/// coverage category and reference date. Its unit sets its own `ressort` or `kreis` (the
+/// dashboard's Kreis report of one Ressort is `/reports/16051.pdf?ressort=TMDI`).
+const REPORT_PARAMS: [&str; 2] = ["stand", "am"];
 
 #[tracing::instrument(skip(state))]
 async fn report_pdf(
@@ -44,7 +35,10 @@ async fn report_pdf(
     let unit = file.strip_suffix(".pdf").ok_or_else(|| {
         AppError::not_found("Berichte gibt es als PDF: /api/v1/reports/{Einheit}.pdf.")
     })?;
-    check_params(&params, &REPORT_PARAMS)?;
+    check_params(
+        &params,
+        &[&SERVICE_FILTER_PARAMS[..], &REPORT_PARAMS].concat(),
+    )?;
     let storage = &state.backend.storage;
     let land = &state.backend.land_name;
     // the export's own description of the filter; "stand" and "am" are the report's
@@ -93,18 +87,14 @@ async fn report_pdf(
             .filter
             .push(("Stand der Leistung".into(), stand.label(Locale::de).into()));
     }
-    let overview = state.backend.overview(&filter).await?;
+    let mut services = Vec::new();
+    let overview = state.backend.figures(&filter, Some(&mut services)).await?;
     if let Some(day) = filter.am {
         about
             .filter
             .push(("Stand am".into(), app::format::date(day)));
         about.data_as_of = overview.data_as_of;
     }
-    let services = storage
-        .report_services(&filter, overview.as_of)
-        .await
-        .map_err(AppError::from)?
-        .map_err(|_| AppError::Internal)?; // the Kreis was found above
     let file_name = about.file_name(REPORT_FILE, "pdf");
     let report = Report {
         about,

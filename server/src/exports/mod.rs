@@ -201,7 +201,20 @@ mod tests {
 
 #[cfg(test)]
 pub(crate) mod tests_support {
+    use super::ExportDescription;
     use crate::storage::ExportRow;
+
+    /// A ministry's export of 29.11.2026, data of 02.11.2026.
+    pub fn about(demo: bool) -> ExportDescription {
+        ExportDescription {
+            land_name: "Thüringen".into(),
+            filter: vec![("Ressort".into(), "TMDI".into())],
+            data_as_of: Some("2026-11-02T09:05:00Z".parse().unwrap()),
+            exported_at: "2026-11-29T08:00:00Z".parse().unwrap(),
+            demo_data: demo,
+            scope: "TMDI".into(),
+        }
+    }
 
     /// A record with a separator, quotes, umlauts and a formula in its text.
     pub fn sample_row() -> ExportRow {

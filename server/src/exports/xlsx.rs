@@ -215,20 +215,9 @@ fn unique_sheet_name(wanted: &str, taken: &BTreeSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exports::tests_support::sample_row;
+    use crate::exports::tests_support::{about, sample_row};
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
     use std::io::Cursor;
-
-    fn about(demo: bool) -> ExportDescription {
-        ExportDescription {
-            land_name: "Thüringen".into(),
-            filter: vec![("Ressort".into(), "TMDI".into())],
-            data_as_of: Some("2026-11-02T09:05:00Z".parse().unwrap()),
-            exported_at: "2026-11-29T08:00:00Z".parse().unwrap(),
-            demo_data: demo,
-            scope: "TMDI".into(),
-        }
-    }
 
     fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
         open_workbook_from_rs(Cursor::new(bytes)).expect("a readable workbook")

@@ -173,62 +173,6 @@ impl Storage {
         })
     }
 
-    /// One row per service in `f` (catalogue conditions) with its figures in `scope` at the
-    /// end of `as_of`, by Themenfeld and OZG-ID: one history seek per service.
-    async fn service_states(
-        &self,
-        f: &DashboardFilter,
-        scope: i64,
-        as_of: NaiveDate,
-    ) -> Result<Vec<StateRow>> {
-        let mut state = Filter::default();
-        service_conditions(f, &mut state);
-        let n = state.next_placeholder();
-        let pairs = format!(
-            "SELECT s.ozg_id, CAST(${n} AS BIGINT) AS pair_scope, s.name AS service_name, \
-             s.themenfeld_id, t.name AS themenfeld, \
-             s.responsibility, {RESSORT_OF_SERVICE} AS ressort_code \
-             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}",
-            state.sql()
-        );
-        let state_sql = self.rows_at_date(&pairs, n + 1, as_of, "ORDER BY p.themenfeld, p.ozg_id");
-        state.binds.push(Bind::Int(scope));
-        state.binds.push(Bind::Date(as_of));
-        Ok(on_pool!(self, pool => {
-            bind_all!(sqlx::query_as(AssertSqlSafe(state_sql)), state.binds).fetch_all(pool).await?
-        }))
-    }
-
-    /// The services of a report on `f`: each with its coverage in the filter's Kreis (or the
-    /// Land) at the end of `as_of`, in the dashboard's order; the category filter applies.
-    pub async fn report_services(
-        &self,
-        f: &DashboardFilter,
-        as_of: NaiveDate,
-    ) -> Result<std::result::Result<Vec<ReportService>, ScopeError>> {
-        let scope = match self.dashboard_kreis(f).await? {
-            Ok(kreis) => kreis.map_or(LAND_SCOPE, |(id, _)| id),
-            Err(e) => return Ok(Err(e)),
-        };
-        let rows = self.service_states(f, scope, as_of).await?;
-        Ok(Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let figures: Contribution = r.figures.into();
-                let category = figures.category();
-                f.stand
-                    .is_none_or(|s| s == category)
-                    .then(|| ReportService {
-                        ozg_id: r.ozg_id,
-                        name: r.service_name,
-                        themenfeld: r.themenfeld,
-                        category,
-                        figures: scope_figures(&figures),
-                    })
-            })
-            .collect()))
-    }
-
     /// The Kreis a filter names, if any (`Err` when the code is not a current Kreis).
     async fn dashboard_kreis(
         &self,
@@ -262,12 +206,37 @@ impl Storage {
         f: &DashboardFilter,
         as_of: NaiveDate,
     ) -> Result<std::result::Result<Overview, ScopeError>> {
+        self.overview_and_services_at(f, as_of, None).await
+    }
+
+    /// [`Storage::overview_at`], and with `services` each service in the figures with its
+    /// coverage in the filter's Kreis (or the Land), in the dashboard's order: the PDF
+    /// report's table, from the same rows.
+    pub async fn overview_and_services_at(
+        &self,
+        f: &DashboardFilter,
+        as_of: NaiveDate,
+        mut services: Option<&mut Vec<ReportService>>,
+    ) -> Result<std::result::Result<Overview, ScopeError>> {
         let kreis = match self.dashboard_kreis(f).await? {
             Ok(k) => k,
             Err(e) => return Ok(Err(e)),
         };
         let scope = kreis.as_ref().map_or(LAND_SCOPE, |(id, _)| *id);
-        let rows = self.service_states(f, scope, as_of).await?;
+
+        let mut state = Filter::default();
+        service_conditions(f, &mut state);
+        let n = state.next_placeholder();
+        let pairs = format!(
+            "SELECT s.ozg_id, CAST(${n} AS BIGINT) AS pair_scope, s.name AS service_name, \
+             s.themenfeld_id, t.name AS themenfeld, \
+             s.responsibility, {RESSORT_OF_SERVICE} AS ressort_code \
+             FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}",
+            state.sql()
+        );
+        let state_sql = self.rows_at_date(&pairs, n + 1, as_of, "ORDER BY p.themenfeld, p.ozg_id");
+        state.binds.push(Bind::Int(scope));
+        state.binds.push(Bind::Date(as_of));
         let mut changes = Filter::default();
         service_conditions(f, &mut changes);
         changes.and(
@@ -282,7 +251,9 @@ impl Storage {
         );
         let model = self.maturity_model().await?;
         let kreis_id = kreis.as_ref().map(|(id, _)| *id);
-        let (change_rows, gemeinden, ressort_names, levels, data_as_of) = on_pool!(self, pool => {
+        let (rows, change_rows, gemeinden, ressort_names, levels, data_as_of) = on_pool!(self, pool => {
+            let rows: Vec<StateRow> = bind_all!(sqlx::query_as(AssertSqlSafe(state_sql)), state.binds)
+                .fetch_all(pool).await?;
             let change_rows: Vec<(i64, NaiveDate, String)> =
                 bind_all!(sqlx::query_as(AssertSqlSafe(changes_sql)), changes.binds).fetch_all(pool).await?;
             let gemeinden: i64 = sqlx::query_scalar(
@@ -297,7 +268,7 @@ impl Storage {
             let data_as_of: Option<DateTime<Utc>> = sqlx::query_scalar(
                 "SELECT occurred_at FROM record_event WHERE occurred_at < $1 ORDER BY occurred_at DESC LIMIT 1")
                 .bind(end_of(as_of)).fetch_optional(pool).await?;
-            (change_rows, gemeinden, ressort_names, levels, data_as_of)
+            (rows, change_rows, gemeinden, ressort_names, levels, data_as_of)
         });
 
         // change points per service, for the trend and for the category filter
@@ -354,6 +325,15 @@ impl Storage {
                 continue;
             }
             included.push(r.ozg_id);
+            if let Some(list) = services.as_mut() {
+                list.push(ReportService {
+                    ozg_id: r.ozg_id,
+                    name: r.service_name.clone(),
+                    themenfeld: r.themenfeld.clone(),
+                    category,
+                    figures: scope_figures(&figures),
+                });
+            }
             ressort_of.insert(r.ozg_id, r.ressort_code.clone());
             included_figures.push((r.ozg_id, scope_figures(&figures)));
             o.services_total += 1;

@@ -944,17 +944,7 @@ mod tests {
     use app::domain::*;
 
     fn bar(label: &str, full: i64, partial: i64, rest: i64) -> CategoryBar {
-        let mut b = CategoryBar::new(String::new(), label.into());
-        for (c, n) in [
-            (CoverageCategory::Full, full),
-            (CoverageCategory::Partial, partial),
-            (CoverageCategory::NotStarted, rest),
-        ] {
-            for _ in 0..n {
-                b.add(c);
-            }
-        }
-        b
+        crate::charts::tests::bar(0, label, full, partial, rest)
     }
 
     fn overview() -> Overview {
@@ -1012,14 +1002,7 @@ mod tests {
 
     fn report(services: usize, demo: bool) -> Report {
         Report {
-            about: ExportDescription {
-                land_name: "Thüringen".into(),
-                filter: vec![("Ressort".into(), "TMDI".into())],
-                data_as_of: Some("2026-11-02T09:05:00Z".parse().unwrap()),
-                exported_at: "2026-11-29T08:00:00Z".parse().unwrap(),
-                demo_data: demo,
-                scope: "TMDI".into(),
-            },
+            about: crate::exports::tests_support::about(demo),
             scope_title: "Ministerium für Digitales und Infrastruktur (TMDI)".into(),
             overview: overview(),
             services: (0..services)
