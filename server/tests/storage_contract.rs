@@ -1284,6 +1284,18 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
         .unwrap();
     assert_eq!(none.services_total, 0);
     assert!(none.map.regions.iter().all(|r| r.services == 0));
+    // a report's rows come from the same figures: one per service counted, the filter's
+    let mut rows = Vec::new();
+    let reported = s
+        .overview_and_services_at(&teilweise, day(2024, 3, 31), Some(&mut rows))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reported, partly, "the same figures with or without rows");
+    assert_eq!(rows.len() as i64, partly.services_total);
+    assert!(rows
+        .iter()
+        .all(|r| r.category == CoverageCategory::Partial && r.figures.online > 0));
     let kreis_code = gemeinden[0].org_unit_code[..5].to_owned();
     let kreis = DashboardFilter {
         kreis: Some(kreis_code.clone()),
@@ -1300,6 +1312,28 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
     );
     assert_eq!(in_kreis.municipal_records_online, 1);
     assert!(in_kreis.gemeinden_total < before.gemeinden_total);
+    // and in a Kreis, the Kreis's figures per service
+    let mut kreis_rows = Vec::new();
+    s.overview_and_services_at(&kreis, day(2024, 1, 31), Some(&mut kreis_rows))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kreis_rows.len() as i64, in_kreis.services_total);
+    assert_eq!(
+        kreis_rows.iter().filter(|r| r.figures.online > 0).count() as i64,
+        in_kreis.services_online_any
+    );
+    assert_eq!(
+        kreis_rows
+            .iter()
+            .filter(|r| r.category == CoverageCategory::Full)
+            .count() as i64,
+        in_kreis.services_online_full
+    );
+    assert!(
+        in_kreis.services_online_any > 0,
+        "the check has something to count"
+    );
     // the map (Kreise) and the federal categories at that date
     let kreis_region = march
         .map
