@@ -91,6 +91,7 @@ pub async fn prepare_storage(config: &Config) -> Result<Storage, StartupError> {
     tracing::info!(
         backend = storage.backend_name(),
         skipped_unchanged = report.skipped_unchanged,
+        catalogue_kept = report.catalogue_kept,
         records_created = report.records_created,
         services_deactivated = report.services_deactivated,
         elapsed_ms = started.elapsed().as_millis() as u64,

@@ -40,6 +40,7 @@ contract!(
     values_the_database_refuses_are_the_requests_fault,
     all_or_nothing_writes_nothing_when_one_change_fails,
     imports_find_records_by_service_and_unit,
+    an_imported_catalogue_counts_new_services_from_today_and_outlives_the_seed,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -1602,4 +1603,146 @@ async fn values_the_database_refuses_are_the_requests_fault(s: Storage) {
             );
         }
     }
+}
+
+async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_seed(s: Storage) {
+    use app::domain::{DashboardFilter, LeikaTypes, Responsibility};
+    use server::reference_data::Service;
+    use server::storage::{CatalogueWrite, NewRecordHistory, CATALOGUE_IMPORTED};
+    let s = seeded(s).await;
+    let today = Utc::now().date_naive();
+    let yesterday = today.pred_opt().unwrap();
+    let all = DashboardFilter::default();
+    let figures = |o: app::domain::Overview| {
+        (
+            o.services_total,
+            o.municipal_records_applicable,
+            o.municipal_population_applicable,
+            o.services_online_any,
+            o.bars.iter().map(|b| b.total()).sum::<i64>(),
+        )
+    };
+    let overview = |day| {
+        let s = s.clone();
+        let all = all.clone();
+        async move { figures(s.overview_at(&all, day).await.unwrap().unwrap()) }
+    };
+    let past = overview(yesterday).await;
+    let now = overview(today).await;
+
+    // a newer catalogue: one new Gemeinde service, Elterngeld renamed
+    let data = test_reference_data();
+    let mut services = data.services.clone();
+    let template = services[0].clone();
+    services.push(Service {
+        ozg_id: OzgId::parse("10700").unwrap(),
+        name: "Entschädigung nach § 56 Abs. 1 IfSG".into(),
+        leika_types: LeikaTypes::parse("2/3").unwrap(),
+        responsibility: Responsibility::Gemeinde,
+        ..template
+    });
+    services
+        .iter_mut()
+        .find(|x| x.ozg_id.get() == 10000)
+        .unwrap()
+        .name = "Elterngeld (Katalog 2024)".into();
+    let write = CatalogueWrite {
+        services: &services,
+        ..Default::default()
+    };
+    let written = s
+        .write_catalogue(&write, NewRecordHistory::From(Utc::now()), Some("{}"))
+        .await
+        .unwrap();
+    let gemeinden = data
+        .org_units
+        .iter()
+        .filter(|o| o.kind == "gemeinde")
+        .count() as u64;
+    assert_eq!(
+        written.records_created, gemeinden,
+        "one record per Gemeinde"
+    );
+    assert_eq!(written.services_deactivated, 0);
+    assert_eq!(
+        s.meta(CATALOGUE_IMPORTED).await.unwrap().as_deref(),
+        Some("{}")
+    );
+
+    // maintained rollups equal a full recount
+    let maintained = s.rollup_snapshot().await.unwrap();
+    s.rebuild_rollups().await.unwrap();
+    assert_eq!(maintained, s.rollup_snapshot().await.unwrap());
+    // the past stays as it was; today counts the new service and its records
+    assert_eq!(overview(yesterday).await, past, "the past is unchanged");
+    let after = overview(today).await;
+    assert_eq!(after.0, now.0 + 1, "one more service");
+    assert_eq!(
+        after.1,
+        now.1 + gemeinden as i64,
+        "its records are applicable"
+    );
+    assert!(after.2 > now.2, "and so are the inhabitants they serve");
+    assert_eq!(after.3, now.3, "nothing new is online");
+    let (history, _) = s.history_snapshot().await.unwrap();
+    let days: Vec<_> = history
+        .iter()
+        .filter(|h| h.0 == 10700)
+        .map(|h| h.2)
+        .collect();
+    assert!(
+        !days.is_empty() && days.iter().all(|d| *d == today),
+        "{days:?}"
+    );
+
+    // a later start with changed embedded data keeps the imported catalogue
+    let mut newer_binary = test_reference_data();
+    newer_binary.fingerprint.push_str("-next-release");
+    let report = s.seed(&newer_binary, false).await.unwrap();
+    assert!(report.catalogue_kept);
+    assert_eq!(
+        report.services_deactivated, 0,
+        "the new service stays active"
+    );
+    let renamed = s
+        .service(OzgId::parse("10000").unwrap(), 1, 5)
+        .await
+        .unwrap();
+    assert_eq!(renamed.summary.name, "Elterngeld (Katalog 2024)");
+    let added = s
+        .service(OzgId::parse("10700").unwrap(), 1, 5)
+        .await
+        .unwrap();
+    assert!(added.summary.active);
+    assert_eq!(overview(today).await, after);
+
+    // a catalogue without a service deactivates it, records and history kept
+    services.retain(|x| x.ozg_id.get() != 10001);
+    let records = count(&s, "implementation_record").await;
+    let written = s
+        .write_catalogue(
+            &CatalogueWrite {
+                services: &services,
+                deactivate_missing: true,
+                ..Default::default()
+            },
+            NewRecordHistory::From(Utc::now()),
+            Some("{}"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        written,
+        server::storage::CatalogueWritten {
+            services_deactivated: 1,
+            records_created: 0
+        }
+    );
+    assert_eq!(count(&s, "implementation_record").await, records);
+    let gone = s
+        .service(OzgId::parse("10001").unwrap(), 1, 5)
+        .await
+        .unwrap();
+    assert!(!gone.summary.active);
+    assert_eq!(overview(today).await.0, after.0 - 1);
 }

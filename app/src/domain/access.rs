@@ -181,11 +181,12 @@ impl AuditLine {
             "konto_geaendert" => td_string!(locale, domain.audit_action.konto_geaendert),
             "historie_geprueft" => td_string!(locale, domain.audit_action.historie_geprueft),
             "historie_verletzt" => td_string!(locale, domain.audit_action.historie_verletzt),
+            "katalog_importiert" => td_string!(locale, domain.audit_action.katalog_importiert),
             _ => td_string!(locale, domain.audit_action.other),
         }
     }
 
-    pub const ACTIONS: [&'static str; 13] = [
+    pub const ACTIONS: [&'static str; 14] = [
         "anmeldung",
         "anmeldung_fehlgeschlagen",
         "anmeldung_gesperrt",
@@ -199,6 +200,7 @@ impl AuditLine {
         "konto_geaendert",
         "historie_geprueft",
         "historie_verletzt",
+        "katalog_importiert",
     ];
 }
 

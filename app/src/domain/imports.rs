@@ -48,3 +48,57 @@ pub struct ImportLine {
     /// Why the line is not written, in German.
     pub errors: Vec<String>,
 }
+
+/// The answer to a catalogue import, dry run or not. A catalogue is taken whole or not at
+/// all: any line error, or a file that would deactivate most of the catalogue, blocks it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueImportReport {
+    /// `CSV` or `XLSX`.
+    pub file_kind: String,
+    /// Only checked, nothing written.
+    pub dry_run: bool,
+    /// Catalogue services missing from the file become inactive.
+    pub deactivate_missing: bool,
+    /// Whether this request wrote anything.
+    pub written: bool,
+    /// Data lines read (empty lines not counted).
+    pub lines_read: u64,
+    /// Lines that match the stored service.
+    pub unchanged: u64,
+    /// New services, in file order.
+    pub added: Vec<CatalogueLine>,
+    /// Services whose name, Themenfeld, Lebenslage or LeiKa-Typen change, or that are active again.
+    pub changed: Vec<CatalogueLine>,
+    /// Catalogue services the file no longer lists: inactive, with records and history kept.
+    pub deactivated: Vec<CatalogueLine>,
+    /// Lebenslagen the file names that do not exist yet (created with the import).
+    pub new_lagen: Vec<String>,
+    /// Implementation records the new services get (dry run: would get).
+    pub records_created: u64,
+    /// Lines with errors.
+    pub failed: Vec<ImportLine>,
+    /// Why nothing can be written, in German; empty when the import can be applied.
+    pub blocked: Vec<String>,
+    /// Hints about the file that are not errors (ignored columns, kept responsibilities).
+    pub notes: Vec<String>,
+}
+
+impl CatalogueImportReport {
+    /// Whether applying this dry run would change anything.
+    pub fn can_apply(&self) -> bool {
+        self.dry_run
+            && self.blocked.is_empty()
+            && !(self.added.is_empty() && self.changed.is_empty() && self.deactivated.is_empty())
+    }
+}
+
+/// One service a catalogue import adds, changes or deactivates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueLine {
+    /// `Zeile 5`; `None` for a service the file does not list.
+    pub position: Option<String>,
+    pub ozg_id: i64,
+    pub name: String,
+    /// What changes (empty for added and deactivated services).
+    pub changes: Vec<FieldChange>,
+}

@@ -1,11 +1,16 @@
-//! `POST /api/v1/imports/status`: a CSV or XLSX file in the export's columns as the body;
-//! a JSON report back. `dry_run` (default `true`) only checks; `all_or_nothing` writes
-//! nothing when any line has an error.
+//! Imports: a CSV or XLSX file as the body, a JSON report back; `dry_run` (default `true`)
+//! only checks.
+//!
+//! - `POST /api/v1/imports/status`: the export's columns; `all_or_nothing` writes nothing
+//!   when any line has an error.
+//! - `POST /api/v1/imports/catalogue`: a newer OZG catalogue (administrators only);
+//!   `deactivate_missing` (default `true`) marks catalogue services the file lacks inactive.
 
 use super::{check_params, ApiError, ApiResult};
+use crate::imports::catalogue::{import_catalogue, CatalogueRequest};
 use crate::imports::status::{import_status, ImportRequest};
 use crate::startup::AppState;
-use app::domain::{CurrentUser, ImportReport, MAX_IMPORT_BYTES};
+use app::domain::{CatalogueImportReport, CurrentUser, ImportReport, MAX_IMPORT_BYTES};
 use app::error::AppError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -17,7 +22,9 @@ use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     // the body limit is `startup::limit_body`'s, per path
-    Router::new().route("/imports/status", post(status_import))
+    Router::new()
+        .route("/imports/status", post(status_import))
+        .route("/imports/catalogue", post(catalogue_import))
 }
 
 /// `true` or `false`; `default` when absent.
@@ -53,6 +60,38 @@ async fn status_import(
             .get("comment")
             .and_then(|c| app::domain::non_empty(c)),
     };
+    let body = uploaded_file(&headers, body)?;
+    let storage = &state.backend.storage;
+    Ok(Json(import_status(storage, &user, body, &request).await?))
+}
+
+#[tracing::instrument(skip(state, user, headers, body))]
+async fn catalogue_import(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<CatalogueImportReport> {
+    let Some(Extension(user)) = user else {
+        return Err(AppError::Unauthorized.into());
+    };
+    check_params(&params, &["dry_run", "deactivate_missing"])?;
+    let request = CatalogueRequest {
+        dry_run: flag(&params, "dry_run", true)?,
+        deactivate_missing: flag(&params, "deactivate_missing", true)?,
+    };
+    let body = uploaded_file(&headers, body)?;
+    Ok(Json(
+        import_catalogue(&state.backend.storage, &user, body, request).await?,
+    ))
+}
+
+/// The uploaded file: the request body itself, not a form.
+fn uploaded_file(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Vec<u8>, ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -76,8 +115,5 @@ async fn status_import(
             AppError::bad_request("Die Datei konnte nicht vollständig empfangen werden.")
         }
     })?;
-    let storage = &state.backend.storage;
-    Ok(Json(
-        import_status(storage, &user, body.into(), &request).await?,
-    ))
+    Ok(body.into())
 }

@@ -135,6 +135,7 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/federal-export.csv", "get"),
     ("/reports/{unit}.pdf", "get"),
     ("/imports/status", "post"),
+    ("/imports/catalogue", "post"),
     ("/changes", "get"),
     ("/openapi.json", "get"),
 ];
@@ -348,6 +349,33 @@ pub fn document() -> Value {
             }),
         ),
         (
+            "/imports/catalogue",
+            "post",
+            json!({
+                "summary": "Katalogimport (nur Administration): einen neueren OZG-Leistungskatalog als CSV oder XLSX prüfen (Probelauf) oder übernehmen",
+                "description": "Eine Zeile je OZG-Leistung mit den Spalten ozg_id, ozg_leistung, lage, themenfeld, leika_typen (wie reference-data/ozg/leistungen.csv) \
+                                oder OZG-ID, OZG-Leistung, Lebenslage, Themenfeld, LeiKa-Typen. Neue Leistungen werden mit den Umsetzungsständen angelegt, die die \
+                                Zuständigkeitsregel verlangt (ab heute in der Historie), geänderte aktualisiert; Katalogleistungen, die die Datei nicht mehr nennt, \
+                                werden inaktiv – nie gelöscht, Umsetzungsstände und Historie bleiben. Ein Katalog wird nur ganz übernommen: Zeilenfehler oder \
+                                eine Datei, die mehr als die Hälfte der Leistungen deaktivieren würde, verhindern das Schreiben (blocked).",
+                "security": [{"bearer": []}, {"session": []}],
+                "parameters": [
+                    query("dry_run", "true (Standard): nur prüfen; false: übernehmen", json!({"type": "boolean"})),
+                    query("deactivate_missing", "true (Standard): Katalogleistungen, die die Datei nicht nennt, werden inaktiv; false: eine Teilliste, nichts wird deaktiviert", json!({"type": "boolean"}))
+                ],
+                "requestBody": { "required": true, "content": {
+                    "text/csv": { "schema": {"type": "string"} },
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": {"type": "string", "format": "binary"} }
+                } },
+                "responses": {
+                    "200": json_response("Was neu ist, sich ändert, deaktiviert wird, und jeder Fehler", ref_("CatalogueImportReport")),
+                    "403": error("Nur die Administration darf den Katalog importieren"),
+                    "413": error("Datei zu groß"),
+                    "422": error("Datei nicht lesbar: Kodierung, fehlende Spalten, Formeln, keine Zeilen (details: alle Gründe)")
+                }
+            }),
+        ),
+        (
             "/changes",
             "get",
             json!({
@@ -413,6 +441,22 @@ pub fn document() -> Value {
                         "label": nullable(json!({"type": "string"})),
                         "changes": history_entry["properties"]["changes"].clone(),
                         "errors": {"type": "array", "items": {"type": "string"}}}}}}});
+    let catalogue_line = json!({"type": "object", "required": ["ozg_id", "name", "changes"], "properties": {
+        "position": nullable(json!({"type": "string"})), "ozg_id": {"type": "integer"}, "name": {"type": "string"},
+        "changes": history_entry["properties"]["changes"].clone()}});
+    let catalogue_report = json!({"type": "object", "required": ["file_kind", "dry_run", "deactivate_missing", "written", "lines_read",
+        "unchanged", "added", "changed", "deactivated", "new_lagen", "records_created", "failed", "blocked", "notes"], "properties": {
+        "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"},
+        "deactivate_missing": {"type": "boolean"}, "written": {"type": "boolean"},
+        "lines_read": {"type": "integer"}, "unchanged": {"type": "integer"},
+        "added": {"type": "array", "items": catalogue_line.clone()},
+        "changed": {"type": "array", "items": catalogue_line.clone()},
+        "deactivated": {"type": "array", "items": catalogue_line},
+        "new_lagen": {"type": "array", "items": {"type": "string"}},
+        "records_created": {"type": "integer"},
+        "failed": import_report["properties"]["lines"].clone(),
+        "blocked": {"type": "array", "items": {"type": "string"}},
+        "notes": {"type": "array", "items": {"type": "string"}}}});
     let error_schema = json!({
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -469,6 +513,7 @@ pub fn document() -> Value {
                     "refused": {"type": "array", "items": bulk_item}}},
                 "HistoryEntry": history_entry.clone(),
                 "ImportReport": import_report,
+                "CatalogueImportReport": catalogue_report,
                 "ChangeEntry": {"type": "object", "required": ["entry", "ozg_id", "service_name", "org_unit_code", "org_unit_name"], "properties": {
                     "entry": ref_("HistoryEntry"), "ozg_id": {"type": "integer"}, "service_name": {"type": "string"},
                     "org_unit_code": {"type": "string"}, "org_unit_name": {"type": "string"}}}

@@ -34,6 +34,7 @@ pub mod action {
     pub const TOKEN_REVOKED: &str = "token_widerrufen";
     pub const USER_CREATED: &str = "konto_angelegt";
     pub const USER_CHANGED: &str = "konto_geaendert";
+    pub const CATALOGUE_IMPORTED: &str = "katalog_importiert";
 }
 
 /// How the server treats sign-in; part of the application state.

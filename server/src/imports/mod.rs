@@ -1,6 +1,8 @@
-//! Imports of spreadsheets: reading an uploaded CSV or XLSX file into typed cells (`table`)
-//! and the status import built on it (`status`), which reads back the export's columns. The
-//! HTTP side lives in `api::imports`.
+//! Imports of spreadsheets: reading an uploaded CSV or XLSX file into typed cells (`table`),
+//! the status import built on it (`status`), which reads back the export's columns, and the
+//! catalogue import (`catalogue`), which reads a newer OZG catalogue. The HTTP side lives in
+//! `api::imports`.
 
+pub mod catalogue;
 pub mod status;
 pub mod table;

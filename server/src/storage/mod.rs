@@ -6,6 +6,7 @@
 //! on both (see BUILD.md). The contract suite in `tests/storage_contract.rs` checks both.
 
 mod accounts;
+mod catalogue;
 pub mod chain;
 mod dashboard;
 mod exports;
@@ -19,6 +20,10 @@ mod seed;
 mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
+pub use catalogue::{
+    CatalogueWrite, CatalogueWritten, NewRecordHistory, StoredCatalogue, StoredService,
+    CATALOGUE_IMPORTED,
+};
 pub use dashboard::{ReportService, ScopeError};
 pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use imports::ImportKeys;

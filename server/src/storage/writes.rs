@@ -476,25 +476,7 @@ impl Storage {
     /// Recomputes every service rollup from the records (seeding and consistency checks only;
     /// pages never call it).
     pub async fn rebuild_rollups(&self) -> Result<()> {
-        use phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE, WEIGHT};
-        let insert = format!(
-            "INSERT INTO service_rollup (ozg_id, records_applicable, records_online, records_in_progress, \
-             population_applicable, population_online, maturity_sum, maturity_count, records_efa) \
-             SELECT s.ozg_id, \
-             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN {ONLINE} THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN {IN_PROGRESS} THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN {WEIGHT} ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN {ONLINE} THEN {WEIGHT} ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN COALESCE(rec.maturity, 0) ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} AND rec.maturity IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(CASE WHEN rec.efa_solution IS NOT NULL AND rec.efa_solution <> '' THEN 1 ELSE 0 END), 0) AS BIGINT) \
-             FROM service s \
-             LEFT JOIN implementation_record rec ON rec.ozg_id = s.ozg_id \
-             LEFT JOIN status st ON st.code = rec.status_code \
-             LEFT JOIN org_unit o ON o.id = rec.org_unit_id \
-             GROUP BY s.ozg_id"
-        );
+        let insert = format!("{} GROUP BY s.ozg_id", rollup_insert_sql());
         in_transaction!(self, tx => {
             sqlx::query("DELETE FROM service_rollup").execute(&mut *tx).await?;
             sqlx::query(AssertSqlSafe(insert)).execute(&mut *tx).await?;
@@ -648,4 +630,27 @@ fn describe_diff(old: &CurrentRow, new: &CurrentRow) -> serde_json::Map<String, 
     );
     put("note", json!(old.note), json!(new.note));
     m
+}
+
+/// The statement that computes service rollups from the records, up to its `WHERE` / `GROUP
+/// BY s.ozg_id` (a rebuild groups everything, a catalogue import only its new services).
+pub(crate) fn rollup_insert_sql() -> String {
+    use phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE, WEIGHT};
+    format!(
+            "INSERT INTO service_rollup (ozg_id, records_applicable, records_online, records_in_progress, \
+             population_applicable, population_online, maturity_sum, maturity_count, records_efa) \
+             SELECT s.ozg_id, \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {ONLINE} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {IN_PROGRESS} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN {WEIGHT} ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {ONLINE} THEN {WEIGHT} ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} THEN COALESCE(rec.maturity, 0) ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} AND rec.maturity IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN rec.efa_solution IS NOT NULL AND rec.efa_solution <> '' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM service s \
+             LEFT JOIN implementation_record rec ON rec.ozg_id = s.ozg_id \
+             LEFT JOIN status st ON st.code = rec.status_code \
+             LEFT JOIN org_unit o ON o.id = rec.org_unit_id"
+    )
 }
