@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/konto") view=AccountPageView ssr=SsrMode::Async/>
                     <Route path=path!("/verwaltung/konten") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verwaltung/katalogimport") view=CatalogueImportPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,6 +1,7 @@
-//! The status import over HTTP: export → edit → dry run → apply → export round trips for
-//! CSV and XLSX, every kind of line error, all or nothing, permissions, and malformed files
-//! that must change nothing.
+//! Imports over HTTP. The status import: export → edit → dry run → apply → export round trips
+//! for CSV and XLSX, every kind of line error, all or nothing, permissions, and malformed files
+//! that must change nothing. The catalogue import: a newer catalogue file is checked, then
+//! taken over whole; partial or broken files change nothing.
 
 mod support;
 
@@ -51,10 +52,25 @@ impl Fixture {
     }
 
     async fn import(&self, token: &str, query: &str, body: Vec<u8>, kind: &str) -> (u16, Value) {
+        self.upload("status", token, query, body, kind).await
+    }
+
+    /// POSTs `body` to `/api/v1/imports/{endpoint}`: the status code and the JSON answer.
+    async fn upload(
+        &self,
+        endpoint: &str,
+        token: &str,
+        query: &str,
+        body: Vec<u8>,
+        kind: &str,
+    ) -> (u16, Value) {
         let r = self
             .srv
             .client
-            .post(format!("{}/api/v1/imports/status?{query}", self.srv.base))
+            .post(format!(
+                "{}/api/v1/imports/{endpoint}?{query}",
+                self.srv.base
+            ))
             .bearer_auth(token)
             .header("content-type", kind)
             .body(body)
@@ -550,4 +566,241 @@ async fn malformed_files_are_refused_and_change_nothing() {
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("\"too_large\""), "{answer}");
     assert_eq!(f.export("").await, before, "nothing was written");
+}
+
+/// The embedded catalogue file (`reference-data/ozg/leistungen.csv`) as rows of cells.
+fn catalogue_rows() -> Vec<Vec<String>> {
+    csv::Reader::from_reader(include_str!("../../reference-data/ozg/leistungen.csv").as_bytes())
+        .into_records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn plain_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).unwrap();
+    for row in rows {
+        writer.write_record(row).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+const CATALOGUE_HEADER: [&str; 7] = [
+    "ozg_id",
+    "ozg_leistung",
+    "lage",
+    "themenfeld",
+    "anzahl_leika_leistungen",
+    "leika_typen",
+    "sdg_relevant_anzahl",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_catalogue_is_checked_then_taken_over_whole() {
+    let f = fixture().await;
+    let coordinator = add_user(&f.srv, "kai@example.org", "koordination", "16068").await;
+    let mut rows = catalogue_rows();
+    assert_eq!(rows.len(), 557);
+    // the newer catalogue: one service renamed, one dropped, one new (every Gemeinde's)
+    rows[0][1] = "Elterngeld und ElterngeldPlus".into();
+    let dropped = rows.remove(1);
+    rows.push(
+        [
+            "10700",
+            "Entschädigung nach § 56 Abs. 1 IfSG",
+            "Gesundheit",
+            "Gesundheit",
+            "1",
+            "2/3",
+            "0",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let file = plain_csv(&CATALOGUE_HEADER, &rows);
+
+    let (code, body) = f
+        .upload("catalogue", &coordinator, "dry_run=true", file.clone(), CSV)
+        .await;
+    assert_eq!(
+        code, 403,
+        "only administrators import the catalogue: {body}"
+    );
+
+    let (code, dry) = f
+        .upload("catalogue", &f.admin, "dry_run=true", file.clone(), CSV)
+        .await;
+    assert_eq!(code, 200, "{dry}");
+    assert_eq!(dry["lines_read"], 557);
+    assert_eq!(dry["unchanged"], 555);
+    assert_eq!(dry["added"][0]["ozg_id"], 10700);
+    assert_eq!(
+        dry["changed"][0]["changes"][0]["new"],
+        "Elterngeld und ElterngeldPlus"
+    );
+    assert_eq!(
+        dry["deactivated"][0]["ozg_id"],
+        dropped[0].parse::<i64>().unwrap()
+    );
+    let gemeinden = f
+        .json("/api/v1/org-units?art=gemeinde")
+        .await
+        .as_array()
+        .unwrap()
+        .len() as i64;
+    assert_eq!(dry["records_created"], gemeinden, "{dry}");
+    assert_eq!(dry["blocked"].as_array().unwrap().len(), 0, "{dry}");
+    assert_eq!(dry["written"], false);
+    assert_eq!(
+        f.json("/api/v1/services?q=10700").await["total"],
+        0,
+        "a dry run writes nothing"
+    );
+
+    let (code, applied) = f
+        .upload("catalogue", &f.admin, "dry_run=false", file.clone(), CSV)
+        .await;
+    assert_eq!(code, 200, "{applied}");
+    assert_eq!(applied["written"], true);
+    assert_eq!(applied["records_created"], gemeinden);
+    let added = f.json("/api/v1/services/10700").await;
+    assert_eq!(added["summary"]["active"], true, "{added}");
+    assert_eq!(added["records"]["total"], gemeinden, "{added}");
+    let gone = f.json(&format!("/api/v1/services/{}", dropped[0])).await;
+    assert_eq!(gone["summary"]["active"], false, "kept, inactive: {gone}");
+    assert_eq!(
+        f.json("/api/v1/services").await["total"],
+        558,
+        "the dropped service stays listed, inactive"
+    );
+    let audit = String::from_utf8(
+        f.download("/verwaltung/protokoll?art=katalog_importiert")
+            .await,
+    )
+    .unwrap();
+    assert!(
+        audit.contains("1 neu, 1 geändert, 1 deaktiviert"),
+        "the audit log has it"
+    );
+
+    // the same file again changes nothing
+    let (_, again) = f
+        .upload("catalogue", &f.admin, "dry_run=false", file, CSV)
+        .await;
+    assert_eq!(
+        (again["written"].as_bool(), again["unchanged"].as_u64()),
+        (Some(false), Some(557)),
+        "{again}"
+    );
+
+    // the old catalogue as a workbook with German headings brings the dropped service back
+    let mut sheet = vec![[
+        "OZG-ID",
+        "OZG-Leistung",
+        "Lebenslage",
+        "Themenfeld",
+        "LeiKa-Typen",
+    ]
+    .map(|h| Data::String(h.into()))
+    .to_vec()];
+    sheet.extend(catalogue_rows().into_iter().map(|r| {
+        vec![
+            Data::Float(r[0].parse().unwrap()),
+            Data::String(r[1].clone()),
+            Data::String(r[2].clone()),
+            Data::String(r[3].clone()),
+            Data::String(r[5].clone()),
+        ]
+    }));
+    let workbook = write_workbook(&[("Katalog".into(), sheet)], None);
+    let (code, back) = f
+        .upload(
+            "catalogue",
+            &f.admin,
+            "dry_run=false&deactivate_missing=false",
+            workbook,
+            XLSX,
+        )
+        .await;
+    assert_eq!(code, 200, "{back}");
+    assert_eq!(back["file_kind"], "XLSX");
+    let changed: Vec<&str> = back["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["changes"].as_array().unwrap())
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["Name", "Aktiv"], "{back}");
+    assert_eq!(
+        back["deactivated"].as_array().unwrap().len(),
+        0,
+        "a partial list deactivates nothing"
+    );
+    assert_eq!(
+        f.json("/api/v1/services/10700").await["summary"]["active"],
+        true
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_or_partial_catalogues_change_nothing() {
+    let f = fixture().await;
+    let rows = catalogue_rows();
+    let before = f.json("/api/v1/services?pro_seite=200").await;
+    let mut broken = rows.clone();
+    broken[3][3] = "Weltraum".into();
+    broken[4][0] = "1000".into();
+    let mut formula = rows.clone();
+    formula[2][1] = "=HYPERLINK(\"http://example.org\")".into();
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        ("line errors", plain_csv(&CATALOGUE_HEADER, &broken), 200, "Ein Katalog wird nur vollständig übernommen"),
+        ("a partial list", plain_csv(&CATALOGUE_HEADER, &rows[..10]), 200, "Teilliste"),
+        ("a formula", plain_csv(&CATALOGUE_HEADER, &formula), 422, "Formeln"),
+        ("missing columns", plain_csv(&CATALOGUE_HEADER[..3], &rows.iter().map(|r| r[..3].to_vec()).collect::<Vec<_>>()), 422, "Themenfeld"),
+        ("no lines", plain_csv(&CATALOGUE_HEADER, &[]), 422, "keine Leistungen"),
+        ("Windows-1252", b"ozg_id,ozg_leistung,lage,themenfeld,leika_typen\n10000,Gr\xfc\xdfe,Geburt,Familie & Kind,2/3\n".to_vec(), 422, "UTF-8"),
+    ];
+    for (what, file, status, message) in cases {
+        let (code, body) = f
+            .upload("catalogue", &f.admin, "dry_run=false", file, CSV)
+            .await;
+        assert_eq!(code, status, "{what}: {body}");
+        let text = body.to_string();
+        assert!(
+            text.contains(message),
+            "{what}: {}",
+            &text[..text.len().min(2000)]
+        );
+        if code == 200 {
+            assert_eq!(body["written"], false, "{what}: {body}");
+        }
+    }
+    let partial = plain_csv(&CATALOGUE_HEADER, &rows[..10]);
+    let (_, body) = f
+        .upload("catalogue", &f.admin, "dry_run=true", partial, CSV)
+        .await;
+    assert!(
+        body["blocked"][0].as_str().unwrap().contains("547 von 557"),
+        "{body}"
+    );
+    let (_, broken) = f
+        .upload(
+            "catalogue",
+            &f.admin,
+            "dry_run=true",
+            plain_csv(&CATALOGUE_HEADER, &broken),
+            CSV,
+        )
+        .await;
+    let errors = broken["failed"].to_string();
+    assert!(
+        errors.contains("Weltraum") && errors.contains("keine gültige OZG-ID"),
+        "{errors}"
+    );
+    assert_eq!(
+        f.json("/api/v1/services?pro_seite=200").await,
+        before,
+        "nothing changed"
+    );
 }

@@ -50,7 +50,7 @@ pub fn ImportPage() -> impl IntoView {
             query.push_str(&crate::domain::urlencode(text.trim()));
         }
         leptos::task::spawn_local(async move {
-            let answer = upload(file, query).await;
+            let answer = upload::<ImportReport>("status", file, query).await;
             outcome.set(Some(match answer {
                 Ok(report) => Outcome::Report(report),
                 Err(e) => Outcome::Failed(e),
@@ -205,8 +205,13 @@ fn ImportRow(line: ImportLine) -> impl IntoView {
     }
 }
 
-/// Sends `file` to the import endpoint (the session cookie signs it) and reads the answer.
-async fn upload(file: web_sys::File, query: String) -> Result<ImportReport, AppError> {
+/// Sends `file` to the import endpoint `/api/v1/imports/{kind}` (the session cookie signs
+/// it) and reads the answer.
+pub(crate) async fn upload<T: serde::de::DeserializeOwned>(
+    kind: &str,
+    file: web_sys::File,
+    query: String,
+) -> Result<T, AppError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let unsent = |_| AppError::ServerFn("Die Datei konnte nicht gesendet werden.".into());
@@ -214,7 +219,7 @@ async fn upload(file: web_sys::File, query: String) -> Result<ImportReport, AppE
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&file);
-    let url = format!("/api/v1/imports/status?{query}");
+    let url = format!("/api/v1/imports/{kind}?{query}");
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
         .map_err(unsent)?

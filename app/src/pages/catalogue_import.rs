@@ -1,0 +1,257 @@
+//! Katalogimport (administration): upload a newer OZG catalogue, see what it adds, changes
+//! and deactivates and every line error (a dry run), then take it over. The browser sends the
+//! file to `POST /api/v1/imports/catalogue`, the endpoint programs use.
+
+use super::import::upload;
+use crate::components::ErrorNotice;
+use crate::current_locale;
+use crate::domain::{CatalogueImportReport, CatalogueLine, ImportLine};
+use crate::error::AppError;
+use crate::i18n::td_string;
+use leptos::html::Input;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[derive(Clone)]
+enum Outcome {
+    Report(CatalogueImportReport),
+    Failed(AppError),
+}
+
+#[component]
+pub fn CatalogueImportPage() -> impl IntoView {
+    let l = current_locale();
+    let file_input = NodeRef::<Input>::new();
+    let keep_missing = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let problem = RwSignal::new(None::<&'static str>);
+
+    let send = move |dry_run: bool| {
+        let Some(file) = file_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+        else {
+            problem.set(Some(td_string!(l, imports.choose_file)));
+            return;
+        };
+        problem.set(None);
+        busy.set(true);
+        let query = format!(
+            "dry_run={dry_run}&deactivate_missing={}",
+            !keep_missing.get_untracked()
+        );
+        leptos::task::spawn_local(async move {
+            let answer = upload::<CatalogueImportReport>("catalogue", file, query).await;
+            outcome.set(Some(match answer {
+                Ok(report) => Outcome::Report(report),
+                Err(e) => Outcome::Failed(e),
+            }));
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <Title text=td_string!(l, imports.catalogue.title)/>
+        <h1>{td_string!(l, imports.catalogue.title)}</h1>
+        <p class="lead">{td_string!(l, imports.catalogue.lead)}</p>
+        <p>{td_string!(l, imports.catalogue.format)}</p>
+        <p>{td_string!(l, imports.catalogue.history_note)}</p>
+        <noscript><p class="notice">{td_string!(l, imports.catalogue.noscript)}</p></noscript>
+        <form class="import-form" on:submit=move |ev| { ev.prevent_default(); send(true); }>
+            <div>
+                <label for="catalogue-file">{td_string!(l, imports.catalogue.file_label)}</label>
+                <input id="catalogue-file" name="datei" type="file" node_ref=file_input
+                    accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    on:change=move |_| outcome.set(None)/>
+            </div>
+            <div class="checkbox">
+                <input id="keep-missing" type="checkbox"
+                    prop:checked=move || keep_missing.get()
+                    on:change=move |ev| { keep_missing.set(event_target_checked(&ev)); outcome.set(None); }/>
+                <label for="keep-missing">{td_string!(l, imports.catalogue.keep_missing)}</label>
+                <p class="hint">{td_string!(l, imports.catalogue.keep_missing_hint)}</p>
+            </div>
+            <button type="submit" disabled=move || busy.get()>{td_string!(l, imports.check)}</button>
+            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+        </form>
+        <div aria-live="polite">
+            {move || busy.get().then(|| view! { <p class="loading">{td_string!(l, imports.busy)}</p> })}
+            {move || outcome.get().map(|o| match o {
+                Outcome::Report(report) => {
+                    let can_apply = report.can_apply();
+                    view! {
+                        <CatalogueResult report=report/>
+                        {can_apply.then(|| view! {
+                            <button type="button" class="primary" disabled=move || busy.get()
+                                on:click=move |_| send(false)>
+                                {td_string!(l, imports.apply)}
+                            </button>
+                        })}
+                    }.into_any()
+                }
+                Outcome::Failed(AppError::Unprocessable(reasons)) => view! {
+                    <div class="error-notice" role="alert">
+                        <h2>{td_string!(l, imports.file_refused)}</h2>
+                        <ul>{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                Outcome::Failed(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn CatalogueResult(report: CatalogueImportReport) -> impl IntoView {
+    let l = current_locale();
+    let heading = if report.dry_run {
+        td_string!(l, imports.catalogue.result_dry)
+    } else if report.written {
+        td_string!(l, imports.catalogue.result_written)
+    } else {
+        td_string!(l, imports.catalogue.result_nothing)
+    };
+    let (lines, kind, added, changed) = (
+        report.lines_read,
+        report.file_kind.clone(),
+        report.added.len(),
+        report.changed.len(),
+    );
+    let (unchanged, deactivated, failed, records) = (
+        report.unchanged,
+        report.deactivated.len(),
+        report.failed.len(),
+        report.records_created,
+    );
+    let summary = if report.written {
+        td_string!(
+            l,
+            imports.catalogue.summary_written,
+            lines,
+            kind,
+            added,
+            changed,
+            unchanged,
+            deactivated,
+            records
+        )
+        .to_string()
+    } else {
+        td_string!(
+            l,
+            imports.catalogue.summary_dry,
+            lines,
+            kind,
+            added,
+            changed,
+            unchanged,
+            deactivated,
+            failed,
+            records
+        )
+        .to_string()
+    };
+    // services exist once the catalogue is written (changed and deactivated ones already do)
+    let link_added = report.written;
+    view! {
+        <section class="import-result" data-testid="catalogue-result">
+            <h2>{heading}</h2>
+            <p>{summary}</p>
+            {(!report.blocked.is_empty()).then(|| view! {
+                <div class="notice" role="alert">
+                    <h3>{td_string!(l, imports.catalogue.blocked)}</h3>
+                    <ul>{report.blocked.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            {(!report.notes.is_empty()).then(|| view! {
+                <ul class="notes">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+            })}
+            <FailedLines lines=report.failed/>
+            <ServiceTable caption=td_string!(l, imports.catalogue.added) lines=report.added link=link_added/>
+            <ServiceTable caption=td_string!(l, imports.catalogue.changed) lines=report.changed link=true/>
+            <ServiceTable caption=td_string!(l, imports.catalogue.deactivated) lines=report.deactivated link=true/>
+            {(!report.new_lagen.is_empty()).then(|| view! {
+                <h3>{td_string!(l, imports.catalogue.new_lagen)}</h3>
+                <ul>{report.new_lagen.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+            })}
+        </section>
+    }
+}
+
+/// Services added, changed or deactivated; nothing when `lines` is empty.
+#[component]
+fn ServiceTable(caption: &'static str, lines: Vec<CatalogueLine>, link: bool) -> impl IntoView {
+    let l = current_locale();
+    (!lines.is_empty()).then(|| {
+        let count = lines.len();
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <caption>{format!("{caption} ({count})")}</caption>
+                    <thead><tr>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_position)}</th>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_ozg_id)}</th>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_service)}</th>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_changes)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {lines.into_iter().map(|line| {
+                            let id = line.ozg_id;
+                            let name = if link {
+                                view! { <A href=format!("/leistungen/{id}")>{line.name}</A> }.into_any()
+                            } else {
+                                view! { {line.name} }.into_any()
+                            };
+                            view! {
+                                <tr>
+                                    <td>{line.position.unwrap_or_else(|| "–".into())}</td>
+                                    <th scope="row">{id}</th>
+                                    <td>{name}</td>
+                                    <td>
+                                        <ul class="changes">
+                                            {line.changes.into_iter().map(|c| view! {
+                                                <li>{c.label}": "{c.old}" → "{c.new}</li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn FailedLines(lines: Vec<ImportLine>) -> impl IntoView {
+    let l = current_locale();
+    (!lines.is_empty()).then(|| {
+        let count = lines.len();
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <caption>{format!("{} ({count})", td_string!(l, imports.catalogue.failed))}</caption>
+                    <thead><tr>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_position)}</th>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_service)}</th>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_errors)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {lines.into_iter().map(|line| view! {
+                            <tr class="row-error">
+                                <th scope="row">{line.position}</th>
+                                <td>{line.label.unwrap_or_else(|| "–".into())}</td>
+                                <td><ul class="errors">{line.errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
+}
