@@ -108,6 +108,7 @@ export function pagesOfAnAdministrator(recordId: number): string[] {
     "/verwaltung/konten",
     "/verwaltung/protokoll",
     "/verwaltung/protokoll?art=anmeldung",
+    "/verwaltung/katalogimport",
     "/datenquellen",
     "/impressum",
     "/datenschutz",
