@@ -139,6 +139,7 @@ impl app::ssr::Backend for ServerBackend {
             public_read: self.public_read,
             operator: self.operator.clone(),
             data_as_of: self.storage.data_as_of().await?,
+            catalogue_imported: self.storage.catalogue_imported().await?,
         })
     }
 

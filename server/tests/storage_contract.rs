@@ -1608,7 +1608,7 @@ async fn values_the_database_refuses_are_the_requests_fault(s: Storage) {
 async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_seed(s: Storage) {
     use app::domain::{DashboardFilter, LeikaTypes, Responsibility};
     use server::reference_data::Service;
-    use server::storage::{CatalogueWrite, NewRecordHistory, CATALOGUE_IMPORTED};
+    use server::storage::{CatalogueWrite, NewRecordHistory};
     let s = seeded(s).await;
     let today = Utc::now().date_naive();
     let yesterday = today.pred_opt().unwrap();
@@ -1650,8 +1650,17 @@ async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_s
         services: &services,
         ..Default::default()
     };
+    let imported = app::domain::CatalogueImported {
+        at: Utc.with_ymd_and_hms(2026, 11, 29, 9, 30, 0).unwrap(),
+        by: "Ada <ada@example.org>".into(),
+        services: services.len() as i64,
+    };
     let written = s
-        .write_catalogue(&write, NewRecordHistory::From(Utc::now()), Some("{}"))
+        .write_catalogue(
+            &write,
+            NewRecordHistory::From(Utc::now()),
+            Some(&serde_json::to_string(&imported).unwrap()),
+        )
         .await
         .unwrap();
     let gemeinden = data
@@ -1664,10 +1673,7 @@ async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_s
         "one record per Gemeinde"
     );
     assert_eq!(written.services_deactivated, 0);
-    assert_eq!(
-        s.meta(CATALOGUE_IMPORTED).await.unwrap().as_deref(),
-        Some("{}")
-    );
+    assert_eq!(s.catalogue_imported().await.unwrap(), Some(imported));
 
     // maintained rollups equal a full recount
     let maintained = s.rollup_snapshot().await.unwrap();
@@ -1727,7 +1733,7 @@ async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_s
                 ..Default::default()
             },
             NewRecordHistory::From(Utc::now()),
-            Some("{}"),
+            None,
         )
         .await
         .unwrap();

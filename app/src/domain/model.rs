@@ -202,6 +202,17 @@ pub struct SiteInfo {
     pub public_read: bool,
     pub data_as_of: Option<DateTime<Utc>>,
     pub operator: OperatorInfo,
+    /// The last catalogue import, when the catalogue is no longer the embedded one.
+    pub catalogue_imported: Option<CatalogueImported>,
+}
+
+/// When and by whom the service catalogue was last imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueImported {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    /// Services the imported file listed.
+    pub services: i64,
 }
 
 /// Who runs this installation, for Impressum, Datenschutzerklärung and the accessibility

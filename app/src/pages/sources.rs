@@ -1,6 +1,8 @@
 //! Datenquellen: provenance, licences and the attributions the data requires.
 
+use crate::api::get_site_info;
 use crate::current_locale;
+use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,6 +14,7 @@ pub fn SourcesPage() -> impl IntoView {
         <Title text=td_string!(l, sources.title)/>
         <h1>{td_string!(l, sources.heading)}</h1>
         <p>{td_string!(l, sources.intro)}</p>
+        <CatalogueImportNotice/>
         <div class="table-wrap">
             <table>
                 <caption>{td_string!(l, sources.caption)}</caption>
@@ -53,5 +56,24 @@ pub fn SourcesPage() -> impl IntoView {
             <li>{td_string!(l, sources.gap_reforms)}</li>
             <li>{td_string!(l, sources.gap_status)}</li>
         </ul>
+    }
+}
+
+/// After a catalogue import the catalogue is no longer the embedded 2019 one: say so.
+#[component]
+fn CatalogueImportNotice() -> impl IntoView {
+    let l = current_locale();
+    let info = Resource::new(|| (), |_| get_site_info());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                info.await.ok().and_then(|i| i.catalogue_imported).map(|c| view! {
+                    <p class="notice" role="note">
+                        {td_string!(l, sources.catalogue_imported,
+                            date = format::datetime(c.at), by = c.by, services = c.services)}
+                    </p>
+                })
+            })}
+        </Suspense>
     }
 }

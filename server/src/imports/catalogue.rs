@@ -12,8 +12,8 @@ use crate::storage::{
     AuditEntry, CatalogueWrite, NewRecordHistory, Storage, StoredCatalogue, StoredService,
 };
 use app::domain::{
-    CatalogueImportReport, CatalogueLine, CurrentUser, FieldChange, ImportLine, LeikaTypes, OzgId,
-    Responsibility,
+    CatalogueImportReport, CatalogueImported, CatalogueLine, CurrentUser, FieldChange, ImportLine,
+    LeikaTypes, OzgId, Responsibility,
 };
 use app::error::AppError;
 use chrono::Utc;
@@ -481,12 +481,12 @@ pub async fn import_catalogue(
         return Ok(report);
     }
     let now = Utc::now();
-    let imported = serde_json::json!({
-        "at": now.to_rfc3339(),
-        "by": user.actor(),
-        "services": services.len(),
+    let imported = serde_json::to_string(&CatalogueImported {
+        at: now,
+        by: user.actor(),
+        services: services.len() as i64,
     })
-    .to_string();
+    .map_err(|_| AppError::Internal)?;
     let written = storage
         .write_catalogue(
             &CatalogueWrite {

@@ -10,12 +10,13 @@ use super::history::{apply_history, day_of, HistoryDeltas, KREIS_OF_UNIT};
 use super::writes::{phase_sql, Contribution};
 use super::{in_transaction, on_pool, Result, Storage};
 use crate::reference_data::{Lage, LeikaService, Service};
-use app::domain::Phase;
+use app::domain::{CatalogueImported, Phase};
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use std::collections::BTreeSet;
 
-/// `meta` key set by a catalogue import: when, by whom, how many services (JSON).
+/// `meta` key set by a catalogue import: when, by whom, how many services
+/// ([`CatalogueImported`] as JSON).
 pub const CATALOGUE_IMPORTED: &str = "catalogue_imported";
 
 /// Values per statement when a list of ids is bound: far below both databases' limits.
@@ -124,6 +125,17 @@ fn search_text(s: &Service) -> String {
 }
 
 impl Storage {
+    /// The last catalogue import, if any. (Every page shows it: an unreadable entry is
+    /// logged, not an error.)
+    pub async fn catalogue_imported(&self) -> Result<Option<CatalogueImported>> {
+        let Some(value) = self.meta(CATALOGUE_IMPORTED).await? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_str(&value)
+            .inspect_err(|e| tracing::warn!(error = %e, "unreadable {CATALOGUE_IMPORTED} entry"))
+            .ok())
+    }
+
     /// The stored catalogue, for a catalogue import's comparison.
     pub async fn stored_catalogue(&self) -> Result<StoredCatalogue> {
         let (themenfelder, lagen, services, leads, kinds) = on_pool!(self, pool => {
