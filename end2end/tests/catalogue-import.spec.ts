@@ -21,19 +21,19 @@ test("an administrator checks a newer catalogue, then takes a rename over", asyn
   const result = page.getByTestId("catalogue-result");
 
   // a partial list with a rename and a new service: checked, nothing written
-  await page.getByLabel("Teilliste: fehlende Leistungen nicht deaktivieren").check();
+  await page.getByLabel("Teilliste: Fehlendes nicht deaktivieren").check();
   await upload.setInputFiles(file(RENAMED, NEW));
   await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
   await expect(result.getByRole("heading", { level: 2 })).toHaveText("Probelauf: nichts wurde geändert");
-  await expect(result).toContainText("2 Zeilen gelesen (CSV): 1 Leistungen neu, 1 geändert, 0 unverändert, 0 würden inaktiv, 0 Zeilen mit Fehlern.");
-  await expect(result.getByRole("table", { name: /Neue Leistungen/ })).toContainText("Entschädigung nach § 56 Abs. 1 IfSG");
-  await expect(result.getByRole("table", { name: /Geänderte Leistungen/ })).toContainText(
+  await expect(result).toContainText("2 Zeilen gelesen (CSV): 1 neu, 1 geändert, 0 unverändert, 0 nicht mehr enthalten, 0 Zeilen mit Fehlern.");
+  await expect(result.getByRole("table", { name: /^Neu \(/ })).toContainText("Entschädigung nach § 56 Abs. 1 IfSG");
+  await expect(result.getByRole("table", { name: /^Geändert \(/ })).toContainText(
     "Name: Berufsständische Versorgungswerke → Berufsständische Versorgungswerke (Katalog 2024)",
   );
   await expect(page.getByRole("button", { name: "Jetzt übernehmen" })).toBeVisible();
 
   // a complete catalogue of one line would deactivate nearly everything: blocked
-  await page.getByLabel("Teilliste: fehlende Leistungen nicht deaktivieren").uncheck();
+  await page.getByLabel("Teilliste: Fehlendes nicht deaktivieren").uncheck();
   await upload.setInputFiles(file(ORIGINAL));
   await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
   await expect(result.getByRole("alert")).toContainText("Der Katalog kann so nicht übernommen werden");
@@ -41,7 +41,7 @@ test("an administrator checks a newer catalogue, then takes a rename over", asyn
   await expect(page.getByRole("button", { name: "Jetzt übernehmen" })).toHaveCount(0);
 
   // the rename alone, taken over
-  await page.getByLabel("Teilliste: fehlende Leistungen nicht deaktivieren").check();
+  await page.getByLabel("Teilliste: Fehlendes nicht deaktivieren").check();
   await upload.setInputFiles(file(RENAMED));
   await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
   await expect(result).toContainText("1 geändert");

@@ -55,6 +55,18 @@ pub struct LeikaService {
     pub sdg_relevant: bool,
 }
 
+impl LeikaService {
+    /// The key a LeiKa-Leistung is stored under: its LeiKa-Schlüssel, or for entries "nicht im
+    /// LeiKa" their OZG-ID (`-` for none) and name.
+    pub fn natural_key(key: &LeikaKey, ozg_id: Option<OzgId>, name: &str) -> String {
+        match (key.key(), ozg_id) {
+            (Some(k), _) => k.to_owned(),
+            (None, Some(id)) => format!("{id}:{name}"),
+            (None, None) => format!("-:{name}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgUnit {
     pub code: String,
@@ -253,11 +265,7 @@ impl ReferenceData {
                     "leika_leistungen.csv, Zeile {line}: unbekannte OZG-ID {id}"
                 ));
             }
-            let natural_key = match (key.key(), ozg_id) {
-                (Some(k), _) => k.to_owned(),
-                (None, Some(id)) => format!("{id}:{}", l.leika_bezeichnung),
-                (None, None) => format!("-:{}", l.leika_bezeichnung),
-            };
+            let natural_key = LeikaService::natural_key(&key, ozg_id, &l.leika_bezeichnung);
             // The 2019 extract repeats one "nicht im LeiKa" entry verbatim; keep it once.
             if !seen.insert(natural_key.clone()) {
                 continue;

@@ -683,6 +683,53 @@ async fn a_newer_catalogue_is_checked_then_taken_over_whole() {
         "the audit log has it"
     );
 
+    // the LeiKa list: the embedded file is taken as it is; a line for the new service adds
+    // its LeiKa-Leistung
+    let leika_file = include_bytes!("../../reference-data/ozg/leika_leistungen.csv").to_vec();
+    let (code, same) = f
+        .upload(
+            "catalogue",
+            &f.admin,
+            "dry_run=true",
+            leika_file.clone(),
+            CSV,
+        )
+        .await;
+    assert_eq!(code, 200, "{same}");
+    assert_eq!(same["catalogue"], "leika");
+    assert_eq!(
+        (
+            same["unchanged"].as_u64(),
+            same["added"].as_array().map(Vec::len),
+            same["failed"].as_array().map(Vec::len)
+        ),
+        (Some(5248), Some(0), Some(0)),
+        "the reference file itself: {} {}",
+        same["notes"],
+        same["failed"]
+    );
+    let mut with_new = leika_file;
+    with_new.extend_from_slice(
+        "99999999000001,Entschädigung nach § 56 IfSG bewilligen,10700,Entschädigung nach § 56 Abs. 1 IfSG,2/3,§ 56 IfSG,,,0,1\n".as_bytes(),
+    );
+    let (code, leika) = f
+        .upload("catalogue", &f.admin, "dry_run=false", with_new, CSV)
+        .await;
+    assert_eq!(code, 200, "{leika}");
+    assert_eq!(
+        (
+            leika["written"].as_bool(),
+            leika["added"][0]["ozg_id"].as_i64()
+        ),
+        (Some(true), Some(10700)),
+        "{leika}"
+    );
+    let added = f.json("/api/v1/services/10700").await;
+    assert_eq!(
+        added["leika"][0]["name"], "Entschädigung nach § 56 IfSG bewilligen",
+        "{added}"
+    );
+
     // the same file again changes nothing
     let (_, again) = f
         .upload("catalogue", &f.admin, "dry_run=false", file, CSV)

@@ -1654,6 +1654,7 @@ async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_s
         at: Utc.with_ymd_and_hms(2026, 11, 29, 9, 30, 0).unwrap(),
         by: "Ada <ada@example.org>".into(),
         services: services.len() as i64,
+        leika: None,
     };
     let written = s
         .write_catalogue(

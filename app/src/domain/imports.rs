@@ -53,6 +53,8 @@ pub struct ImportLine {
 /// all: any line error, or a file that would deactivate most of the catalogue, blocks it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueImportReport {
+    /// What the file lists: OZG-Leistungen or LeiKa-Leistungen.
+    pub catalogue: CatalogueKind,
     /// `CSV` or `XLSX`.
     pub file_kind: String,
     /// Only checked, nothing written.
@@ -65,11 +67,13 @@ pub struct CatalogueImportReport {
     pub lines_read: u64,
     /// Lines that match the stored service.
     pub unchanged: u64,
-    /// New services, in file order.
+    /// New entries, in file order.
     pub added: Vec<CatalogueLine>,
-    /// Services whose name, Themenfeld, Lebenslage or LeiKa-Typen change, or that are active again.
+    /// Services whose name, Themenfeld, Lebenslage or LeiKa-Typen change, or that are active
+    /// again; LeiKa-Leistungen whose name, OZG-Leistung, type, legal basis or SDG flag change.
     pub changed: Vec<CatalogueLine>,
-    /// Catalogue services the file no longer lists: inactive, with records and history kept.
+    /// Entries the file no longer lists: services become inactive (records and history kept),
+    /// LeiKa-Leistungen are removed (they have no history).
     pub deactivated: Vec<CatalogueLine>,
     /// Lebenslagen the file names that do not exist yet (created with the import).
     pub new_lagen: Vec<String>,
@@ -92,12 +96,24 @@ impl CatalogueImportReport {
     }
 }
 
-/// One service a catalogue import adds, changes or deactivates.
+/// The two catalogue files of the OZG: its services, and the LeiKa-Leistungen they bundle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogueKind {
+    #[default]
+    Leistungen,
+    Leika,
+}
+
+/// One entry a catalogue import adds, changes or deactivates.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueLine {
-    /// `Zeile 5`; `None` for a service the file does not list.
+    /// `Zeile 5`; `None` for an entry the file does not list.
     pub position: Option<String>,
-    pub ozg_id: i64,
+    /// The OZG-ID, or the LeiKa-Schlüssel (`nicht im LeiKa` for entries without one).
+    pub key: String,
+    /// The service the entry is, or belongs to (none for LeiKa-Leistungen without one).
+    pub ozg_id: Option<i64>,
     pub name: String,
     /// What changes (empty for added and deactivated services).
     pub changes: Vec<FieldChange>,

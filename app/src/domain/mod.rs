@@ -16,8 +16,8 @@ pub use dashboard::*;
 pub use editing::*;
 pub use ids::{Ags, AgsLevel, Ars, IdError, LeikaKey, OzgId};
 pub use imports::{
-    CatalogueImportReport, CatalogueLine, ImportLine, ImportReport, MAX_IMPORT_BYTES,
-    MAX_IMPORT_LINES,
+    CatalogueImportReport, CatalogueKind, CatalogueLine, ImportLine, ImportReport,
+    MAX_IMPORT_BYTES, MAX_IMPORT_LINES,
 };
 pub use model::*;
 pub use responsibility::{LeikaTypes, Responsibility};

@@ -207,12 +207,15 @@ pub struct SiteInfo {
 }
 
 /// When and by whom the service catalogue was last imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueImported {
     pub at: DateTime<Utc>,
     pub by: String,
-    /// Services the imported file listed.
+    /// Services the last imported services file listed (0: none imported yet).
     pub services: i64,
+    /// LeiKa-Leistungen the last imported LeiKa list named, once one was imported.
+    #[serde(default)]
+    pub leika: Option<i64>,
 }
 
 /// Who runs this installation, for Impressum, Datenschutzerklärung and the accessibility

@@ -5,7 +5,7 @@
 use super::import::upload;
 use crate::components::ErrorNotice;
 use crate::current_locale;
-use crate::domain::{CatalogueImportReport, CatalogueLine, ImportLine};
+use crate::domain::{CatalogueImportReport, CatalogueKind, CatalogueLine, ImportLine};
 use crate::error::AppError;
 use crate::i18n::td_string;
 use leptos::html::Input;
@@ -154,8 +154,8 @@ fn CatalogueResult(report: CatalogueImportReport) -> impl IntoView {
         )
         .to_string()
     };
-    // services exist once the catalogue is written (changed and deactivated ones already do)
-    let link_added = report.written;
+    // new services exist once the catalogue is written (other entries name existing ones)
+    let link_added = report.written || report.catalogue == CatalogueKind::Leika;
     view! {
         <section class="import-result" data-testid="catalogue-result">
             <h2>{heading}</h2>
@@ -199,16 +199,14 @@ fn ServiceTable(caption: &'static str, lines: Vec<CatalogueLine>, link: bool) ->
                     </tr></thead>
                     <tbody>
                         {lines.into_iter().map(|line| {
-                            let id = line.ozg_id;
-                            let name = if link {
-                                view! { <A href=format!("/leistungen/{id}")>{line.name}</A> }.into_any()
-                            } else {
-                                view! { {line.name} }.into_any()
+                            let name = match line.ozg_id.filter(|_| link) {
+                                Some(id) => view! { <A href=format!("/leistungen/{id}")>{line.name}</A> }.into_any(),
+                                None => view! { {line.name} }.into_any(),
                             };
                             view! {
                                 <tr>
                                     <td>{line.position.unwrap_or_else(|| "–".into())}</td>
-                                    <th scope="row">{id}</th>
+                                    <th scope="row">{line.key}</th>
                                     <td>{name}</td>
                                     <td>
                                         <ul class="changes">

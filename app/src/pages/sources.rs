@@ -69,8 +69,7 @@ fn CatalogueImportNotice() -> impl IntoView {
             {move || Suspend::new(async move {
                 info.await.ok().and_then(|i| i.catalogue_imported).map(|c| view! {
                     <p class="notice" role="note">
-                        {td_string!(l, sources.catalogue_imported,
-                            date = format::datetime(c.at), by = c.by, services = c.services)}
+                        {td_string!(l, sources.catalogue_imported, date = format::datetime(c.at), by = c.by)}
                     </p>
                 })
             })}

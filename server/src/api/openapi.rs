@@ -352,16 +352,19 @@ pub fn document() -> Value {
             "/imports/catalogue",
             "post",
             json!({
-                "summary": "Katalogimport (nur Administration): einen neueren OZG-Leistungskatalog als CSV oder XLSX prüfen (Probelauf) oder übernehmen",
+                "summary": "Katalogimport (nur Administration): einen neueren OZG-Leistungskatalog oder eine Liste der LeiKa-Leistungen als CSV oder XLSX prüfen (Probelauf) oder übernehmen",
                 "description": "Eine Zeile je OZG-Leistung mit den Spalten ozg_id, ozg_leistung, lage, themenfeld, leika_typen (wie reference-data/ozg/leistungen.csv) \
                                 oder OZG-ID, OZG-Leistung, Lebenslage, Themenfeld, LeiKa-Typen. Neue Leistungen werden mit den Umsetzungsständen angelegt, die die \
                                 Zuständigkeitsregel verlangt (ab heute in der Historie), geänderte aktualisiert; Katalogleistungen, die die Datei nicht mehr nennt, \
                                 werden inaktiv – nie gelöscht, Umsetzungsstände und Historie bleiben. Ein Katalog wird nur ganz übernommen: Zeilenfehler oder \
-                                eine Datei, die mehr als die Hälfte der Leistungen deaktivieren würde, verhindern das Schreiben (blocked).",
+                                eine Datei, die mehr als die Hälfte der Leistungen deaktivieren würde, verhindern das Schreiben (blocked). \
+                                Eine Datei mit der Spalte leika_schluessel (LeiKa-Schlüssel) ist eine Liste der LeiKa-Leistungen (wie reference-data/ozg/leika_leistungen.csv: \
+                                leika_schluessel, leika_bezeichnung, ozg_id, leika_typ, optional rechtsgrundlage, sdg1_relevant, sdg2_relevant): sie legt fest, welche \
+                                LeiKa-Leistungen zu jeder OZG-Leistung gehören (der Bundesexport listet sie je Umsetzungsstand); nicht mehr genannte werden entfernt.",
                 "security": [{"bearer": []}, {"session": []}],
                 "parameters": [
                     query("dry_run", "true (Standard): nur prüfen; false: übernehmen", json!({"type": "boolean"})),
-                    query("deactivate_missing", "true (Standard): Katalogleistungen, die die Datei nicht nennt, werden inaktiv; false: eine Teilliste, nichts wird deaktiviert", json!({"type": "boolean"}))
+                    query("deactivate_missing", "true (Standard): Katalogleistungen, die die Datei nicht nennt, werden inaktiv (LeiKa-Leistungen: entfernt); false: eine Teilliste, nichts wird deaktiviert", json!({"type": "boolean"}))
                 ],
                 "requestBody": { "required": true, "content": {
                     "text/csv": { "schema": {"type": "string"} },
@@ -441,11 +444,13 @@ pub fn document() -> Value {
                         "label": nullable(json!({"type": "string"})),
                         "changes": history_entry["properties"]["changes"].clone(),
                         "errors": {"type": "array", "items": {"type": "string"}}}}}}});
-    let catalogue_line = json!({"type": "object", "required": ["ozg_id", "name", "changes"], "properties": {
-        "position": nullable(json!({"type": "string"})), "ozg_id": {"type": "integer"}, "name": {"type": "string"},
+    let catalogue_line = json!({"type": "object", "required": ["key", "name", "changes"], "properties": {
+        "position": nullable(json!({"type": "string"})), "key": {"type": "string"},
+        "ozg_id": nullable(json!({"type": "integer"})), "name": {"type": "string"},
         "changes": history_entry["properties"]["changes"].clone()}});
-    let catalogue_report = json!({"type": "object", "required": ["file_kind", "dry_run", "deactivate_missing", "written", "lines_read",
+    let catalogue_report = json!({"type": "object", "required": ["catalogue", "file_kind", "dry_run", "deactivate_missing", "written", "lines_read",
         "unchanged", "added", "changed", "deactivated", "new_lagen", "records_created", "failed", "blocked", "notes"], "properties": {
+        "catalogue": {"type": "string", "enum": ["leistungen", "leika"]},
         "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"},
         "deactivate_missing": {"type": "boolean"}, "written": {"type": "boolean"},
         "lines_read": {"type": "integer"}, "unchanged": {"type": "integer"},

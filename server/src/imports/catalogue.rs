@@ -5,14 +5,15 @@
 //! deleted, so their records and history stay. A dry run reports all of it; a catalogue is
 //! taken whole or not at all.
 
+use super::leika;
 use super::table::{self, Row, Sheet};
 use crate::auth::action;
-use crate::reference_data::{Lage, Service};
+use crate::reference_data::{Lage, LeikaService, Service};
 use crate::storage::{
     AuditEntry, CatalogueWrite, NewRecordHistory, Storage, StoredCatalogue, StoredService,
 };
 use app::domain::{
-    CatalogueImportReport, CatalogueImported, CatalogueLine, CurrentUser, FieldChange, ImportLine,
+    CatalogueImportReport, CatalogueKind, CatalogueLine, CurrentUser, FieldChange, ImportLine,
     LeikaTypes, OzgId, Responsibility,
 };
 use app::error::AppError;
@@ -28,8 +29,8 @@ pub struct CatalogueRequest {
     pub deactivate_missing: bool,
 }
 
-/// The longest name a service or Lebenslage may have.
-const MAX_NAME_CHARS: usize = 300;
+/// The longest name a service, Lebenslage or LeiKa-Leistung may have.
+const MAX_NAME_CHARS: usize = 500;
 
 /// A complete catalogue that drops more than this share of the active services is more
 /// likely a partial file than a new catalogue.
@@ -53,7 +54,7 @@ fn normalise(heading: &str) -> String {
         .collect()
 }
 
-fn known_as(heading: &str, names: &[&str]) -> bool {
+pub(super) fn known_as(heading: &str, names: &[&str]) -> bool {
     let heading = normalise(heading);
     !heading.is_empty() && names.iter().any(|n| normalise(n) == heading)
 }
@@ -70,45 +71,31 @@ struct Columns {
 
 impl Columns {
     fn find(header: &[String]) -> Result<Self, Vec<String>> {
-        let wanted = [
-            ("OZG-ID", OZG_ID),
-            ("OZG-Leistung", NAME),
-            ("Lebenslage", LAGE),
-            ("Themenfeld", THEMENFELD),
-            ("LeiKa-Typen", LEIKA_TYPES),
-        ];
         let mut errors = Vec::new();
-        let mut found = [0; 5];
-        for (i, (label, names)) in wanted.iter().enumerate() {
-            let matches: Vec<usize> = header
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| known_as(h, names))
-                .map(|(c, _)| c)
-                .collect();
-            match matches.as_slice() {
-                [one] => found[i] = *one,
-                [] => errors.push(format!("Es fehlt die Spalte „{label}“.")),
-                _ => errors.push(format!("Die Spalte „{label}“ kommt mehrfach vor.")),
-            }
+        let mut required = |label: &str, names: &[&str]| {
+            column(header, label, names).unwrap_or_else(|e| {
+                errors.push(e);
+                0
+            })
+        };
+        let columns = Self {
+            ozg_id: required("OZG-ID", OZG_ID),
+            name: required("OZG-Leistung", NAME),
+            lage: required("Lebenslage", LAGE),
+            themenfeld: required("Themenfeld", THEMENFELD),
+            leika_types: required("LeiKa-Typen", LEIKA_TYPES),
+        };
+        if errors.is_empty() {
+            return Ok(columns);
         }
-        if !errors.is_empty() {
-            errors.push(
-                "Die Kopfzeile braucht die Spalten OZG-ID, OZG-Leistung, Lebenslage, Themenfeld \
-                 und LeiKa-Typen (oder ozg_id, ozg_leistung, lage, themenfeld, leika_typen wie \
-                 in der Katalogdatei des OZG)."
-                    .into(),
-            );
-            return Err(errors);
-        }
-        let [ozg_id, name, lage, themenfeld, leika_types] = found;
-        Ok(Self {
-            ozg_id,
-            name,
-            lage,
-            themenfeld,
-            leika_types,
-        })
+        errors.push(
+            "Die Kopfzeile braucht die Spalten OZG-ID, OZG-Leistung, Lebenslage, Themenfeld \
+             und LeiKa-Typen (oder ozg_id, ozg_leistung, lage, themenfeld, leika_typen wie \
+             in der Katalogdatei leistungen.csv des OZG). Eine Liste von LeiKa-Leistungen \
+             erkennt der Import an der Spalte LeiKa-Schlüssel (leika_schluessel)."
+                .into(),
+        );
+        Err(errors)
     }
 
     fn unknown(header: &[String]) -> impl Iterator<Item = &String> {
@@ -119,6 +106,42 @@ impl Columns {
                     .any(|names| known_as(h, names))
         })
     }
+}
+
+/// The one column of `header` known by `names`, or why there is none.
+pub(super) fn column(header: &[String], label: &str, names: &[&str]) -> Result<usize, String> {
+    let matches: Vec<usize> = (0..header.len())
+        .filter(|c| known_as(&header[*c], names))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!("Es fehlt die Spalte „{label}“.")),
+        _ => Err(format!("Die Spalte „{label}“ kommt mehrfach vor.")),
+    }
+}
+
+/// A required name: present and not too long (else an error in `errors`).
+pub(super) fn named(errors: &mut Vec<String>, label: &str, value: String) -> String {
+    if value.is_empty() {
+        errors.push(format!("„{label}“ fehlt."));
+    } else if value.chars().count() > MAX_NAME_CHARS {
+        errors.push(format!(
+            "„{label}“ ist zu lang (höchstens {MAX_NAME_CHARS} Zeichen)."
+        ));
+    }
+    value
+}
+
+/// Why a complete list that drops `dropped` of `total` entries is refused, if it drops more
+/// than [`MAX_DEACTIVATED_SHARE`]: most likely a partial list.
+pub(super) fn too_many_dropped(dropped: usize, total: usize, verb: &str) -> Option<String> {
+    (total > 0 && dropped as f64 > MAX_DEACTIVATED_SHARE * total as f64).then(|| {
+        format!(
+            "Die Datei würde {dropped} von {total} {verb}. Das sieht nach einer Teilliste aus, \
+             nicht nach einem vollständigen Katalog. Eine Teilliste lässt sich mit der Option \
+             „Fehlendes nicht deaktivieren“ übernehmen."
+        )
+    })
 }
 
 /// One data line as read.
@@ -148,19 +171,9 @@ fn read_line(sheet: &Sheet, columns: &Columns, row: &Row) -> Line {
     let leika_types = LeikaTypes::parse(&text(columns.leika_types))
         .map_err(|e| errors.push(format!("LeiKa-Typen: {e}")))
         .ok();
-    let mut named = |label: &str, value: String| {
-        if value.is_empty() {
-            errors.push(format!("„{label}“ fehlt."));
-        } else if value.chars().count() > MAX_NAME_CHARS {
-            errors.push(format!(
-                "„{label}“ ist zu lang (höchstens {MAX_NAME_CHARS} Zeichen)."
-            ));
-        }
-        value
-    };
-    let name = named("OZG-Leistung", text(columns.name));
-    let lage = named("Lebenslage", text(columns.lage));
-    let themenfeld = named("Themenfeld", text(columns.themenfeld));
+    let name = named(&mut errors, "OZG-Leistung", text(columns.name));
+    let lage = named(&mut errors, "Lebenslage", text(columns.lage));
+    let themenfeld = named(&mut errors, "Themenfeld", text(columns.themenfeld));
     Line {
         position: sheet.position(row.line),
         ozg_id,
@@ -210,7 +223,7 @@ fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
-fn change(field: &str, label: &str, old: String, new: String) -> FieldChange {
+pub(super) fn change(field: &str, label: &str, old: String, new: String) -> FieldChange {
     FieldChange {
         field: field.into(),
         label: label.into(),
@@ -219,20 +232,19 @@ fn change(field: &str, label: &str, old: String, new: String) -> FieldChange {
     }
 }
 
-/// The file's lines checked against the stored catalogue.
+/// The file's lines checked against the stored catalogue: the report, and every valid line
+/// as what to write (unchanged ones are no-ops in the write).
 #[derive(Debug, Default)]
-struct Plan {
-    report: CatalogueImportReport,
-    /// Every valid line as the service to write (unchanged ones are no-ops in the write).
-    services: Vec<Service>,
-    new_lagen: Vec<Lage>,
+pub(super) struct Plan {
+    pub report: CatalogueImportReport,
+    pub services: Vec<Service>,
+    pub new_lagen: Vec<Lage>,
+    pub leika: Vec<LeikaService>,
 }
 
 fn plan(lines: Vec<Line>, stored: &StoredCatalogue, request: CatalogueRequest) -> Plan {
     let mut plan = Plan::default();
     let report = &mut plan.report;
-    report.dry_run = request.dry_run;
-    report.deactivate_missing = request.deactivate_missing;
     report.lines_read = lines.len() as u64;
     let by_id: HashMap<i64, &StoredService> =
         stored.services.iter().map(|s| (s.ozg_id, s)).collect();
@@ -333,7 +345,8 @@ fn plan(lines: Vec<Line>, stored: &StoredCatalogue, request: CatalogueRequest) -
         };
         let entry = |changes| CatalogueLine {
             position: Some(line.position.clone()),
-            ozg_id: i64::from(ozg_id),
+            key: ozg_id.to_string(),
+            ozg_id: Some(i64::from(ozg_id)),
             name: service.name.clone(),
             changes,
         };
@@ -408,7 +421,8 @@ fn plan(lines: Vec<Line>, stored: &StoredCatalogue, request: CatalogueRequest) -
             .filter(|s| s.active && s.source == "katalog" && !listed.contains(&s.ozg_id))
             .map(|s| CatalogueLine {
                 position: None,
-                ozg_id: s.ozg_id,
+                key: s.ozg_id.to_string(),
+                ozg_id: Some(s.ozg_id),
                 name: s.name.clone(),
                 changes: Vec::new(),
             })
@@ -433,13 +447,12 @@ fn plan(lines: Vec<Line>, stored: &StoredCatalogue, request: CatalogueRequest) -
         .iter()
         .filter(|s| s.active && s.source == "katalog")
         .count();
-    if active > 0 && report.deactivated.len() as f64 > MAX_DEACTIVATED_SHARE * active as f64 {
-        report.blocked.push(format!(
-            "Die Datei würde {} von {active} aktiven Leistungen deaktivieren. Das sieht nach \
-             einer Teilliste aus, nicht nach einem vollständigen Katalog. Eine Teilliste lässt \
-             sich mit der Option „Fehlende Leistungen nicht deaktivieren“ übernehmen.",
-            report.deactivated.len()
-        ));
+    if let Some(reason) = too_many_dropped(
+        report.deactivated.len(),
+        active,
+        "aktiven Leistungen deaktivieren",
+    ) {
+        report.blocked.push(reason);
     }
     plan
 }
@@ -456,9 +469,17 @@ pub async fn import_catalogue(
             "Nur die Administration darf den Leistungskatalog importieren.",
         ));
     }
+    enum Lines {
+        Services(Vec<Line>),
+        Leika(Vec<leika::Line>),
+    }
     let parsed = tokio::task::spawn_blocking(move || {
         let (kind, sheets) = table::read(&bytes).map_err(|e| e.0)?;
-        let (lines, notes) = read_lines(&sheets)?;
+        let (lines, notes) = if sheets.iter().any(|s| leika::is_leika(&s.header)) {
+            leika::read_lines(&sheets).map(|(l, n)| (Lines::Leika(l), n))?
+        } else {
+            read_lines(&sheets).map(|(l, n)| (Lines::Services(l), n))?
+        };
         Ok::<_, Vec<String>>((kind, lines, notes))
     })
     .await
@@ -467,11 +488,24 @@ pub async fn import_catalogue(
     })?;
     let (kind, lines, notes) = parsed.map_err(AppError::Unprocessable)?;
     let stored = storage.stored_catalogue().await?;
-    let Plan {
-        mut report,
-        services,
-        new_lagen,
-    } = plan(lines, &stored, request);
+    let (
+        catalogue,
+        Plan {
+            mut report,
+            services,
+            new_lagen,
+            leika,
+        },
+    ) = match lines {
+        Lines::Services(lines) => (CatalogueKind::Leistungen, plan(lines, &stored, request)),
+        Lines::Leika(lines) => (
+            CatalogueKind::Leika,
+            leika::plan(lines, &stored, request.deactivate_missing),
+        ),
+    };
+    report.catalogue = catalogue;
+    report.dry_run = request.dry_run;
+    report.deactivate_missing = request.deactivate_missing;
     report.file_kind = kind.label().to_owned();
     report.notes.splice(0..0, notes);
 
@@ -481,19 +515,24 @@ pub async fn import_catalogue(
         return Ok(report);
     }
     let now = Utc::now();
-    let imported = serde_json::to_string(&CatalogueImported {
-        at: now,
-        by: user.actor(),
-        services: services.len() as i64,
-    })
-    .map_err(|_| AppError::Internal)?;
+    let mut imported = storage.catalogue_imported().await?.unwrap_or_default();
+    imported.at = now;
+    imported.by = user.actor();
+    match catalogue {
+        CatalogueKind::Leistungen => imported.services = services.len() as i64,
+        CatalogueKind::Leika => imported.leika = Some(leika.len() as i64),
+    }
+    let imported = serde_json::to_string(&imported).map_err(|_| AppError::Internal)?;
     let written = storage
         .write_catalogue(
             &CatalogueWrite {
                 lagen: &new_lagen,
                 services: &services,
-                leika: &[],
-                deactivate_missing: request.deactivate_missing,
+                leika: &leika,
+                deactivate_missing: request.deactivate_missing
+                    && catalogue == CatalogueKind::Leistungen,
+                remove_missing_leika: request.deactivate_missing
+                    && catalogue == CatalogueKind::Leika,
             },
             NewRecordHistory::From(now),
             Some(&imported),
@@ -501,13 +540,21 @@ pub async fn import_catalogue(
         .await?;
     report.written = true;
     report.records_created = written.records_created;
-    let detail = format!(
-        "{} neu, {} geändert, {} deaktiviert, {} Umsetzungsstände angelegt",
-        report.added.len(),
-        report.changed.len(),
-        written.services_deactivated,
-        written.records_created
-    );
+    let detail = match catalogue {
+        CatalogueKind::Leistungen => format!(
+            "Leistungen: {} neu, {} geändert, {} deaktiviert, {} Umsetzungsstände angelegt",
+            report.added.len(),
+            report.changed.len(),
+            written.services_deactivated,
+            written.records_created
+        ),
+        CatalogueKind::Leika => format!(
+            "LeiKa-Leistungen: {} neu, {} geändert, {} entfernt",
+            report.added.len(),
+            report.changed.len(),
+            report.deactivated.len()
+        ),
+    };
     crate::auth::audit(
         storage,
         &AuditEntry {
@@ -553,6 +600,7 @@ mod tests {
                 service(10002, "Baugenehmigung", 20, 2, "4", true),
                 service(10003, "Altes", 20, 2, "1", false),
             ],
+            leika: Vec::new(),
             themenfelder_with_lead: [2, 6].into(),
             gemeinden: 7,
             kreise: 2,
@@ -584,14 +632,16 @@ mod tests {
 
     fn planned(rows: &[[&str; 5]], deactivate_missing: bool) -> Plan {
         let (lines, _) = read_lines(&[sheet(rows)]).unwrap();
-        plan(
+        let mut plan = plan(
             lines,
             &stored(),
             CatalogueRequest {
                 dry_run: true,
                 deactivate_missing,
             },
-        )
+        );
+        plan.report.dry_run = true;
+        plan
     }
 
     #[test]
@@ -616,8 +666,8 @@ mod tests {
         assert_eq!(r.lines_read, 5);
         assert_eq!(r.unchanged, 1);
         assert_eq!(
-            r.added.iter().map(|a| a.ozg_id).collect::<Vec<_>>(),
-            [10600, 10601]
+            r.added.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(),
+            ["10600", "10601"]
         );
         assert_eq!(
             r.records_created,
@@ -630,7 +680,7 @@ mod tests {
         assert_eq!(r.changed[1].changes[0].label, "Aktiv");
         assert_eq!(
             r.deactivated.iter().map(|d| d.ozg_id).collect::<Vec<_>>(),
-            [10002]
+            [Some(10002)]
         );
         assert_eq!(r.new_lagen, ["Pflege"], "one new Lebenslage for both lines");
         assert_eq!(plan.new_lagen.len(), 1);

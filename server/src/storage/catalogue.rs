@@ -36,6 +36,18 @@ pub struct StoredService {
     pub source: String,
 }
 
+/// A LeiKa-Leistung as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredLeika {
+    pub natural_key: String,
+    pub leika_key: Option<String>,
+    pub name: String,
+    pub ozg_id: Option<i64>,
+    pub leika_type: String,
+    pub legal_basis: String,
+    pub sdg_relevant: bool,
+}
+
 /// Everything a catalogue import checks a file against.
 #[derive(Debug, Clone, Default)]
 pub struct StoredCatalogue {
@@ -44,6 +56,7 @@ pub struct StoredCatalogue {
     /// (id, name, Themenfeld id), by id.
     pub lagen: Vec<(i64, String, i64)>,
     pub services: Vec<StoredService>,
+    pub leika: Vec<StoredLeika>,
     /// Themenfelder whose lead ministry exists as an org unit (their Ressort services get a record).
     pub themenfelder_with_lead: BTreeSet<i64>,
     /// Current Gemeinden and Kreise: the records a new Gemeinde or Kreis service gets.
@@ -61,6 +74,8 @@ pub struct CatalogueWrite<'a> {
     pub leika: &'a [LeikaService],
     /// Catalogue services not in `services` become inactive.
     pub deactivate_missing: bool,
+    /// LeiKa-Leistungen not in `leika` are deleted (they carry no history).
+    pub remove_missing_leika: bool,
 }
 
 /// What a catalogue write did.
@@ -138,13 +153,16 @@ impl Storage {
 
     /// The stored catalogue, for a catalogue import's comparison.
     pub async fn stored_catalogue(&self) -> Result<StoredCatalogue> {
-        let (themenfelder, lagen, services, leads, kinds) = on_pool!(self, pool => {
+        let (themenfelder, lagen, services, leika, leads, kinds) = on_pool!(self, pool => {
             (
                 sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM themenfeld ORDER BY id").fetch_all(pool).await?,
                 sqlx::query_as::<_, (i64, String, i64)>("SELECT id, name, themenfeld_id FROM lage ORDER BY id").fetch_all(pool).await?,
                 sqlx::query_as::<_, StoredService>(
                     "SELECT ozg_id, name, lage_id, themenfeld_id, leika_types, responsibility, active, source \
                      FROM service ORDER BY ozg_id").fetch_all(pool).await?,
+                sqlx::query_as::<_, StoredLeika>(
+                    "SELECT natural_key, leika_key, name, ozg_id, leika_type, legal_basis, sdg_relevant \
+                     FROM leika_service ORDER BY natural_key").fetch_all(pool).await?,
                 sqlx::query_scalar::<_, i64>(
                     "SELECT t.id FROM themenfeld t JOIN org_unit o ON o.code = t.lead_unit_code").fetch_all(pool).await?,
                 sqlx::query_as::<_, (String, i64)>(
@@ -156,6 +174,7 @@ impl Storage {
             themenfelder,
             lagen,
             services,
+            leika,
             themenfelder_with_lead: leads.into_iter().collect(),
             gemeinden: count("gemeinde"),
             kreise: count("kreis"),
@@ -210,6 +229,18 @@ impl Storage {
                      WHERE leika_service.name <> excluded.name OR leika_service.ozg_id <> excluded.ozg_id \
                      OR leika_service.leika_type <> excluded.leika_type OR leika_service.legal_basis <> excluded.legal_basis \
                      OR leika_service.sdg_relevant <> excluded.sdg_relevant");
+                qb.build().execute(&mut *tx).await?;
+            }
+
+            if w.remove_missing_leika {
+                let mut qb = QueryBuilder::new("DELETE FROM leika_service WHERE natural_key NOT IN (");
+                let mut sep = qb.separated(", ");
+                // NOT IN () is a syntax error; no natural key is empty
+                sep.push_bind("");
+                for l in w.leika {
+                    sep.push_bind(&l.natural_key);
+                }
+                qb.push(")");
                 qb.build().execute(&mut *tx).await?;
             }
 

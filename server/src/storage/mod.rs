@@ -21,8 +21,8 @@ mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
 pub use catalogue::{
-    CatalogueWrite, CatalogueWritten, NewRecordHistory, StoredCatalogue, StoredService,
-    CATALOGUE_IMPORTED,
+    CatalogueWrite, CatalogueWritten, NewRecordHistory, StoredCatalogue, StoredLeika,
+    StoredService, CATALOGUE_IMPORTED,
 };
 pub use dashboard::{ReportService, ScopeError};
 pub use exports::{ExportFilter, ExportRow, FederalRow};

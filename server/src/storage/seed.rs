@@ -130,6 +130,8 @@ impl Storage {
                 services: &data.services,
                 leika: &data.leika,
                 deactivate_missing: true,
+                // the 2019 extract's LeiKa-Leistungen stay as they are when a file drops one
+                remove_missing_leika: false,
             }
         };
         let written = self
