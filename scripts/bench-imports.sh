@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Status import times at Thüringen scale (demo history) on SQLite and PostgreSQL: dry runs
-# and applies of a Kreis's export and of the whole Land's (255,885 lines), unchanged and with
-# edited lines, and the server's peak resident memory (VmHWM). Release build; one request of
+# Import times at Thüringen scale (demo history) on SQLite and PostgreSQL, and the server's
+# peak resident memory (VmHWM). Status import: dry runs and applies of a Kreis's export and of
+# the whole Land's (255,885 lines), unchanged and with edited lines. Catalogue import: the
+# catalogue with one new Gemeinde service and one rename (dry run, apply: 633 new records with
+# their rollups and history), then the LeiKa list (5,249 lines). Release build; one request of
 # each, sequential, to 127.0.0.1 only.
 # Usage: scripts/bench-imports.sh [edited lines in the Land file=10000] [backends="sqlite postgres"]
 set -euo pipefail
@@ -27,28 +29,49 @@ with open(target, "w", encoding="utf-8-sig", newline="") as f:
 PY
 }
 
+# upload KIND FILE QUERY SUMMARY: POSTs $work_dir/FILE to /api/v1/imports/KIND?QUERY and prints
+# status, time, the report summarised by the Python expression SUMMARY (over `r`) and the
+# server's peak memory. Needs $auth.
+upload() {
+  local answer
+  answer="$(curl -s -H "$auth" -H 'Content-Type: text/csv' --data-binary "@$work_dir/$2" \
+    -o "$work_dir/report.json" -w '%{http_code} %{time_total}' "$base/api/v1/imports/$1?$3")"
+  printf '  %-18s %-14s HTTP %s in %6.2f s; %s; server peak RSS so far %s MB\n' "$2" "$3" \
+    "${answer% *}" "${answer#* }" \
+    "$(python3 -c "import json, sys; r = json.load(open(sys.argv[1])); print($4 if r.get('error') is None else r)" "$work_dir/report.json")" \
+    "$(peak_rss_mb)"
+}
+
 run() {
   local label="$1" token
   export DATABASE_URL="$2"
   fresh_database "$DATABASE_URL"
   token="$(prepare_instance bench@example.org benchmark-passwort --demo-data)"
   start_server "$work_dir/server.log"
-  local auth="Authorization: Bearer $token"
+  auth="Authorization: Bearer $token"
   curl -fs -H "$auth" -o "$work_dir/land.csv" "$base/api/v1/records.csv"
   curl -fs -H "$auth" -o "$work_dir/kreis.csv" "$base/api/v1/records.csv?kreis=16068"
   edit "$work_dir/kreis.csv" 1000 "$work_dir/kreis-edited.csv"
   edit "$work_dir/land.csv" "$edited" "$work_dir/land-edited.csv"
   echo "$label: Land file $(($(wc -l <"$work_dir/land.csv") - 1)) lines, Kreis 16068 file $(($(wc -l <"$work_dir/kreis.csv") - 1)) lines; server peak RSS after start: $(peak_rss_mb) MB"
+  local status_summary='"%s changed, %s unchanged, %s failed" % (r["changed"], r["unchanged"], r["failed"])'
   for step in "kreis.csv dry_run=true" "kreis-edited.csv dry_run=true" "kreis-edited.csv dry_run=false" \
               "land.csv dry_run=true" "land-edited.csv dry_run=true" "land-edited.csv dry_run=false"; do
-    set -- $step
-    local answer
-    answer="$(curl -s -H "$auth" -H 'Content-Type: text/csv' --data-binary "@$work_dir/$1" \
-      -o "$work_dir/report.json" -w '%{http_code} %{time_total}' "$base/api/v1/imports/status?$2")"
-    printf '  %-18s %-14s HTTP %s in %6.2f s; %s; server peak RSS so far %s MB\n' "$1" "$2" \
-      "${answer% *}" "${answer#* }" \
-      "$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print("%s changed, %s unchanged, %s failed" % (r["changed"], r["unchanged"], r["failed"]) if "changed" in r else r)' "$work_dir/report.json")" \
-      "$(peak_rss_mb)"
+    upload status $step "$status_summary"
+  done
+  python3 - reference-data/ozg/leistungen.csv "$work_dir/catalogue.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    rows = list(csv.reader(f))
+rows[1][1] += " (neu benannt)"
+rows.append(["10700", "Entschädigung nach § 56 Abs. 1 IfSG", "Gesundheit", "Gesundheit", "1", "2/3", "0"])
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
+    csv.writer(f).writerows(rows)
+PY
+  cp reference-data/ozg/leika_leistungen.csv "$work_dir/leika.csv"
+  local catalogue_summary='"%d new, %d changed, %s unchanged, %s records created" % (len(r["added"]), len(r["changed"]), r["unchanged"], r["records_created"])'
+  for step in "catalogue.csv dry_run=true" "catalogue.csv dry_run=false" "leika.csv dry_run=true"; do
+    upload catalogue $step "$catalogue_summary"
   done
   stop_server
 }

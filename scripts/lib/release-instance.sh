@@ -53,6 +53,12 @@ start_server() {
 # peak_rss_mb: the running server's peak resident memory (VmHWM) in MB.
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status"; }
 
+# rss_split_mb: the server's resident memory now, split into its own (anonymous: heap,
+# stacks) and file-backed pages (SQLite's memory-mapped database file, the binary), in MB.
+rss_split_mb() {
+  awk '/RssAnon/ { a = $2 } /RssFile/ { f = $2 } END { printf "%.0f MB own + %.0f MB file-backed", a / 1024, f / 1024 }' "/proc/$server_pid/status"
+}
+
 # run_on_backends "sqlite postgres": calls `run LABEL URL` (defined by the script) for each.
 run_on_backends() {
   for backend in $1; do
