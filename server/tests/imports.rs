@@ -668,6 +668,17 @@ async fn a_newer_catalogue_is_checked_then_taken_over_whole() {
     assert_eq!(added["records"]["total"], gemeinden, "{added}");
     let gone = f.json(&format!("/api/v1/services/{}", dropped[0])).await;
     assert_eq!(gone["summary"]["active"], false, "kept, inactive: {gone}");
+    let listed =
+        String::from_utf8(f.download(&format!("/leistungen?q={}", dropped[0])).await).unwrap();
+    assert!(
+        listed.contains("nicht mehr im Katalog (inaktiv)"),
+        "the catalogue list marks it"
+    );
+    let renamed = String::from_utf8(f.download("/leistungen?q=10000").await).unwrap();
+    assert!(
+        !renamed.contains("nicht mehr im Katalog"),
+        "active ones are not marked"
+    );
     assert_eq!(
         f.json("/api/v1/services").await["total"],
         558,

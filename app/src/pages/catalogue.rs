@@ -164,7 +164,10 @@ fn ServiceTable(page: Page<ServiceSummary>, current: ServiceQuery) -> impl IntoV
                         view! {
                             <tr>
                                 <td>{s.ozg_id.to_string()}</td>
-                                <td><A href=href>{s.name.clone()}</A></td>
+                                <td>
+                                    <A href=href>{s.name.clone()}</A>
+                                    {(!s.active).then(|| view! { <br/><span class="muted">{td_string!(l, catalogue.inactive)}</span> })}
+                                </td>
                                 <td>{s.themenfeld.clone()}<br/><span class="muted">{s.lage.clone()}</span></td>
                                 <td>{s.responsibility.label(l)}</td>
                                 <td><CoverageBar online=s.records_online applicable=s.records_applicable/></td>
