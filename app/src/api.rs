@@ -12,6 +12,12 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
     with_status(backend()?.site_info().await)
 }
 
+#[server(prefix = "/api/fn", endpoint = "catalogue-imported")]
+pub async fn get_catalogue_imported() -> Result<Option<CatalogueImported>, AppError> {
+    use crate::ssr::{backend, with_status};
+    with_status(backend()?.catalogue_imported().await)
+}
+
 #[server(prefix = "/api/fn", endpoint = "filter-options")]
 pub async fn get_filter_options() -> Result<FilterOptions, AppError> {
     use crate::ssr::{backend, with_status};

@@ -139,8 +139,11 @@ impl app::ssr::Backend for ServerBackend {
             public_read: self.public_read,
             operator: self.operator.clone(),
             data_as_of: self.storage.data_as_of().await?,
-            catalogue_imported: self.storage.catalogue_imported().await?,
         })
+    }
+
+    async fn catalogue_imported(&self) -> Result<Option<CatalogueImported>, AppError> {
+        Ok(self.storage.catalogue_imported().await?)
     }
 
     async fn filter_options(&self) -> Result<FilterOptions, AppError> {

@@ -202,8 +202,6 @@ pub struct SiteInfo {
     pub public_read: bool,
     pub data_as_of: Option<DateTime<Utc>>,
     pub operator: OperatorInfo,
-    /// The last catalogue import, when the catalogue is no longer the embedded one.
-    pub catalogue_imported: Option<CatalogueImported>,
 }
 
 /// When and by whom the service catalogue was last imported.

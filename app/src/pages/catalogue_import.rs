@@ -2,8 +2,7 @@
 //! and deactivates and every line error (a dry run), then take it over. The browser sends the
 //! file to `POST /api/v1/imports/catalogue`, the endpoint programs use.
 
-use super::import::upload;
-use crate::components::ErrorNotice;
+use super::import::{upload, upload_error};
 use crate::current_locale;
 use crate::domain::{CatalogueImportReport, CatalogueKind, CatalogueLine, ImportLine};
 use crate::error::AppError;
@@ -92,13 +91,7 @@ pub fn CatalogueImportPage() -> impl IntoView {
                         })}
                     }.into_any()
                 }
-                Outcome::Failed(AppError::Unprocessable(reasons)) => view! {
-                    <div class="error-notice" role="alert">
-                        <h2>{td_string!(l, imports.file_refused)}</h2>
-                        <ul>{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
-                    </div>
-                }.into_any(),
-                Outcome::Failed(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Outcome::Failed(e) => upload_error(e).into_any(),
             })}
         </div>
     }

@@ -108,13 +108,7 @@ pub fn ImportPage() -> impl IntoView {
                         })}
                     }.into_any()
                 }
-                Outcome::Failed(AppError::Unprocessable(reasons)) => view! {
-                    <div class="error-notice" role="alert">
-                        <h2>{td_string!(l, imports.file_refused)}</h2>
-                        <ul>{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
-                    </div>
-                }.into_any(),
-                Outcome::Failed(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Outcome::Failed(e) => upload_error(e).into_any(),
             })}
         </div>
     }
@@ -202,6 +196,22 @@ fn ImportRow(line: ImportLine) -> impl IntoView {
                 <ul class="errors">{line.errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
             </td>
         </tr>
+    }
+}
+
+/// Why an upload failed: a file refused as a whole lists every reason, anything else is the
+/// usual error notice.
+pub(crate) fn upload_error(error: AppError) -> impl IntoView {
+    let l = current_locale();
+    match error {
+        AppError::Unprocessable(reasons) => view! {
+            <div class="error-notice" role="alert">
+                <h2>{td_string!(l, imports.file_refused)}</h2>
+                <ul>{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            </div>
+        }
+        .into_any(),
+        e => view! { <ErrorNotice error=e/> }.into_any(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Datenquellen: provenance, licences and the attributions the data requires.
 
-use crate::api::get_site_info;
+use crate::api::get_catalogue_imported;
 use crate::current_locale;
 use crate::format;
 use crate::i18n::td_string;
@@ -63,11 +63,11 @@ pub fn SourcesPage() -> impl IntoView {
 #[component]
 fn CatalogueImportNotice() -> impl IntoView {
     let l = current_locale();
-    let info = Resource::new(|| (), |_| get_site_info());
+    let imported = Resource::new(|| (), |_| get_catalogue_imported());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                info.await.ok().and_then(|i| i.catalogue_imported).map(|c| view! {
+                imported.await.ok().flatten().map(|c| view! {
                     <p class="notice" role="note">
                         {td_string!(l, sources.catalogue_imported, date = format::datetime(c.at), by = c.by)}
                     </p>

@@ -473,20 +473,14 @@ pub async fn import_catalogue(
         Services(Vec<Line>),
         Leika(Vec<leika::Line>),
     }
-    let parsed = tokio::task::spawn_blocking(move || {
-        let (kind, sheets) = table::read(&bytes).map_err(|e| e.0)?;
-        let (lines, notes) = if sheets.iter().any(|s| leika::is_leika(&s.header)) {
-            leika::read_lines(&sheets).map(|(l, n)| (Lines::Leika(l), n))?
+    let (kind, (lines, notes)) = table::read_in_background(bytes, |sheets| {
+        if sheets.iter().any(|s| leika::is_leika(&s.header)) {
+            leika::read_lines(sheets).map(|(l, n)| (Lines::Leika(l), n))
         } else {
-            read_lines(&sheets).map(|(l, n)| (Lines::Services(l), n))?
-        };
-        Ok::<_, Vec<String>>((kind, lines, notes))
+            read_lines(sheets).map(|(l, n)| (Lines::Services(l), n))
+        }
     })
-    .await
-    .map_err(|_| {
-        AppError::Unprocessable(vec!["Die Datei ließ sich nicht lesen (beschädigt?).".into()])
-    })?;
-    let (kind, lines, notes) = parsed.map_err(AppError::Unprocessable)?;
+    .await?;
     let stored = storage.stored_catalogue().await?;
     let (
         catalogue,
@@ -573,7 +567,6 @@ pub async fn import_catalogue(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imports::table::Value;
 
     fn stored() -> StoredCatalogue {
         let service =
@@ -608,26 +601,16 @@ mod tests {
     }
 
     fn sheet(rows: &[[&str; 5]]) -> Sheet {
-        Sheet {
-            name: None,
-            header: [
+        crate::imports::table::text_sheet(
+            [
                 "ozg_id",
                 "ozg_leistung",
                 "lage",
                 "themenfeld",
                 "leika_typen",
-            ]
-            .map(String::from)
-            .to_vec(),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| Row {
-                    line: i + 2,
-                    cells: r.iter().map(|c| Value::Text((*c).into())).collect(),
-                })
-                .collect(),
-        }
+            ],
+            rows,
+        )
     }
 
     fn planned(rows: &[[&str; 5]], deactivate_missing: bool) -> Plan {

@@ -346,7 +346,6 @@ pub(super) fn plan(lines: Vec<Line>, stored: &StoredCatalogue, remove_missing: b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imports::table::Value;
     use crate::storage::StoredService;
 
     fn stored() -> StoredCatalogue {
@@ -382,27 +381,17 @@ mod tests {
     }
 
     fn sheet(rows: &[[&str; 6]]) -> Sheet {
-        Sheet {
-            name: None,
-            header: [
+        crate::imports::table::text_sheet(
+            [
                 "leika_schluessel",
                 "leika_bezeichnung",
                 "ozg_id",
                 "leika_typ",
                 "rechtsgrundlage",
                 "sdg1_relevant",
-            ]
-            .map(String::from)
-            .to_vec(),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| Row {
-                    line: i + 2,
-                    cells: r.iter().map(|c| Value::Text((*c).into())).collect(),
-                })
-                .collect(),
-        }
+            ],
+            rows,
+        )
     }
 
     #[test]

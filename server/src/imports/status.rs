@@ -350,18 +350,7 @@ pub async fn import_status(
             )]));
         }
     }
-    // parsing a large workbook takes seconds: off the async workers, and a reader that
-    // panics on a malformed file answers like any unreadable file
-    let parsed = tokio::task::spawn_blocking(move || {
-        let (kind, sheets) = table::read(&bytes).map_err(|e| e.0)?;
-        let (lines, notes) = read_lines(&sheets)?;
-        Ok::<_, Vec<String>>((kind, lines, notes))
-    })
-    .await
-    .map_err(|_| {
-        AppError::Unprocessable(vec!["Die Datei ließ sich nicht lesen (beschädigt?).".into()])
-    })?;
-    let (kind, lines, notes) = parsed.map_err(AppError::Unprocessable)?;
+    let (kind, (lines, notes)) = table::read_in_background(bytes, read_lines).await?;
     let options = storage.edit_options().await?;
     let keys = storage.import_keys().await?;
     let resolved = resolve(storage, &keys, &lines).await?;

@@ -3,6 +3,7 @@
 //! that makes a file unusable as a whole (encoding, formulas, size) is refused here.
 
 use app::domain::MAX_IMPORT_LINES;
+use app::error::AppError;
 use chrono::NaiveDate;
 
 /// One cell as the file holds it.
@@ -294,6 +295,41 @@ fn refuse_formulas(found: Vec<String>) -> Result<(), FileError> {
     ];
     messages.extend(found);
     Err(FileError(messages))
+}
+
+/// Reads `bytes` with [`read`] and hands the sheets to `lines`, on a blocking thread: parsing
+/// a large workbook takes seconds, and a reader that panics on a malformed file answers like
+/// any unreadable file. The errors are the German reasons for a 422.
+pub async fn read_in_background<T: Send + 'static>(
+    bytes: Vec<u8>,
+    lines: impl FnOnce(&[Sheet]) -> Result<T, Vec<String>> + Send + 'static,
+) -> Result<(FileKind, T), AppError> {
+    tokio::task::spawn_blocking(move || {
+        let (kind, sheets) = read(&bytes).map_err(|e| e.0)?;
+        Ok((kind, lines(&sheets)?))
+    })
+    .await
+    .map_err(|_| {
+        AppError::Unprocessable(vec!["Die Datei ließ sich nicht lesen (beschädigt?).".into()])
+    })?
+    .map_err(AppError::Unprocessable)
+}
+
+/// A CSV-like sheet of text cells, data lines from line 2 on (the importers' tests).
+#[cfg(test)]
+pub(crate) fn text_sheet<const N: usize>(header: [&str; N], rows: &[[&str; N]]) -> Sheet {
+    Sheet {
+        name: None,
+        header: header.map(String::from).to_vec(),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Row {
+                line: i + 2,
+                cells: r.iter().map(|c| Value::Text((*c).into())).collect(),
+            })
+            .collect(),
+    }
 }
 
 /// `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
