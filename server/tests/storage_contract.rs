@@ -41,6 +41,7 @@ contract!(
     all_or_nothing_writes_nothing_when_one_change_fails,
     imports_find_records_by_service_and_unit,
     an_imported_catalogue_counts_new_services_from_today_and_outlives_the_seed,
+    a_territorial_change_keeps_the_past_and_the_dissolved_units_records,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -1752,4 +1753,261 @@ async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_s
         .unwrap();
     assert!(!gone.summary.active);
     assert_eq!(overview(today).await.0, after.0 - 1);
+}
+
+/// Erfurt leaves the kreisfreie Städte for the Landkreis Sömmerda under a new AGS (as Eisenach
+/// joined the Wartburgkreis in 2021), and one Sömmerda Gemeinde takes in another.
+async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_records(s: Storage) {
+    use app::domain::{DashboardFilter, OrgUnitKind, OrgUnitQuery};
+    use server::storage::{Dissolution, TerritoryWrite, UnitWrite};
+    let s = seeded(s).await;
+    let today = Utc::now().date_naive();
+    let yesterday = today.pred_opt().unwrap();
+
+    // Erfurt's Elterngeld went online in March
+    let keys = s.record_versions(Some(10000)).await.unwrap();
+    let erfurt = keys.iter().find(|k| k.org_unit_code == "16051000").unwrap();
+    for (version, status) in [(1, "in_umsetzung"), (2, "online")] {
+        let out = s
+            .apply_changes(&[change(
+                erfurt.id,
+                version,
+                RecordPatch {
+                    status_code: Some(status.into()),
+                    ..Default::default()
+                },
+            )])
+            .await
+            .unwrap();
+        assert!(matches!(out[0], ChangeOutcome::Applied { .. }), "{out:?}");
+    }
+
+    let soemmerda = DashboardFilter {
+        kreis: Some("16068".into()),
+        ..Default::default()
+    };
+    let figures = |o: app::domain::Overview| {
+        (
+            o.municipal_records_applicable,
+            o.municipal_records_online,
+            o.municipal_population_applicable,
+            o.gemeinden_total,
+            o.services_online_any,
+        )
+    };
+    let overview = |f: DashboardFilter, day| {
+        let s = s.clone();
+        async move { figures(s.overview_at(&f, day).await.unwrap().unwrap()) }
+    };
+    let land_before = overview(DashboardFilter::default(), yesterday).await;
+    let soemmerda_before = overview(soemmerda.clone(), yesterday).await;
+    let land_today = overview(DashboardFilter::default(), today).await;
+
+    let gemeinden = s
+        .org_units(&OrgUnitQuery {
+            kind: Some(OrgUnitKind::Gemeinde),
+            parent: Some("16068".into()),
+        })
+        .await
+        .unwrap();
+    let (taker, taken) = (&gemeinden[0], &gemeinden[1]);
+    let all_records = s.record_versions(None).await.unwrap();
+    let count_records = |code: &str| {
+        all_records
+            .iter()
+            .filter(|k| k.org_unit_code == code)
+            .count() as u64
+    };
+    let erfurt_population = s
+        .org_unit("16051000")
+        .await
+        .unwrap()
+        .unit
+        .population
+        .unwrap();
+    let kreis = s.org_unit("16068").await.unwrap().unit;
+
+    let units = [
+        UnitWrite {
+            code: "16068".into(),
+            kind: "kreis",
+            name: kreis.name.clone(),
+            ars: kreis.ars.clone(),
+            parent_code: "16".into(),
+            population: kreis.population.unwrap() + erfurt_population,
+        },
+        UnitWrite {
+            code: "16068999".into(),
+            kind: "gemeinde",
+            name: "Erfurt, Stadt".into(),
+            ars: None,
+            parent_code: "16068".into(),
+            population: erfurt_population,
+        },
+    ];
+    let dissolved = [
+        Dissolution {
+            code: "16051000".into(),
+            successor: Some("16068999".into()),
+        },
+        Dissolution {
+            code: "16051".into(),
+            successor: Some("16068".into()),
+        },
+        Dissolution {
+            code: taken.code.clone(),
+            successor: Some(taker.code.clone()),
+        },
+    ];
+    let takeovers = [("16068999".to_owned(), "16051000".to_owned())];
+    let imported = app::domain::TerritoryImported {
+        at: Utc::now(),
+        by: "Ada <ada@example.org>".into(),
+        gemeinden: 0,
+        kreise: 1,
+    };
+    let written = s
+        .write_territory(
+            &TerritoryWrite {
+                units: &units,
+                dissolved: &dissolved,
+                takeovers: &takeovers,
+            },
+            Utc::now(),
+            &serde_json::to_string(&imported).unwrap(),
+        )
+        .await
+        .unwrap();
+    let gemeinde_records = count_records("16051000");
+    assert_eq!(
+        written.records_created, gemeinde_records,
+        "the new Gemeinde gets every Gemeinde service"
+    );
+    assert_eq!(
+        written.records_taken_over, gemeinde_records,
+        "each with Erfurt's state"
+    );
+    assert_eq!(
+        written.records_retired,
+        gemeinde_records + count_records("16051") + count_records(&taken.code)
+    );
+    assert_eq!(s.territory_imported().await.unwrap(), Some(imported));
+
+    // every earlier day is as it was
+    assert_eq!(
+        overview(DashboardFilter::default(), yesterday).await,
+        land_before
+    );
+    assert_eq!(
+        overview(soemmerda.clone(), yesterday).await,
+        soemmerda_before
+    );
+    // today: Erfurt counts in Sömmerda with its state, the taken-in Gemeinde no longer
+    let land_after = overview(DashboardFilter::default(), today).await;
+    let retired = (count_records(&taken.code) + count_records("16051")) as i64;
+    assert_eq!(
+        land_after.0,
+        land_today.0 - retired,
+        "the taken-in Gemeinde's and Kreis Erfurt's records"
+    );
+    assert_eq!(
+        land_after.1, land_today.1,
+        "Erfurt's online record carried over"
+    );
+    assert_eq!(land_after.3, land_today.3 - 1, "one Gemeinde fewer");
+    assert_eq!(land_after.4, land_today.4);
+    let soemmerda_after = overview(soemmerda, today).await;
+    assert_eq!(
+        soemmerda_after.3, soemmerda_before.3,
+        "Erfurt in, one Gemeinde out"
+    );
+    assert_eq!(soemmerda_after.1, soemmerda_before.1 + 1);
+
+    // the new Gemeinde's Elterngeld is online; the old one's record is kept, read-only
+    let new_unit = s.org_unit("16068999").await.unwrap();
+    assert_eq!(new_unit.unit.valid_from, Some(today));
+    let elterngeld = new_unit
+        .records
+        .iter()
+        .find(|r| r.ozg_id.get() == 10000)
+        .unwrap();
+    assert_eq!(elterngeld.status_code, "online");
+    assert_eq!(
+        new_unit
+            .predecessors
+            .iter()
+            .map(|p| p.code.as_str())
+            .collect::<Vec<_>>(),
+        ["16051000"]
+    );
+    let old_unit = s.org_unit("16051000").await.unwrap();
+    assert_eq!(old_unit.unit.valid_to, Some(today));
+    assert_eq!(old_unit.successor.map(|u| u.code), Some("16068999".into()));
+    assert_eq!(
+        old_unit.records.len() as u64,
+        gemeinde_records,
+        "its records stay readable"
+    );
+    let taker_unit = s.org_unit(&taker.code).await.unwrap();
+    assert_eq!(
+        taker_unit
+            .predecessors
+            .iter()
+            .map(|p| p.code.as_str())
+            .collect::<Vec<_>>(),
+        [taken.code.as_str()]
+    );
+    let refused = s
+        .apply_changes(&[change(
+            erfurt.id,
+            3,
+            RecordPatch {
+                note: Some(Some("x".into())),
+                ..Default::default()
+            },
+        )])
+        .await
+        .unwrap();
+    assert!(
+        matches!(&refused[0], ChangeOutcome::Refused { reason } if reason.contains("besteht seit dem")),
+        "{refused:?}"
+    );
+    let kreise = s
+        .org_units(&OrgUnitQuery {
+            kind: Some(OrgUnitKind::Kreis),
+            parent: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        kreise.iter().map(|k| k.code.as_str()).collect::<Vec<_>>(),
+        ["16068"]
+    );
+
+    // the maintained figures are a full recount's
+    let (rollups, history) = (
+        s.rollup_snapshot().await.unwrap(),
+        s.history_snapshot().await.unwrap(),
+    );
+    s.rebuild_rollups().await.unwrap();
+    s.rebuild_history().await.unwrap();
+    assert_eq!(rollups, s.rollup_snapshot().await.unwrap());
+    assert_eq!(history, s.history_snapshot().await.unwrap());
+
+    // a later start with changed embedded data keeps the imported territory
+    let units_before = count(&s, "org_unit").await;
+    let records_before = count(&s, "implementation_record").await;
+    let mut newer_binary = test_reference_data();
+    newer_binary.fingerprint.push_str("-next-release");
+    s.seed(&newer_binary, false).await.unwrap();
+    assert_eq!(count(&s, "org_unit").await, units_before);
+    assert_eq!(count(&s, "implementation_record").await, records_before);
+    assert_eq!(
+        s.org_unit("16051000").await.unwrap().unit.valid_to,
+        Some(today)
+    );
+    assert_eq!(
+        s.org_unit("16068").await.unwrap().unit.population,
+        Some(units[0].population)
+    );
 }

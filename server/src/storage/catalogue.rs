@@ -116,7 +116,7 @@ const UPSERT_SERVICE: &str = "INSERT INTO service (ozg_id, name, search_text, la
 /// One record per (active service, responsible unit), per responsibility; each statement
 /// returns the new records' ids. (Its WHERE clause also keeps SQLite's parser from reading
 /// ON CONFLICT as a join constraint.)
-fn missing_record_statements() -> impl Iterator<Item = String> {
+pub(super) fn missing_record_statements() -> impl Iterator<Item = String> {
     [
         ("gemeinde", "o.kind = 'gemeinde' AND o.valid_to IS NULL"),
         ("kreis", "o.kind = 'kreis' AND o.valid_to IS NULL"),

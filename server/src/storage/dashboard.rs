@@ -256,10 +256,12 @@ impl Storage {
                 .fetch_all(pool).await?;
             let change_rows: Vec<(i64, NaiveDate, String)> =
                 bind_all!(sqlx::query_as(AssertSqlSafe(changes_sql)), changes.binds).fetch_all(pool).await?;
+            // the Gemeinden that existed at the end of that day (territorial changes)
             let gemeinden: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM org_unit WHERE kind = 'gemeinde' AND valid_to IS NULL \
+                "SELECT COUNT(*) FROM org_unit WHERE kind = 'gemeinde' \
+                 AND (valid_to IS NULL OR valid_to > $2) AND (valid_from IS NULL OR valid_from <= $2) \
                  AND ($1 IS NULL OR parent_id = $1)")
-                .bind(kreis_id).fetch_one(pool).await?;
+                .bind(kreis_id).bind(as_of).fetch_one(pool).await?;
             let ressort_names: Vec<(String, String)> =
                 sqlx::query_as("SELECT code, name FROM org_unit WHERE kind = 'ressort'").fetch_all(pool).await?;
             let levels: Vec<(i64, String)> =
@@ -632,6 +634,7 @@ impl Storage {
             "rec.is_open AND rec.planned_go_live IS NOT NULL AND rec.planned_go_live < ?",
             [Bind::Date(as_of)],
         );
+        sql.and(super::records::CURRENT_UNIT, []);
         if scope != LAND_SCOPE {
             sql.and(
                 "(o.id = ? OR o.parent_id = ?)",

@@ -278,17 +278,21 @@ where
 }
 
 #[derive(sqlx::FromRow)]
-struct RecordRow {
+pub(crate) struct RecordRow {
     id: i64,
     ozg_id: i64,
     kreis_id: Option<i64>,
     phase: String,
     maturity: Option<i64>,
     weight: i64,
+    /// The first day a Gemeinde or Kreis added by a territorial change exists.
+    starts: Option<NaiveDate>,
+    /// The first day a dissolved Gemeinde or Kreis no longer exists.
+    ends: Option<NaiveDate>,
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
+pub(crate) struct EventRow {
     record_id: i64,
     occurred_at: DateTime<Utc>,
     old_phase: Option<String>,
@@ -305,79 +309,129 @@ fn parse_phase(code: &str) -> Result<Phase> {
     super::rows::phase(code)
 }
 
+/// What [`rebuild_history_in`] reads: every record (with its unit's lifetime) and every event.
+pub(crate) fn rebuild_sources() -> (String, &'static str) {
+    // Only territorial units have a lifetime the figures follow: a ministry's `valid_from`
+    // (the 2024 reshuffle) says when it was named so, and its records carry the older history.
+    let records = format!(
+        "SELECT rec.id, rec.ozg_id, {KREIS_OF_UNIT} AS kreis_id, st.phase, rec.maturity, {} AS weight, \
+         CASE WHEN o.kind IN ('gemeinde', 'kreis') THEN o.valid_from END AS starts, o.valid_to AS ends \
+         FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
+         JOIN org_unit o ON o.id = rec.org_unit_id",
+        phase_sql::WEIGHT
+    );
+    let events = "SELECT e.record_id, e.occurred_at, os.phase AS old_phase, e.old_maturity, \
+         ns.phase AS new_phase, e.new_maturity FROM record_event e \
+         LEFT JOIN status os ON os.code = e.old_status LEFT JOIN status ns ON ns.code = e.new_status";
+    (records, events)
+}
+
+/// Both history tables as [`Storage::rebuild_history`] writes them: per (service, scope) its
+/// rows and its category change points. A record counts from its unit's first day (the
+/// baseline for units that always existed) with the state before its events, each event on
+/// its day, and no longer from the day its unit was dissolved.
+pub(crate) fn rebuilt_history(
+    records: &[RecordRow],
+    events: &[EventRow],
+) -> Result<Vec<(i64, i64, Series, CategoryPoints)>> {
+    let by_id: HashMap<i64, &RecordRow> = records.iter().map(|r| (r.id, r)).collect();
+    let mut deltas = HistoryDeltas::default();
+    let start = |r: &RecordRow| r.starts.unwrap_or_else(baseline_day).max(baseline_day());
+    for r in records {
+        let current = Contribution::of(parse_phase(&r.phase)?, r.maturity, r.weight);
+        deltas.add(r.ozg_id, r.kreis_id, start(r), current);
+        if let Some(end) = r.ends {
+            let mut gone = Contribution::default();
+            gone.add(current, -1);
+            deltas.add(r.ozg_id, r.kreis_id, end, gone);
+        }
+    }
+    for e in events {
+        let Some(r) = by_id.get(&e.record_id) else {
+            continue;
+        };
+        let (Some(old), Some(new)) = (&e.old_phase, &e.new_phase) else {
+            continue;
+        };
+        let mut change = Contribution::of(parse_phase(new)?, e.new_maturity, r.weight);
+        change.add(
+            Contribution::of(parse_phase(old)?, e.old_maturity, r.weight),
+            -1,
+        );
+        // the first day counts the state before all events: today's minus every change
+        let mut undo = Contribution::default();
+        undo.add(change, -1);
+        deltas.add(r.ozg_id, r.kreis_id, start(r), undo);
+        deltas.add(
+            r.ozg_id,
+            r.kreis_id,
+            day_of(e.occurred_at).max(start(r)),
+            change,
+        );
+    }
+    Ok(deltas
+        .pairs()
+        .map(|((ozg_id, scope), days)| {
+            let (series, changes) = merge_series(&[], days);
+            (ozg_id, scope, series, changes)
+        })
+        .collect())
+}
+
+/// Recomputes both history tables on `$tx` from the records and events as `$tx` sees them
+/// (inside `in_transaction!`, so a territorial change and its history commit together).
+macro_rules! rebuild_history_in {
+    ($tx:ident) => {{
+        use $crate::storage::history::{
+            insert_categories, rebuild_sources, rebuilt_history, upsert_rows, EventRow, RecordRow,
+            ROWS_PER_STATEMENT,
+        };
+        let (records_sql, events_sql) = rebuild_sources();
+        let records: Vec<RecordRow> = sqlx::query_as(sqlx::AssertSqlSafe(records_sql))
+            .fetch_all(&mut *$tx)
+            .await?;
+        let events: Vec<EventRow> = sqlx::query_as(events_sql).fetch_all(&mut *$tx).await?;
+        let history = rebuilt_history(&records, &events)?;
+        drop(events);
+        drop(records);
+        sqlx::query("DELETE FROM rollup_history")
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query("DELETE FROM category_history")
+            .execute(&mut *$tx)
+            .await?;
+        for (ozg_id, scope, series, _) in &history {
+            for chunk in series.chunks(ROWS_PER_STATEMENT) {
+                upsert_rows(*ozg_id, *scope, chunk)
+                    .build()
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+        sqlx::query(
+            "UPDATE rollup_history SET is_latest = TRUE WHERE (ozg_id, scope_id, day) IN \
+             (SELECT ozg_id, scope_id, MAX(day) FROM rollup_history GROUP BY ozg_id, scope_id)",
+        )
+        .execute(&mut *$tx)
+        .await?;
+        for (ozg_id, scope, _, changes) in &history {
+            for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+                insert_categories(*ozg_id, *scope, chunk)
+                    .build()
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+    }};
+}
+pub(crate) use rebuild_history_in;
+
 impl Storage {
     /// Recomputes both history tables from the records and their events, the same figures the
-    /// write path maintains: the baseline is today's state minus every event's change, each
-    /// day adds that day's changes.
+    /// write path maintains ([`rebuilt_history`]).
     pub async fn rebuild_history(&self) -> Result<()> {
-        let records_sql = format!(
-            "SELECT rec.id, rec.ozg_id, {KREIS_OF_UNIT} AS kreis_id, st.phase, rec.maturity, {} AS weight \
-             FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
-             JOIN org_unit o ON o.id = rec.org_unit_id",
-            phase_sql::WEIGHT
-        );
-        let events_sql = "SELECT e.record_id, e.occurred_at, os.phase AS old_phase, e.old_maturity, \
-             ns.phase AS new_phase, e.new_maturity FROM record_event e \
-             LEFT JOIN status os ON os.code = e.old_status LEFT JOIN status ns ON ns.code = e.new_status";
-        let (records, events): (Vec<RecordRow>, Vec<EventRow>) = on_pool!(self, pool => {
-            (
-                sqlx::query_as(sqlx::AssertSqlSafe(records_sql)).fetch_all(pool).await?,
-                sqlx::query_as(events_sql).fetch_all(pool).await?,
-            )
-        });
-
-        let by_id: HashMap<i64, &RecordRow> = records.iter().map(|r| (r.id, r)).collect();
-        let mut deltas = HistoryDeltas::default();
-        for r in &records {
-            let current = Contribution::of(parse_phase(&r.phase)?, r.maturity, r.weight);
-            deltas.add(r.ozg_id, r.kreis_id, baseline_day(), current);
-        }
-        for e in &events {
-            let Some(r) = by_id.get(&e.record_id) else {
-                continue;
-            };
-            let (Some(old), Some(new)) = (&e.old_phase, &e.new_phase) else {
-                continue;
-            };
-            let mut change = Contribution::of(parse_phase(new)?, e.new_maturity, r.weight);
-            change.add(
-                Contribution::of(parse_phase(old)?, e.old_maturity, r.weight),
-                -1,
-            );
-            // the baseline is the state before all events: today's minus every change
-            let mut undo = Contribution::default();
-            undo.add(change, -1);
-            deltas.add(r.ozg_id, r.kreis_id, baseline_day(), undo);
-            deltas.add(r.ozg_id, r.kreis_id, day_of(e.occurred_at), change);
-        }
-        drop(by_id);
-        drop(events);
-
-        let mut rows: Vec<(i64, i64, Series)> = Vec::new();
-        let mut categories: Vec<(i64, i64, CategoryPoints)> = Vec::new();
-        for ((ozg_id, scope), days) in deltas.pairs() {
-            let (series, changes) = merge_series(&[], days);
-            rows.push((ozg_id, scope, series));
-            categories.push((ozg_id, scope, changes));
-        }
         in_transaction!(self, tx => {
-            sqlx::query("DELETE FROM rollup_history").execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM category_history").execute(&mut *tx).await?;
-            for (ozg_id, scope, series) in &rows {
-                for chunk in series.chunks(ROWS_PER_STATEMENT) {
-                    upsert_rows(*ozg_id, *scope, chunk).build().execute(&mut *tx).await?;
-                }
-            }
-            sqlx::query(
-                "UPDATE rollup_history SET is_latest = TRUE WHERE (ozg_id, scope_id, day) IN \
-                 (SELECT ozg_id, scope_id, MAX(day) FROM rollup_history GROUP BY ozg_id, scope_id)",
-            )
-            .execute(&mut *tx).await?;
-            for (ozg_id, scope, changes) in &categories {
-                for chunk in changes.chunks(ROWS_PER_STATEMENT) {
-                    insert_categories(*ozg_id, *scope, chunk).build().execute(&mut *tx).await?;
-                }
-            }
+            rebuild_history_in!(tx);
         });
         // A rebuild follows bulk loads (seeding, demo data). PostgreSQL plans from statistics
         // and answers from covering indexes only for pages its visibility map marks, both of

@@ -17,6 +17,7 @@ mod records;
 mod rows;
 mod scheduled;
 mod seed;
+mod territory;
 mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
@@ -29,6 +30,10 @@ pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use imports::ImportKeys;
 pub use records::{ChangeFilter, RecordFilter, StoredChange};
 pub use scheduled::ScheduledRun;
+pub use territory::{
+    Dissolution, StoredTerritory, StoredUnit, TerritoryWrite, TerritoryWritten, UnitWrite,
+    TERRITORY_IMPORTED,
+};
 pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -140,7 +140,7 @@ impl Storage {
         let summary_sql =
             format!("SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM} WHERE s.ozg_id = $1");
         let records_sql = format!(
-            "{RECORD_SELECT} WHERE rec.ozg_id = $2 ORDER BY o.name, o.code LIMIT $3 OFFSET $4"
+            "{RECORD_SELECT} WHERE rec.ozg_id = $2 AND o.valid_to IS NULL ORDER BY o.name, o.code LIMIT $3 OFFSET $4"
         );
         let (summary, lead, leika, records, total) = on_pool!(self, pool => {
             let summary: Option<ServiceRow> = sqlx::query_as(AssertSqlSafe(summary_sql)).bind(oid).fetch_optional(pool).await?;
@@ -150,7 +150,8 @@ impl Storage {
             let leika: Vec<(Option<String>, String, String, String, bool)> = sqlx::query_as(
                 "SELECT leika_key, name, leika_type, legal_basis, sdg_relevant FROM leika_service WHERE ozg_id = $1 ORDER BY name, natural_key")
                 .bind(oid).fetch_all(pool).await?;
-            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM implementation_record WHERE ozg_id = $1")
+            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
+                 WHERE rec.ozg_id = $1 AND o.valid_to IS NULL")
                 .bind(oid).fetch_one(pool).await?;
             let offset = i64::from(page - 1) * i64::from(per_page);
             let records: Vec<RecordRow> = if past_the_end(offset, total) { Vec::new() } else {
@@ -209,6 +210,8 @@ impl Storage {
         if let Some(p) = &q.parent {
             f.and("p.code = ?", [Bind::Text(p.clone())]);
         }
+        // dissolved units are reached from their successor's page
+        f.and("o.valid_to IS NULL", []);
         let sql = format!("{ORG_UNIT_SELECT}{} ORDER BY o.kind, o.name", f.sql());
         let rows: Vec<OrgUnitRow> = on_pool!(self, pool => {
             bind_all!(sqlx::query_as(AssertSqlSafe(sql)), f.binds).fetch_all(pool).await?
@@ -235,7 +238,7 @@ impl Storage {
              FROM org_unit g JOIN implementation_record rec ON rec.org_unit_id = g.id \
              JOIN status st ON st.code = rec.status_code JOIN service s ON s.ozg_id = rec.ozg_id \
              JOIN themenfeld t ON t.id = s.themenfeld_id \
-             WHERE g.parent_id = $1 AND g.kind = 'gemeinde' GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id");
+             WHERE g.parent_id = $1 AND g.kind = 'gemeinde' AND g.valid_to IS NULL GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id");
         type UnitRef = (String, String, String);
         let (own, agg, children): (Vec<RecordRow>, Vec<PortfolioAggRow>, Vec<UnitRef>) = on_pool!(self, pool => {
             let own = sqlx::query_as(AssertSqlSafe(own_sql)).bind(&model).bind(unit_id).fetch_all(pool).await?;
@@ -244,10 +247,25 @@ impl Storage {
             } else {
                 Vec::new()
             };
-            let children = sqlx::query_as("SELECT code, name, kind FROM org_unit WHERE parent_id = $1 ORDER BY name")
+            let children = sqlx::query_as("SELECT code, name, kind FROM org_unit WHERE parent_id = $1 AND valid_to IS NULL ORDER BY name")
                 .bind(unit_id).fetch_all(pool).await?;
             (own, agg, children)
         });
+        let (successor, predecessors): (Option<UnitRef>, Vec<UnitRef>) = on_pool!(self, pool => {
+            (
+                sqlx::query_as("SELECT s.code, s.name, s.kind FROM org_unit o JOIN org_unit s ON s.id = o.successor_id WHERE o.id = $1")
+                    .bind(unit_id).fetch_optional(pool).await?,
+                sqlx::query_as("SELECT code, name, kind FROM org_unit WHERE successor_id = $1 ORDER BY name")
+                    .bind(unit_id).fetch_all(pool).await?,
+            )
+        });
+        let unit_ref = |(code, name, k): UnitRef| -> Result<OrgUnitRef> {
+            Ok(OrgUnitRef {
+                code,
+                name,
+                kind: kind(&k)?,
+            })
+        };
         let records = own
             .into_iter()
             .map(RecordView::try_from)
@@ -265,19 +283,14 @@ impl Storage {
                 })
             })
             .collect::<Result<_>>()?;
-        let children = children
-            .into_iter()
-            .map(|(code, name, k)| {
-                Ok(OrgUnitRef {
-                    code,
-                    name,
-                    kind: kind(&k)?,
-                })
-            })
-            .collect::<Result<_>>()?;
         Ok(OrgUnitDetail {
             unit,
-            children,
+            children: children.into_iter().map(unit_ref).collect::<Result<_>>()?,
+            successor: successor.map(unit_ref).transpose()?,
+            predecessors: predecessors
+                .into_iter()
+                .map(unit_ref)
+                .collect::<Result<_>>()?,
             records,
             gemeinden_coverage,
         })

@@ -111,6 +111,11 @@ fn and_unit_with_children(filter: &mut Filter, code: &str) {
     );
 }
 
+/// Records of units that exist today, on `org_unit o`. A Gemeinde or Kreis dissolved by a
+/// territorial change keeps its records (read-only, on its own page); lists, exports and
+/// figures of today leave them out.
+pub(super) const CURRENT_UNIT: &str = "o.valid_to IS NULL";
+
 /// The conditions of `f` on `implementation_record rec` joined with `org_unit o`: the API list
 /// and the exports select records the same way.
 pub(super) fn and_record_conditions(filter: &mut Filter, f: &RecordFilter) {
@@ -196,6 +201,7 @@ impl Storage {
         per_page: u32,
     ) -> Result<Page<RecordDetail>> {
         let mut filter = Filter::default();
+        filter.and(CURRENT_UNIT, []);
         and_record_conditions(&mut filter, f);
         let n = filter.next_placeholder();
         let count_sql = format!(

@@ -2,6 +2,7 @@
 //! implementation records the responsibility rule asks for.
 
 use super::catalogue::{CatalogueWrite, NewRecordHistory, CATALOGUE_IMPORTED};
+use super::territory::TERRITORY_IMPORTED;
 use super::{in_transaction, Result, Storage};
 use crate::reference_data::ReferenceData;
 
@@ -69,7 +70,8 @@ pub struct SeedReport {
 impl Storage {
     /// Writes reference data and creates missing records. Unchanged data (same fingerprint)
     /// is skipped unless `force`; changed data updates rows in place, never duplicates them.
-    /// After a catalogue import the embedded catalogue is left alone (the database's is newer).
+    /// After a catalogue import the embedded catalogue is left alone (the database's is newer),
+    /// after an org-unit import the embedded Land, Kreise and Gemeinden.
     pub async fn seed(&self, data: &ReferenceData, force: bool) -> Result<SeedReport> {
         if !force
             && self.meta("seed_fingerprint").await?.as_deref() == Some(data.fingerprint.as_str())
@@ -80,6 +82,8 @@ impl Storage {
             });
         }
         let catalogue_imported = self.meta(CATALOGUE_IMPORTED).await?.is_some();
+        // an imported Gemeindeverzeichnis is newer than the embedded 2020 one
+        let territory_imported = self.meta(TERRITORY_IMPORTED).await?.is_some();
         in_transaction!(self, tx => {
             for (code, label, phase, order) in DEFAULT_STATUSES {
                 sqlx::query("INSERT INTO status (code, label, phase, sort_order) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING")
@@ -105,6 +109,9 @@ impl Storage {
                 }
             }
             for o in &data.org_units {
+                if territory_imported && matches!(o.kind, "land" | "kreis" | "gemeinde") {
+                    continue;
+                }
                 let parent: Option<i64> = match &o.parent_code {
                     Some(code) => sqlx::query_scalar("SELECT id FROM org_unit WHERE code = $1").bind(code).fetch_optional(&mut *tx).await?,
                     None => None,

@@ -98,6 +98,10 @@ struct CurrentRow {
     version: i64,
     weight: i64,
     kreis_id: Option<i64>,
+    /// The territorial unit's lifetime: records of a dissolved unit are read-only, and a new
+    /// one's history starts on its first day.
+    unit_starts: Option<NaiveDate>,
+    unit_ends: Option<NaiveDate>,
 }
 
 /// What one record contributes to its service's rollup.
@@ -186,7 +190,8 @@ fn current_select() -> String {
     format!(
         "SELECT rec.id, rec.ozg_id, rec.status_code, st.phase, rec.maturity, rec.planned_go_live, \
          rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, rec.version, {} AS weight, \
-         {} AS kreis_id FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
+         {} AS kreis_id, CASE WHEN o.kind IN ('gemeinde', 'kreis') THEN o.valid_from END AS unit_starts, \
+         o.valid_to AS unit_ends FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
          JOIN org_unit o ON o.id = rec.org_unit_id WHERE rec.id IN (",
         phase_sql::WEIGHT,
         history::KREIS_OF_UNIT
@@ -326,6 +331,10 @@ impl Storage {
                 };
                 if row.version != change.expected_version {
                     outcomes.push(ChangeOutcome::Stale { current_version: row.version });
+                    continue;
+                }
+                if let Some(reason) = outside_lifetime(&row, change.occurred_at) {
+                    outcomes.push(ChangeOutcome::Refused { reason });
                     continue;
                 }
                 let next = match apply_patch(&row, &change.patch, options) {
@@ -556,6 +565,27 @@ pub struct StoredEvent {
 }
 
 /// The record after the patch, or why the patch is refused (status transition, scale).
+/// Why a change at `at` is refused for a dissolved unit, or one that did not exist yet.
+fn outside_lifetime(row: &CurrentRow, at: DateTime<Utc>) -> Option<String> {
+    use app::format::date;
+    if let Some(end) = row.unit_ends {
+        return Some(format!(
+            "Die Gebietskörperschaft besteht seit dem {} nicht mehr (Gebietsänderung); ihre \
+             Einträge bleiben lesbar, werden aber nicht mehr geändert.",
+            date(end)
+        ));
+    }
+    row.unit_starts
+        .filter(|start| history::day_of(at) < *start)
+        .map(|start| {
+            format!(
+                "Die Gebietskörperschaft besteht erst seit dem {}; eine Änderung mit früherem \
+                 Datum ist nicht möglich.",
+                date(start)
+            )
+        })
+}
+
 fn apply_patch(
     row: &CurrentRow,
     patch: &RecordPatch,
@@ -650,6 +680,7 @@ pub(crate) fn rollup_insert_sql() -> String {
              CAST(COALESCE(SUM(CASE WHEN rec.efa_solution IS NOT NULL AND rec.efa_solution <> '' THEN 1 ELSE 0 END), 0) AS BIGINT) \
              FROM service s \
              LEFT JOIN implementation_record rec ON rec.ozg_id = s.ozg_id \
+               AND NOT EXISTS (SELECT 1 FROM org_unit d WHERE d.id = rec.org_unit_id AND d.valid_to IS NOT NULL) \
              LEFT JOIN status st ON st.code = rec.status_code \
              LEFT JOIN org_unit o ON o.id = rec.org_unit_id"
     )
