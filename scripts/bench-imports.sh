@@ -3,8 +3,10 @@
 # peak resident memory (VmHWM). Status import: dry runs and applies of a Kreis's export and of
 # the whole Land's (255,885 lines), unchanged and with edited lines. Catalogue import: the
 # catalogue with one new Gemeinde service and one rename (dry run, apply: 633 new records with
-# their rollups and history), then the LeiKa list (5,249 lines). Release build; one request of
-# each, sequential, to 127.0.0.1 only.
+# their rollups and history), then the LeiKa list (5,249 lines). Org-unit import: the shipped
+# Gemeindeverzeichnis with Eisenach merged into the Wartburgkreis under a new AGS (dry run,
+# apply: units, records taken over, rollups and the whole history rebuilt). Release build; one
+# request of each, sequential, to 127.0.0.1 only.
 # Usage: scripts/bench-imports.sh [edited lines in the Land file=10000] [backends="sqlite postgres"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,6 +74,24 @@ PY
   local catalogue_summary='"%d new, %d changed, %s unchanged, %s records created" % (len(r["added"]), len(r["changed"]), r["unchanged"], r["records_created"])'
   for step in "catalogue.csv dry_run=true" "catalogue.csv dry_run=false" "leika.csv dry_run=true"; do
     upload catalogue $step "$catalogue_summary"
+  done
+  python3 - reference-data/gebiete/thueringen_gemeinden_2020.csv "$work_dir/gemeinden.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    rows = list(csv.DictReader(f))
+for row in rows:
+    row["vorgaenger_ags"] = ""
+    if row["ags_8"] == "16056000":  # Eisenach joins the Wartburgkreis (as in 2021)
+        row.update(ags_8="16063105", ars_12="160630105105", kreis_schluessel_5="16063",
+                   kreis="Wartburgkreis", vorgaenger_ags="16056000")
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
+    writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+PY
+  local territory_summary='"%d new, %d changed, %d dissolved, %s unchanged, %s records created (%s taken over)" % (len(r["added"]), len(r["changed"]), len(r["dissolved"]), r["unchanged"], r["records_created"], r["records_taken_over"])'
+  for step in "gemeinden.csv dry_run=true" "gemeinden.csv dry_run=false"; do
+    upload org-units $step "$territory_summary"
   done
   stop_server
 }

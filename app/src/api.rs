@@ -12,10 +12,10 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
     with_status(backend()?.site_info().await)
 }
 
-#[server(prefix = "/api/fn", endpoint = "catalogue-imported")]
-pub async fn get_catalogue_imported() -> Result<Option<CatalogueImported>, AppError> {
+#[server(prefix = "/api/fn", endpoint = "data-imports")]
+pub async fn get_data_imports() -> Result<DataImports, AppError> {
     use crate::ssr::{backend, with_status};
-    with_status(backend()?.catalogue_imported().await)
+    with_status(backend()?.data_imports().await)
 }
 
 #[server(prefix = "/api/fn", endpoint = "filter-options")]

@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verwaltung/konten") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/verwaltung/katalogimport") view=CatalogueImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verwaltung/gebietsimport") view=TerritoryImportPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -8,8 +8,9 @@ use std::sync::Arc;
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
     async fn site_info(&self) -> Result<SiteInfo, AppError>;
-    /// The last catalogue import (only "Datenquellen" shows it; not part of every page's info).
-    async fn catalogue_imported(&self) -> Result<Option<CatalogueImported>, AppError>;
+    /// The last catalogue and org-unit imports (only "Datenquellen" shows them; not part of
+    /// every page's info).
+    async fn data_imports(&self) -> Result<DataImports, AppError>;
     async fn filter_options(&self) -> Result<FilterOptions, AppError>;
     async fn overview(&self, filter: &DashboardFilter) -> Result<Overview, AppError>;
     async fn services(&self, query: &ServiceQuery) -> Result<Page<ServiceSummary>, AppError>;

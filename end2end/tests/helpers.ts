@@ -109,6 +109,7 @@ export function pagesOfAnAdministrator(recordId: number): string[] {
     "/verwaltung/protokoll",
     "/verwaltung/protokoll?art=anmeldung",
     "/verwaltung/katalogimport",
+    "/verwaltung/gebietsimport",
     "/datenquellen",
     "/impressum",
     "/datenschutz",

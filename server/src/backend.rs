@@ -142,8 +142,11 @@ impl app::ssr::Backend for ServerBackend {
         })
     }
 
-    async fn catalogue_imported(&self) -> Result<Option<CatalogueImported>, AppError> {
-        Ok(self.storage.catalogue_imported().await?)
+    async fn data_imports(&self) -> Result<DataImports, AppError> {
+        Ok(DataImports {
+            catalogue: self.storage.catalogue_imported().await?,
+            territory: self.storage.territory_imported().await?,
+        })
     }
 
     async fn filter_options(&self) -> Result<FilterOptions, AppError> {

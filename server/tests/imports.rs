@@ -1,7 +1,8 @@
 //! Imports over HTTP. The status import: export → edit → dry run → apply → export round trips
 //! for CSV and XLSX, every kind of line error, all or nothing, permissions, and malformed files
 //! that must change nothing. The catalogue import: a newer catalogue file is checked, then
-//! taken over whole; partial or broken files change nothing.
+//! taken over whole; partial or broken files change nothing. The org-unit import: a newer
+//! Gemeindeverzeichnis with a merger likewise.
 
 mod support;
 
@@ -858,6 +859,294 @@ async fn broken_or_partial_catalogues_change_nothing() {
     );
     assert_eq!(
         f.json("/api/v1/services?pro_seite=200").await,
+        before,
+        "nothing changed"
+    );
+}
+
+/// The Destatis list of every German Gemeinde (`reference-data/gebiete`), cut to the test
+/// slice's Kreise and the first Gemeinden of Schleswig-Holstein: header and rows.
+fn register_rows() -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(
+        include_str!("../../reference-data/gebiete/deutschland_gemeinden_2020.csv").as_bytes(),
+    );
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .into_records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(str::to_owned)
+                .collect::<Vec<String>>()
+        })
+        .filter(|r| TEST_KREISE.iter().any(|k| r[0].starts_with(k)) || r[0].starts_with("0100"))
+        .collect();
+    (header, rows)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_gemeindeverzeichnis_with_a_merger_is_checked_then_taken_over() {
+    let f = fixture().await;
+    let coordinator = add_user(&f.srv, "kai@example.org", "koordination", "16068").await;
+    let (mut header, rows) = register_rows();
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let own = rows.iter().filter(|r| r[0].starts_with("16")).count();
+    let other = rows.len() - own;
+    assert!(own > 20 && other > 0);
+
+    // the list as shipped changes nothing
+    let (code, same) = f
+        .upload(
+            "org-units",
+            &f.admin,
+            "dry_run=false",
+            plain_csv(&header_refs, &rows),
+            CSV,
+        )
+        .await;
+    assert_eq!(code, 200, "{same}");
+    assert_eq!(
+        (same["unchanged"].as_u64(), same["other_laender"].as_u64()),
+        (Some(own as u64), Some(other as u64))
+    );
+    assert_eq!(same["written"], false);
+    assert!(
+        same["added"].as_array().unwrap().is_empty()
+            && same["dissolved"].as_array().unwrap().is_empty(),
+        "{same}"
+    );
+
+    // Erfurt joins the Landkreis Sömmerda under a new key; a Sömmerda Gemeinde is renamed
+    header.push("vorgaenger_ags".into());
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut newer: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| r[0] != "16051000")
+        .map(|r| r.iter().cloned().chain([String::new()]).collect())
+        .collect();
+    let renamed = newer
+        .iter_mut()
+        .find(|r| r[0].starts_with("16068"))
+        .unwrap();
+    let renamed_ags = renamed[0].clone();
+    renamed[2] = format!("{} (neu)", renamed[2]);
+    let mut erfurt = rows.iter().find(|r| r[0] == "16051000").unwrap().clone();
+    erfurt[0] = "16068999".into();
+    erfurt[1] = "160680000999".into();
+    erfurt[3] = "16068".into();
+    erfurt.push("16051000".into());
+    newer.push(erfurt);
+    let file = plain_csv(&header_refs, &newer);
+
+    let (code, body) = f
+        .upload("org-units", &coordinator, "dry_run=true", file.clone(), CSV)
+        .await;
+    assert_eq!(
+        code, 403,
+        "only administrators import the territory: {body}"
+    );
+
+    let (code, dry) = f
+        .upload("org-units", &f.admin, "dry_run=true", file.clone(), CSV)
+        .await;
+    assert_eq!(code, 200, "{dry}");
+    assert_eq!(dry["blocked"].as_array().unwrap().len(), 0, "{dry}");
+    assert_eq!(dry["added"][0]["ags"], "16068999");
+    assert_eq!(dry["added"][0]["predecessors"][0], "16051000 Erfurt, Stadt");
+    let changed: Vec<&str> = dry["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ags"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changed,
+        ["16068", renamed_ags.as_str()],
+        "the Kreis's population, the new name"
+    );
+    let dissolved: Vec<(&str, &str)> = dry["dissolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["ags"].as_str().unwrap(), d["successor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        dissolved,
+        [
+            ("16051000", "16068999 Erfurt, Stadt"),
+            ("16051", "16068 Sömmerda")
+        ]
+    );
+    let erfurt_records = f.json("/api/v1/org-units/16051000").await["records"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(dry["records_created"], erfurt_records as u64);
+    assert_eq!(dry["records_taken_over"], erfurt_records as u64);
+    let unknown = f
+        .srv
+        .client
+        .get(format!("{}/api/v1/org-units/16068999", f.srv.base))
+        .bearer_auth(&f.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unknown.status(),
+        StatusCode::NOT_FOUND,
+        "a dry run writes nothing"
+    );
+
+    let (code, applied) = f
+        .upload("org-units", &f.admin, "dry_run=false", file.clone(), CSV)
+        .await;
+    assert_eq!(code, 200, "{applied}");
+    assert_eq!(applied["written"], true);
+    assert_eq!(applied["records_created"], erfurt_records as u64);
+    let old = f.json("/api/v1/org-units/16051000").await;
+    assert_eq!(old["successor"]["code"], "16068999", "{old}");
+    assert!(old["unit"]["valid_to"].is_string(), "{old}");
+    assert_eq!(
+        old["records"].as_array().unwrap().len(),
+        erfurt_records,
+        "its records stay"
+    );
+    let new = f.json("/api/v1/org-units/16068999").await;
+    assert_eq!(new["predecessors"][0]["code"], "16051000", "{new}");
+    assert_eq!(new["unit"]["parent"]["code"], "16068");
+    let kreise = f.json("/api/v1/org-units?art=kreis").await;
+    assert_eq!(
+        kreise.as_array().unwrap().len(),
+        1,
+        "Kreis Erfurt is dissolved: {kreise}"
+    );
+
+    let page = String::from_utf8(f.download("/organisationen/16051000").await).unwrap();
+    assert!(
+        page.contains("besteht seit dem") && page.contains("/organisationen/16068999"),
+        "the page says where it went"
+    );
+    let audit = String::from_utf8(
+        f.download("/verwaltung/protokoll?art=gebiete_importiert")
+            .await,
+    )
+    .unwrap();
+    assert!(
+        audit.contains("1 neu, 2 geändert, 2 aufgelöst"),
+        "the audit log has it"
+    );
+    let sources = String::from_utf8(f.download("/datenquellen").await).unwrap();
+    assert!(
+        sources.contains("per Gebietsimport"),
+        "Datenquellen says the territory was updated"
+    );
+
+    // the same file again changes nothing
+    let (_, again) = f
+        .upload("org-units", &f.admin, "dry_run=false", file, CSV)
+        .await;
+    assert_eq!(again["written"], false, "{again}");
+    assert_eq!(again["unchanged"].as_u64(), Some(own as u64), "{again}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_or_partial_gemeindeverzeichnisse_change_nothing() {
+    let f = fixture().await;
+    let (header, rows) = register_rows();
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let before = f.json("/api/v1/org-units?art=gemeinde").await;
+    let mut broken = rows.clone();
+    let last = broken.len() - 1;
+    broken[last][0] = "1606800".into();
+    broken[last - 1][8] = "viele".into();
+    let mut formula = rows.clone();
+    formula[3][2] = "=HYPERLINK(\"http://example.org\")".into();
+    let erfurt_only: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| r[0].starts_with("16051"))
+        .cloned()
+        .collect();
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        (
+            "line errors",
+            plain_csv(&header_refs, &broken),
+            200,
+            "nur vollständig übernommen",
+        ),
+        (
+            "a partial list",
+            plain_csv(&header_refs, &erfurt_only),
+            200,
+            "Ausschnitt",
+        ),
+        (
+            "a formula",
+            plain_csv(&header_refs, &formula),
+            422,
+            "Formeln",
+        ),
+        (
+            "missing columns",
+            plain_csv(
+                &["ags_8", "gemeinde"],
+                &rows
+                    .iter()
+                    .map(|r| vec![r[0].clone(), r[2].clone()])
+                    .collect::<Vec<_>>(),
+            ),
+            422,
+            "Einwohner",
+        ),
+        (
+            "no lines",
+            plain_csv(&header_refs, &[]),
+            422,
+            "keine Gemeinden",
+        ),
+        (
+            "Windows-1252",
+            b"AGS;Gemeindename;Einwohner\n16068001;K\xf6lleda;6000\n".to_vec(),
+            422,
+            "UTF-8",
+        ),
+    ];
+    for (what, file, status, message) in cases {
+        let (code, body) = f
+            .upload("org-units", &f.admin, "dry_run=false", file, CSV)
+            .await;
+        assert_eq!(code, status, "{what}: {body}");
+        let text = body.to_string();
+        assert!(
+            text.contains(message),
+            "{what}: {}",
+            &text[..text.len().min(2000)]
+        );
+        if code == 200 {
+            assert_eq!(body["written"], false, "{what}: {body}");
+        }
+    }
+    let (_, broken) = f
+        .upload(
+            "org-units",
+            &f.admin,
+            "dry_run=true",
+            plain_csv(&header_refs, &broken),
+            CSV,
+        )
+        .await;
+    let errors = broken["failed"].to_string();
+    assert!(
+        errors.contains("kein gültiger Amtlicher Gemeindeschlüssel")
+            && errors.contains("keine Einwohnerzahl"),
+        "{errors}"
+    );
+    assert_eq!(
+        f.json("/api/v1/org-units?art=gemeinde").await,
         before,
         "nothing changed"
     );

@@ -182,11 +182,12 @@ impl AuditLine {
             "historie_geprueft" => td_string!(locale, domain.audit_action.historie_geprueft),
             "historie_verletzt" => td_string!(locale, domain.audit_action.historie_verletzt),
             "katalog_importiert" => td_string!(locale, domain.audit_action.katalog_importiert),
+            "gebiete_importiert" => td_string!(locale, domain.audit_action.gebiete_importiert),
             _ => td_string!(locale, domain.audit_action.other),
         }
     }
 
-    pub const ACTIONS: [&'static str; 14] = [
+    pub const ACTIONS: [&'static str; 15] = [
         "anmeldung",
         "anmeldung_fehlgeschlagen",
         "anmeldung_gesperrt",
@@ -201,6 +202,7 @@ impl AuditLine {
         "historie_geprueft",
         "historie_verletzt",
         "katalog_importiert",
+        "gebiete_importiert",
     ];
 }
 

@@ -118,3 +118,67 @@ pub struct CatalogueLine {
     /// What changes (empty for added and deactivated services).
     pub changes: Vec<FieldChange>,
 }
+
+/// The answer to an org-unit import (a Gemeindeverzeichnis), dry run or not. Like a
+/// catalogue, a territory is taken whole or not at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerritoryImportReport {
+    /// `CSV` or `XLSX`.
+    pub file_kind: String,
+    /// Only checked, nothing written.
+    pub dry_run: bool,
+    /// Whether this request wrote anything.
+    pub written: bool,
+    /// The day the changes take effect (the import's day): earlier dates keep their figures.
+    pub effective: Option<chrono::NaiveDate>,
+    /// Data lines read (empty lines not counted).
+    pub lines_read: u64,
+    /// Lines of other Länder, skipped (the Destatis list covers all of Germany).
+    pub other_laender: u64,
+    /// Gemeinden that match the stored ones.
+    pub unchanged: u64,
+    /// New Gemeinden and Kreise, in file order.
+    pub added: Vec<TerritoryLine>,
+    /// Gemeinden and Kreise whose name, ARS or population change.
+    pub changed: Vec<TerritoryLine>,
+    /// Gemeinden and Kreise the file no longer lists: dissolved, records and history kept.
+    pub dissolved: Vec<TerritoryLine>,
+    /// Records the new units get (dry run: would get).
+    pub records_created: u64,
+    /// Of these, records that start with a predecessor's state.
+    pub records_taken_over: u64,
+    /// Records of the dissolved units, which stop counting from the effective day.
+    pub records_retired: u64,
+    /// Lines with errors.
+    pub failed: Vec<ImportLine>,
+    /// Why nothing can be written, in German; empty when the import can be applied.
+    pub blocked: Vec<String>,
+    /// Hints about the file that are not errors.
+    pub notes: Vec<String>,
+}
+
+impl TerritoryImportReport {
+    /// Whether applying this dry run would change anything.
+    pub fn can_apply(&self) -> bool {
+        self.dry_run
+            && self.blocked.is_empty()
+            && !(self.added.is_empty() && self.changed.is_empty() && self.dissolved.is_empty())
+    }
+}
+
+/// One Gemeinde or Kreis an org-unit import adds, changes or dissolves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerritoryLine {
+    /// `Zeile 5`; `None` for a unit the file does not list.
+    pub position: Option<String>,
+    /// The AGS (5 digits for a Kreis, 8 for a Gemeinde).
+    pub ags: String,
+    pub kind: super::OrgUnitKind,
+    pub name: String,
+    /// What changes (empty for added and dissolved units).
+    pub changes: Vec<FieldChange>,
+    /// For a dissolved unit: `AGS Name` of the unit it goes into, if the file says so.
+    pub successor: Option<String>,
+    /// For a new unit: `AGS Name` of the units that go into it.
+    pub predecessors: Vec<String>,
+}

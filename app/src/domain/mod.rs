@@ -17,7 +17,7 @@ pub use editing::*;
 pub use ids::{Ags, AgsLevel, Ars, IdError, LeikaKey, OzgId};
 pub use imports::{
     CatalogueImportReport, CatalogueKind, CatalogueLine, ImportLine, ImportReport,
-    MAX_IMPORT_BYTES, MAX_IMPORT_LINES,
+    TerritoryImportReport, TerritoryLine, MAX_IMPORT_BYTES, MAX_IMPORT_LINES,
 };
 pub use model::*;
 pub use responsibility::{LeikaTypes, Responsibility};

@@ -216,6 +216,23 @@ pub struct CatalogueImported {
     pub leika: Option<i64>,
 }
 
+/// The imports that made the database newer than the shipped reference data ("Datenquellen").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataImports {
+    pub catalogue: Option<CatalogueImported>,
+    pub territory: Option<TerritoryImported>,
+}
+
+/// When and by whom the Land's Kreise and Gemeinden were last imported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerritoryImported {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    /// Gemeinden and Kreise of the Land after the import.
+    pub gemeinden: i64,
+    pub kreise: i64,
+}
+
 /// Who runs this installation, for Impressum, Datenschutzerklärung and the accessibility
 /// statement's feedback contact. Configured by the operator; empty fields are shown as such.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -582,6 +599,10 @@ pub struct ServiceCoverage {
 pub struct OrgUnitDetail {
     pub unit: OrgUnit,
     pub children: Vec<OrgUnitRef>,
+    /// For a dissolved Gemeinde or Kreis: the unit it went into (territorial change).
+    pub successor: Option<OrgUnitRef>,
+    /// The dissolved units that went into this one; their records and history stay there.
+    pub predecessors: Vec<OrgUnitRef>,
     /// The records this unit is responsible for itself (ministry, Land, Gemeinde).
     pub records: Vec<RecordView>,
     /// For a Kreis: per service, the records of its Gemeinden summed up.

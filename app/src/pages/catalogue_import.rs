@@ -162,7 +162,7 @@ fn CatalogueResult(report: CatalogueImportReport) -> impl IntoView {
             {(!report.notes.is_empty()).then(|| view! {
                 <ul class="notes">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
             })}
-            <FailedLines lines=report.failed/>
+            <FailedLines lines=report.failed subject=td_string!(l, imports.catalogue.col_service)/>
             <ServiceTable caption=td_string!(l, imports.catalogue.added) lines=report.added link=link_added/>
             <ServiceTable caption=td_string!(l, imports.catalogue.changed) lines=report.changed link=true/>
             <ServiceTable caption=td_string!(l, imports.catalogue.deactivated) lines=report.deactivated link=true/>
@@ -218,8 +218,9 @@ fn ServiceTable(caption: &'static str, lines: Vec<CatalogueLine>, link: bool) ->
     })
 }
 
+/// Lines with errors, with what each names (`subject`: the column's heading).
 #[component]
-fn FailedLines(lines: Vec<ImportLine>) -> impl IntoView {
+pub(super) fn FailedLines(lines: Vec<ImportLine>, subject: &'static str) -> impl IntoView {
     let l = current_locale();
     (!lines.is_empty()).then(|| {
         let count = lines.len();
@@ -229,7 +230,7 @@ fn FailedLines(lines: Vec<ImportLine>) -> impl IntoView {
                     <caption>{format!("{} ({count})", td_string!(l, imports.catalogue.failed))}</caption>
                     <thead><tr>
                         <th scope="col">{td_string!(l, imports.catalogue.col_position)}</th>
-                        <th scope="col">{td_string!(l, imports.catalogue.col_service)}</th>
+                        <th scope="col">{subject}</th>
                         <th scope="col">{td_string!(l, imports.catalogue.col_errors)}</th>
                     </tr></thead>
                     <tbody>

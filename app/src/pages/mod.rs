@@ -15,6 +15,7 @@ mod overview;
 mod record;
 mod service;
 mod sources;
+mod territory_import;
 mod users;
 
 pub use account::AccountPageView;
@@ -32,4 +33,5 @@ pub use overview::OverviewPage;
 pub use record::{outcome_query, RecordPageView};
 pub use service::ServicePage;
 pub use sources::SourcesPage;
+pub use territory_import::TerritoryImportPage;
 pub use users::UsersPage;

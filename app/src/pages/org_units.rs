@@ -100,6 +100,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
     let own_records = detail.records;
     let aggregated = detail.gemeinden_coverage;
     let has_children = !detail.children.is_empty();
+    let predecessors = detail.predecessors;
     let kreis_code = u.code.clone();
     let l = current_locale();
     view! {
@@ -108,7 +109,19 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
             {u.parent.clone().map(|p| view! { " › "<A href=format!("/organisationen/{}", p.code)>{p.name}</A> })}
         </p>
         <h1>{u.name.clone()}</h1>
-        <Downloads query=export_query(&u) report=report_link(&u)/>
+        {match u.valid_to {
+            // a dissolved unit's records are in no list or export of today: no downloads
+            Some(end) => view! {
+                <div class="notice" role="note" data-testid="dissolved">
+                    <p>{td_string!(l, org_units.dissolved, date = format::date(end)).to_string()}</p>
+                    {detail.successor.clone().map(|s| view! {
+                        <p>{td_string!(l, org_units.dissolved_into)}" "
+                            <A href=format!("/organisationen/{}", s.code)>{s.name}</A></p>
+                    })}
+                </div>
+            }.into_any(),
+            None => view! { <Downloads query=export_query(&u) report=report_link(&u)/> }.into_any(),
+        }}
         <dl class="facts">
             <dt>{td_string!(l, org_units.fact_kind)}</dt><dd>{u.kind.label(l)}</dd>
             <dt>{td_string!(l, org_units.col_code)}</dt><dd>{u.code.clone()}</dd>
@@ -116,6 +129,16 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
             {u.ars.clone().map(|a| view! { <dt>"ARS"</dt><dd>{a}</dd> })}
             {u.population.map(|p| view! { <dt>{td_string!(l, org_units.fact_population)}</dt><dd>{format::int(p)}</dd> })}
             {u.valid_from.map(|d| view! { <dt>{td_string!(l, org_units.fact_valid_from)}</dt><dd>{format::date(d)}</dd> })}
+            {u.valid_to.map(|d| view! { <dt>{td_string!(l, org_units.fact_valid_to)}</dt><dd>{format::date(d)}</dd> })}
+            {(!predecessors.is_empty()).then(|| view! {
+                <dt>{td_string!(l, org_units.fact_predecessors)}</dt>
+                <dd>
+                    {predecessors.into_iter().enumerate().map(|(i, p)| view! {
+                        {(i > 0).then_some(", ")}
+                        <A href=format!("/organisationen/{}", p.code)>{p.name}</A>
+                    }).collect_view()}
+                </dd>
+            })}
         </dl>
         {(!own_records.is_empty()).then(|| view! {
             <section aria-labelledby="portfolio">

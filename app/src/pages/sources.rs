@@ -1,6 +1,6 @@
 //! Datenquellen: provenance, licences and the attributions the data requires.
 
-use crate::api::get_catalogue_imported;
+use crate::api::get_data_imports;
 use crate::current_locale;
 use crate::format;
 use crate::i18n::td_string;
@@ -59,19 +59,28 @@ pub fn SourcesPage() -> impl IntoView {
     }
 }
 
-/// After a catalogue import the catalogue is no longer the embedded 2019 one: say so.
+/// After a catalogue or org-unit import the data is no longer the shipped one: say so.
 #[component]
 fn CatalogueImportNotice() -> impl IntoView {
     let l = current_locale();
-    let imported = Resource::new(|| (), |_| get_catalogue_imported());
+    let imported = Resource::new(|| (), |_| get_data_imports());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                imported.await.ok().flatten().map(|c| view! {
-                    <p class="notice" role="note">
-                        {td_string!(l, sources.catalogue_imported, date = format::datetime(c.at), by = c.by)}
-                    </p>
-                })
+                let imports = imported.await.ok().unwrap_or_default();
+                view! {
+                    {imports.catalogue.map(|c| view! {
+                        <p class="notice" role="note">
+                            {td_string!(l, sources.catalogue_imported, date = format::datetime(c.at), by = c.by)}
+                        </p>
+                    })}
+                    {imports.territory.map(|t| view! {
+                        <p class="notice" role="note">
+                            {td_string!(l, sources.territory_imported, date = format::datetime(t.at), by = t.by,
+                                gemeinden = format::int(t.gemeinden), kreise = format::int(t.kreise))}
+                        </p>
+                    })}
+                }
             })}
         </Suspense>
     }

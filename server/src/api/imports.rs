@@ -5,12 +5,17 @@
 //!   when any line has an error.
 //! - `POST /api/v1/imports/catalogue`: a newer OZG catalogue (administrators only);
 //!   `deactivate_missing` (default `true`) marks catalogue services the file lacks inactive.
+//! - `POST /api/v1/imports/org-units`: a Destatis Gemeindeverzeichnis (administrators only):
+//!   new, renamed and dissolved Gemeinden and Kreise, mergers by the `Vorgänger-AGS` column.
 
 use super::{check_params, ApiError, ApiResult};
 use crate::imports::catalogue::{import_catalogue, CatalogueRequest};
 use crate::imports::status::{import_status, ImportRequest};
+use crate::imports::territory::{import_territory, TerritoryRequest};
 use crate::startup::AppState;
-use app::domain::{CatalogueImportReport, CurrentUser, ImportReport, MAX_IMPORT_BYTES};
+use app::domain::{
+    CatalogueImportReport, CurrentUser, ImportReport, TerritoryImportReport, MAX_IMPORT_BYTES,
+};
 use app::error::AppError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -25,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/imports/status", post(status_import))
         .route("/imports/catalogue", post(catalogue_import))
+        .route("/imports/org-units", post(territory_import))
 }
 
 /// `true` or `false`; `default` when absent.
@@ -84,6 +90,27 @@ async fn catalogue_import(
     let body = uploaded_file(&headers, body)?;
     Ok(Json(
         import_catalogue(&state.backend.storage, &user, body, request).await?,
+    ))
+}
+
+#[tracing::instrument(skip(state, user, headers, body))]
+async fn territory_import(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<TerritoryImportReport> {
+    let Some(Extension(user)) = user else {
+        return Err(AppError::Unauthorized.into());
+    };
+    check_params(&params, &["dry_run"])?;
+    let request = TerritoryRequest {
+        dry_run: flag(&params, "dry_run", true)?,
+    };
+    let body = uploaded_file(&headers, body)?;
+    Ok(Json(
+        import_territory(&state.backend.storage, &user, body, request).await?,
     ))
 }
 

@@ -136,6 +136,7 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/reports/{unit}.pdf", "get"),
     ("/imports/status", "post"),
     ("/imports/catalogue", "post"),
+    ("/imports/org-units", "post"),
     ("/changes", "get"),
     ("/openapi.json", "get"),
 ];
@@ -379,6 +380,33 @@ pub fn document() -> Value {
             }),
         ),
         (
+            "/imports/org-units",
+            "post",
+            json!({
+                "summary": "Gebietsimport (nur Administration): ein Gemeindeverzeichnis des Statistischen Bundesamts als CSV oder XLSX prüfen (Probelauf) oder übernehmen",
+                "description": "Eine Zeile je Gemeinde mit den Spalten ags_8, gemeinde, einwohner_31_12_2019 (wie reference-data/gebiete/*_gemeinden_2020.csv) oder \
+                                AGS, Gemeindename, Einwohner; freiwillig ARS, Kreis (Name eines neuen Kreises) und Vorgänger-AGS (die Gemeinden, die in der Zeile \
+                                aufgehen). Zeilen anderer Länder werden übersprungen. Neue Gemeinden und Kreise erhalten ab heute ihre Umsetzungsstände (eine neue \
+                                Gemeinde mit Vorgängern den Stand der einwohnerstärksten); Gemeinden und Kreise, die die Datei nicht mehr nennt, werden aufgelöst – \
+                                nie gelöscht: Umsetzungsstände und Historie bleiben auf ihrer Seite lesbar und zählen für alle früheren Stichtage. Ein Verzeichnis wird \
+                                nur ganz übernommen: Zeilenfehler oder eine Datei, die mehr als ein Viertel der Gemeinden auflösen würde, verhindern das Schreiben (blocked).",
+                "security": [{"bearer": []}, {"session": []}],
+                "parameters": [
+                    query("dry_run", "true (Standard): nur prüfen; false: übernehmen", json!({"type": "boolean"}))
+                ],
+                "requestBody": { "required": true, "content": {
+                    "text/csv": { "schema": {"type": "string"} },
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": {"type": "string", "format": "binary"} }
+                } },
+                "responses": {
+                    "200": json_response("Was neu ist, sich ändert, aufgelöst wird, und jeder Fehler", ref_("TerritoryImportReport")),
+                    "403": error("Nur die Administration darf das Gemeindeverzeichnis importieren"),
+                    "413": error("Datei zu groß"),
+                    "422": error("Datei nicht lesbar: Kodierung, fehlende Spalten, Formeln, keine Zeilen (details: alle Gründe)")
+                }
+            }),
+        ),
+        (
             "/changes",
             "get",
             json!({
@@ -462,6 +490,24 @@ pub fn document() -> Value {
         "failed": import_report["properties"]["lines"].clone(),
         "blocked": {"type": "array", "items": {"type": "string"}},
         "notes": {"type": "array", "items": {"type": "string"}}}});
+    let territory_line = json!({"type": "object", "required": ["ags", "kind", "name", "changes", "predecessors"], "properties": {
+        "position": nullable(json!({"type": "string"})), "ags": {"type": "string"},
+        "kind": {"type": "string", "enum": ["kreis", "gemeinde"]}, "name": {"type": "string"},
+        "changes": history_entry["properties"]["changes"].clone(),
+        "successor": nullable(json!({"type": "string"})),
+        "predecessors": {"type": "array", "items": {"type": "string"}}}});
+    let territory_report = json!({"type": "object", "required": ["file_kind", "dry_run", "written", "lines_read", "other_laender",
+        "unchanged", "added", "changed", "dissolved", "records_created", "records_taken_over", "records_retired", "failed", "blocked", "notes"], "properties": {
+        "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"}, "written": {"type": "boolean"},
+        "effective": nullable(json!({"type": "string", "format": "date"})),
+        "lines_read": {"type": "integer"}, "other_laender": {"type": "integer"}, "unchanged": {"type": "integer"},
+        "added": {"type": "array", "items": territory_line.clone()},
+        "changed": {"type": "array", "items": territory_line.clone()},
+        "dissolved": {"type": "array", "items": territory_line},
+        "records_created": {"type": "integer"}, "records_taken_over": {"type": "integer"}, "records_retired": {"type": "integer"},
+        "failed": import_report["properties"]["lines"].clone(),
+        "blocked": {"type": "array", "items": {"type": "string"}},
+        "notes": {"type": "array", "items": {"type": "string"}}}});
     let error_schema = json!({
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -519,6 +565,7 @@ pub fn document() -> Value {
                 "HistoryEntry": history_entry.clone(),
                 "ImportReport": import_report,
                 "CatalogueImportReport": catalogue_report,
+                "TerritoryImportReport": territory_report,
                 "ChangeEntry": {"type": "object", "required": ["entry", "ozg_id", "service_name", "org_unit_code", "org_unit_name"], "properties": {
                     "entry": ref_("HistoryEntry"), "ozg_id": {"type": "integer"}, "service_name": {"type": "string"},
                     "org_unit_code": {"type": "string"}, "org_unit_name": {"type": "string"}}}

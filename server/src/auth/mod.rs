@@ -35,6 +35,7 @@ pub mod action {
     pub const USER_CREATED: &str = "konto_angelegt";
     pub const USER_CHANGED: &str = "konto_geaendert";
     pub const CATALOGUE_IMPORTED: &str = "katalog_importiert";
+    pub const TERRITORY_IMPORTED: &str = "gebiete_importiert";
 }
 
 /// How the server treats sign-in; part of the application state.

@@ -1,10 +1,12 @@
 //! Imports of spreadsheets: reading an uploaded CSV or XLSX file into typed cells (`table`),
 //! the status import built on it (`status`), which reads back the export's columns, and the
 //! catalogue import (`catalogue`), which reads a newer OZG catalogue — its services, or its
-//! LeiKa-Leistungen (`leika`). The HTTP side lives in
+//! LeiKa-Leistungen (`leika`), and the org-unit import (`territory`), which reads a
+//! Gemeindeverzeichnis. The HTTP side lives in
 //! `api::imports`.
 
 pub mod catalogue;
 mod leika;
 pub mod status;
 pub mod table;
+pub mod territory;
