@@ -12,7 +12,7 @@ function file(text: string) {
 
 /** The shipped list with a column `vorgaenger_ags`: Eisenach joins the Wartburgkreis (2021). */
 function withEisenachInWartburgkreis(): string {
-  const [header, ...lines] = SHIPPED.trimEnd().split("\n");
+  const [header, ...lines] = SHIPPED.trimEnd().split(/\r?\n/);
   const eisenach = lines.find((l) => l.startsWith("16056000,"))!;
   const rejoined = eisenach.replace("16056000,160560000000,", "16063105,160630105105,").replace(',16056,"Eisenach, Stadt",', ",16063,Wartburgkreis,");
   return [
@@ -45,7 +45,7 @@ test("an administrator checks a merger, then takes a rename over", async ({ page
   await expect(page.getByRole("button", { name: "Jetzt übernehmen" })).toBeVisible();
 
   // one Kreis alone would dissolve most of the Land: blocked
-  const [header, ...lines] = SHIPPED.trimEnd().split("\n");
+  const [header, ...lines] = SHIPPED.trimEnd().split(/\r?\n/);
   await upload.setInputFiles(file([header, ...lines.filter((l) => l.startsWith("16068"))].join("\n") + "\n"));
   await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
   await expect(result.getByRole("alert")).toContainText("Das Gemeindeverzeichnis kann so nicht übernommen werden");

@@ -34,6 +34,14 @@ pub struct ImportReport {
     pub lines: Vec<ImportLine>,
 }
 
+impl ImportReport {
+    /// Whether applying this dry run would write anything: some lines change, and none
+    /// fails when the whole file is taken or nothing.
+    pub fn can_apply(&self) -> bool {
+        self.dry_run && self.changed > 0 && !(self.all_or_nothing && self.failed > 0)
+    }
+}
+
 /// One line of the file that changes a record or has errors.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportLine {

@@ -2,54 +2,24 @@
 //! and deactivates and every line error (a dry run), then take it over. The browser sends the
 //! file to `POST /api/v1/imports/catalogue`, the endpoint programs use.
 
-use super::import::{upload, upload_error};
+use super::import::{FailedLines, Outcome, ReportNotices, UploadForm};
 use crate::current_locale;
-use crate::domain::{CatalogueImportReport, CatalogueKind, CatalogueLine, ImportLine};
-use crate::error::AppError;
+use crate::domain::{CatalogueImportReport, CatalogueKind, CatalogueLine};
 use crate::i18n::td_string;
-use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-#[derive(Clone)]
-enum Outcome {
-    Report(CatalogueImportReport),
-    Failed(AppError),
-}
-
 #[component]
 pub fn CatalogueImportPage() -> impl IntoView {
     let l = current_locale();
-    let file_input = NodeRef::<Input>::new();
     let keep_missing = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
-    let problem = RwSignal::new(None::<&'static str>);
-
-    let send = move |dry_run: bool| {
-        let Some(file) = file_input
-            .get_untracked()
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
-            problem.set(Some(td_string!(l, imports.choose_file)));
-            return;
-        };
-        problem.set(None);
-        busy.set(true);
-        let query = format!(
+    let outcome = RwSignal::new(None::<Outcome<CatalogueImportReport>>);
+    let query = move |dry_run: bool| {
+        format!(
             "dry_run={dry_run}&deactivate_missing={}",
             !keep_missing.get_untracked()
-        );
-        leptos::task::spawn_local(async move {
-            let answer = upload::<CatalogueImportReport>("catalogue", file, query).await;
-            outcome.set(Some(match answer {
-                Ok(report) => Outcome::Report(report),
-                Err(e) => Outcome::Failed(e),
-            }));
-            busy.set(false);
-        });
+        )
     };
 
     view! {
@@ -59,13 +29,9 @@ pub fn CatalogueImportPage() -> impl IntoView {
         <p>{td_string!(l, imports.catalogue.format)}</p>
         <p>{td_string!(l, imports.catalogue.history_note)}</p>
         <noscript><p class="notice">{td_string!(l, imports.catalogue.noscript)}</p></noscript>
-        <form class="import-form" on:submit=move |ev| { ev.prevent_default(); send(true); }>
-            <div>
-                <label for="catalogue-file">{td_string!(l, imports.catalogue.file_label)}</label>
-                <input id="catalogue-file" name="datei" type="file" node_ref=file_input
-                    accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    on:change=move |_| outcome.set(None)/>
-            </div>
+        <UploadForm kind="catalogue" file_id="catalogue-file" file_label=td_string!(l, imports.catalogue.file_label)
+            outcome=outcome query=query can_apply=CatalogueImportReport::can_apply
+            result=|report| view! { <CatalogueResult report=report/> }.into_any()>
             <div class="checkbox">
                 <input id="keep-missing" type="checkbox"
                     prop:checked=move || keep_missing.get()
@@ -73,27 +39,7 @@ pub fn CatalogueImportPage() -> impl IntoView {
                 <label for="keep-missing">{td_string!(l, imports.catalogue.keep_missing)}</label>
                 <p class="hint">{td_string!(l, imports.catalogue.keep_missing_hint)}</p>
             </div>
-            <button type="submit" disabled=move || busy.get()>{td_string!(l, imports.check)}</button>
-            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
-        </form>
-        <div aria-live="polite">
-            {move || busy.get().then(|| view! { <p class="loading">{td_string!(l, imports.busy)}</p> })}
-            {move || outcome.get().map(|o| match o {
-                Outcome::Report(report) => {
-                    let can_apply = report.can_apply();
-                    view! {
-                        <CatalogueResult report=report/>
-                        {can_apply.then(|| view! {
-                            <button type="button" class="primary" disabled=move || busy.get()
-                                on:click=move |_| send(false)>
-                                {td_string!(l, imports.apply)}
-                            </button>
-                        })}
-                    }.into_any()
-                }
-                Outcome::Failed(e) => upload_error(e).into_any(),
-            })}
-        </div>
+        </UploadForm>
     }
 }
 
@@ -153,15 +99,7 @@ fn CatalogueResult(report: CatalogueImportReport) -> impl IntoView {
         <section class="import-result" data-testid="catalogue-result">
             <h2>{heading}</h2>
             <p>{summary}</p>
-            {(!report.blocked.is_empty()).then(|| view! {
-                <div class="notice" role="alert">
-                    <h3>{td_string!(l, imports.catalogue.blocked)}</h3>
-                    <ul>{report.blocked.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
-                </div>
-            })}
-            {(!report.notes.is_empty()).then(|| view! {
-                <ul class="notes">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
-            })}
+            <ReportNotices heading=td_string!(l, imports.catalogue.blocked) blocked=report.blocked notes=report.notes/>
             <FailedLines lines=report.failed subject=td_string!(l, imports.catalogue.col_service)/>
             <ServiceTable caption=td_string!(l, imports.catalogue.added) lines=report.added link=link_added/>
             <ServiceTable caption=td_string!(l, imports.catalogue.changed) lines=report.changed link=true/>
@@ -210,36 +148,6 @@ fn ServiceTable(caption: &'static str, lines: Vec<CatalogueLine>, link: bool) ->
                                     </td>
                                 </tr>
                             }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }
-    })
-}
-
-/// Lines with errors, with what each names (`subject`: the column's heading).
-#[component]
-pub(super) fn FailedLines(lines: Vec<ImportLine>, subject: &'static str) -> impl IntoView {
-    let l = current_locale();
-    (!lines.is_empty()).then(|| {
-        let count = lines.len();
-        view! {
-            <div class="table-wrap">
-                <table>
-                    <caption>{format!("{} ({count})", td_string!(l, imports.catalogue.failed))}</caption>
-                    <thead><tr>
-                        <th scope="col">{td_string!(l, imports.catalogue.col_position)}</th>
-                        <th scope="col">{subject}</th>
-                        <th scope="col">{td_string!(l, imports.catalogue.col_errors)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {lines.into_iter().map(|line| view! {
-                            <tr class="row-error">
-                                <th scope="row">{line.position}</th>
-                                <td>{line.label.unwrap_or_else(|| "–".into())}</td>
-                                <td><ul class="errors">{line.errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></td>
-                            </tr>
                         }).collect_view()}
                     </tbody>
                 </table>

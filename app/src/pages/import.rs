@@ -1,6 +1,8 @@
 //! Statusimport: a coordinator uploads the export they edited in Excel, sees per line what
 //! would change and every error (a dry run), then applies it. The browser sends the file to
 //! `POST /api/v1/imports/status`, the same endpoint programs use, so there is one import.
+//! Also what every import page shares: the upload form with its dry run and apply step
+//! ([`UploadForm`]), and the catalogue and org-unit imports' notices and failed lines.
 
 use crate::components::ErrorNotice;
 use crate::current_locale;
@@ -14,32 +16,18 @@ use leptos_router::components::A;
 
 /// What the last upload answered.
 #[derive(Clone)]
-enum Outcome {
-    Report(ImportReport),
+pub(super) enum Outcome<R> {
+    Report(R),
     Failed(AppError),
 }
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let l = current_locale();
-    let file_input = NodeRef::<Input>::new();
     let all_or_nothing = RwSignal::new(false);
     let comment = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
-    let problem = RwSignal::new(None::<&'static str>);
-
-    let send = move |dry_run: bool| {
-        let Some(file) = file_input
-            .get_untracked()
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
-            problem.set(Some(td_string!(l, imports.choose_file)));
-            return;
-        };
-        problem.set(None);
-        busy.set(true);
+    let outcome = RwSignal::new(None::<Outcome<ImportReport>>);
+    let query = move |dry_run: bool| {
         let mut query = format!(
             "dry_run={dry_run}&all_or_nothing={}",
             all_or_nothing.get_untracked()
@@ -49,14 +37,7 @@ pub fn ImportPage() -> impl IntoView {
             query.push_str("&comment=");
             query.push_str(&crate::domain::urlencode(text.trim()));
         }
-        leptos::task::spawn_local(async move {
-            let answer = upload::<ImportReport>("status", file, query).await;
-            outcome.set(Some(match answer {
-                Ok(report) => Outcome::Report(report),
-                Err(e) => Outcome::Failed(e),
-            }));
-            busy.set(false);
-        });
+        query
     };
 
     view! {
@@ -69,13 +50,10 @@ pub fn ImportPage() -> impl IntoView {
             <li>{td_string!(l, imports.step_check)}</li>
         </ol>
         <noscript><p class="notice">{td_string!(l, imports.noscript)}</p></noscript>
-        <form class="import-form" on:submit=move |ev| { ev.prevent_default(); send(true); }>
-            <div>
-                <label for="import-file">{td_string!(l, imports.file_label)}</label>
-                <input id="import-file" name="datei" type="file" node_ref=file_input
-                    accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    on:change=move |_| outcome.set(None)/>
-            </div>
+        <UploadForm kind="status" file_id="import-file" file_label=td_string!(l, imports.file_label)
+            outcome=outcome query=query
+            can_apply=ImportReport::can_apply
+            result=|report| view! { <ImportResult report=report/> }.into_any()>
             <div class="checkbox">
                 <input id="all-or-nothing" type="checkbox"
                     prop:checked=move || all_or_nothing.get()
@@ -89,6 +67,65 @@ pub fn ImportPage() -> impl IntoView {
                     prop:value=move || comment.get()
                     on:input=move |ev| comment.set(event_target_value(&ev))/>
             </div>
+        </UploadForm>
+    }
+}
+
+/// The form of every import page: the file, the page's own options (`children`), "Prüfen",
+/// then the answer as `result` shows it and, when `can_apply`, "Jetzt übernehmen". The file
+/// goes to `/api/v1/imports/{kind}?{query(dry_run)}`. A new file clears `outcome`; so should
+/// a changed option.
+#[component]
+pub(super) fn UploadForm<R, Q>(
+    kind: &'static str,
+    file_id: &'static str,
+    file_label: &'static str,
+    outcome: RwSignal<Option<Outcome<R>>>,
+    query: Q,
+    can_apply: fn(&R) -> bool,
+    result: fn(R) -> AnyView,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView
+where
+    R: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    Q: Fn(bool) -> String + Copy + Send + Sync + 'static,
+{
+    let l = current_locale();
+    let file_input = NodeRef::<Input>::new();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<&'static str>);
+
+    let send = move |dry_run: bool| {
+        let Some(file) = file_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+        else {
+            problem.set(Some(td_string!(l, imports.choose_file)));
+            return;
+        };
+        problem.set(None);
+        busy.set(true);
+        let query = query(dry_run);
+        leptos::task::spawn_local(async move {
+            let answer = upload::<R>(kind, file, query).await;
+            outcome.set(Some(match answer {
+                Ok(report) => Outcome::Report(report),
+                Err(e) => Outcome::Failed(e),
+            }));
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <form class="import-form" on:submit=move |ev| { ev.prevent_default(); send(true); }>
+            <div>
+                <label for=file_id>{file_label}</label>
+                <input id=file_id name="datei" type="file" node_ref=file_input
+                    accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    on:change=move |_| outcome.set(None)/>
+            </div>
+            {children.map(|options| options())}
             <button type="submit" disabled=move || busy.get()>{td_string!(l, imports.check)}</button>
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
         </form>
@@ -96,11 +133,10 @@ pub fn ImportPage() -> impl IntoView {
             {move || busy.get().then(|| view! { <p class="loading">{td_string!(l, imports.busy)}</p> })}
             {move || outcome.get().map(|o| match o {
                 Outcome::Report(report) => {
-                    let can_apply = report.dry_run && report.changed > 0
-                        && !(report.all_or_nothing && report.failed > 0);
+                    let applicable = can_apply(&report);
                     view! {
-                        <ImportResult report=report/>
-                        {can_apply.then(|| view! {
+                        {result(report)}
+                        {applicable.then(|| view! {
                             <button type="button" class="primary" disabled=move || busy.get()
                                 on:click=move |_| send(false)>
                                 {td_string!(l, imports.apply)}
@@ -201,7 +237,7 @@ fn ImportRow(line: ImportLine) -> impl IntoView {
 
 /// Why an upload failed: a file refused as a whole lists every reason, anything else is the
 /// usual error notice.
-pub(crate) fn upload_error(error: AppError) -> impl IntoView {
+fn upload_error(error: AppError) -> impl IntoView {
     let l = current_locale();
     match error {
         AppError::Unprocessable(reasons) => view! {
@@ -217,7 +253,7 @@ pub(crate) fn upload_error(error: AppError) -> impl IntoView {
 
 /// Sends `file` to the import endpoint `/api/v1/imports/{kind}` (the session cookie signs
 /// it) and reads the answer.
-pub(crate) async fn upload<T: serde::de::DeserializeOwned>(
+async fn upload<T: serde::de::DeserializeOwned>(
     kind: &str,
     file: web_sys::File,
     query: String,
@@ -289,4 +325,54 @@ mod tests {
         assert_eq!(api_error(body), AppError::TooLarge("zu groß".into()));
         assert_eq!(api_error("<html>"), AppError::Internal);
     }
+}
+
+/// Why a file cannot be taken over (under `heading`), and the notes on it.
+#[component]
+pub(super) fn ReportNotices(
+    heading: &'static str,
+    blocked: Vec<String>,
+    notes: Vec<String>,
+) -> impl IntoView {
+    view! {
+        {(!blocked.is_empty()).then(|| view! {
+            <div class="notice" role="alert">
+                <h3>{heading}</h3>
+                <ul>{blocked.into_iter().map(|b| view! { <li>{b}</li> }).collect_view()}</ul>
+            </div>
+        })}
+        {(!notes.is_empty()).then(|| view! {
+            <ul class="notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+        })}
+    }
+}
+
+/// Lines with errors, with what each names (`subject`: the column's heading).
+#[component]
+pub(super) fn FailedLines(lines: Vec<ImportLine>, subject: &'static str) -> impl IntoView {
+    let l = current_locale();
+    (!lines.is_empty()).then(|| {
+        let count = lines.len();
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <caption>{format!("{} ({count})", td_string!(l, imports.catalogue.failed))}</caption>
+                    <thead><tr>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_position)}</th>
+                        <th scope="col">{subject}</th>
+                        <th scope="col">{td_string!(l, imports.catalogue.col_errors)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {lines.into_iter().map(|line| view! {
+                            <tr class="row-error">
+                                <th scope="row">{line.position}</th>
+                                <td>{line.label.unwrap_or_else(|| "–".into())}</td>
+                                <td><ul class="errors">{line.errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
 }

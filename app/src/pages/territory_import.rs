@@ -2,55 +2,19 @@
 //! Kreise it adds, changes and dissolves and every line error (a dry run), then take it over.
 //! The browser sends the file to `POST /api/v1/imports/org-units`, the endpoint programs use.
 
-use super::catalogue_import::FailedLines;
-use super::import::{upload, upload_error};
+use super::import::{FailedLines, Outcome, ReportNotices, UploadForm};
 use crate::current_locale;
 use crate::domain::{TerritoryImportReport, TerritoryLine};
-use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
-use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-#[derive(Clone)]
-enum Outcome {
-    Report(TerritoryImportReport),
-    Failed(AppError),
-}
-
 #[component]
 pub fn TerritoryImportPage() -> impl IntoView {
     let l = current_locale();
-    let file_input = NodeRef::<Input>::new();
-    let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
-    let problem = RwSignal::new(None::<&'static str>);
-
-    let send = move |dry_run: bool| {
-        let Some(file) = file_input
-            .get_untracked()
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
-            problem.set(Some(td_string!(l, imports.choose_file)));
-            return;
-        };
-        problem.set(None);
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let answer =
-                upload::<TerritoryImportReport>("org-units", file, format!("dry_run={dry_run}"))
-                    .await;
-            outcome.set(Some(match answer {
-                Ok(report) => Outcome::Report(report),
-                Err(e) => Outcome::Failed(e),
-            }));
-            busy.set(false);
-        });
-    };
-
+    let outcome = RwSignal::new(None::<Outcome<TerritoryImportReport>>);
     view! {
         <Title text=td_string!(l, imports.territory.title)/>
         <h1>{td_string!(l, imports.territory.title)}</h1>
@@ -58,34 +22,10 @@ pub fn TerritoryImportPage() -> impl IntoView {
         <p>{td_string!(l, imports.territory.format)}</p>
         <p>{td_string!(l, imports.territory.history_note)}</p>
         <noscript><p class="notice">{td_string!(l, imports.territory.noscript)}</p></noscript>
-        <form class="import-form" on:submit=move |ev| { ev.prevent_default(); send(true); }>
-            <div>
-                <label for="territory-file">{td_string!(l, imports.territory.file_label)}</label>
-                <input id="territory-file" name="datei" type="file" node_ref=file_input
-                    accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    on:change=move |_| outcome.set(None)/>
-            </div>
-            <button type="submit" disabled=move || busy.get()>{td_string!(l, imports.check)}</button>
-            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
-        </form>
-        <div aria-live="polite">
-            {move || busy.get().then(|| view! { <p class="loading">{td_string!(l, imports.busy)}</p> })}
-            {move || outcome.get().map(|o| match o {
-                Outcome::Report(report) => {
-                    let can_apply = report.can_apply();
-                    view! {
-                        <TerritoryResult report=report/>
-                        {can_apply.then(|| view! {
-                            <button type="button" class="primary" disabled=move || busy.get()
-                                on:click=move |_| send(false)>
-                                {td_string!(l, imports.apply)}
-                            </button>
-                        })}
-                    }.into_any()
-                }
-                Outcome::Failed(e) => upload_error(e).into_any(),
-            })}
-        </div>
+        <UploadForm kind="org-units" file_id="territory-file" file_label=td_string!(l, imports.territory.file_label)
+            outcome=outcome query=|dry_run| format!("dry_run={dry_run}")
+            can_apply=TerritoryImportReport::can_apply
+            result=|report| view! { <TerritoryResult report=report/> }.into_any()/>
     }
 }
 
@@ -156,15 +96,7 @@ fn TerritoryResult(report: TerritoryImportReport) -> impl IntoView {
         <section class="import-result" data-testid="territory-result">
             <h2>{heading}</h2>
             <p>{summary}</p>
-            {(!report.blocked.is_empty()).then(|| view! {
-                <div class="notice" role="alert">
-                    <h3>{td_string!(l, imports.territory.blocked)}</h3>
-                    <ul>{report.blocked.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
-                </div>
-            })}
-            {(!report.notes.is_empty()).then(|| view! {
-                <ul class="notes">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
-            })}
+            <ReportNotices heading=td_string!(l, imports.territory.blocked) blocked=report.blocked notes=report.notes/>
             <FailedLines lines=report.failed subject=td_string!(l, imports.territory.col_unit)/>
             // new units exist once the register is written; changed and dissolved ones already do
             <UnitTable caption=td_string!(l, imports.territory.added) lines=report.added link=written/>

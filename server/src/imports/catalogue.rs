@@ -5,6 +5,7 @@
 //! deleted, so their records and history stay. A dry run reports all of it; a catalogue is
 //! taken whole or not at all.
 
+use super::headings::{column, read_sheets};
 use super::leika;
 use super::table::{self, Row, Sheet};
 use crate::auth::action;
@@ -46,19 +47,6 @@ const LEIKA_TYPES: &[&str] = &["leika_typen", "LeiKa-Typen", "LeiKa-Typ"];
 /// Columns of the reference file the import does not need; not worth a note.
 const INFORMATIONAL: &[&str] = &["anzahl_leika_leistungen", "sdg_relevant_anzahl"];
 
-fn normalise(heading: &str) -> String {
-    heading
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-pub(super) fn known_as(heading: &str, names: &[&str]) -> bool {
-    let heading = normalise(heading);
-    !heading.is_empty() && names.iter().any(|n| normalise(n) == heading)
-}
-
 /// Where the columns are in one sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Columns {
@@ -96,27 +84,6 @@ impl Columns {
                 .into(),
         );
         Err(errors)
-    }
-
-    fn unknown(header: &[String]) -> impl Iterator<Item = &String> {
-        header.iter().filter(|h| {
-            !h.is_empty()
-                && ![OZG_ID, NAME, LAGE, THEMENFELD, LEIKA_TYPES, INFORMATIONAL]
-                    .iter()
-                    .any(|names| known_as(h, names))
-        })
-    }
-}
-
-/// The one column of `header` known by `names`, or why there is none.
-pub(super) fn column(header: &[String], label: &str, names: &[&str]) -> Result<usize, String> {
-    let matches: Vec<usize> = (0..header.len())
-        .filter(|c| known_as(&header[*c], names))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(format!("Es fehlt die Spalte „{label}“.")),
-        _ => Err(format!("Die Spalte „{label}“ kommt mehrfach vor.")),
     }
 }
 
@@ -185,38 +152,18 @@ fn read_line(sheet: &Sheet, columns: &Columns, row: &Row) -> Line {
     }
 }
 
+/// The headings the catalogue import knows.
+const KNOWN: &[&[&str]] = &[OZG_ID, NAME, LAGE, THEMENFELD, LEIKA_TYPES, INFORMATIONAL];
+
 /// Every data line of the file, with notes; or why the file cannot be a catalogue.
 fn read_lines(sheets: &[Sheet]) -> Result<(Vec<Line>, Vec<String>), Vec<String>> {
-    let mut lines = Vec::new();
-    let mut notes = Vec::new();
-    let mut first_error = None;
-    for sheet in sheets {
-        let columns = match Columns::find(&sheet.header) {
-            Ok(c) => c,
-            Err(errors) if sheet.name.is_some() => {
-                // another sheet of a workbook (a description, say): not part of the catalogue
-                first_error.get_or_insert(errors);
-                continue;
-            }
-            Err(errors) => return Err(errors),
-        };
-        for unknown in Columns::unknown(&sheet.header) {
-            let note = format!("Die Spalte „{unknown}“ ist unbekannt und wird nicht gelesen.");
-            if !notes.contains(&note) {
-                notes.push(note);
-            }
-        }
-        lines.extend(sheet.rows.iter().map(|row| read_line(sheet, &columns, row)));
-    }
-    if lines.is_empty() {
-        return Err(first_error.unwrap_or_else(|| {
-            vec![
-                "Die Datei enthält keine Leistungen: ein Katalog braucht mindestens eine Zeile."
-                    .into(),
-            ]
-        }));
-    }
-    Ok((lines, notes))
+    read_sheets(
+        sheets,
+        Columns::find,
+        KNOWN,
+        read_line,
+        "Die Datei enthält keine Leistungen: ein Katalog braucht mindestens eine Zeile.",
+    )
 }
 
 fn same_name(a: &str, b: &str) -> bool {
@@ -739,7 +686,10 @@ mod tests {
         .to_vec();
         let columns = Columns::find(&header).unwrap();
         assert_eq!(columns.leika_types, 4);
-        assert_eq!(Columns::unknown(&header).collect::<Vec<_>>(), ["Notiz"]);
+        assert_eq!(
+            crate::imports::headings::unknown(&header, KNOWN).collect::<Vec<_>>(),
+            ["Notiz"]
+        );
         let errors = Columns::find(&header[..2]).unwrap_err();
         assert!(errors[0].contains("Lebenslage"), "{errors:?}");
         let mut twice = header.clone();

@@ -4,7 +4,8 @@
 //! record. New ones are added, changed ones updated; with a complete list, ones it no longer
 //! names are removed (they carry no history; the services and their records stay).
 
-use super::catalogue::{change, column, known_as, named, too_many_dropped, Plan};
+use super::catalogue::{change, named, too_many_dropped, Plan};
+use super::headings::{column, known_as, note_unknown, unknown};
 use super::table::{Row, Sheet};
 use crate::reference_data::LeikaService;
 use crate::storage::{StoredCatalogue, StoredLeika};
@@ -78,16 +79,10 @@ impl Columns {
                 .collect(),
         })
     }
-
-    fn unknown(header: &[String]) -> impl Iterator<Item = &String> {
-        header.iter().filter(|h| {
-            !h.is_empty()
-                && ![KEY, NAME, OZG_ID, TYPE, LEGAL_BASIS, SDG, INFORMATIONAL]
-                    .iter()
-                    .any(|names| known_as(h, names))
-        })
-    }
 }
+
+/// The headings the LeiKa import knows.
+const KNOWN: &[&[&str]] = &[KEY, NAME, OZG_ID, TYPE, LEGAL_BASIS, SDG, INFORMATIONAL];
 
 /// One data line: the LeiKa-Leistung it describes, or its errors.
 pub(super) struct Line {
@@ -156,12 +151,7 @@ pub(super) fn read_lines(sheets: &[Sheet]) -> Result<(Vec<Line>, Vec<String>), V
     let mut notes = Vec::new();
     for sheet in sheets.iter().filter(|s| is_leika(&s.header)) {
         let columns = Columns::find(&sheet.header)?;
-        for unknown in Columns::unknown(&sheet.header) {
-            let note = format!("Die Spalte „{unknown}“ ist unbekannt und wird nicht gelesen.");
-            if !notes.contains(&note) {
-                notes.push(note);
-            }
-        }
+        note_unknown(&mut notes, unknown(&sheet.header, KNOWN));
         lines.extend(sheet.rows.iter().map(|row| read_line(sheet, &columns, row)));
     }
     if lines.is_empty() {

@@ -1,4 +1,5 @@
 //! Imports of spreadsheets: reading an uploaded CSV or XLSX file into typed cells (`table`),
+//! finding its columns by their headings (`headings`),
 //! the status import built on it (`status`), which reads back the export's columns, and the
 //! catalogue import (`catalogue`), which reads a newer OZG catalogue — its services, or its
 //! LeiKa-Leistungen (`leika`), and the org-unit import (`territory`), which reads a
@@ -6,6 +7,7 @@
 //! `api::imports`.
 
 pub mod catalogue;
+mod headings;
 mod leika;
 pub mod status;
 pub mod table;

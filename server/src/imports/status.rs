@@ -7,6 +7,7 @@
 //! `Version` is the version the file was exported at: a line that differs from the stored
 //! record at a newer version is refused, so an old file never undoes a newer change.
 
+use super::headings::note_unknown;
 use super::table::{self, Row, Sheet, Value};
 use crate::editing::{field_changes, patch_between};
 use crate::exports::column;
@@ -189,12 +190,7 @@ fn read_lines(sheets: &[Sheet]) -> Result<(Vec<Line>, Vec<String>), Vec<String>>
             }
         };
         found_sheet = true;
-        for unknown in Columns::unknown(&sheet.header) {
-            let note = format!("Die Spalte „{unknown}“ ist unbekannt und wird nicht gelesen.");
-            if !notes.contains(&note) {
-                notes.push(note);
-            }
-        }
+        note_unknown(&mut notes, Columns::unknown(&sheet.header));
         lines.extend(sheet.rows.iter().map(|row| read_line(sheet, &columns, row)));
     }
     if !found_sheet {

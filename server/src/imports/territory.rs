@@ -14,7 +14,8 @@
 //! Gemeinden get it as their successor, and a new Gemeinde starts with the state of its most
 //! populous predecessor. A territory is taken whole or not at all.
 
-use super::catalogue::{change, column, known_as, named};
+use super::catalogue::{change, named};
+use super::headings::{column, read_sheets};
 use super::table::{self, Row, Sheet, Value};
 use crate::auth::action;
 use crate::reference_data::LAND_CODE;
@@ -130,24 +131,18 @@ impl Columns {
         );
         Err(errors)
     }
-
-    fn unknown(header: &[String]) -> impl Iterator<Item = &String> {
-        header.iter().filter(|h| {
-            !h.is_empty()
-                && ![
-                    AGS,
-                    NAME,
-                    POPULATION,
-                    ARS,
-                    KREIS_NAME,
-                    PREDECESSORS,
-                    INFORMATIONAL,
-                ]
-                .iter()
-                .any(|names| known_as(h, names))
-        })
-    }
 }
+
+/// The headings the org-unit import knows.
+const KNOWN: &[&[&str]] = &[
+    AGS,
+    NAME,
+    POPULATION,
+    ARS,
+    KREIS_NAME,
+    PREDECESSORS,
+    INFORMATIONAL,
+];
 
 /// One data line as read.
 #[derive(Debug, Clone, PartialEq)]
@@ -269,36 +264,13 @@ fn read_line(sheet: &Sheet, columns: &Columns, row: &Row) -> Line {
 
 /// Every data line of the file, with notes; or why the file cannot be a Gemeindeverzeichnis.
 fn read_lines(sheets: &[Sheet]) -> Result<(Vec<Line>, Vec<String>), Vec<String>> {
-    let mut lines = Vec::new();
-    let mut notes = Vec::new();
-    let mut first_error = None;
-    for sheet in sheets {
-        let columns = match Columns::find(&sheet.header) {
-            Ok(c) => c,
-            Err(errors) if sheet.name.is_some() => {
-                // another sheet of a workbook (sources, say): not part of the list
-                first_error.get_or_insert(errors);
-                continue;
-            }
-            Err(errors) => return Err(errors),
-        };
-        for unknown in Columns::unknown(&sheet.header) {
-            let note = format!("Die Spalte „{unknown}“ ist unbekannt und wird nicht gelesen.");
-            if !notes.contains(&note) {
-                notes.push(note);
-            }
-        }
-        lines.extend(sheet.rows.iter().map(|row| read_line(sheet, &columns, row)));
-    }
-    if lines.is_empty() {
-        return Err(first_error.unwrap_or_else(|| {
-            vec![
-                "Die Datei enthält keine Gemeinden: das Verzeichnis braucht mindestens eine Zeile."
-                    .into(),
-            ]
-        }));
-    }
-    Ok((lines, notes))
+    read_sheets(
+        sheets,
+        Columns::find,
+        KNOWN,
+        read_line,
+        "Die Datei enthält keine Gemeinden: das Verzeichnis braucht mindestens eine Zeile.",
+    )
 }
 
 /// The file checked against the stored territory: the report and what to write.
