@@ -2,7 +2,7 @@
 //! storage for the data, plotters for the charts.
 
 use crate::auth::action;
-use crate::storage::{AuditEntry, ChangeFilter, RecordFilter, Storage};
+use crate::storage::{ChangeFilter, RecordFilter, Storage};
 use crate::{accounts, editing};
 use app::domain::*;
 use app::error::AppError;
@@ -61,14 +61,7 @@ fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<Dashboard
 
 impl ServerBackend {
     async fn audit(&self, action: &str, actor: &CurrentUser, subject: &str) {
-        let entry = AuditEntry {
-            action,
-            actor: Some(&actor.email),
-            subject: Some(subject),
-            client_addr: None,
-            detail: None,
-        };
-        crate::auth::audit(&self.storage, &entry).await;
+        crate::auth::audit_by(&self.storage, actor, action, subject, None).await;
     }
 
     async fn require_admin(&self, user: &CurrentUser, what: &str) -> Result<(), AppError> {

@@ -3,7 +3,7 @@
 //! the REST API and bulk updates give. The one place these rules are applied.
 
 use crate::auth::action;
-use crate::storage::{AuditEntry, ChangeOutcome, RecordChange, RecordPatch, Storage, StoredEvent};
+use crate::storage::{ChangeOutcome, RecordChange, RecordPatch, Storage, StoredEvent};
 use app::domain::{
     field, validate, BulkItem, BulkRequest, BulkSummary, CurrentUser, EditOptions, FieldChange,
     FieldError, HistoryEntry, RecordDetail, RecordPage, RecordValues, SaveOutcome,
@@ -31,14 +31,7 @@ pub(crate) fn today() -> NaiveDate {
 }
 
 async fn deny(storage: &Storage, user: &CurrentUser, subject: &str, detail: &str) {
-    let entry = AuditEntry {
-        action: action::ACCESS_DENIED,
-        actor: Some(&user.email),
-        subject: Some(subject),
-        client_addr: None,
-        detail: Some(detail),
-    };
-    crate::auth::audit(storage, &entry).await;
+    crate::auth::audit_by(storage, user, action::ACCESS_DENIED, subject, Some(detail)).await;
 }
 
 pub async fn record_page(

@@ -69,6 +69,24 @@ pub async fn audit(storage: &crate::storage::Storage, entry: &crate::storage::Au
     }
 }
 
+/// Writes an audit line for what signed-in `user` did to `subject` (as [`audit`]).
+pub async fn audit_by(
+    storage: &crate::storage::Storage,
+    user: &app::domain::CurrentUser,
+    action: &str,
+    subject: &str,
+    detail: Option<&str>,
+) {
+    let entry = crate::storage::AuditEntry {
+        action,
+        actor: Some(&user.email),
+        subject: Some(subject),
+        client_addr: None,
+        detail,
+    };
+    audit(storage, &entry).await;
+}
+
 /// 32 random bytes from the operating system, hex-encoded.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];

@@ -10,9 +10,7 @@ use super::leika;
 use super::table::{self, Row, Sheet};
 use crate::auth::action;
 use crate::reference_data::{Lage, LeikaService, Service};
-use crate::storage::{
-    AuditEntry, CatalogueWrite, NewRecordHistory, Storage, StoredCatalogue, StoredService,
-};
+use crate::storage::{CatalogueWrite, NewRecordHistory, Storage, StoredCatalogue, StoredService};
 use app::domain::{
     CatalogueImportReport, CatalogueKind, CatalogueLine, CurrentUser, FieldChange, ImportLine,
     LeikaTypes, OzgId, Responsibility,
@@ -496,15 +494,12 @@ pub async fn import_catalogue(
             report.deactivated.len()
         ),
     };
-    crate::auth::audit(
+    crate::auth::audit_by(
         storage,
-        &AuditEntry {
-            action: action::CATALOGUE_IMPORTED,
-            actor: Some(&user.email),
-            subject: Some("Leistungskatalog"),
-            client_addr: None,
-            detail: Some(&detail),
-        },
+        user,
+        action::CATALOGUE_IMPORTED,
+        "Leistungskatalog",
+        Some(&detail),
     )
     .await;
     tracing::info!(actor = %user.email, %detail, "catalogue imported");

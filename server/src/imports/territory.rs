@@ -20,7 +20,7 @@ use super::table::{self, Row, Sheet, Value};
 use crate::auth::action;
 use crate::reference_data::LAND_CODE;
 use crate::storage::{
-    AuditEntry, Dissolution, Storage, StoredTerritory, StoredUnit, TerritoryWrite, UnitWrite,
+    Dissolution, Storage, StoredTerritory, StoredUnit, TerritoryWrite, UnitWrite,
 };
 use app::domain::{
     Ags, AgsLevel, Ars, CurrentUser, ImportLine, OrgUnitKind, TerritoryImportReport, TerritoryLine,
@@ -711,28 +711,6 @@ pub async fn import_territory(
     if request.dry_run || !report.blocked.is_empty() || !changes {
         return Ok(report);
     }
-    let count = |kind: &str| {
-        stored
-            .units
-            .iter()
-            .filter(|u| u.kind == kind && u.valid_to.is_none())
-            .count() as i64
-            + units
-                .iter()
-                .filter(|u| u.kind == kind && !stored.units.iter().any(|s| s.code == u.code))
-                .count() as i64
-            - dissolved
-                .iter()
-                .filter(|d| d.code.len() == if kind == "kreis" { 5 } else { 8 })
-                .count() as i64
-    };
-    let imported = app::domain::TerritoryImported {
-        at: now,
-        by: user.actor(),
-        gemeinden: count("gemeinde"),
-        kreise: count("kreis"),
-    };
-    let imported = serde_json::to_string(&imported).map_err(|_| AppError::Internal)?;
     let written = storage
         .write_territory(
             &TerritoryWrite {
@@ -741,7 +719,7 @@ pub async fn import_territory(
                 takeovers: &takeovers,
             },
             now,
-            &imported,
+            &user.actor(),
         )
         .await?;
     report.written = true;
@@ -756,15 +734,12 @@ pub async fn import_territory(
         written.records_created,
         written.records_taken_over
     );
-    crate::auth::audit(
+    crate::auth::audit_by(
         storage,
-        &AuditEntry {
-            action: action::TERRITORY_IMPORTED,
-            actor: Some(&user.email),
-            subject: Some("Gemeindeverzeichnis"),
-            client_addr: None,
-            detail: Some(&detail),
-        },
+        user,
+        action::TERRITORY_IMPORTED,
+        "Gemeindeverzeichnis",
+        Some(&detail),
     )
     .await;
     tracing::info!(actor = %user.email, %detail, "territory imported");

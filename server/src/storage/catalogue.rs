@@ -143,12 +143,7 @@ impl Storage {
     /// The last catalogue import, if any. (Every page shows it: an unreadable entry is
     /// logged, not an error.)
     pub async fn catalogue_imported(&self) -> Result<Option<CatalogueImported>> {
-        let Some(value) = self.meta(CATALOGUE_IMPORTED).await? else {
-            return Ok(None);
-        };
-        Ok(serde_json::from_str(&value)
-            .inspect_err(|e| tracing::warn!(error = %e, "unreadable {CATALOGUE_IMPORTED} entry"))
-            .ok())
+        self.meta_json(CATALOGUE_IMPORTED).await
     }
 
     /// The stored catalogue, for a catalogue import's comparison.

@@ -309,14 +309,17 @@ fn parse_phase(code: &str) -> Result<Phase> {
     super::rows::phase(code)
 }
 
+/// The lifetime of the unit `org_unit o`, as columns `starts` and `ends`. Only territorial
+/// units have one the figures follow: a ministry's `valid_from` (the 2024 reshuffle) says when
+/// it was named so, and its records carry the older history.
+pub(super) const UNIT_LIFETIME: &str =
+    "CASE WHEN o.kind IN ('gemeinde', 'kreis') THEN o.valid_from END AS starts, o.valid_to AS ends";
+
 /// What [`rebuild_history_in`] reads: every record (with its unit's lifetime) and every event.
 pub(crate) fn rebuild_sources() -> (String, &'static str) {
-    // Only territorial units have a lifetime the figures follow: a ministry's `valid_from`
-    // (the 2024 reshuffle) says when it was named so, and its records carry the older history.
     let records = format!(
         "SELECT rec.id, rec.ozg_id, {KREIS_OF_UNIT} AS kreis_id, st.phase, rec.maturity, {} AS weight, \
-         CASE WHEN o.kind IN ('gemeinde', 'kreis') THEN o.valid_from END AS starts, o.valid_to AS ends \
-         FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
+         {UNIT_LIFETIME} FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
          JOIN org_unit o ON o.id = rec.org_unit_id",
         phase_sql::WEIGHT
     );

@@ -235,6 +235,20 @@ impl Storage {
         Ok(value)
     }
 
+    /// A `meta` entry holding JSON (what an import records); an unreadable one is logged and
+    /// taken as absent, not an error.
+    pub(crate) async fn meta_json<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>> {
+        let Some(value) = self.meta(key).await? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_str(&value)
+            .inspect_err(|e| tracing::warn!(error = %e, "unreadable {key} entry"))
+            .ok())
+    }
+
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         on_pool!(self, pool => {
             sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")

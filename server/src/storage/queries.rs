@@ -1,6 +1,7 @@
 //! Reads for pages and the API. None of them scans all implementation records:
 //! dashboard figures come from `service_rollup`, lists are paginated.
 
+use super::records::CURRENT_UNIT;
 use super::rows::*;
 use super::writes::phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE};
 use super::{bind_all, on_pool, past_the_end, Bind, Filter, Result, Storage, StorageError};
@@ -140,7 +141,7 @@ impl Storage {
         let summary_sql =
             format!("SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM} WHERE s.ozg_id = $1");
         let records_sql = format!(
-            "{RECORD_SELECT} WHERE rec.ozg_id = $2 AND o.valid_to IS NULL ORDER BY o.name, o.code LIMIT $3 OFFSET $4"
+            "{RECORD_SELECT} WHERE rec.ozg_id = $2 AND {CURRENT_UNIT} ORDER BY o.name, o.code LIMIT $3 OFFSET $4"
         );
         let (summary, lead, leika, records, total) = on_pool!(self, pool => {
             let summary: Option<ServiceRow> = sqlx::query_as(AssertSqlSafe(summary_sql)).bind(oid).fetch_optional(pool).await?;
@@ -150,8 +151,8 @@ impl Storage {
             let leika: Vec<(Option<String>, String, String, String, bool)> = sqlx::query_as(
                 "SELECT leika_key, name, leika_type, legal_basis, sdg_relevant FROM leika_service WHERE ozg_id = $1 ORDER BY name, natural_key")
                 .bind(oid).fetch_all(pool).await?;
-            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
-                 WHERE rec.ozg_id = $1 AND o.valid_to IS NULL")
+            let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
+                 WHERE rec.ozg_id = $1 AND {CURRENT_UNIT}")))
                 .bind(oid).fetch_one(pool).await?;
             let offset = i64::from(page - 1) * i64::from(per_page);
             let records: Vec<RecordRow> = if past_the_end(offset, total) { Vec::new() } else {
@@ -211,7 +212,7 @@ impl Storage {
             f.and("p.code = ?", [Bind::Text(p.clone())]);
         }
         // dissolved units are reached from their successor's page
-        f.and("o.valid_to IS NULL", []);
+        f.and(CURRENT_UNIT, []);
         let sql = format!("{ORG_UNIT_SELECT}{} ORDER BY o.kind, o.name", f.sql());
         let rows: Vec<OrgUnitRow> = on_pool!(self, pool => {
             bind_all!(sqlx::query_as(AssertSqlSafe(sql)), f.binds).fetch_all(pool).await?

@@ -14,7 +14,7 @@
 
 use super::catalogue::missing_record_statements;
 use super::history::{day_of, rebuild_history_in};
-use super::{in_transaction, on_pool, Result, Storage};
+use super::{in_transaction, on_pool, Result, Storage, StorageError};
 use app::domain::TerritoryImported;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
@@ -104,12 +104,7 @@ const TAKE_OVER: &str = "UPDATE implementation_record SET status_code = p.status
 impl Storage {
     /// The last org-unit import, if any (an unreadable entry is logged, not an error).
     pub async fn territory_imported(&self) -> Result<Option<TerritoryImported>> {
-        let Some(value) = self.meta(TERRITORY_IMPORTED).await? else {
-            return Ok(None);
-        };
-        Ok(serde_json::from_str(&value)
-            .inspect_err(|e| tracing::warn!(error = %e, "unreadable {TERRITORY_IMPORTED} entry"))
-            .ok())
+        self.meta_json(TERRITORY_IMPORTED).await
     }
 
     /// The stored territory, for an org-unit import's comparison.
@@ -142,12 +137,12 @@ impl Storage {
 
     /// Writes `w` as of `at` in one transaction: units, dissolutions, the records new units
     /// get (with their predecessors' state), the Land's population, rollups and history, and
-    /// `imported` under [`TERRITORY_IMPORTED`].
+    /// under [`TERRITORY_IMPORTED`] that `by` imported it and how many units there are now.
     pub async fn write_territory(
         &self,
         w: &TerritoryWrite<'_>,
         at: DateTime<Utc>,
-        imported: &str,
+        by: &str,
     ) -> Result<TerritoryWritten> {
         let day = day_of(at);
         let written = in_transaction!(self, tx => {
@@ -197,6 +192,18 @@ impl Storage {
             sqlx::query(AssertSqlSafe(format!("{} GROUP BY s.ozg_id", super::writes::rollup_insert_sql())))
                 .execute(&mut *tx).await?;
             rebuild_history_in!(tx);
+            let units: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT kind, COUNT(*) FROM org_unit WHERE valid_to IS NULL GROUP BY kind",
+            )
+            .fetch_all(&mut *tx).await?;
+            let count = |kind: &str| units.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
+            let imported = TerritoryImported {
+                at,
+                by: by.to_owned(),
+                gemeinden: count("gemeinde"),
+                kreise: count("kreis"),
+            };
+            let imported = serde_json::to_string(&imported).map_err(|e| StorageError::Inconsistent(e.to_string()))?;
             sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(TERRITORY_IMPORTED).bind(imported).execute(&mut *tx).await?;
             TerritoryWritten { records_created, records_taken_over, records_retired }

@@ -100,8 +100,8 @@ struct CurrentRow {
     kreis_id: Option<i64>,
     /// The territorial unit's lifetime: records of a dissolved unit are read-only, and a new
     /// one's history starts on its first day.
-    unit_starts: Option<NaiveDate>,
-    unit_ends: Option<NaiveDate>,
+    starts: Option<NaiveDate>,
+    ends: Option<NaiveDate>,
 }
 
 /// What one record contributes to its service's rollup.
@@ -190,11 +190,11 @@ fn current_select() -> String {
     format!(
         "SELECT rec.id, rec.ozg_id, rec.status_code, st.phase, rec.maturity, rec.planned_go_live, \
          rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, rec.version, {} AS weight, \
-         {} AS kreis_id, CASE WHEN o.kind IN ('gemeinde', 'kreis') THEN o.valid_from END AS unit_starts, \
-         o.valid_to AS unit_ends FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
+         {} AS kreis_id, {} FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
          JOIN org_unit o ON o.id = rec.org_unit_id WHERE rec.id IN (",
         phase_sql::WEIGHT,
-        history::KREIS_OF_UNIT
+        history::KREIS_OF_UNIT,
+        history::UNIT_LIFETIME
     )
 }
 
@@ -564,18 +564,17 @@ pub struct StoredEvent {
     pub is_demo: bool,
 }
 
-/// The record after the patch, or why the patch is refused (status transition, scale).
 /// Why a change at `at` is refused for a dissolved unit, or one that did not exist yet.
 fn outside_lifetime(row: &CurrentRow, at: DateTime<Utc>) -> Option<String> {
     use app::format::date;
-    if let Some(end) = row.unit_ends {
+    if let Some(end) = row.ends {
         return Some(format!(
             "Die Gebietskörperschaft besteht seit dem {} nicht mehr (Gebietsänderung); ihre \
              Einträge bleiben lesbar, werden aber nicht mehr geändert.",
             date(end)
         ));
     }
-    row.unit_starts
+    row.starts
         .filter(|start| history::day_of(at) < *start)
         .map(|start| {
             format!(
@@ -586,6 +585,7 @@ fn outside_lifetime(row: &CurrentRow, at: DateTime<Utc>) -> Option<String> {
         })
 }
 
+/// The record after the patch, or why the patch is refused (status transition, scale).
 fn apply_patch(
     row: &CurrentRow,
     patch: &RecordPatch,
