@@ -465,11 +465,12 @@ async fn coordinators_import_only_within_their_scope() {
         .import(&reader, "dry_run=true", german_csv(&both), CSV)
         .await;
     assert_eq!(code, 403, "{body}");
+    // without a body: the server refuses before reading one, and a client still sending it
+    // could meet a closed connection instead of the answer
     let r = f
         .srv
         .client
         .post(format!("{}/api/v1/imports/status", f.srv.base))
-        .body(german_csv(&both))
         .send()
         .await
         .unwrap();
