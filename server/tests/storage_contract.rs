@@ -42,6 +42,7 @@ contract!(
     imports_find_records_by_service_and_unit,
     an_imported_catalogue_counts_new_services_from_today_and_outlives_the_seed,
     a_territorial_change_keeps_the_past_and_the_dissolved_units_records,
+    every_committed_write_raises_the_data_generation,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -2021,5 +2022,52 @@ async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_records(s: 
     assert_eq!(
         s.org_unit("16068").await.unwrap().unit.population,
         Some(units[0].population)
+    );
+}
+
+/// The dashboard serves a drawn view while the generation is unchanged: every committed write
+/// must raise it, and a rolled-back one must not (it changed nothing).
+async fn every_committed_write_raises_the_data_generation(s: Storage) {
+    let s = seeded(s).await;
+    let start = s.data_generation().await.unwrap();
+    let keys = s.record_versions(Some(10000)).await.unwrap();
+    let k = &keys[0];
+    let step = |version| {
+        change(
+            k.id,
+            version,
+            RecordPatch {
+                status_code: Some("in_umsetzung".into()),
+                ..Default::default()
+            },
+        )
+    };
+    s.apply_changes(&[step(k.version)]).await.unwrap();
+    let after_edit = s.data_generation().await.unwrap();
+    assert!(after_edit > start, "an edit raises it");
+
+    // a batch refused as a whole (stale version) commits nothing
+    let options = s.edit_options().await.unwrap();
+    let refused = s
+        .apply_changes_all_or_nothing(&options, &[step(k.version)])
+        .await
+        .unwrap();
+    assert!(
+        matches!(refused[0], ChangeOutcome::Stale { .. }),
+        "{refused:?}"
+    );
+    assert_eq!(
+        s.data_generation().await.unwrap(),
+        after_edit,
+        "a rolled-back batch does not"
+    );
+
+    s.set_meta("test_key", "x").await.unwrap();
+    let after_meta = s.data_generation().await.unwrap();
+    assert!(after_meta > after_edit, "a meta entry raises it");
+    s.rebuild_history().await.unwrap();
+    assert!(
+        s.data_generation().await.unwrap() > after_meta,
+        "a history rebuild raises it"
     );
 }

@@ -129,25 +129,36 @@ macro_rules! on_pool {
 
 /// Runs `$body` inside a write transaction (`$tx`) and commits it; an early return
 /// (`?`) rolls back. SQLite starts with `BEGIN IMMEDIATE` so a transaction that reads
-/// before it writes cannot fail with "database is locked" half-way (BUILD.md).
+/// before it writes cannot fail with "database is locked" half-way (BUILD.md). Every
+/// transaction raises the data generation with its commit ([`Storage::data_generation`]).
 macro_rules! in_transaction {
     ($storage:expr, $tx:ident => $body:expr) => {
         match $storage {
             $crate::storage::Storage::Sqlite(pool) => {
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
+                sqlx::query($crate::storage::RAISE_GENERATION)
+                    .execute(&mut *$tx)
+                    .await?;
                 $tx.commit().await?;
                 out
             }
             $crate::storage::Storage::Postgres(pool) => {
                 let mut $tx = pool.begin().await?;
                 let out = $body;
+                sqlx::query($crate::storage::RAISE_GENERATION)
+                    .execute(&mut *$tx)
+                    .await?;
                 $tx.commit().await?;
                 out
             }
         }
     };
 }
+
+/// Run last in every write transaction: the row lock is then held only for the commit.
+pub(crate) const RAISE_GENERATION: &str =
+    "UPDATE data_generation SET value = value + 1 WHERE id = 1";
 
 pub(crate) use in_transaction;
 pub(crate) use on_pool;
@@ -228,6 +239,17 @@ impl Storage {
         on_pool!(self, pool => pool.close().await)
     }
 
+    /// A number that changes with every committed change of the data (every `in_transaction!`;
+    /// sign-in sessions and tokens are not data), on any instance: what was computed from the
+    /// data under one value is still true while it is unchanged.
+    /// Read it *before* the data it guards, so a value never labels older data.
+    pub async fn data_generation(&self) -> Result<i64> {
+        let value: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM data_generation WHERE id = 1").fetch_one(pool).await?
+        });
+        Ok(value)
+    }
+
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
         let value: Option<String> = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(pool).await?
@@ -250,9 +272,9 @@ impl Storage {
     }
 
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        on_pool!(self, pool => {
+        in_transaction!(self, tx => {
             sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .bind(key).bind(value).execute(pool).await?;
+                .bind(key).bind(value).execute(&mut *tx).await?;
         });
         Ok(())
     }
