@@ -18,6 +18,8 @@ pub struct ServerBackend {
     pub operator: OperatorInfo,
     /// Target dates drawn into the trend chart (`--deadlines`).
     pub deadlines: Vec<Deadline>,
+    /// The dashboard's views drawn since the last change of the data.
+    pub dashboard_cache: crate::dashboard_cache::DashboardCache,
 }
 
 /// The dashboard's four charts, with drill-down links that keep the page's filter.
@@ -85,8 +87,17 @@ impl ServerBackend {
         filter: &DashboardFilter,
         services: Option<&mut Vec<crate::storage::ReportService>>,
     ) -> Result<Overview, AppError> {
+        self.figures_at(filter, reference_date(filter), services)
+            .await
+    }
+
+    async fn figures_at(
+        &self,
+        filter: &DashboardFilter,
+        as_of: chrono::NaiveDate,
+        services: Option<&mut Vec<crate::storage::ReportService>>,
+    ) -> Result<Overview, AppError> {
         let locale = request_locale();
-        let as_of = filter.am.unwrap_or_else(|| Utc::now().date_naive());
         let mut overview = match self
             .storage
             .overview_and_services_at(filter, as_of, services)
@@ -112,6 +123,11 @@ impl ServerBackend {
         }
         Ok(overview)
     }
+}
+
+/// The day a dashboard filter shows: its "Stand am", else today (UTC).
+fn reference_date(filter: &DashboardFilter) -> chrono::NaiveDate {
+    filter.am.unwrap_or_else(|| Utc::now().date_naive())
 }
 
 /// Midnight at the start of a German calendar day, as UTC (Europe/Berlin is UTC+1 or +2;
@@ -149,7 +165,14 @@ impl app::ssr::Backend for ServerBackend {
     #[tracing::instrument(skip(self))]
     async fn overview(&self, filter: &DashboardFilter) -> Result<Overview, AppError> {
         let locale = request_locale();
-        let mut overview = self.figures(filter, None).await?;
+        let as_of = reference_date(filter);
+        // read before the data, so a view is never kept under a newer generation than its data
+        let generation = self.storage.data_generation().await?;
+        if let Some(view) = self.dashboard_cache.get(filter, as_of, locale, generation) {
+            tracing::debug!("dashboard view unchanged since it was drawn");
+            return Ok(Overview::clone(&view));
+        }
+        let mut overview = self.figures_at(filter, as_of, None).await?;
         overview.options = self.storage.dashboard_options().await?;
         overview.charts = dashboard_charts(&overview, locale).map_err(|e| {
             tracing::error!(error = %e, "chart rendering failed");
@@ -166,6 +189,13 @@ impl app::ssr::Backend for ServerBackend {
         );
         overview.charts.map = drawn.svg;
         overview.map.areas_without_unit = drawn.areas_without_unit;
+        self.dashboard_cache.put(
+            filter,
+            as_of,
+            locale,
+            generation,
+            std::sync::Arc::new(overview.clone()),
+        );
         Ok(overview)
     }
 

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod charts;
 pub mod commands;
 pub mod config;
+pub mod dashboard_cache;
 pub mod demo;
 pub mod editing;
 pub mod exports;

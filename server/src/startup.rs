@@ -39,6 +39,7 @@ impl AppState {
                 public_read: auth.public_read,
                 operator,
                 deadlines: Vec::new(),
+                dashboard_cache: Default::default(),
             }),
             auth,
         }

@@ -146,6 +146,77 @@ async fn the_dashboard_filter_and_date_are_in_the_url() {
     assert!(html.contains("keinen Kreis"));
 }
 
+/// The "kommunale Umsetzungsstände online" of a dashboard page.
+fn municipal_online(html: &str) -> i64 {
+    let text = html.replace("<!>", "");
+    let before = text
+        .split(" kommunalen Umsetzungsständen")
+        .next()
+        .expect("municipal KPI");
+    let figures = before.rsplit('>').next().unwrap();
+    let online = figures.split(" von ").next().unwrap();
+    online.replace('.', "").parse().expect("a number")
+}
+
+/// The dashboard keeps drawn views (server/src/dashboard_cache.rs); a write of any instance
+/// must show at once. The write goes to the database directly, not through this server, as
+/// another instance's would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_shows_every_edit_at_once() {
+    use server::storage::{RecordChange, RecordPatch};
+    let srv = spawn_public(false).await;
+    let (status, first) = srv.get("/?kreis=16068").await;
+    assert_eq!(status, 200);
+    let online_before = municipal_online(&first);
+    let (_, again) = srv.get("/?kreis=16068").await;
+    assert_eq!(
+        municipal_online(&again),
+        online_before,
+        "drawn again or kept"
+    );
+
+    let record = srv
+        .storage
+        .record_versions(Some(10000))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.org_unit_code.starts_with("16068") && r.org_unit_code.len() > 5)
+        .expect("a Gemeinde record in the Kreis");
+    for (version, status) in [
+        (record.version, "in_umsetzung"),
+        (record.version + 1, "online"),
+    ] {
+        srv.storage
+            .apply_changes(&[RecordChange {
+                record_id: record.id,
+                expected_version: version,
+                patch: RecordPatch {
+                    status_code: Some(status.into()),
+                    ..Default::default()
+                },
+                actor: "Test".into(),
+                user_id: None,
+                comment: None,
+                occurred_at: chrono::Utc::now(),
+                is_demo: false,
+            }])
+            .await
+            .unwrap();
+    }
+    let (_, after) = srv.get("/?kreis=16068").await;
+    assert_eq!(
+        municipal_online(&after),
+        online_before + 1,
+        "the edit counts"
+    );
+    let (_, land) = srv.get("/").await;
+    assert_eq!(
+        municipal_online(&land),
+        municipal_online(&srv.get("/").await.1)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_demo_data_there_is_no_demo_notice() {
     let srv = spawn_public(false).await;
