@@ -2,8 +2,10 @@
 # Server time of the dashboard (GET /, all charts and the map server-rendered) at Thüringen
 # scale with demo history, on SQLite and PostgreSQL, for several filters and past dates; then
 # the same after the history is doubled (`ozg-monitor demo-history`), to show that the time
-# does not grow with the history. Release build (`cargo leptos build --release`); sequential
-# requests to 127.0.0.1 only, bounded in count.
+# does not grow with the history. Each view is timed right after an edit (read and drawn anew)
+# and repeated without edits (the drawn view is kept while the data is unchanged). Release
+# build (`cargo leptos build --release`); sequential requests to 127.0.0.1 only, bounded in
+# count.
 # Usage: scripts/bench-dashboard.sh [requests per view=40]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,20 +25,44 @@ views=(
   "/?kreis=16063&am=2023-06-30&karte=einwohner"
 )
 
-# measure LABEL: p50/p95/max of curl's total time per view (one warm-up request each).
+# edit: one real edit through the API (a record's note), which changes the data generation,
+# so the next dashboard request cannot use a view drawn before it (server/src/dashboard_cache.rs).
+edit() {
+  local body
+  body="$(curl -fs -X PATCH -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"version\": $record_version, \"note\": \"Benchmark $RANDOM\"}" "$base/api/v1/records/$record_id")"
+  record_version="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])' <<<"$body")"
+}
+
+# measure LABEL: p50/p95/max of curl's total time per view, twice: each request right after
+# an edit (the view is read and drawn anew), and repeated without edits (after one warm-up:
+# the view drawn once is served while the data is unchanged).
 measure() {
-  local label="$1" all="$work_dir/all.txt"
-  : >"$all"
+  local label="$1" all_edited="$work_dir/all-edited.txt" all_repeated="$work_dir/all-repeated.txt"
+  : >"$all_edited"
+  : >"$all_repeated"
+  local listed
+  listed="$(curl -fs -H "Authorization: Bearer $token" "$base/api/v1/records?org_unit=16051&pro_seite=1")"
+  record_id="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])' <<<"$listed")"
+  record_version="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["version"])' <<<"$listed")"
   for view in "${views[@]}"; do
     curl -fs -o /dev/null "$base$view"
-    local times="$work_dir/times.txt"
+    local edited="$work_dir/edited.txt" repeated="$work_dir/repeated.txt"
+    for _ in $(seq 1 "$requests"); do
+      edit
+      curl -fs -o /dev/null -w '%{time_total}\n' "$base$view"
+    done >"$edited"
+    curl -fs -o /dev/null "$base$view"
     for _ in $(seq 1 "$requests"); do
       curl -fs -o /dev/null -w '%{time_total}\n' "$base$view"
-    done >"$times"
-    cat "$times" >>"$all"
-    printf '  %-45s %s\n' "$view" "$(summary "$times")"
+    done >"$repeated"
+    cat "$edited" >>"$all_edited"
+    cat "$repeated" >>"$all_repeated"
+    printf '  %-45s after an edit: %s\n' "$view" "$(summary "$edited")"
+    printf '  %-45s repeated:      %s\n' "" "$(summary "$repeated")"
   done
-  printf '  %-45s %s\n' "all views ($label)" "$(summary "$all")"
+  printf '  %-45s after an edit: %s\n' "all views ($label)" "$(summary "$all_edited")"
+  printf '  %-45s repeated:      %s\n' "" "$(summary "$all_repeated")"
 }
 
 # summary FILE: "p50 … ms, p95 … ms, max … ms" of the seconds in FILE.
@@ -51,7 +77,7 @@ run() {
   export DATABASE_URL="$2"
   fresh_database "$DATABASE_URL"
   local started=$SECONDS
-  prepare_instance bench@example.org benchmark-passwort --demo-data >/dev/null
+  token="$(prepare_instance bench@example.org benchmark-passwort --demo-data)"
   echo "$label: demo history prepared in $((SECONDS - started)) s"
   start_server "$work_dir/server.log"
   measure "$label, demo history"
