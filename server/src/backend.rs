@@ -294,7 +294,11 @@ impl app::ssr::Backend for ServerBackend {
         };
         let records = self
             .storage
-            .records(&filter, query.page.max(1), BULK_PER_PAGE)
+            .records(
+                &filter,
+                crate::storage::PageStart::Number(query.page.max(1)),
+                BULK_PER_PAGE,
+            )
             .await?;
         let editable = records
             .items
@@ -338,6 +342,7 @@ impl app::ssr::Backend for ServerBackend {
             total: page.total,
             page: page.page,
             per_page: page.per_page,
+            next_after: None,
         })
     }
 

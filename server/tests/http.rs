@@ -290,6 +290,24 @@ async fn api_lists_and_details() {
     assert_eq!(body["total"], 557);
     assert_eq!(body["items"].as_array().unwrap().len(), 10);
     assert_eq!(body["page"], 2);
+    // the list of records pages by number or after a record (keyset): the same records
+    let (status, second) = srv
+        .json("/api/v1/records?ozg_id=10000&pro_seite=10&seite=2")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(second["items"].as_array().unwrap().len(), 10, "{second}");
+    let (_, first) = srv.json("/api/v1/records?ozg_id=10000&pro_seite=10").await;
+    let last_id = &first["items"][9]["id"];
+    assert_eq!(&first["next_after"], last_id);
+    let (status, after) = srv
+        .json(&format!(
+            "/api/v1/records?ozg_id=10000&pro_seite=10&nach={last_id}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["items"], second["items"]);
+    assert_eq!(after["total"], second["total"]);
+    assert_eq!(after["page"], 0);
     let (status, body) = srv.json("/api/v1/services?q=Elterngeld").await;
     assert_eq!(status, 200);
     assert_eq!(body["items"][0]["ozg_id"], 10000);
@@ -327,6 +345,14 @@ async fn api_errors_are_json_with_german_messages() {
         ("/api/v1/services?unbekannt=1", 400, "bad_request"),
         // found by schemathesis: a NUL in a filter was a 500 on PostgreSQL
         ("/api/v1/records?org_unit=a%00b", 400, "bad_request"),
+        ("/api/v1/records?nach=abc", 400, "bad_request"),
+        ("/api/v1/records?nach=0", 400, "bad_request"),
+        ("/api/v1/records?nach=1&seite=2", 400, "bad_request"),
+        (
+            "/api/v1/records?nach=9223372036854775807",
+            400,
+            "bad_request",
+        ),
         (
             "/api/v1/services?q=F%C3%BChrer%0Aschein",
             400,

@@ -5,7 +5,7 @@ mod support;
 use app::domain::{CoverageCategory, OzgId, ServiceQuery};
 use chrono::{TimeZone, Utc};
 use server::scheduled::{run_slot, Job, HISTORY_BROKEN, HISTORY_CHECKED};
-use server::storage::{ChangeOutcome, RecordChange, RecordPatch, Storage, StorageError};
+use server::storage::{ChangeOutcome, PageStart, RecordChange, RecordPatch, Storage, StorageError};
 use support::*;
 
 macro_rules! contract {
@@ -43,6 +43,7 @@ contract!(
     an_imported_catalogue_counts_new_services_from_today_and_outlives_the_seed,
     a_territorial_change_keeps_the_past_and_the_dissolved_units_records,
     every_committed_write_raises_the_data_generation,
+    paging_after_a_record_lists_what_page_numbers_list,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -1585,7 +1586,7 @@ async fn values_the_database_refuses_are_the_requests_fault(s: Storage) {
         org_unit: Some("a\0b".into()),
         ..Default::default()
     };
-    match s.records(&filter, 1, 10).await {
+    match s.records(&filter, PageStart::Number(1), 10).await {
         Ok(page) => assert_eq!(page.total, 0),
         Err(e) => assert!(matches!(AppError::from(e), AppError::BadRequest(_))),
     }
@@ -2069,5 +2070,75 @@ async fn every_committed_write_raises_the_data_generation(s: Storage) {
     assert!(
         s.data_generation().await.unwrap() > after_meta,
         "a history rebuild raises it"
+    );
+}
+
+/// Keyset paging (`nach` in the API) walks the same records in the same order as numbered
+/// pages, across services and units, and says where the last page is.
+async fn paging_after_a_record_lists_what_page_numbers_list(s: Storage) {
+    use server::storage::RecordFilter;
+    let s = seeded(s).await;
+    let filters = [
+        // a Kreis and its Gemeinden: many services, page ends inside and between them
+        (
+            RecordFilter {
+                org_unit: Some("16068".into()),
+                ..Default::default()
+            },
+            500,
+        ),
+        // one service in every Gemeinde: the order by unit name and code
+        (
+            RecordFilter {
+                ozg_id: Some(10000),
+                ..Default::default()
+            },
+            37,
+        ),
+    ];
+    for (filter, per_page) in filters {
+        let mut by_number = Vec::new();
+        let mut number = 1;
+        loop {
+            let page = s
+                .records(&filter, PageStart::Number(number), per_page)
+                .await
+                .unwrap();
+            if page.items.is_empty() {
+                break;
+            }
+            by_number.extend(page.items.iter().map(|r| r.id));
+            number += 1;
+        }
+        let mut by_key = Vec::new();
+        let mut start = PageStart::Number(1);
+        let mut pages = 0;
+        loop {
+            let page = s.records(&filter, start, per_page).await.unwrap();
+            assert_eq!(page.total, by_number.len() as i64);
+            assert!(page.items.len() <= per_page as usize);
+            by_key.extend(page.items.iter().map(|r| r.id));
+            pages += 1;
+            match page.next_after {
+                Some(after) => {
+                    assert_eq!(Some(after), page.items.last().map(|r| r.id));
+                    start = PageStart::After(after);
+                }
+                None => break,
+            }
+        }
+        assert!(
+            by_number.len() > per_page as usize,
+            "the filter spans several pages"
+        );
+        assert_eq!(by_key, by_number, "same records, same order");
+        assert_eq!(pages, by_number.len().div_ceil(per_page as usize));
+    }
+    let unknown = s
+        .records(&RecordFilter::default(), PageStart::After(i64::MAX), 10)
+        .await;
+    assert!(
+        matches!(unknown, Err(StorageError::Invalid(_))),
+        "{unknown:?}"
     );
 }

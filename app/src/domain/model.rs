@@ -263,8 +263,14 @@ impl OperatorInfo {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
+    /// The page number; 0 for a page that starts after a record (keyset), whose number is
+    /// not counted.
     pub page: u32,
     pub per_page: u32,
+    /// Where the next page starts in lists that can page after a record (the API's records,
+    /// `nach`); `None` on the last page and in lists paged by number only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<i64>,
 }
 
 impl<T> Page<T> {

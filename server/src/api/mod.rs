@@ -123,6 +123,7 @@ async fn list_services(
         total: page.total,
         page: page.page,
         per_page: page.per_page,
+        next_after: None,
     }))
 }
 

@@ -23,8 +23,9 @@ fn page_of(item: &str) -> Value {
         "properties": {
             "items": { "type": "array", "items": ref_(item) },
             "total": { "type": "integer" },
-            "page": { "type": "integer" },
-            "per_page": { "type": "integer" }
+            "page": { "type": "integer", "description": "Seitennummer; 0 bei einer Seite nach einem Eintrag („nach“)" },
+            "per_page": { "type": "integer" },
+            "next_after": { "type": "integer", "format": "int64", "description": "Wo die nächste Seite beginnt (für „nach“); fehlt auf der letzten Seite und in Listen, die nur Seitennummern kennen" }
         }
     })
 }
@@ -206,10 +207,11 @@ pub fn document() -> Value {
                     query("ozg_id", "OZG-ID", ozg_id()),
                     query("org_unit", "Kennung einer Einheit; schließt ihre untergeordneten ein (Kreis → Gemeinden)", json!({"type": "string"})),
                     query("status", "Statuscode", json!({"type": "string"})),
-                    query("seite", "Seite (ab 1)", page_number()),
+                    query("seite", "Seite (ab 1); nicht mit „nach“", page_number()),
+                    query("nach", "Die Seite nach diesem Umsetzungsstand (next_after der vorigen Seite): gleich schnell für jede Seite, auch die letzte; nicht mit „seite“", record_id()),
                     query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": super::records::MAX_PER_PAGE}))
                 ],
-                "responses": { "200": json_response("Eine Seite Umsetzungsstände", page_of("Record")) }
+                "responses": { "200": json_response("Eine Seite Umsetzungsstände, nach OZG-ID, Name und Kennung der Einheit geordnet", page_of("Record")), "400": error("Ungültiger Parameter, „seite“ zusammen mit „nach“ oder ein unbekannter Umsetzungsstand in „nach“") }
             }),
         ),
         (

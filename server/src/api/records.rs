@@ -4,7 +4,7 @@
 use super::{check_params, page_param, ApiError, ApiResult};
 use crate::editing;
 use crate::startup::AppState;
-use crate::storage::RecordFilter;
+use crate::storage::{PageStart, RecordFilter};
 use app::domain::{
     field, parse_date, BulkRequest, BulkSummary, ChangeEntry, ChangeQuery, CurrentUser, FieldError,
     HistoryEntry, OzgId, Page, RecordDetail, RecordValues, SaveOutcome,
@@ -60,7 +60,7 @@ async fn list_records(
 ) -> ApiResult<Page<RecordDetail>> {
     check_params(
         &params,
-        &["ozg_id", "org_unit", "status", "seite", "pro_seite"],
+        &["ozg_id", "org_unit", "status", "seite", "pro_seite", "nach"],
     )?;
     let ozg_id = match params.get("ozg_id").filter(|s| !s.is_empty()) {
         Some(s) => Some(i64::from(
@@ -75,13 +75,22 @@ async fn list_records(
         org_unit: params.get("org_unit").filter(|s| !s.is_empty()).cloned(),
         status: params.get("status").filter(|s| !s.is_empty()).cloned(),
     };
-    let page = page_param(&params, "seite", 1, u32::MAX)?;
+    let start = match (params.get("nach"), params.contains_key("seite")) {
+        (Some(_), true) => {
+            return Err(AppError::bad_request(
+                "„seite“ und „nach“ schließen einander aus: nach einem Eintrag weiterblättern oder eine Seite wählen.",
+            )
+            .into())
+        }
+        (Some(after), false) => PageStart::After(record_id(after)?),
+        (None, _) => PageStart::Number(page_param(&params, "seite", 1, u32::MAX)?),
+    };
     let per_page = page_param(&params, "pro_seite", 100, MAX_PER_PAGE)?;
     Ok(Json(
         state
             .backend
             .storage
-            .records(&filter, page, per_page)
+            .records(&filter, start, per_page)
             .await
             .map_err(AppError::from)?,
     ))

@@ -426,6 +426,7 @@ impl Storage {
             total,
             page: page.max(1),
             per_page,
+            next_after: None,
         })
     }
 }

@@ -28,7 +28,7 @@ pub use catalogue::{
 pub use dashboard::{ReportService, ScopeError};
 pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use imports::ImportKeys;
-pub use records::{ChangeFilter, RecordFilter, StoredChange};
+pub use records::{ChangeFilter, PageStart, RecordFilter, StoredChange};
 pub use scheduled::ScheduledRun;
 pub use territory::{
     Dissolution, StoredTerritory, StoredUnit, TerritoryWrite, TerritoryWritten, UnitWrite,

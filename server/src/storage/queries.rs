@@ -126,6 +126,7 @@ impl Storage {
             total,
             page: q.page.max(1),
             per_page,
+            next_after: None,
         })
     }
 
@@ -196,6 +197,7 @@ impl Storage {
                 total,
                 page,
                 per_page,
+                next_after: None,
             },
         })
     }
