@@ -65,13 +65,6 @@ measure() {
   printf '  %-45s repeated:      %s\n' "" "$(summary "$all_repeated")"
 }
 
-# summary FILE: "p50 … ms, p95 … ms, max … ms" of the seconds in FILE.
-summary() {
-  sort -n "$1" | awk '{ t[NR] = $1 * 1000 } END {
-    p50 = t[int((NR - 1) * 0.50) + 1]; p95 = t[int((NR - 1) * 0.95) + 1];
-    printf "p50 %.1f ms, p95 %.1f ms, max %.1f ms (n=%d)", p50, p95, t[NR], NR }'
-}
-
 run() {
   local label="$1"
   export DATABASE_URL="$2"
