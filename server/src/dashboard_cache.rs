@@ -23,6 +23,16 @@ struct ViewKey {
     locale: Locale,
 }
 
+impl ViewKey {
+    fn new(filter: &DashboardFilter, as_of: NaiveDate, locale: Locale) -> Self {
+        Self {
+            filter: filter.clone(),
+            as_of,
+            locale,
+        }
+    }
+}
+
 pub struct DashboardCache {
     views: quick_cache::sync::Cache<ViewKey, (i64, Arc<Overview>)>,
 }
@@ -44,13 +54,8 @@ impl DashboardCache {
         locale: Locale,
         generation: i64,
     ) -> Option<Arc<Overview>> {
-        let key = ViewKey {
-            filter: filter.clone(),
-            as_of,
-            locale,
-        };
         self.views
-            .get(&key)
+            .get(&ViewKey::new(filter, as_of, locale))
             .filter(|(drawn_at, _)| *drawn_at == generation)
             .map(|(_, view)| view)
     }
@@ -64,11 +69,7 @@ impl DashboardCache {
         generation: i64,
         view: Arc<Overview>,
     ) {
-        let key = ViewKey {
-            filter: filter.clone(),
-            as_of,
-            locale,
-        };
-        self.views.insert(key, (generation, view));
+        self.views
+            .insert(ViewKey::new(filter, as_of, locale), (generation, view));
     }
 }

@@ -583,15 +583,7 @@ async fn authorisation_matrix() {
 async fn record_api_versions_conflicts_and_validation() {
     let srv = closed_server().await;
     let token = add_user(&srv, "kai@example.org", "koordination", "16068").await;
-    let id = srv
-        .storage
-        .record_versions(Some(10000))
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.org_unit_code.starts_with("16068") && r.org_unit_code.len() > 5)
-        .unwrap()
-        .id;
+    let id = gemeinde_record(&srv.storage, 10000, "16068").await.id;
     let (status, list) = srv
         .send(
             Method::GET,

@@ -7,7 +7,7 @@ use server::auth::AuthSettings;
 use server::config::Config;
 use server::reference_data::ReferenceData;
 use server::startup::{leptos_options, router, AppState};
-use server::storage::Storage;
+use server::storage::{RecordKey, Storage};
 
 pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -198,6 +198,18 @@ impl TestServer {
                 .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")),
         )
     }
+}
+
+/// A record of service `ozg_id` held by a Gemeinde of Kreis `kreis` (its code starts with the
+/// Kreis's and is longer).
+pub async fn gemeinde_record(storage: &Storage, ozg_id: i64, kreis: &str) -> RecordKey {
+    storage
+        .record_versions(Some(ozg_id))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.org_unit_code.starts_with(kreis) && r.org_unit_code.len() > kreis.len())
+        .expect("a Gemeinde record in the Kreis")
 }
 
 /// The password of the users tests add.
