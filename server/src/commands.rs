@@ -1,10 +1,16 @@
-//! The administrative subcommands: `user add`, `token create` and `audit verify`.
+//! The administrative subcommands: `user add`, `token create`, `audit verify`, and the
+//! generators of demo data for benchmarks (`generate`, `demo-history`).
 
 use crate::accounts;
 use crate::config::{AuditCommand, Config, TokenCommand, UserCommand};
+use crate::demo::Progress;
+use crate::generate::Scale;
 use crate::startup::{prepare_storage, StartupError};
 use app::domain::UserForm;
 use app::error::AppError;
+use chrono::Utc;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -114,5 +120,52 @@ pub async fn demo_history(config: &Config, rounds: u32) -> Result<(), Box<dyn st
         let added = crate::demo::double_history(&storage, chrono::Utc::now()).await?;
         println!("{added} demo events added");
     }
+    Ok(())
+}
+
+/// `ozg-monitor generate --scale …`: migrates and seeds, then generates (generate.rs) with a
+/// progress bar on the terminal, and reports what it wrote, how long it took and the size.
+pub async fn generate(config: &Config, scale: Scale) -> Result<(), Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    // the generator writes the demo history itself, with its progress shown
+    let config = Config {
+        demo_data: false,
+        ..config.clone()
+    };
+    let storage = prepare_storage(&config).await?;
+    let bar = ProgressBar::new_spinner();
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let changes_style = ProgressStyle::with_template(
+        "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} Demo-Änderungen ({per_sec}, noch {eta})",
+    )
+    .expect("valid template");
+    let mut on_progress = |p: Progress| match p {
+        Progress::Step(step) => {
+            bar.set_style(ProgressStyle::default_spinner());
+            bar.set_message(step);
+            tracing::info!(step, "generating");
+        }
+        Progress::Changes { done, total } => {
+            if bar.length() != Some(total) {
+                bar.set_style(changes_style.clone());
+                bar.set_length(total);
+            }
+            bar.set_position(done);
+        }
+    };
+    let report = crate::generate::generate(&storage, scale, Utc::now(), &mut on_progress).await;
+    bar.finish_and_clear();
+    let report = report?;
+    let size = storage.size_bytes().await?;
+    storage.close().await;
+    println!(
+        "{} Kreise and Gemeinden added with {} records; {} records got {} demo events; {:.1} s; database {} MB",
+        report.units_added,
+        report.records_created,
+        report.demo.records,
+        report.demo.events,
+        started.elapsed().as_secs_f64(),
+        size / 1_048_576
+    );
     Ok(())
 }

@@ -44,6 +44,12 @@ pub enum Command {
         #[arg(long)]
         output: std::path::PathBuf,
     },
+    /// Fill a fresh database with labelled demo data at a chosen size (benchmarks, trials):
+    /// the Land, or every German Kreis and Gemeinde, each with demo history 2019–2026.
+    Generate {
+        #[arg(long, value_enum, default_value = "thueringen")]
+        scale: crate::generate::Scale,
+    },
     /// Add labelled demo history for benchmarks: every existing event gets a twin one day
     /// later (a note correction), so the history doubles with each round.
     DemoHistory {

@@ -26,16 +26,35 @@ pub struct DemoReport {
     pub events: usize,
 }
 
+/// How far a generation is, for a progress bar (`ozg-monitor generate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// A step whose length is not known beforehand has begun.
+    Step(&'static str),
+    /// Of `total` demo changes, `done` are written.
+    Changes { done: u64, total: u64 },
+}
+
 /// Fills the records with demo progress unless demo data exists already. Returns `None` when
 /// nothing was done.
 pub async fn generate(
     storage: &Storage,
     now: DateTime<Utc>,
 ) -> Result<Option<DemoReport>, StorageError> {
+    generate_reporting(storage, now, &mut |_| {}).await
+}
+
+/// [`generate`], telling `progress` how far it is.
+pub async fn generate_reporting(
+    storage: &Storage,
+    now: DateTime<Utc>,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Option<DemoReport>, StorageError> {
     if storage.has_demo_data().await? || storage.data_as_of().await?.is_some() {
         // Real or demo history exists: never overwrite it.
         return Ok(None);
     }
+    progress(Progress::Step("Verläufe planen"));
     let records = storage.record_versions(None).await?;
     let options = storage.edit_options().await?;
     let mut rng = SmallRng::seed_from_u64(SEED);
@@ -71,6 +90,9 @@ pub async fn generate(
     let mut versions: HashMap<i64, i64> =
         timelines.iter().map(|(k, _)| (k.id, k.version)).collect();
     let rounds = timelines.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
+    let total = timelines.iter().map(|(_, t)| t.len() as u64).sum();
+    // written or refused: what the progress bar counts
+    let mut done = 0;
     for round in 0..rounds {
         let mut batch = Vec::with_capacity(BATCH);
         for (key, timeline) in &timelines {
@@ -88,11 +110,16 @@ pub async fn generate(
                 is_demo: true,
             });
             if batch.len() == BATCH {
+                done += batch.len() as u64;
                 changes_total += apply(storage, &options, &mut batch, &mut versions).await?;
+                progress(Progress::Changes { done, total });
             }
         }
+        done += batch.len() as u64;
         changes_total += apply(storage, &options, &mut batch, &mut versions).await?;
+        progress(Progress::Changes { done, total });
     }
+    progress(Progress::Step("Verlaufskennzahlen berechnen"));
     storage.rebuild_history().await?;
     storage.set_meta("demo_data", "true").await?;
     Ok(Some(DemoReport {

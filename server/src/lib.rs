@@ -12,6 +12,7 @@ pub mod dashboard_cache;
 pub mod demo;
 pub mod editing;
 pub mod exports;
+pub mod generate;
 pub mod imports;
 pub mod language;
 pub mod map;

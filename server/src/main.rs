@@ -22,6 +22,7 @@ async fn main() -> ExitCode {
         Command::Audit(command) => server::commands::audit(&cli.config, command)
             .await
             .map_err(Into::into),
+        Command::Generate { scale } => server::commands::generate(&cli.config, scale).await,
         Command::DemoHistory { rounds } => {
             server::commands::demo_history(&cli.config, rounds).await
         }

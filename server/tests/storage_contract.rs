@@ -44,6 +44,7 @@ contract!(
     a_territorial_change_keeps_the_past_and_the_dissolved_units_records,
     every_committed_write_raises_the_data_generation,
     paging_after_a_record_lists_what_page_numbers_list,
+    generating_other_laender_adds_their_units_with_demo_history,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -640,6 +641,88 @@ async fn demo_data_goes_through_the_change_path(s: Storage) {
         .iter()
         .all(|e| e.is_demo && e.actor == server::demo::DEMO_ACTOR));
     assert_eq!(server::demo::generate(&s, now).await.unwrap(), None);
+}
+
+/// `ozg-monitor generate --scale germany` on a few lines of the Destatis list: the other
+/// Länder's units come with their records through the territory write, and every planned demo
+/// change is written (none falls before a new unit's lifetime), with exact rollups and history.
+async fn generating_other_laender_adds_their_units_with_demo_history(s: Storage) {
+    use server::demo::Progress;
+    use server::generate::{generate_with_units, other_laender_units, GenerateError};
+    let s = seeded(s).await;
+    let register = "ags_8,ars_12,gemeinde,kreis_schluessel_5,kreis,einwohner_31_12_2019\n\
+         01001000,010010000000,\"Flensburg, Stadt\",01001,\"Flensburg, Stadt\",90164\n\
+         01051011,010515163011,\"Brunsbüttel, Stadt\",01051,Dithmarschen,12603\n\
+         01051012,010515163012,Büsum,01051,Dithmarschen,4937\n\
+         16051000,160510000000,\"Erfurt, Stadt\",16051,\"Erfurt, Stadt\",213981\n";
+    let units = other_laender_units(register, "16").unwrap();
+    assert_eq!(
+        units.len(),
+        5,
+        "2 Kreise and 3 Gemeinden; Thüringen's line skipped"
+    );
+    let slice_inhabitants: i64 = test_reference_data()
+        .org_units
+        .iter()
+        .filter(|o| o.kind == "gemeinde")
+        .filter_map(|o| o.population)
+        .sum();
+    let records_before = count(&s, "implementation_record").await;
+
+    let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+    let mut steps = Vec::new();
+    let report = generate_with_units(&s, &units, now, &mut |p| steps.push(p))
+        .await
+        .unwrap();
+    assert_eq!(report.units_added, 5);
+    assert_eq!(
+        count(&s, "implementation_record").await,
+        records_before + report.records_created as i64
+    );
+    let buesum = s.org_unit("01051012").await.unwrap();
+    assert_eq!(buesum.unit.parent.unwrap().code, "01051");
+    assert!(buesum.records.len() > 300, "every Gemeinde service");
+    assert_eq!(
+        s.org_unit("16").await.unwrap().unit.population.unwrap(),
+        slice_inhabitants + 90_164 + 12_603 + 4_937,
+        "the Land's inhabitants are its Gemeinden's, the new ones' included"
+    );
+
+    let Some(Progress::Changes { done, total }) = steps
+        .iter()
+        .rev()
+        .find(|p| matches!(p, Progress::Changes { .. }))
+        .copied()
+    else {
+        panic!("the demo changes were reported: {steps:?}");
+    };
+    assert_eq!(done, total);
+    assert_eq!(
+        report.demo.events as u64, total,
+        "no planned change refused"
+    );
+    assert_eq!(count(&s, "record_event").await, report.demo.events as i64);
+    assert!(s.has_demo_data().await.unwrap());
+    let flensburg_events = count(
+        &s,
+        "record_event e JOIN implementation_record r ON r.id = e.record_id \
+         JOIN org_unit o ON o.id = r.org_unit_id WHERE o.code = '01001000' AND e.is_demo",
+    )
+    .await;
+    assert!(
+        flensburg_events > 100,
+        "the new units have demo history too"
+    );
+
+    let maintained = s.rollup_snapshot().await.unwrap();
+    s.rebuild_rollups().await.unwrap();
+    assert_eq!(maintained, s.rollup_snapshot().await.unwrap());
+    assert_history_exact(&s).await;
+    assert!(s.verify_chain().await.unwrap().is_intact());
+    assert!(matches!(
+        generate_with_units(&s, &[], now, &mut |_| {}).await,
+        Err(GenerateError::NotEmpty)
+    ));
 }
 
 /// Many writers on few records at once: every acknowledged write is in the history exactly

@@ -250,6 +250,24 @@ impl Storage {
         Ok(value)
     }
 
+    /// The database's size on disk in bytes (SQLite: its pages, without the WAL).
+    pub async fn size_bytes(&self) -> Result<i64> {
+        let bytes: i64 =
+            match self {
+                Storage::Sqlite(pool) => sqlx::query_scalar(
+                    "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                )
+                .fetch_one(pool)
+                .await?,
+                Storage::Postgres(pool) => {
+                    sqlx::query_scalar("SELECT pg_database_size(current_database())")
+                        .fetch_one(pool)
+                        .await?
+                }
+            };
+        Ok(bytes)
+    }
+
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
         let value: Option<String> = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(pool).await?
