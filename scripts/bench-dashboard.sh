@@ -13,6 +13,7 @@ requests="${1:-40}"
 port=3997
 pg_db=ozg_bench_dashboard
 source scripts/lib/release-instance.sh
+source scripts/lib/dashboard-timing.sh
 # the pages are read without signing in
 export OZG_PUBLIC_READ=true
 
@@ -25,15 +26,6 @@ views=(
   "/?kreis=16063&am=2023-06-30&karte=einwohner"
 )
 
-# edit: one real edit through the API (a record's note), which changes the data generation,
-# so the next dashboard request cannot use a view drawn before it (server/src/dashboard_cache.rs).
-edit() {
-  local body
-  body="$(curl -fs -X PATCH -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"version\": $record_version, \"note\": \"Benchmark $RANDOM\"}" "$base/api/v1/records/$record_id")"
-  record_version="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])' <<<"$body")"
-}
-
 # measure LABEL: p50/p95/max of curl's total time per view, twice: each request right after
 # an edit (the view is read and drawn anew), and repeated without edits (after one warm-up:
 # the view drawn once is served while the data is unchanged).
@@ -41,21 +33,10 @@ measure() {
   local label="$1" all_edited="$work_dir/all-edited.txt" all_repeated="$work_dir/all-repeated.txt"
   : >"$all_edited"
   : >"$all_repeated"
-  local listed
-  listed="$(curl -fs -H "Authorization: Bearer $token" "$base/api/v1/records?org_unit=16051&pro_seite=1")"
-  record_id="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])' <<<"$listed")"
-  record_version="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["version"])' <<<"$listed")"
+  pick_record
   for view in "${views[@]}"; do
-    curl -fs -o /dev/null "$base$view"
     local edited="$work_dir/edited.txt" repeated="$work_dir/repeated.txt"
-    for _ in $(seq 1 "$requests"); do
-      edit
-      curl -fs -o /dev/null -w '%{time_total}\n' "$base$view"
-    done >"$edited"
-    curl -fs -o /dev/null "$base$view"
-    for _ in $(seq 1 "$requests"); do
-      curl -fs -o /dev/null -w '%{time_total}\n' "$base$view"
-    done >"$repeated"
+    time_view "$view" "$requests" "$edited" "$repeated"
     cat "$edited" >>"$all_edited"
     cat "$repeated" >>"$all_repeated"
     printf '  %-45s after an edit: %s\n' "$view" "$(summary "$edited")"

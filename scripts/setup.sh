@@ -40,12 +40,17 @@ if [ ! -x .venv/bin/schemathesis ] || [ ! -x .venv/bin/wapiti ] \
   touch .venv/installed
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  log "installing Debian's chromium"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
-  fi
+# Debian: Chromium for the browser tests; wrk (HTTP load) and brotli (wasm size) for the
+# benchmark suite (scripts/benchmarks.sh, whose smoke run is part of the tests).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v brotli >/dev/null || missing+=(brotli)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian's ${missing[*]}"
+  sudo_if_needed=()
+  [ "$(id -u)" = 0 ] || sudo_if_needed=(sudo)
+  "${sudo_if_needed[@]}" apt-get update -qq
+  "${sudo_if_needed[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 log "toolchain ready"

@@ -83,4 +83,9 @@ step "security: API fuzzing and web vulnerability scan (release build)"
 step "load test, 10 s per database (release build, demo history)"
 ./scripts/load-test.sh 10 6 3
 
+# The benchmark suite (BENCHMARKS.md) in small: Thüringen scale, a few requests, 2-second
+# load runs, both databases, so its scripts and the generator cannot rot.
+step "benchmark smoke run (scripts/benchmarks.sh --smoke, release build)"
+./scripts/benchmarks.sh --smoke
+
 step "all tests passed"

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The benchmark suite behind BENCHMARKS.md: on each database, generates the data
+# (`ozg-monitor generate`, run time and database size), then measures the app side by side
+# with its reference in the same run:
+#   - dashboard server time (after an edit and repeated) against the naive aggregate SQL
+#     (scripts/naive_dashboard.sql) on the same database,
+#   - server memory idle and under HTTP load (wrk, bounded in time),
+#   - the streamed CSV export of all records: time and peak memory of a fresh server,
+# and the hydrate wasm's size raw, gzip and brotli. Release build (`cargo leptos build
+# --release`); every request goes to 127.0.0.1 and every load run stops by itself.
+#
+# Usage: scripts/benchmarks.sh [--smoke] [backends="sqlite postgres"]
+#   default: Germany scale (about 4.4 million records with history; roughly an hour for both)
+#   --smoke: Thüringen scale and a few requests, so the suite cannot rot (part of the tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scale=germany requests=20 naive_runs=5 load_seconds=20
+if [ "${1:-}" = "--smoke" ]; then
+  scale=thueringen requests=3 naive_runs=1 load_seconds=2
+  shift
+fi
+backends="${1:-sqlite postgres}"
+port=3996
+pg_db=ozg_bench_suite
+source scripts/lib/release-instance.sh
+source scripts/lib/dashboard-timing.sh
+# the pages and the export are read without signing in, as a public installation serves them
+export OZG_PUBLIC_READ=true
+
+for tool in wrk brotli; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/setup.sh" >&2; exit 1; }
+done
+[ -x "$bin" ] || { echo "$bin is missing: run cargo leptos build --release" >&2; exit 1; }
+
+views=("/" "/?themenfeld=6" "/?kreis=16051")
+
+# ratio SLOW FAST: SLOW / FAST of two "p50 … ms" summaries' p50, as "×123".
+p50_of() { sed -E 's/^p50 ([0-9.]+) ms.*/\1/' <<<"$1"; }
+ratio() { awk -v a="$(p50_of "$1")" -v b="$(p50_of "$2")" 'BEGIN { printf "×%.0f", a / b }'; }
+
+# load PATH SECONDS [curl-style header]: wrk with 2 threads and 8 connections, one line of
+# requests/s and latency percentiles; fails when any request was answered with an error.
+load() {
+  local path="$1" seconds="$2" out
+  shift 2
+  out="$(wrk -t2 -c8 -d"${seconds}s" --latency "$@" "$base$path")"
+  if grep -q "Non-2xx" <<<"$out"; then
+    echo "$out" >&2
+    echo "error answers under load on $path" >&2
+    return 1
+  fi
+  awk '/Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+       END { printf "%s requests/s, p50 %s, p99 %s", rps, p50, p99 }' <<<"$out"
+}
+
+run() {
+  local label="$1"
+  export DATABASE_URL="$2"
+  echo "== $label, scale $scale"
+  fresh_database "$DATABASE_URL"
+  # the generator's own line: units, records, events, run time, database size
+  /usr/bin/time -f "generator peak RSS %M KB" -o "$work_dir/time.txt" \
+    "$bin" generate --scale "$scale" --log warn
+  awk '{ printf "generator peak RSS %.0f MB\n", $4 / 1024 }' "$work_dir/time.txt"
+  token="$(prepare_instance bench@example.org benchmark-passwort)"
+
+  start_server "$work_dir/server.log"
+  echo "server RSS idle: $(rss_split_mb)"
+  pick_record
+  local edited="$work_dir/edited.txt" repeated="$work_dir/repeated.txt"
+  local all_edited="$work_dir/all-edited.txt" all_repeated="$work_dir/all-repeated.txt"
+  : >"$all_edited"
+  : >"$all_repeated"
+  for view in "${views[@]}"; do
+    time_view "$view" "$requests" "$edited" "$repeated"
+    cat "$edited" >>"$all_edited"
+    cat "$repeated" >>"$all_repeated"
+    printf 'dashboard %-16s after an edit: %s; repeated: %s\n' "$view" "$(summary "$edited")" "$(summary "$repeated")"
+  done
+  python3 scripts/time_sql.py "$DATABASE_URL" scripts/naive_dashboard.sql "$naive_runs" >"$work_dir/naive.txt"
+  local naive
+  naive="$(summary "$work_dir/naive.txt")"
+  echo "naive aggregate SQL: $naive"
+  echo "dashboard, all views, after an edit: $(summary "$all_edited") ($(ratio "$naive" "$(summary "$all_edited")") faster than the naive SQL at p50)"
+  echo "dashboard, all views, repeated: $(summary "$all_repeated") ($(ratio "$naive" "$(summary "$all_repeated")") faster)"
+
+  echo "load on / (kept views): $(load / "$load_seconds")"
+  echo "load on the record list API: $(load "/api/v1/records?pro_seite=50" "$load_seconds" -H "Authorization: Bearer $token")"
+  echo "server RSS under load: peak $(peak_rss_mb) MB; now $(rss_split_mb)"
+  stop_server
+
+  # a fresh server, so its peak memory is the export's
+  start_server "$work_dir/server.log"
+  local seconds
+  seconds="$(curl -fs -o "$work_dir/export.csv" -w '%{time_total}' "$base/api/v1/records.csv")"
+  printf 'CSV export of all records: %s lines, %.0f MB in %.1f s; server peak RSS %s MB (%s)\n' \
+    "$(wc -l <"$work_dir/export.csv")" "$(awk -v b="$(stat -c %s "$work_dir/export.csv")" 'BEGIN { print b / 1048576 }')" \
+    "$seconds" "$(peak_rss_mb)" "$(rss_split_mb)"
+  rm -f "$work_dir/export.csv"
+  stop_server
+}
+
+run_on_backends "$backends"
+
+wasm="$(ls target/site/pkg/*.wasm | head -1)"
+printf 'hydrate wasm: %s bytes raw, %s gzip -9, %s brotli -q 11\n' \
+  "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(brotli -c -q 11 "$wasm" | wc -c)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
