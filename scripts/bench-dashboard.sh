@@ -31,17 +31,7 @@ views=(
 # the view drawn once is served while the data is unchanged).
 measure() {
   local label="$1" all_edited="$work_dir/all-edited.txt" all_repeated="$work_dir/all-repeated.txt"
-  : >"$all_edited"
-  : >"$all_repeated"
-  pick_record
-  for view in "${views[@]}"; do
-    local edited="$work_dir/edited.txt" repeated="$work_dir/repeated.txt"
-    time_view "$view" "$requests" "$edited" "$repeated"
-    cat "$edited" >>"$all_edited"
-    cat "$repeated" >>"$all_repeated"
-    printf '  %-45s after an edit: %s\n' "$view" "$(summary "$edited")"
-    printf '  %-45s repeated:      %s\n' "" "$(summary "$repeated")"
-  done
+  time_views "$requests" "${views[@]}"
   printf '  %-45s after an edit: %s\n' "all views ($label)" "$(summary "$all_edited")"
   printf '  %-45s repeated:      %s\n' "" "$(summary "$all_repeated")"
 }

@@ -67,17 +67,9 @@ run() {
 
   start_server "$work_dir/server.log"
   echo "server RSS idle: $(rss_split_mb)"
-  pick_record
-  local edited="$work_dir/edited.txt" repeated="$work_dir/repeated.txt"
+  echo "dashboard server time (curl):"
+  time_views "$requests" "${views[@]}"
   local all_edited="$work_dir/all-edited.txt" all_repeated="$work_dir/all-repeated.txt"
-  : >"$all_edited"
-  : >"$all_repeated"
-  for view in "${views[@]}"; do
-    time_view "$view" "$requests" "$edited" "$repeated"
-    cat "$edited" >>"$all_edited"
-    cat "$repeated" >>"$all_repeated"
-    printf 'dashboard %-16s after an edit: %s; repeated: %s\n' "$view" "$(summary "$edited")" "$(summary "$repeated")"
-  done
   python3 scripts/time_sql.py "$DATABASE_URL" scripts/naive_dashboard.sql "$naive_runs" >"$work_dir/naive.txt"
   local naive
   naive="$(summary "$work_dir/naive.txt")"

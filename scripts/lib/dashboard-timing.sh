@@ -34,3 +34,21 @@ time_view() {
     curl -fs -o /dev/null -w '%{time_total}\n' "$base$view"
   done >"$4"
 }
+
+# time_views REQUESTS VIEW…: time_view for each VIEW with one line each, and every timing
+# collected in $work_dir/all-edited.txt and $work_dir/all-repeated.txt (for the totals).
+time_views() {
+  local requests="$1" view
+  local edited="$work_dir/edited.txt" repeated="$work_dir/repeated.txt"
+  shift
+  : >"$work_dir/all-edited.txt"
+  : >"$work_dir/all-repeated.txt"
+  pick_record
+  for view in "$@"; do
+    time_view "$view" "$requests" "$edited" "$repeated"
+    cat "$edited" >>"$work_dir/all-edited.txt"
+    cat "$repeated" >>"$work_dir/all-repeated.txt"
+    printf '  %-45s after an edit: %s\n' "$view" "$(summary "$edited")"
+    printf '  %-45s repeated:      %s\n' "" "$(summary "$repeated")"
+  done
+}
