@@ -291,6 +291,7 @@ impl app::ssr::Backend for ServerBackend {
             ozg_id,
             org_unit,
             status: query.status.filter(|s| !s.is_empty()),
+            ..RecordFilter::default()
         };
         let records = self
             .storage
@@ -299,7 +300,8 @@ impl app::ssr::Backend for ServerBackend {
                 crate::storage::PageStart::Number(query.page.max(1)),
                 BULK_PER_PAGE,
             )
-            .await?;
+            .await?
+            .page;
         let editable = records
             .items
             .iter()

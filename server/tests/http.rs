@@ -303,6 +303,24 @@ async fn api_lists_and_details() {
     assert_eq!(after["items"], second["items"]);
     assert_eq!(after["total"], second["total"]);
     assert_eq!(after["page"], 0);
+    // a state-wide list in one Themenfeld: counts per status and Themenfeld of the whole list
+    let (status, list) = srv
+        .json("/api/v1/records?gebiet=16&themenfeld=1&pro_seite=5")
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["items"].as_array().unwrap().len(), 5);
+    let themenfelder = list["facets"]["themenfeld"].as_array().unwrap();
+    assert_eq!(themenfelder.len(), 1, "{list}");
+    assert_eq!(themenfelder[0]["value"], "1");
+    assert_eq!(themenfelder[0]["count"], list["total"]);
+    let by_status: i64 = list["facets"]["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(serde_json::json!(by_status), list["total"]);
+    assert!(list["total"].as_i64().unwrap() > 5);
     let (status, body) = srv.json("/api/v1/services?q=Elterngeld").await;
     assert_eq!(status, 200);
     assert_eq!(body["items"][0]["ozg_id"], 10000);
@@ -341,6 +359,9 @@ async fn api_errors_are_json_with_german_messages() {
         // found by schemathesis: a NUL in a filter was a 500 on PostgreSQL
         ("/api/v1/records?org_unit=a%00b", 400, "bad_request"),
         ("/api/v1/records?nach=abc", 400, "bad_request"),
+        ("/api/v1/records?gebiet=1", 400, "bad_request"),
+        ("/api/v1/records?gebiet=16%25", 400, "bad_request"),
+        ("/api/v1/records?themenfeld=eins", 400, "bad_request"),
         ("/api/v1/records?nach=0", 400, "bad_request"),
         ("/api/v1/records?nach=1&seite=2", 400, "bad_request"),
         (

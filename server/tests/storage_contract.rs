@@ -45,6 +45,7 @@ contract!(
     every_committed_write_raises_the_data_generation,
     paging_after_a_record_lists_what_page_numbers_list,
     generating_other_laender_adds_their_units_with_demo_history,
+    record_lists_count_each_status_and_themenfeld_of_the_whole_list,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -1670,7 +1671,7 @@ async fn values_the_database_refuses_are_the_requests_fault(s: Storage) {
         ..Default::default()
     };
     match s.records(&filter, PageStart::Number(1), 10).await {
-        Ok(page) => assert_eq!(page.total, 0),
+        Ok(list) => assert_eq!(list.page.total, 0),
         Err(e) => assert!(matches!(AppError::from(e), AppError::BadRequest(_))),
     }
     let k = &s.record_versions(Some(10000)).await.unwrap()[0];
@@ -2186,7 +2187,8 @@ async fn paging_after_a_record_lists_what_page_numbers_list(s: Storage) {
             let page = s
                 .records(&filter, PageStart::Number(number), per_page)
                 .await
-                .unwrap();
+                .unwrap()
+                .page;
             if page.items.is_empty() {
                 break;
             }
@@ -2197,7 +2199,7 @@ async fn paging_after_a_record_lists_what_page_numbers_list(s: Storage) {
         let mut start = PageStart::Number(1);
         let mut pages = 0;
         loop {
-            let page = s.records(&filter, start, per_page).await.unwrap();
+            let page = s.records(&filter, start, per_page).await.unwrap().page;
             assert_eq!(page.total, by_number.len() as i64);
             assert!(page.items.len() <= per_page as usize);
             by_key.extend(page.items.iter().map(|r| r.id));
@@ -2224,4 +2226,124 @@ async fn paging_after_a_record_lists_what_page_numbers_list(s: Storage) {
         matches!(unknown, Err(StorageError::Invalid(_))),
         "{unknown:?}"
     );
+}
+
+/// Every record of a filtered list, walked page by page after a record.
+async fn all_listed(
+    s: &Storage,
+    filter: &server::storage::RecordFilter,
+) -> (Vec<app::domain::RecordDetail>, app::domain::RecordFacets) {
+    let mut records = Vec::new();
+    let mut start = PageStart::Number(1);
+    loop {
+        let list = s.records(filter, start, 500).await.unwrap();
+        records.extend(list.page.items);
+        match list.page.next_after {
+            Some(after) => start = PageStart::After(after),
+            None => return (records, list.facets),
+        }
+    }
+}
+
+/// The counts per status and Themenfeld describe the whole filtered list (not a page), they
+/// add up to its total, and the area filter (a Regionalschlüssel prefix) takes a Kreis with
+/// its Gemeinden, and the Land with its ministries, which have no ARS.
+async fn record_lists_count_each_status_and_themenfeld_of_the_whole_list(s: Storage) {
+    use server::storage::RecordFilter;
+    use std::collections::BTreeMap;
+    let s = seeded(s).await;
+    // a few records move on, so that more than one status is counted
+    let moved: Vec<_> = s.record_versions(Some(10000)).await.unwrap()[..7].to_vec();
+    let to_planning = RecordPatch {
+        status_code: Some("in_planung".into()),
+        ..Default::default()
+    };
+    let changes: Vec<_> = moved
+        .iter()
+        .map(|k| change(k.id, k.version, to_planning.clone()))
+        .collect();
+    s.apply_changes(&changes).await.unwrap();
+    let sql = "SELECT ozg_id, themenfeld_id FROM service";
+    let themenfeld_of: BTreeMap<i64, i64> = match &s {
+        Storage::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Storage::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    }
+    .into_iter()
+    .collect();
+    let area = |prefix: &str| RecordFilter {
+        area: Some(prefix.into()),
+        ..Default::default()
+    };
+    let everything = all_listed(&s, &RecordFilter::default()).await;
+    let filters = [
+        RecordFilter::default(),
+        area("16"),
+        area("16068"),
+        RecordFilter {
+            area: Some("16051".into()),
+            themenfeld: Some(themenfeld_of[&10000]),
+            ..Default::default()
+        },
+        RecordFilter {
+            status: Some("in_planung".into()),
+            ..Default::default()
+        },
+    ];
+    for filter in &filters {
+        let (records, facets) = all_listed(&s, filter).await;
+        assert!(!records.is_empty(), "{filter:?}");
+        let mut by_status = BTreeMap::<String, i64>::new();
+        let mut by_themenfeld = BTreeMap::<String, i64>::new();
+        for r in &records {
+            *by_status.entry(r.status_code.clone()).or_default() += 1;
+            let t = themenfeld_of[&i64::from(r.ozg_id.get())];
+            *by_themenfeld.entry(t.to_string()).or_default() += 1;
+        }
+        let counted = |f: &[app::domain::FacetCount]| -> BTreeMap<String, i64> {
+            f.iter().map(|c| (c.value.clone(), c.count)).collect()
+        };
+        assert_eq!(counted(&facets.status), by_status, "{filter:?}");
+        assert_eq!(counted(&facets.themenfeld), by_themenfeld, "{filter:?}");
+        assert!(facets
+            .status
+            .iter()
+            .all(|c| !c.label.is_empty() && c.count > 0));
+        if let Some(t) = filter.themenfeld {
+            assert_eq!(facets.themenfeld.len(), 1);
+            assert_eq!(facets.themenfeld[0].value, t.to_string());
+        }
+    }
+    // the test data is all Thüringen: the Land's prefix lists every record, ministries too
+    let (thueringen, _) = all_listed(&s, &area("16")).await;
+    assert_eq!(thueringen.len(), everything.0.len());
+    assert!(thueringen
+        .iter()
+        .any(|r| r.org_unit_kind == app::domain::OrgUnitKind::Ressort));
+    // a Kreis's prefix: the same records as the Kreis with its Gemeinden
+    let (kreis, _) = all_listed(&s, &area("16068")).await;
+    let (by_code, _) = all_listed(
+        &s,
+        &RecordFilter {
+            org_unit: Some("16068".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let ids = |r: &[app::domain::RecordDetail]| r.iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(&kreis), ids(&by_code));
+    // the status count is that of the moved records
+    let (planned, facets) = all_listed(
+        &s,
+        &RecordFilter {
+            status: Some("in_planung".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(planned.len() >= moved.len());
+    assert_eq!(facets.status.len(), 1);
+    // an area without units: an empty list with no counts
+    let (none, facets) = all_listed(&s, &area("99")).await;
+    assert!(none.is_empty());
+    assert_eq!(facets, app::domain::RecordFacets::default());
 }

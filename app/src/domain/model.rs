@@ -280,6 +280,32 @@ impl<T> Page<T> {
     }
 }
 
+/// How many records of a list have each value of a field (a facet), over the whole filtered
+/// list, not just one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    /// The value as the filter takes it (a status code, a Themenfeld number).
+    pub value: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// The counts per status (in pipeline order) and per Themenfeld (by number) of a filtered
+/// record list; values without records are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordFacets {
+    pub status: Vec<FacetCount>,
+    pub themenfeld: Vec<FacetCount>,
+}
+
+/// A page of records with the facet counts of the whole list (the API's record list).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordList {
+    #[serde(flatten)]
+    pub page: Page<super::RecordDetail>,
+    pub facets: RecordFacets,
+}
+
 /// Filters of the Leistungskatalog; the same fields as the page's query string and the API.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ServiceQuery {

@@ -175,6 +175,7 @@ pub(super) async fn export_request(
             ozg_id: ozg_id.map(|id| i64::from(id.get())),
             org_unit,
             status,
+            ..RecordFilter::default()
         },
     };
     Ok((filter, about))

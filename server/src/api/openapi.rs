@@ -30,6 +30,33 @@ fn page_of(item: &str) -> Value {
     })
 }
 
+/// The record list: a page of records and the facet counts of the whole list.
+fn record_list() -> Value {
+    let mut list = page_of("Record");
+    let facet = json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["value", "label", "count"],
+            "properties": {
+                "value": { "type": "string", "description": "Der Wert, wie ihn der Filter nimmt" },
+                "label": { "type": "string" },
+                "count": { "type": "integer" }
+            }
+        }
+    });
+    list["required"]
+        .as_array_mut()
+        .expect("a page lists its required fields")
+        .push(json!("facets"));
+    list["properties"]["facets"] = json!({
+        "type": "object",
+        "required": ["status", "themenfeld"],
+        "properties": { "status": facet.clone(), "themenfeld": facet }
+    });
+    list
+}
+
 fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
 }
@@ -206,12 +233,14 @@ pub fn document() -> Value {
                 "parameters": [
                     query("ozg_id", "OZG-ID", ozg_id()),
                     query("org_unit", "Kennung einer Einheit; schließt ihre untergeordneten ein (Kreis → Gemeinden)", json!({"type": "string"})),
+                    query("gebiet", "Regionalschlüssel-Präfix (2–12 Ziffern): Einheiten, deren ARS damit beginnt, und Einheiten ohne ARS direkt darunter (16: ganz Thüringen mit den Ressorts; 16051: ein Kreis mit seinen Gemeinden)", json!({"type": "string", "pattern": "^[0-9]{2,12}$"})),
+                    query("themenfeld", "Nummer eines Themenfelds", json!({"type": "integer"})),
                     query("status", "Statuscode", json!({"type": "string"})),
                     query("seite", "Seite (ab 1); nicht mit „nach“", page_number()),
                     query("nach", "Die Seite nach diesem Umsetzungsstand (next_after der vorigen Seite): gleich schnell für jede Seite, auch die letzte; nicht mit „seite“", record_id()),
                     query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": super::records::MAX_PER_PAGE}))
                 ],
-                "responses": { "200": json_response("Eine Seite Umsetzungsstände, nach OZG-ID, Name und Kennung der Einheit geordnet", page_of("Record")), "400": error("Ungültiger Parameter, „seite“ zusammen mit „nach“ oder ein unbekannter Umsetzungsstand in „nach“") }
+                "responses": { "200": json_response("Eine Seite Umsetzungsstände, nach OZG-ID, Name und Kennung der Einheit geordnet, mit den Anzahlen je Status und Themenfeld der ganzen Liste (ihre Summe ist total)", record_list()), "400": error("Ungültiger Parameter, „seite“ zusammen mit „nach“ oder ein unbekannter Umsetzungsstand in „nach“") }
             }),
         ),
         (

@@ -7,7 +7,7 @@ use crate::startup::AppState;
 use crate::storage::{PageStart, RecordFilter};
 use app::domain::{
     field, parse_date, BulkRequest, BulkSummary, ChangeEntry, ChangeQuery, CurrentUser, FieldError,
-    HistoryEntry, OzgId, Page, RecordDetail, RecordValues, SaveOutcome,
+    HistoryEntry, OzgId, Page, RecordDetail, RecordList, RecordValues, SaveOutcome,
 };
 use app::error::AppError;
 use app::i18n::Locale;
@@ -53,14 +53,52 @@ fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).expect("digits are a valid header")
 }
 
+/// The `gebiet` parameter: a Regionalschlüssel prefix of 2 to 12 digits.
+fn area_param(params: &HashMap<String, String>) -> Result<Option<String>, ApiError> {
+    match params.get("gebiet").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(p) if (2..=12).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(Some(p.to_owned()))
+        }
+        Some(p) => Err(AppError::bad_request(format!(
+            "Parameter „gebiet“: „{}“ ist kein Regionalschlüssel (2 bis 12 Ziffern, z. B. 16 für Thüringen oder 16051 für einen Kreis).",
+            p.chars().take(40).collect::<String>()
+        ))
+        .into()),
+    }
+}
+
+/// The `themenfeld` parameter: a Themenfeld's number.
+fn themenfeld_param(params: &HashMap<String, String>) -> Result<Option<i64>, ApiError> {
+    match params.get("themenfeld").filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(t) => t.parse::<i64>().map(Some).map_err(|_| {
+            AppError::bad_request(format!(
+                "Parameter „themenfeld“: „{}“ ist keine Nummer.",
+                t.chars().take(40).collect::<String>()
+            ))
+            .into()
+        }),
+    }
+}
+
 #[tracing::instrument(skip(state))]
 async fn list_records(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Page<RecordDetail>> {
+) -> ApiResult<RecordList> {
     check_params(
         &params,
-        &["ozg_id", "org_unit", "status", "seite", "pro_seite", "nach"],
+        &[
+            "ozg_id",
+            "org_unit",
+            "gebiet",
+            "themenfeld",
+            "status",
+            "seite",
+            "pro_seite",
+            "nach",
+        ],
     )?;
     let ozg_id = match params.get("ozg_id").filter(|s| !s.is_empty()) {
         Some(s) => Some(i64::from(
@@ -74,6 +112,8 @@ async fn list_records(
         ozg_id,
         org_unit: params.get("org_unit").filter(|s| !s.is_empty()).cloned(),
         status: params.get("status").filter(|s| !s.is_empty()).cloned(),
+        themenfeld: themenfeld_param(&params)?,
+        area: area_param(&params)?,
     };
     let start = match (params.get("nach"), params.contains_key("seite")) {
         (Some(_), true) => {
@@ -377,12 +417,7 @@ async fn list_changes(
     let since = date("since")?.ok_or_else(|| {
         AppError::bad_request("Parameter „since“ (Datum, ab dem Änderungen gelistet werden) fehlt.")
     })?;
-    let themenfeld = match params.get("themenfeld").filter(|s| !s.is_empty()) {
-        Some(t) => Some(t.parse::<i64>().map_err(|_| {
-            AppError::bad_request(format!("Parameter „themenfeld“: „{t}“ ist keine Nummer."))
-        })?),
-        None => None,
-    };
+    let themenfeld = themenfeld_param(&params)?;
     let query = ChangeQuery {
         since,
         until: date("until")?,

@@ -5,9 +5,13 @@
 use super::rows::{kind, ozg_id, phase};
 use super::writes::{StoredEvent, EVENT_COLUMNS};
 use super::{bind_all, on_pool, past_the_end, Bind, Filter, Result, Storage, StorageError};
-use app::domain::{EditOptions, MaturityOption, Page, RecordDetail, StatusOption};
+use app::domain::{
+    EditOptions, FacetCount, MaturityOption, Page, RecordDetail, RecordFacets, RecordList,
+    StatusOption,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
+use std::collections::BTreeMap;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct DetailRow {
@@ -79,6 +83,11 @@ pub struct RecordFilter {
     /// and its Gemeinden).
     pub org_unit: Option<String>,
     pub status: Option<String>,
+    pub themenfeld: Option<i64>,
+    /// A Regionalschlüssel prefix (2–12 digits, checked by the caller): the units whose ARS
+    /// begins with it, and units without an ARS directly below one of them (the ministries
+    /// under the Land). `16` is all of Thüringen, `16051` the Kreis Erfurt.
+    pub area: Option<String>,
 }
 
 /// Where a page of records starts.
@@ -111,13 +120,16 @@ pub struct StoredChange {
     pub org_unit_name: String,
 }
 
+/// A condition with a `?` for each of its binds.
+type Condition = (&'static str, Vec<Bind>);
+
 /// Records of the unit `code` itself and of its direct children (a Kreis and its Gemeinden);
 /// `o` is the record's org unit.
-fn and_unit_with_children(filter: &mut Filter, code: &str) {
-    filter.and(
+fn unit_with_children(code: &str) -> Condition {
+    (
         "(o.code = ? OR o.parent_id = (SELECT id FROM org_unit WHERE code = ?))",
-        [Bind::Text(code.to_owned()), Bind::Text(code.to_owned())],
-    );
+        vec![Bind::Text(code.to_owned()), Bind::Text(code.to_owned())],
+    )
 }
 
 /// Records of units that exist today, on `org_unit o`. A Gemeinde or Kreis dissolved by a
@@ -125,18 +137,68 @@ fn and_unit_with_children(filter: &mut Filter, code: &str) {
 /// figures of today leave them out.
 pub(super) const CURRENT_UNIT: &str = "o.valid_to IS NULL";
 
-/// The conditions of `f` on `implementation_record rec` joined with `org_unit o`: the API list
-/// and the exports select records the same way.
-pub(super) fn and_record_conditions(filter: &mut Filter, f: &RecordFilter) {
+/// Records of units in the area `prefix` (see [`RecordFilter::area`]); `o` is the record's
+/// org unit.
+fn unit_in_area(prefix: &str) -> Condition {
+    let pattern = format!("{prefix}%");
+    (
+        "(o.ars LIKE ? OR (o.ars IS NULL AND o.parent_id IN (SELECT p.id FROM org_unit p WHERE p.ars LIKE ?)))",
+        vec![Bind::Text(pattern.clone()), Bind::Text(pattern)],
+    )
+}
+
+/// The conditions of `f` on the record `rec` itself (not on its unit).
+fn and_own_conditions(filter: &mut Filter, f: &RecordFilter) {
     if let Some(id) = f.ozg_id {
         filter.and("rec.ozg_id = ?", [Bind::Int(id)]);
-    }
-    if let Some(code) = &f.org_unit {
-        and_unit_with_children(filter, code);
     }
     if let Some(status) = &f.status {
         filter.and("rec.status_code = ?", [Bind::Text(status.clone())]);
     }
+    if let Some(themenfeld) = f.themenfeld {
+        filter.and(
+            "rec.ozg_id IN (SELECT ozg_id FROM service WHERE themenfeld_id = ?)",
+            [Bind::Int(themenfeld)],
+        );
+    }
+}
+
+/// The conditions of `f` on the record's org unit `o`.
+fn unit_conditions(f: &RecordFilter) -> Vec<Condition> {
+    let by_code = f.org_unit.as_deref().map(unit_with_children);
+    let by_area = f.area.as_deref().map(unit_in_area);
+    by_code.into_iter().chain(by_area).collect()
+}
+
+/// The conditions of `f` on `implementation_record rec` joined with `org_unit o`: the API list
+/// and the exports select records the same way.
+pub(super) fn and_record_conditions(filter: &mut Filter, f: &RecordFilter) {
+    and_own_conditions(filter, f);
+    for (condition, binds) in unit_conditions(f) {
+        filter.and(condition, binds);
+    }
+}
+
+/// The same records as [`and_record_conditions`] on `implementation_record rec` alone, with
+/// the units of today as a subquery: the database then reads the chosen units' records from
+/// the index by unit, whatever plan a join would get.
+fn record_only_conditions(f: &RecordFilter) -> Filter {
+    let mut filter = Filter::default();
+    and_own_conditions(&mut filter, f);
+    let mut units = vec![CURRENT_UNIT];
+    let mut binds = Vec::new();
+    for (condition, b) in unit_conditions(f) {
+        units.push(condition);
+        binds.extend(b);
+    }
+    filter.and(
+        &format!(
+            "rec.org_unit_id IN (SELECT o.id FROM org_unit o WHERE {})",
+            units.join(" AND ")
+        ),
+        binds,
+    );
+    filter
 }
 
 impl Storage {
@@ -202,7 +264,8 @@ impl Storage {
         Ok(out)
     }
 
-    /// A page of records, ordered by service, then unit name and code (unique per record).
+    /// A page of records, ordered by service, then unit name and code (unique per record),
+    /// with the counts per status and Themenfeld of the whole list (whose sum is its total).
     /// From a page number the database skips the pages before it, which grows with the
     /// number; after a record it seeks to that record's place in the order (keyset), which
     /// costs the same for the last page as for the first.
@@ -211,17 +274,12 @@ impl Storage {
         f: &RecordFilter,
         start: PageStart,
         per_page: u32,
-    ) -> Result<Page<RecordDetail>> {
+    ) -> Result<RecordList> {
+        let facets = self.record_facets(f).await?;
+        let total = facets.status.iter().map(|s| s.count).sum();
         let mut filter = Filter::default();
         filter.and(CURRENT_UNIT, []);
         and_record_conditions(&mut filter, f);
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id{}",
-            filter.sql()
-        );
-        let total: i64 = on_pool!(self, pool => {
-            bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), filter.binds).fetch_one(pool).await?
-        });
         let (page, offset) = match start {
             PageStart::Number(page) => {
                 let page = page.max(1);
@@ -268,16 +326,62 @@ impl Storage {
             .take(per_page as usize)
             .map(RecordDetail::try_from)
             .collect::<Result<_>>()?;
-        Ok(Page {
-            next_after: if more {
-                items.last().map(|r| r.id)
-            } else {
-                None
+        Ok(RecordList {
+            page: Page {
+                next_after: if more {
+                    items.last().map(|r| r.id)
+                } else {
+                    None
+                },
+                items,
+                total,
+                page,
+                per_page,
             },
-            items,
-            total,
-            page,
-            per_page,
+            facets,
+        })
+    }
+
+    /// How many records of `f` have each status and each Themenfeld. One pass over the
+    /// chosen units' records in the index by unit, grouped by status and service; the few
+    /// groups are then summed up by Themenfeld.
+    pub async fn record_facets(&self, f: &RecordFilter) -> Result<RecordFacets> {
+        let filter = record_only_conditions(f);
+        let sql = format!(
+            "SELECT g.status_code, st.label, st.sort_order, s.themenfeld_id, t.name, CAST(SUM(g.n) AS BIGINT) \
+             FROM (SELECT rec.status_code, rec.ozg_id, COUNT(*) AS n FROM implementation_record rec{} \
+                   GROUP BY rec.status_code, rec.ozg_id) g \
+             JOIN service s ON s.ozg_id = g.ozg_id JOIN themenfeld t ON t.id = s.themenfeld_id \
+             JOIN status st ON st.code = g.status_code \
+             GROUP BY g.status_code, st.label, st.sort_order, s.themenfeld_id, t.name",
+            filter.sql()
+        );
+        let groups: Vec<(String, String, i64, i64, String, i64)> = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(AssertSqlSafe(sql)), filter.binds).fetch_all(pool).await?
+        });
+        let mut by_status = BTreeMap::<(i64, String), FacetCount>::new();
+        let mut by_themenfeld = BTreeMap::<i64, FacetCount>::new();
+        for (code, label, sort_order, themenfeld, name, count) in groups {
+            by_status
+                .entry((sort_order, code.clone()))
+                .or_insert_with(|| FacetCount {
+                    value: code,
+                    label,
+                    count: 0,
+                })
+                .count += count;
+            by_themenfeld
+                .entry(themenfeld)
+                .or_insert_with(|| FacetCount {
+                    value: themenfeld.to_string(),
+                    label: name,
+                    count: 0,
+                })
+                .count += count;
+        }
+        Ok(RecordFacets {
+            status: by_status.into_values().collect(),
+            themenfeld: by_themenfeld.into_values().collect(),
         })
     }
 
@@ -323,7 +427,8 @@ impl Storage {
             filter.and("e.occurred_at < ?", [Bind::Time(until)]);
         }
         if let Some(code) = &f.org_unit {
-            and_unit_with_children(&mut filter, code);
+            let (condition, binds) = unit_with_children(code);
+            filter.and(condition, binds);
         }
         if let Some(t) = f.themenfeld {
             filter.and("s.themenfeld_id = ?", [Bind::Int(t)]);
