@@ -42,6 +42,7 @@ contract!(
     imports_find_records_by_service_and_unit,
     an_imported_catalogue_counts_new_services_from_today_and_outlives_the_seed,
     a_territorial_change_keeps_the_past_and_the_dissolved_units_records,
+    a_renamed_unit_keeps_its_counts_and_a_new_population_counts_from_the_import,
     every_committed_write_raises_the_data_generation,
     paging_after_a_record_lists_what_page_numbers_list,
     generating_other_laender_adds_their_units_with_demo_history,
@@ -1839,6 +1840,88 @@ async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_s
         .unwrap();
     assert!(!gone.summary.active);
     assert_eq!(overview(today).await.0, after.0 - 1);
+}
+
+/// A rename alone leaves rollups and history as they are (no rebuild); a changed population
+/// is counted from the import's day on, as a full recount would count it.
+async fn a_renamed_unit_keeps_its_counts_and_a_new_population_counts_from_the_import(s: Storage) {
+    use app::domain::DashboardFilter;
+    use server::storage::{TerritoryWrite, UnitWrite};
+    let s = seeded(s).await;
+    let today = Utc::now().date_naive();
+    let erfurt = s.org_unit("16051000").await.unwrap().unit;
+    let population = erfurt.population.unwrap();
+    let land_population = |s: Storage| async move {
+        s.overview_at(&DashboardFilter::default(), today)
+            .await
+            .unwrap()
+            .unwrap()
+            .municipal_population_applicable
+    };
+    let before = land_population(s.clone()).await;
+    let write = |name: &str, population: i64| {
+        let s = s.clone();
+        let units = [UnitWrite {
+            code: "16051000".into(),
+            kind: "gemeinde",
+            name: name.into(),
+            ars: erfurt.ars.clone(),
+            parent_code: "16051".into(),
+            population,
+        }];
+        async move {
+            s.write_territory(
+                &TerritoryWrite {
+                    units: &units,
+                    ..Default::default()
+                },
+                Utc::now(),
+                "Ada <ada@example.org>",
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let full_recount = |s: Storage| async move {
+        let counted = (
+            s.rollup_snapshot().await.unwrap(),
+            s.history_snapshot().await.unwrap(),
+        );
+        s.rebuild_rollups().await.unwrap();
+        s.rebuild_history().await.unwrap();
+        let recounted = (
+            s.rollup_snapshot().await.unwrap(),
+            s.history_snapshot().await.unwrap(),
+        );
+        assert!(
+            counted.0 == recounted.0,
+            "rollups: the maintained figures are a full recount's"
+        );
+        assert!(
+            counted.1 == recounted.1,
+            "history: the maintained figures are a full recount's"
+        );
+    };
+
+    write(&erfurt.name, population + 1_000).await;
+    let per_service = land_population(s.clone()).await - before;
+    assert!(
+        per_service > 0 && per_service % 1_000 == 0,
+        "1.000 more inhabitants for each service Erfurt offers: {per_service}"
+    );
+    full_recount(s.clone()).await;
+
+    // (the Land's population is the sum of its Gemeinden's since the first write)
+    assert_eq!(
+        write("Erfurt, Landeshauptstadt", population + 1_000).await,
+        Default::default()
+    );
+    assert_eq!(
+        s.org_unit("16051000").await.unwrap().unit.name,
+        "Erfurt, Landeshauptstadt"
+    );
+    assert_eq!(land_population(s.clone()).await, before + per_service);
+    full_recount(s).await;
 }
 
 /// Erfurt leaves the kreisfreie Städte for the Landkreis Sömmerda under a new AGS (as Eisenach

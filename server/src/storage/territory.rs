@@ -7,7 +7,8 @@
 //! on. A new one exists from the import's day; when it has predecessors, its records start
 //! with the state of the most populous one's, so a merged or re-keyed Gemeinde does not fall
 //! back to "nicht begonnen". Rollups and history are recomputed in the same transaction
-//! (`history::rebuild_history_in`), so the state at every earlier date stays as it was.
+//! (`history::rebuild_history_in`), so the state at every earlier date stays as it was; a
+//! write that only renames units leaves them as they are.
 //!
 //! Once the territory has been imported ([`TERRITORY_IMPORTED`]), the seed leaves Kreise and
 //! Gemeinden alone, as it leaves an imported catalogue alone.
@@ -145,7 +146,16 @@ impl Storage {
         by: &str,
     ) -> Result<TerritoryWritten> {
         let day = day_of(at);
-        let written = in_transaction!(self, tx => {
+        let (written, counts_changed) = in_transaction!(self, tx => {
+            // What the history counts: which units exist, their records and populations. A
+            // rename (name, ARS) changes none of it, so it skips the rebuild of every record's
+            // history, which takes seconds for a Land and minutes for Germany.
+            let populations: HashMap<String, Option<i64>> = sqlx::query_as(
+                "SELECT code, population FROM org_unit WHERE kind IN ('kreis', 'gemeinde')",
+            )
+            .fetch_all(&mut *tx).await?.into_iter().collect();
+            let mut counts_change = !w.dissolved.is_empty() || !w.takeovers.is_empty()
+                || w.units.iter().any(|u| populations.get(&u.code) != Some(&Some(u.population)));
             for u in w.units {
                 sqlx::query(
                     "INSERT INTO org_unit (code, kind, name, ags, ars, parent_id, population, valid_from) \
@@ -171,10 +181,16 @@ impl Storage {
                 .bind(&d.code).fetch_one(&mut *tx).await?;
                 records_retired += n as u64;
             }
-            sqlx::query(
-                "UPDATE org_unit SET population = (SELECT SUM(population) FROM org_unit \
-                 WHERE kind = 'gemeinde' AND valid_to IS NULL) WHERE kind = 'land'",
-            )
+            let land_population = "(SELECT SUM(population) FROM org_unit WHERE kind = 'gemeinde' AND valid_to IS NULL)";
+            let land_changes: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM org_unit WHERE kind = 'land' \
+                 AND COALESCE(population, -1) <> COALESCE({land_population}, -1)"
+            )))
+            .fetch_one(&mut *tx).await?;
+            counts_change |= land_changes > 0;
+            sqlx::query(AssertSqlSafe(format!(
+                "UPDATE org_unit SET population = {land_population} WHERE kind = 'land'"
+            )))
             .execute(&mut *tx).await?;
 
             let mut records_created = 0;
@@ -187,11 +203,13 @@ impl Storage {
                 records_taken_over += sqlx::query(TAKE_OVER).bind(unit).bind(predecessor)
                     .execute(&mut *tx).await?.rows_affected();
             }
-
-            sqlx::query("DELETE FROM service_rollup").execute(&mut *tx).await?;
-            sqlx::query(AssertSqlSafe(format!("{} GROUP BY s.ozg_id", super::writes::rollup_insert_sql())))
-                .execute(&mut *tx).await?;
-            rebuild_history_in!(tx);
+            counts_change |= records_created > 0;
+            if counts_change {
+                sqlx::query("DELETE FROM service_rollup").execute(&mut *tx).await?;
+                sqlx::query(AssertSqlSafe(format!("{} GROUP BY s.ozg_id", super::writes::rollup_insert_sql())))
+                    .execute(&mut *tx).await?;
+                rebuild_history_in!(tx);
+            }
             let units: Vec<(String, i64)> = sqlx::query_as(
                 "SELECT kind, COUNT(*) FROM org_unit WHERE valid_to IS NULL GROUP BY kind",
             )
@@ -206,9 +224,9 @@ impl Storage {
             let imported = serde_json::to_string(&imported).map_err(|e| StorageError::Inconsistent(e.to_string()))?;
             sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(TERRITORY_IMPORTED).bind(imported).execute(&mut *tx).await?;
-            TerritoryWritten { records_created, records_taken_over, records_retired }
+            (TerritoryWritten { records_created, records_taken_over, records_retired }, counts_change)
         });
-        if let Storage::Postgres(pool) = self {
+        if let (Storage::Postgres(pool), true) = (self, counts_changed) {
             // as after every rebuild: fresh statistics and visibility map (history.rs)
             sqlx::raw_sql("VACUUM ANALYZE").execute(pool).await?;
         }
