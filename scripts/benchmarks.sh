@@ -4,7 +4,11 @@
 # with its reference in the same run:
 #   - dashboard server time (after an edit and repeated) against the naive aggregate SQL
 #     (scripts/naive_dashboard.sql) on the same database,
+#   - the state-wide record list with counts per status and Themenfeld against Datasette
+#     serving the same SQLite database with the same filter and facets,
 #   - server memory idle and under HTTP load (wrk, bounded in time),
+#   - authenticated single-record updates over HTTP against a raw sqlx loop (bench/),
+#   - a status import of 100,000 changed lines against the same rows in a raw sqlx loop,
 #   - the streamed CSV export of all records: time and peak memory of a fresh server,
 # and the hydrate wasm's size raw, gzip and brotli. Release build (`cargo leptos build
 # --release`); every request goes to 127.0.0.1 and every load run stops by itself.
@@ -15,9 +19,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scale=germany requests=20 naive_runs=5 load_seconds=20
+scale=germany requests=20 naive_runs=5 load_seconds=20 updates=2000 import_lines=100000
 if [ "${1:-}" = "--smoke" ]; then
-  scale=thueringen requests=3 naive_runs=1 load_seconds=2
+  scale=thueringen requests=3 naive_runs=1 load_seconds=2 updates=100 import_lines=1000
   shift
 fi
 backends="${1:-sqlite postgres}"
@@ -25,13 +29,16 @@ port=3996
 pg_db=ozg_bench_suite
 source scripts/lib/release-instance.sh
 source scripts/lib/dashboard-timing.sh
+source scripts/lib/datasette.sh
 # the pages and the export are read without signing in, as a public installation serves them
 export OZG_PUBLIC_READ=true
 
-for tool in wrk brotli; do
+for tool in wrk brotli .venv-bench/bin/datasette; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/setup.sh" >&2; exit 1; }
 done
 [ -x "$bin" ] || { echo "$bin is missing: run cargo leptos build --release" >&2; exit 1; }
+# the raw sqlx update loop, the reference of the update throughput (bench/)
+cargo build --release --quiet -p bench-reference
 
 views=("/" "/?themenfeld=6" "/?kreis=16051")
 
@@ -63,6 +70,7 @@ run() {
   /usr/bin/time -f "generator peak RSS %M KB" -o "$work_dir/time.txt" \
     "$bin" generate --scale "$scale" --log warn
   awk '{ printf "generator peak RSS %.0f MB\n", $4 / 1024 }' "$work_dir/time.txt"
+  if [[ $DATABASE_URL == sqlite:* ]]; then datasette_view "${DATABASE_URL#sqlite:}"; fi
   token="$(prepare_instance bench@example.org benchmark-passwort)"
 
   start_server "$work_dir/server.log"
@@ -77,9 +85,24 @@ run() {
   echo "dashboard, all views, after an edit: $(summary "$all_edited") ($(ratio "$naive" "$(summary "$all_edited")") faster than the naive SQL at p50)"
   echo "dashboard, all views, repeated: $(summary "$all_repeated") ($(ratio "$naive" "$(summary "$all_repeated")") faster)"
 
+  if [[ $DATABASE_URL == sqlite:* ]]; then
+    facets_vs_datasette "${DATABASE_URL#sqlite:}" "$requests"
+  else
+    time_state_list "$requests"
+  fi
+
   echo "load on / (kept views): $(load / "$load_seconds")"
   echo "load on the record list API: $(load "/api/v1/records?pro_seite=50" "$load_seconds" -H "Authorization: Bearer $token")"
   echo "server RSS under load: peak $(peak_rss_mb) MB; now $(rss_split_mb)"
+
+  # after the loads: the updates change records the load runs read
+  local http raw
+  http="$(python3 scripts/bench_updates.py "$base" "$token" "$updates" 4)"
+  raw="$(target/release/raw-writes updates "$DATABASE_URL" "$updates" 4)"
+  echo "authenticated single-record updates over HTTP: $http"
+  echo "  raw sqlx loop, the same UPDATE + INSERT in one transaction: $raw"
+  awk -v a="$(sed -E 's/.*: ([0-9]+) updates\/s.*/\1/' <<<"$http")" -v b="$(sed -E 's/.*: ([0-9]+) updates\/s.*/\1/' <<<"$raw")" \
+    'BEGIN { printf "  the app reaches %.0f %% of the raw loop\n", 100 * a / b }'
   stop_server
 
   # a fresh server, so its peak memory is the export's
@@ -89,7 +112,43 @@ run() {
   printf 'CSV export of all records: %s lines, %.0f MB in %.1f s; server peak RSS %s MB (%s)\n' \
     "$(wc -l <"$work_dir/export.csv")" "$(awk -v b="$(stat -c %s "$work_dir/export.csv")" 'BEGIN { print b / 1048576 }')" \
     "$seconds" "$(peak_rss_mb)" "$(rss_split_mb)"
+
+  # the first lines of the export, each with a new note, as a status import; then the same
+  # records through the raw loop in one transaction (each at the version the import left)
+  python3 - "$work_dir/export.csv" "$import_lines" "$work_dir/import.csv" "$work_dir/raw-import.tsv" <<'PY'
+import csv, sys
+source, count, import_file, raw_file = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+with open(source, encoding="utf-8-sig", newline="") as f:
+    rows = csv.reader(f, delimiter=";")
+    header = next(rows)
+    lines = [row for _, row in zip(range(count), rows)]
+record, version, note = (header.index(c) for c in ("Datensatz", "Version", "Bemerkung"))
+with open(import_file, "w", encoding="utf-8-sig", newline="") as f:
+    out = csv.writer(f, delimiter=";", lineterminator="\r\n")
+    out.writerow(header)
+    for row in lines:
+        row[note] = f"Import {row[record]}"
+        out.writerow(row)
+with open(raw_file, "w", encoding="utf-8") as f:
+    for row in lines:
+        f.write(f"{row[record]}\t{int(row[version]) + 1}\tRoheintrag {row[record]}\n")
+PY
   rm -f "$work_dir/export.csv"
+  local answer
+  answer="$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' --data-binary "@$work_dir/import.csv" \
+    -o "$work_dir/report.json" -w '%{http_code} %{time_total}' "$base/api/v1/imports/status?dry_run=false")"
+  python3 - "$work_dir/report.json" "${answer% *}" "${answer#* }" "$import_lines" <<'PY'
+import json, sys
+report, status, seconds, lines = json.load(open(sys.argv[1])), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+if status != "200" or report.get("changed") != lines or report.get("failed"):
+    sys.exit(f"the status import did not change every line: HTTP {status}, {str(report)[:500]}")
+print(f"status import over HTTP, {lines} changed lines applied: {seconds:.2f} s, {lines / seconds:.0f} lines/s")
+PY
+  local raw_import
+  raw_import="$(target/release/raw-writes import "$DATABASE_URL" "$work_dir/raw-import.tsv")"
+  echo "  raw sqlx, the same records' UPDATE + INSERT in one transaction: $raw_import"
+  awk -v app="${answer#* }" -v raw="$(sed -E 's/.*: ([0-9.]+) s,.*/\1/' <<<"$raw_import")" \
+    'BEGIN { printf "  the import reaches %.0f %% of the raw loop'"'"'s speed\n", 100 * raw / app }'
   stop_server
 }
 

@@ -40,6 +40,14 @@ if [ ! -x .venv/bin/schemathesis ] || [ ! -x .venv/bin/wapiti ] \
   touch .venv/installed
 fi
 
+# PyPI: Datasette, the reference of the benchmark suite's record list (scripts/lib/datasette.sh).
+if [ ! -x .venv-bench/bin/datasette ] || [ scripts/requirements-bench.txt -nt .venv-bench/installed ]; then
+  log "installing the benchmark reference (datasette) into .venv-bench"
+  python3 -m venv .venv-bench
+  .venv-bench/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-bench.txt
+  touch .venv-bench/installed
+fi
+
 # Debian: Chromium for the browser tests; wrk (HTTP load) and brotli (wasm size) for the
 # benchmark suite (scripts/benchmarks.sh, whose smoke run is part of the tests).
 missing=()

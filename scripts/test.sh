@@ -51,6 +51,7 @@ cargo fmt --all -- --check
 step "clippy (server, ssr)"
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p bench-reference --all-targets -- -D warnings
 step "clippy (browser, wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
@@ -84,7 +85,8 @@ step "load test, 10 s per database (release build, demo history)"
 ./scripts/load-test.sh 10 6 3
 
 # The benchmark suite (BENCHMARKS.md) in small: Thüringen scale, a few requests, 2-second
-# load runs, both databases, so its scripts and the generator cannot rot.
+# load runs, both databases, so its scripts, the generator, the raw write loops (bench/) and
+# the Datasette comparison cannot rot.
 step "benchmark smoke run (scripts/benchmarks.sh --smoke, release build)"
 ./scripts/benchmarks.sh --smoke
 
