@@ -2,7 +2,7 @@
 //! storage for the data, plotters for the charts.
 
 use crate::auth::action;
-use crate::storage::{ChangeFilter, RecordFilter, Storage};
+use crate::storage::{ChangeFilter, PageStart, RecordFilter, Storage};
 use crate::{accounts, editing};
 use app::domain::*;
 use app::error::AppError;
@@ -20,6 +20,8 @@ pub struct ServerBackend {
     pub deadlines: Vec<Deadline>,
     /// The dashboard's views drawn since the last change of the data.
     pub dashboard_cache: crate::dashboard_cache::DashboardCache,
+    /// The record lists' counts since the last change of the data.
+    pub record_counts: crate::list_counts_cache::RecordCountsCache,
 }
 
 /// The dashboard's four charts, with drill-down links that keep the page's filter.
@@ -79,6 +81,31 @@ impl ServerBackend {
 }
 
 impl ServerBackend {
+    /// A page of records with the counts of the whole list, counted once per filter while
+    /// the data is unchanged ([`crate::list_counts_cache`]).
+    pub async fn record_list(
+        &self,
+        filter: &RecordFilter,
+        start: PageStart,
+        per_page: u32,
+    ) -> Result<RecordList, AppError> {
+        // read before the data, so counts are never kept under a newer generation than theirs
+        let generation = self.storage.data_generation().await?;
+        let counts = match self.record_counts.get(filter, generation) {
+            Some(counts) => RecordFacets::clone(&counts),
+            None => {
+                let counts = self.storage.record_facets(filter).await?;
+                self.record_counts
+                    .put(filter, generation, std::sync::Arc::new(counts.clone()));
+                counts
+            }
+        };
+        Ok(self
+            .storage
+            .records_counted(filter, start, per_page, counts)
+            .await?)
+    }
+
     /// The dashboard's figures for `filter`, ready to show (deadlines, a name for services
     /// without a Ressort) but nothing drawn; with `services`, each service's row as well. The
     /// page draws charts and map from them, the PDF report lays them out.
@@ -294,12 +321,7 @@ impl app::ssr::Backend for ServerBackend {
             ..RecordFilter::default()
         };
         let records = self
-            .storage
-            .records(
-                &filter,
-                crate::storage::PageStart::Number(query.page.max(1)),
-                BULK_PER_PAGE,
-            )
+            .record_list(&filter, PageStart::Number(query.page.max(1)), BULK_PER_PAGE)
             .await?
             .page;
         let editable = records

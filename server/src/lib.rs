@@ -15,6 +15,7 @@ pub mod exports;
 pub mod generate;
 pub mod imports;
 pub mod language;
+pub mod list_counts_cache;
 pub mod map;
 pub mod reference_data;
 pub mod scheduled;

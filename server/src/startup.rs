@@ -40,6 +40,7 @@ impl AppState {
                 operator,
                 deadlines: Vec::new(),
                 dashboard_cache: Default::default(),
+                record_counts: Default::default(),
             }),
             auth,
         }

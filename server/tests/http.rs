@@ -212,6 +212,54 @@ async fn the_dashboard_shows_every_edit_at_once() {
     );
 }
 
+/// The record list keeps its counts per filter (server/src/list_counts_cache.rs); a write of
+/// any instance must show in them at once, on every page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_record_list_counts_every_edit_at_once() {
+    use server::storage::{RecordChange, RecordPatch};
+    let srv = spawn_public(false).await;
+    let count_of = |list: &serde_json::Value, status: &str| {
+        list["facets"]["status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["value"] == status)
+            .map_or(0, |c| c["count"].as_i64().unwrap())
+    };
+    let url = "/api/v1/records?gebiet=16068&pro_seite=10";
+    let (status, first) = srv.json(url).await;
+    assert_eq!(status, 200, "{first}");
+    let (_, again) = srv.json(&format!("{url}&seite=2")).await;
+    assert_eq!(again["facets"], first["facets"], "counted once or again");
+
+    let record = gemeinde_record(&srv.storage, 10000, "16068").await;
+    srv.storage
+        .apply_changes(&[RecordChange {
+            record_id: record.id,
+            expected_version: record.version,
+            patch: RecordPatch {
+                status_code: Some("in_umsetzung".into()),
+                ..Default::default()
+            },
+            actor: "Test".into(),
+            user_id: None,
+            comment: None,
+            occurred_at: chrono::Utc::now(),
+            is_demo: false,
+        }])
+        .await
+        .unwrap();
+    for page in ["", "&seite=2"] {
+        let (_, after) = srv.json(&format!("{url}{page}")).await;
+        assert_eq!(
+            count_of(&after, "in_umsetzung"),
+            count_of(&first, "in_umsetzung") + 1,
+            "the edit counts: {after}"
+        );
+        assert_eq!(after["total"], first["total"]);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_demo_data_there_is_no_demo_notice() {
     let srv = spawn_public(false).await;

@@ -127,12 +127,7 @@ async fn list_records(
     };
     let per_page = page_param(&params, "pro_seite", 100, MAX_PER_PAGE)?;
     Ok(Json(
-        state
-            .backend
-            .storage
-            .records(&filter, start, per_page)
-            .await
-            .map_err(AppError::from)?,
+        state.backend.record_list(&filter, start, per_page).await?,
     ))
 }
 

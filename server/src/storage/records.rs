@@ -76,7 +76,7 @@ impl TryFrom<DetailRow> for RecordDetail {
 }
 
 /// Which records a list shows.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct RecordFilter {
     pub ozg_id: Option<i64>,
     /// An org unit code: the unit's own records and those of its direct children (a Kreis
@@ -276,6 +276,18 @@ impl Storage {
         per_page: u32,
     ) -> Result<RecordList> {
         let facets = self.record_facets(f).await?;
+        self.records_counted(f, start, per_page, facets).await
+    }
+
+    /// [`Storage::records`] with the counts of `f` already known (kept from an earlier page
+    /// while the data is unchanged: `list_counts_cache.rs`).
+    pub async fn records_counted(
+        &self,
+        f: &RecordFilter,
+        start: PageStart,
+        per_page: u32,
+        facets: RecordFacets,
+    ) -> Result<RecordList> {
         let total = facets.status.iter().map(|s| s.count).sum();
         let mut filter = Filter::default();
         filter.and(CURRENT_UNIT, []);
