@@ -28,7 +28,7 @@ state_list_url="$base/api/v1/records?gebiet=$facet_area&pro_seite=50"
 
 # time_state_list REQUESTS: the app's state-wide list, REQUESTS times right after an edit
 # (counted anew) into $work_dir/app-facets-edited.txt and REQUESTS times repeated (the counts
-# are kept while the data is unchanged, server/src/list_counts_cache.rs) into
+# are kept while the data is unchanged, server/src/generation_cache.rs) into
 # $work_dir/app-facets.txt (curl's total time, seconds); prints both summaries.
 time_state_list() {
   local get=(curl -fs -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$state_list_url")

@@ -10,6 +10,9 @@ use app::i18n::td_string;
 use app::ssr::request_locale;
 use chrono::{NaiveTime, TimeZone, Utc};
 
+/// Record lists whose counts are kept at most; an entry is a few dozen counts.
+pub const RECORD_COUNTS_KEPT: usize = 256;
+
 pub struct ServerBackend {
     pub storage: Storage,
     pub land_name: String,
@@ -20,8 +23,9 @@ pub struct ServerBackend {
     pub deadlines: Vec<Deadline>,
     /// The dashboard's views drawn since the last change of the data.
     pub dashboard_cache: crate::dashboard_cache::DashboardCache,
-    /// The record lists' counts since the last change of the data.
-    pub record_counts: crate::list_counts_cache::RecordCountsCache,
+    /// The record lists' counts per filter since the last change of the data: counting reads
+    /// every record of a list (all of Thüringen: about 256,000), a page a few dozen.
+    pub record_counts: crate::generation_cache::GenerationCache<RecordFilter, RecordFacets>,
 }
 
 /// The dashboard's four charts, with drill-down links that keep the page's filter.
@@ -82,7 +86,7 @@ impl ServerBackend {
 
 impl ServerBackend {
     /// A page of records with the counts of the whole list, counted once per filter while
-    /// the data is unchanged ([`crate::list_counts_cache`]).
+    /// the data is unchanged ([`crate::generation_cache`]).
     pub async fn record_list(
         &self,
         filter: &RecordFilter,
@@ -95,8 +99,11 @@ impl ServerBackend {
             Some(counts) => RecordFacets::clone(&counts),
             None => {
                 let counts = self.storage.record_facets(filter).await?;
-                self.record_counts
-                    .put(filter, generation, std::sync::Arc::new(counts.clone()));
+                self.record_counts.put(
+                    filter.clone(),
+                    generation,
+                    std::sync::Arc::new(counts.clone()),
+                );
                 counts
             }
         };

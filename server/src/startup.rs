@@ -2,7 +2,7 @@
 //! the REST API and static files.
 
 use crate::auth::{middleware::page_csp, AuthSettings};
-use crate::backend::ServerBackend;
+use crate::backend::{ServerBackend, RECORD_COUNTS_KEPT};
 use crate::config::Config;
 use crate::reference_data::{ReferenceData, LAND_SHORT_NAME};
 use crate::storage::{redact, Storage, StorageError};
@@ -40,7 +40,7 @@ impl AppState {
                 operator,
                 deadlines: Vec::new(),
                 dashboard_cache: Default::default(),
-                record_counts: Default::default(),
+                record_counts: crate::generation_cache::GenerationCache::new(RECORD_COUNTS_KEPT),
             }),
             auth,
         }

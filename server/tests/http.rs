@@ -158,12 +158,41 @@ fn municipal_online(html: &str) -> i64 {
     online.replace('.', "").parse().expect("a number")
 }
 
+/// Sets a record's status directly in the database, as another instance's write would.
+async fn set_status(
+    storage: &server::storage::Storage,
+    record_id: i64,
+    version: i64,
+    status: &str,
+) {
+    use server::storage::{ChangeOutcome, RecordChange, RecordPatch};
+    let outcome = storage
+        .apply_changes(&[RecordChange {
+            record_id,
+            expected_version: version,
+            patch: RecordPatch {
+                status_code: Some(status.into()),
+                ..Default::default()
+            },
+            actor: "Test".into(),
+            user_id: None,
+            comment: None,
+            occurred_at: chrono::Utc::now(),
+            is_demo: false,
+        }])
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome[0], ChangeOutcome::Applied { .. }),
+        "{outcome:?}"
+    );
+}
+
 /// The dashboard keeps drawn views (server/src/dashboard_cache.rs); a write of any instance
 /// must show at once. The write goes to the database directly, not through this server, as
 /// another instance's would.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_shows_every_edit_at_once() {
-    use server::storage::{RecordChange, RecordPatch};
     let srv = spawn_public(false).await;
     let (status, first) = srv.get("/?kreis=16068").await;
     assert_eq!(status, 200);
@@ -181,22 +210,7 @@ async fn the_dashboard_shows_every_edit_at_once() {
         (record.version, "in_umsetzung"),
         (record.version + 1, "online"),
     ] {
-        srv.storage
-            .apply_changes(&[RecordChange {
-                record_id: record.id,
-                expected_version: version,
-                patch: RecordPatch {
-                    status_code: Some(status.into()),
-                    ..Default::default()
-                },
-                actor: "Test".into(),
-                user_id: None,
-                comment: None,
-                occurred_at: chrono::Utc::now(),
-                is_demo: false,
-            }])
-            .await
-            .unwrap();
+        set_status(&srv.storage, record.id, version, status).await;
     }
     let (_, after) = srv.get("/?kreis=16068").await;
     assert_eq!(
@@ -212,11 +226,10 @@ async fn the_dashboard_shows_every_edit_at_once() {
     );
 }
 
-/// The record list keeps its counts per filter (server/src/list_counts_cache.rs); a write of
+/// The record list keeps its counts per filter (server/src/generation_cache.rs); a write of
 /// any instance must show in them at once, on every page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_record_list_counts_every_edit_at_once() {
-    use server::storage::{RecordChange, RecordPatch};
     let srv = spawn_public(false).await;
     let count_of = |list: &serde_json::Value, status: &str| {
         list["facets"]["status"]
@@ -233,22 +246,7 @@ async fn the_record_list_counts_every_edit_at_once() {
     assert_eq!(again["facets"], first["facets"], "counted once or again");
 
     let record = gemeinde_record(&srv.storage, 10000, "16068").await;
-    srv.storage
-        .apply_changes(&[RecordChange {
-            record_id: record.id,
-            expected_version: record.version,
-            patch: RecordPatch {
-                status_code: Some("in_umsetzung".into()),
-                ..Default::default()
-            },
-            actor: "Test".into(),
-            user_id: None,
-            comment: None,
-            occurred_at: chrono::Utc::now(),
-            is_demo: false,
-        }])
-        .await
-        .unwrap();
+    set_status(&srv.storage, record.id, record.version, "in_umsetzung").await;
     for page in ["", "&seite=2"] {
         let (_, after) = srv.json(&format!("{url}{page}")).await;
         assert_eq!(

@@ -300,7 +300,7 @@ impl Storage {
     }
 
     /// [`Storage::records`] with the counts of `f` already known (kept from an earlier page
-    /// while the data is unchanged: `list_counts_cache.rs`).
+    /// while the data is unchanged: `generation_cache.rs`).
     pub async fn records_counted(
         &self,
         f: &RecordFilter,
