@@ -246,6 +246,19 @@ pub struct Config {
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "OZG_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,
+
+    /// Log how long each traced step took when it ends (with `--log warn,server=debug` also
+    /// the steps inside a request): the profile of `scripts/benchmarks.sh`.
+    #[arg(
+        long,
+        env = "OZG_LOG_SPAN_TIMES",
+        value_parser = BoolishValueParser::new(),
+        num_args = 0..=1,
+        default_value = "false",
+        default_missing_value = "true",
+        global = true
+    )]
+    pub log_span_times: bool,
 }
 
 impl Config {
@@ -307,6 +320,7 @@ impl Config {
             deadlines: Deadlines::default(),
             log: "warn".into(),
             log_format: "text".into(),
+            log_span_times: false,
         }
     }
 }
@@ -326,14 +340,17 @@ mod tests {
         .unwrap();
         assert!(cli.config.demo_data);
         assert_eq!(cli.config.database_url, "sqlite::memory:");
+        assert!(!cli.config.log_span_times);
         let cli = Cli::try_parse_from([
             "ozg-monitor",
             "--demo-data=false",
             "--site-addr",
             "127.0.0.1:8080",
+            "--log-span-times",
         ])
         .unwrap();
         assert!(!cli.config.demo_data);
+        assert!(cli.config.log_span_times);
         assert_eq!(cli.config.site_addr.port(), 8080);
         assert!(Cli::try_parse_from(["ozg-monitor", "--site-addr", "nonsense"]).is_err());
         assert!(Cli::try_parse_from(["ozg-monitor", "--demo-data=vielleicht"]).is_err());

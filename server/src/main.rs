@@ -5,7 +5,11 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    server::init_tracing(&cli.config.log, &cli.config.log_format);
+    server::init_tracing(
+        &cli.config.log,
+        &cli.config.log_format,
+        cli.config.log_span_times,
+    );
     let result: Result<(), Box<dyn std::error::Error>> = match cli.command.unwrap_or(Command::Serve)
     {
         Command::Serve => server::startup::serve(cli.config).await.map_err(Into::into),

@@ -93,6 +93,7 @@ pub struct DrawnMap {
 
 /// Draws `map`: the Kreise, or (with `kreis`) the Gemeinden whose AGS starts with its key.
 /// `link` gives each region's target. Marks `on_map` on the regions that have an area.
+#[tracing::instrument(level = "debug", skip_all)]
 pub fn draw(
     map: &mut CoverageMap,
     kreis: Option<&OrgUnitRef>,

@@ -168,6 +168,7 @@ impl Storage {
         self.with_scopes(row).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn with_scopes(&self, row: Option<UserRow>) -> Result<Option<StoredUser>> {
         let Some(row) = row else { return Ok(None) };
         let scopes = self
@@ -259,6 +260,7 @@ impl Storage {
     }
 
     /// The active user of an unexpired session.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<StoredUser>> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM user_session s JOIN app_user u ON u.id = s.user_id \
@@ -309,6 +311,7 @@ impl Storage {
     }
 
     /// The active user of an unrevoked token; notes when it was last used.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<StoredUser>> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM api_token t JOIN app_user u ON u.id = t.user_id \

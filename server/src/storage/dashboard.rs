@@ -149,6 +149,7 @@ impl Storage {
     }
 
     /// Themenfelder, Lagen, Ressorts and Kreise for the filter bar.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn dashboard_options(&self) -> Result<DashboardOptions> {
         let base = self.filter_options().await?;
         let (ressorts, kreise): (Vec<CodeName>, Vec<CodeName>) = on_pool!(self, pool => {
@@ -174,6 +175,7 @@ impl Storage {
     }
 
     /// The Kreis a filter names, if any (`Err` when the code is not a current Kreis).
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn dashboard_kreis(
         &self,
         f: &DashboardFilter,
@@ -212,6 +214,7 @@ impl Storage {
     /// [`Storage::overview_at`], and with `services` each service in the figures with its
     /// coverage in the filter's Kreis (or the Land), in the dashboard's order: the PDF
     /// report's table, from the same rows.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn overview_and_services_at(
         &self,
         f: &DashboardFilter,
@@ -450,6 +453,7 @@ impl Storage {
     /// services flächendeckend in at least one Kreis: one history seek per (service, Kreis),
     /// summed by the database so that only a row per Kreis and per such service comes back
     /// (thousands of pairs decoded one by one cost more than their seeks).
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn kreis_map(
         &self,
         f: &DashboardFilter,
@@ -520,6 +524,7 @@ impl Storage {
     /// status then is its last event's up to that day (or the one before its first event):
     /// two index seeks per record of the Kreis, however long the history (today: its status).
     /// The database counts the records per Gemeinde and status; only those counts come back.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn gemeinde_map(
         &self,
         f: &DashboardFilter,
@@ -620,6 +625,7 @@ struct LateGroup {
 impl Storage {
     /// Open records planned before `as_of`, by Ressort and by Kreis, over the services of
     /// `ressort_of` (those in the filter). Reads the late records through their partial index.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn lateness(
         &self,
         f: &DashboardFilter,

@@ -243,6 +243,7 @@ impl Storage {
     /// sign-in sessions and tokens are not data), on any instance: what was computed from the
     /// data under one value is still true while it is unchanged.
     /// Read it *before* the data it guards, so a value never labels older data.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn data_generation(&self) -> Result<i64> {
         let value: i64 = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT value FROM data_generation WHERE id = 1").fetch_one(pool).await?

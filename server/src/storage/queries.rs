@@ -23,6 +23,7 @@ struct PortfolioAggRow {
 }
 
 impl Storage {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn maturity_model(&self) -> Result<String> {
         Ok(self
             .meta("maturity_model")

@@ -223,6 +223,7 @@ fn record_only_conditions(f: &RecordFilter) -> Filter {
 
 impl Storage {
     /// The configured status pipeline and the Reifegrad scale in use.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn edit_options(&self) -> Result<EditOptions> {
         let model = self.maturity_model().await?;
         type Rows = (
@@ -256,6 +257,7 @@ impl Storage {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_detail(&self, id: i64) -> Result<Option<RecordDetail>> {
         let sql = detail_by_id_sql();
         let row: Option<DetailRow> = on_pool!(self, pool => {
@@ -301,6 +303,7 @@ impl Storage {
 
     /// [`Storage::records`] with the counts of `f` already known (kept from an earlier page
     /// while the data is unchanged: `generation_cache.rs`).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn records_counted(
         &self,
         f: &RecordFilter,
@@ -386,6 +389,7 @@ impl Storage {
     /// How many records of `f` have each status and each Themenfeld. One pass over the
     /// chosen units' records in the index by unit, grouped by status and service; the few
     /// groups are then summed up by Themenfeld.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_facets(&self, f: &RecordFilter) -> Result<RecordFacets> {
         let filter = record_only_conditions(f);
         let sql = format!(

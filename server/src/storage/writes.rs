@@ -12,6 +12,7 @@ use app::i18n::Locale;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use std::collections::HashMap;
+use tracing::Instrument;
 
 /// Fields to change; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -281,6 +282,7 @@ impl Storage {
     }
 
     /// The write path.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn write_changes(
         &self,
         options: &EditOptions,
@@ -455,20 +457,26 @@ impl Storage {
                 });
                 qb.build().execute(&mut *tx).await?;
             }
-            for (ozg_id, d) in &deltas {
-                sqlx::query(
-                    "UPDATE service_rollup SET records_applicable = records_applicable + $1, \
-                     records_online = records_online + $2, records_in_progress = records_in_progress + $3, \
-                     population_applicable = population_applicable + $4, population_online = population_online + $5, \
-                     maturity_sum = maturity_sum + $6, maturity_count = maturity_count + $7, \
-                     records_efa = records_efa + $8 WHERE ozg_id = $9",
-                )
-                .bind(d.applicable).bind(d.online).bind(d.in_progress).bind(d.population_applicable)
-                .bind(d.population_online).bind(d.maturity_sum).bind(d.maturity_count)
-                .bind(efa_deltas.get(ozg_id).copied().unwrap_or(0)).bind(ozg_id)
-                .execute(&mut *tx).await?;
+            // the service rollups and the history rows of every scope, as one step of the profile
+            async {
+                for (ozg_id, d) in &deltas {
+                    sqlx::query(
+                        "UPDATE service_rollup SET records_applicable = records_applicable + $1, \
+                         records_online = records_online + $2, records_in_progress = records_in_progress + $3, \
+                         population_applicable = population_applicable + $4, population_online = population_online + $5, \
+                         maturity_sum = maturity_sum + $6, maturity_count = maturity_count + $7, \
+                         records_efa = records_efa + $8 WHERE ozg_id = $9",
+                    )
+                    .bind(d.applicable).bind(d.online).bind(d.in_progress).bind(d.population_applicable)
+                    .bind(d.population_online).bind(d.maturity_sum).bind(d.maturity_count)
+                    .bind(efa_deltas.get(ozg_id).copied().unwrap_or(0)).bind(ozg_id)
+                    .execute(&mut *tx).await?;
+                }
+                history::apply_history!(tx, history_deltas);
+                Ok::<_, StorageError>(())
             }
-            history::apply_history!(tx, history_deltas);
+            .instrument(tracing::debug_span!("maintain_rollups"))
+            .await?;
             let detail = match read_back {
                 Some(id) => sqlx::query_as::<_, DetailRow>(AssertSqlSafe(detail_by_id_sql()))
                     .bind(id)
