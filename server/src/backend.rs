@@ -29,6 +29,7 @@ pub struct ServerBackend {
 }
 
 /// The dashboard's four charts, with drill-down links that keep the page's filter.
+#[tracing::instrument(level = "debug", skip_all)]
 fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<DashboardCharts, String> {
     use crate::charts::{self, BarChart, Grouping};
     let segment =
@@ -95,22 +96,41 @@ impl ServerBackend {
     ) -> Result<RecordList, AppError> {
         // read before the data, so counts are never kept under a newer generation than theirs
         let generation = self.storage.data_generation().await?;
-        let counts = match self.record_counts.get(filter, generation) {
-            Some(counts) => RecordFacets::clone(&counts),
-            None => {
-                let counts = self.storage.record_facets(filter).await?;
-                self.record_counts.put(
-                    filter.clone(),
-                    generation,
-                    std::sync::Arc::new(counts.clone()),
-                );
-                counts
-            }
-        };
+        let counts = self
+            .record_counts
+            .get_or_compute(filter, generation, self.storage.record_facets(filter))
+            .await?;
         Ok(self
             .storage
-            .records_counted(filter, start, per_page, counts)
+            .records_counted(filter, start, per_page, RecordFacets::clone(&counts))
             .await?)
+    }
+
+    /// The dashboard's view of `filter` at `as_of`: figures, charts and map, drawn.
+    async fn draw_overview(
+        &self,
+        filter: &DashboardFilter,
+        as_of: chrono::NaiveDate,
+        locale: app::i18n::Locale,
+    ) -> Result<Overview, AppError> {
+        let mut overview = self.figures_at(filter, as_of, None).await?;
+        overview.options = self.storage.dashboard_options().await?;
+        overview.charts = dashboard_charts(&overview, locale).map_err(|e| {
+            tracing::error!(error = %e, "chart rendering failed");
+            AppError::Internal
+        })?;
+        let region_link = |r: &RegionCoverage| format!("/organisationen/{}", urlencode(&r.code));
+        let kreis = overview.kreis.clone();
+        let drawn = crate::map::draw(
+            &mut overview.map,
+            kreis.as_ref(),
+            filter.karte,
+            &region_link,
+            locale,
+        );
+        overview.charts.map = drawn.svg;
+        overview.map.areas_without_unit = drawn.areas_without_unit;
+        Ok(overview)
     }
 
     /// The dashboard's figures for `filter`, ready to show (deadlines, a name for services
@@ -125,6 +145,7 @@ impl ServerBackend {
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn figures_at(
         &self,
         filter: &DashboardFilter,
@@ -202,35 +223,17 @@ impl app::ssr::Backend for ServerBackend {
         let as_of = reference_date(filter);
         // read before the data, so a view is never kept under a newer generation than its data
         let generation = self.storage.data_generation().await?;
-        if let Some(view) = self.dashboard_cache.get(filter, as_of, locale, generation) {
-            tracing::debug!("dashboard view unchanged since it was drawn");
-            return Ok(Overview::clone(&view));
-        }
-        let mut overview = self.figures_at(filter, as_of, None).await?;
-        overview.options = self.storage.dashboard_options().await?;
-        overview.charts = dashboard_charts(&overview, locale).map_err(|e| {
-            tracing::error!(error = %e, "chart rendering failed");
-            AppError::Internal
-        })?;
-        let region_link = |r: &RegionCoverage| format!("/organisationen/{}", urlencode(&r.code));
-        let kreis = overview.kreis.clone();
-        let drawn = crate::map::draw(
-            &mut overview.map,
-            kreis.as_ref(),
-            filter.karte,
-            &region_link,
-            locale,
-        );
-        overview.charts.map = drawn.svg;
-        overview.map.areas_without_unit = drawn.areas_without_unit;
-        self.dashboard_cache.put(
-            filter,
-            as_of,
-            locale,
-            generation,
-            std::sync::Arc::new(overview.clone()),
-        );
-        Ok(overview)
+        let view = self
+            .dashboard_cache
+            .get_or_draw(
+                filter,
+                as_of,
+                locale,
+                generation,
+                self.draw_overview(filter, as_of, locale),
+            )
+            .await?;
+        Ok(Overview::clone(&view))
     }
 
     async fn services(&self, query: &ServiceQuery) -> Result<Page<ServiceSummary>, AppError> {

@@ -7,6 +7,7 @@ use crate::generation_cache::GenerationCache;
 use app::domain::{DashboardFilter, Overview};
 use app::i18n::Locale;
 use chrono::NaiveDate;
+use std::future::Future;
 use std::sync::Arc;
 
 /// Views kept at most: a drawn view is about 0.5 MB (map and charts as SVG), so at most
@@ -30,27 +31,18 @@ impl Default for DashboardCache {
 }
 
 impl DashboardCache {
-    /// The view of `filter` at `as_of` in `locale` if it was drawn under `generation`.
-    pub fn get(
+    /// The view of `filter` at `as_of` in `locale` drawn from the data of `generation` (read
+    /// before the data is), drawn by `draw` unless it is kept or being drawn already.
+    pub async fn get_or_draw<E>(
         &self,
         filter: &DashboardFilter,
         as_of: NaiveDate,
         locale: Locale,
         generation: i64,
-    ) -> Option<Arc<Overview>> {
-        self.views.get(&(filter.clone(), as_of, locale), generation)
-    }
-
-    /// Keeps `view`, drawn from the data of `generation` (read before the data was).
-    pub fn put(
-        &self,
-        filter: &DashboardFilter,
-        as_of: NaiveDate,
-        locale: Locale,
-        generation: i64,
-        view: Arc<Overview>,
-    ) {
+        draw: impl Future<Output = Result<Overview, E>>,
+    ) -> Result<Arc<Overview>, E> {
         self.views
-            .put((filter.clone(), as_of, locale), generation, view);
+            .get_or_compute(&(filter.clone(), as_of, locale), generation, draw)
+            .await
     }
 }
