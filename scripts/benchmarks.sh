@@ -19,9 +19,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scale=germany requests=20 naive_runs=5 load_seconds=20 updates=2000 import_lines=100000
+scale=germany requests=20 naive_runs=5 load_seconds=20 updates=2000 import_lines=100000 profile_requests=10
 if [ "${1:-}" = "--smoke" ]; then
-  scale=thueringen requests=3 naive_runs=1 load_seconds=2 updates=100 import_lines=1000
+  scale=thueringen requests=3 naive_runs=1 load_seconds=2 updates=100 import_lines=1000 profile_requests=2
   shift
 fi
 backends="${1:-sqlite postgres}"
@@ -51,10 +51,12 @@ ratio() { awk -v a="$(p50_of "$1")" -v b="$(p50_of "$2")" 'BEGIN { printf "×%.0
 load() {
   local path="$1" seconds="$2" out
   shift 2
-  out="$(wrk -t2 -c8 -d"${seconds}s" --latency "$@" "$base$path")"
-  if grep -q "Non-2xx" <<<"$out"; then
+  # wrk's own timeout (2 s) would count a slow answer as a socket error and leave it out of
+  # the latencies; the server's request timeout is 30 s
+  out="$(wrk -t2 -c8 -d"${seconds}s" --timeout 30s --latency "$@" "$base$path")"
+  if grep -q "Non-2xx\|Socket errors" <<<"$out"; then
     echo "$out" >&2
-    echo "error answers under load on $path" >&2
+    echo "error answers or failed requests under load on $path" >&2
     return 1
   fi
   awk '/Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
@@ -91,8 +93,11 @@ run() {
     time_state_list "$requests"
   fi
 
-  echo "load on / (kept views): $(load / "$load_seconds")"
-  echo "load on the record list API: $(load "/api/v1/records?pro_seite=50" "$load_seconds" -H "Authorization: Bearer $token")"
+  local loaded
+  loaded="$(load / "$load_seconds")"
+  echo "load on / (kept views): $loaded"
+  loaded="$(load "/api/v1/records?pro_seite=50" "$load_seconds" -H "Authorization: Bearer $token")"
+  echo "load on the record list API: $loaded"
   echo "server RSS under load: peak $(peak_rss_mb) MB; now $(rss_split_mb)"
 
   # after the loads: the updates change records the load runs read
@@ -150,6 +155,22 @@ PY
   awk -v app="${answer#* }" -v raw="$(sed -E 's/.*: ([0-9.]+) s,.*/\1/' <<<"$raw_import")" \
     'BEGIN { printf "  the import reaches %.0f %% of the raw loop'"'"'s speed\n", 100 * raw / app }'
   stop_server
+  profile
+}
+
+# profile: where the time of a dashboard view and a state-wide list after an edit, and of
+# the edit itself, goes — the server's own timing of each traced step (logging them slows
+# the server, so this runs after the measurements, with a few requests of each).
+profile() {
+  local log="$work_dir/spans.log"
+  export OZG_LOG_SPAN_TIMES=true
+  server_log_filter="warn,server=debug" start_server "$log"
+  unset OZG_LOG_SPAN_TIMES
+  time_views "$profile_requests" "${views[@]}" >/dev/null
+  time_state_list "$profile_requests" >/dev/null
+  stop_server
+  echo "profile of $profile_requests dashboard views and state-wide lists after an edit each, and the edits (server span timings):"
+  python3 scripts/span_profile.py "$log"
 }
 
 run_on_backends "$backends"
@@ -157,4 +178,6 @@ run_on_backends "$backends"
 wasm="$(ls target/site/pkg/*.wasm | head -1)"
 printf 'hydrate wasm: %s bytes raw, %s gzip -9, %s brotli -q 11\n' \
   "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(brotli -c -q 11 "$wasm" | wc -c)"
+# its profile: code per crate, from the names in the wasm cargo wrote before wasm-opt
+python3 scripts/wasm_profile.py target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm 12
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"

@@ -38,9 +38,12 @@ prepare_instance() {
   "$bin" token create --email "$email" --log warn
 }
 
-# start_server [LOG]: serves $DATABASE_URL on $port in the background until /healthz answers.
+# start_server [LOG]: serves $DATABASE_URL on $port in the background until /healthz answers
+# (log filter $server_log_filter, default warn). With LOG, the server's log (stdout) and its
+# stderr (panics) go to that file.
 start_server() {
-  "$bin" serve --site-addr "127.0.0.1:$port" --log warn 2>"${1:-/dev/stderr}" &
+  local serve=("$bin" serve --site-addr "127.0.0.1:$port" --log "${server_log_filter:-warn}")
+  if [ -n "${1:-}" ]; then "${serve[@]}" >"$1" 2>&1 & else "${serve[@]}" & fi
   server_pid=$!
   for _ in $(seq 1 150); do
     curl -fs "$base/healthz" >/dev/null && return 0
