@@ -3,7 +3,7 @@
 # million records grown by SQL, not by the Germany-scale generator of issue "Germany scale").
 # Measures each export's time and size and the server's peak resident memory (VmHWM) before
 # and after. Needs the release binary
-# (`cargo leptos build --release`). Traffic only to 127.0.0.1, one request per export.
+# (`scripts/build-site.sh`). Traffic only to 127.0.0.1, one request per export.
 # Usage: scripts/bench-germany-export.sh [backends="postgres sqlite"]
 set -euo pipefail
 cd "$(dirname "$0")/.."

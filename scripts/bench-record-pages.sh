@@ -3,7 +3,7 @@
 # (scripts/lib/germany-size.sh: about 4.4 million records): by page number (`seite`: the
 # database skips the pages before it) against after a record (`nach`: keyset, it seeks). Times
 # the first, middle and last page by number, then a walk of pages by `nach` from the start and
-# one near the end. Release build (`cargo leptos build --release`); sequential requests to
+# one near the end. Release build (`scripts/build-site.sh`); sequential requests to
 # 127.0.0.1 only, bounded in count.
 # Usage: scripts/bench-record-pages.sh [pages walked=100] [backends="sqlite postgres"]
 set -euo pipefail

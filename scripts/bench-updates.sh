@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Authenticated single-record update throughput over HTTP on SQLite and PostgreSQL, against
 # the release build (each update: version check, record, event and rollup in one
-# transaction). Traffic only to 127.0.0.1, bounded in count. Needs `cargo leptos build --release`.
+# transaction). Traffic only to 127.0.0.1, bounded in count. Needs `scripts/build-site.sh`.
 # Usage: scripts/bench-updates.sh [requests=2000] [workers=4]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,7 +11,7 @@ requests="${1:-200}"
 port=3999
 
 start=$(date +%s.%N)
-cargo leptos build --release
+./scripts/build-site.sh
 echo "release build: $(echo "$(date +%s.%N) - $start" | bc) s"
 
 wasm=target/site/pkg/ozg-monitor.wasm

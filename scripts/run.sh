@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-cargo leptos build --release
+./scripts/build-site.sh
 export DATABASE_URL="${DATABASE_URL:-sqlite:data/ozg-monitor.db}"
 export OZG_DEMO_DATA="${OZG_DEMO_DATA:-true}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
