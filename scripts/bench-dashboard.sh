@@ -4,7 +4,7 @@
 # the same after the history is doubled (`ozg-monitor demo-history`), to show that the time
 # does not grow with the history. Each view is timed right after an edit (read and drawn anew)
 # and repeated without edits (the drawn view is kept while the data is unchanged). Release
-# build (`cargo leptos build --release`); sequential requests to 127.0.0.1 only, bounded in
+# build (`scripts/build-site.sh`); sequential requests to 127.0.0.1 only, bounded in
 # count.
 # Usage: scripts/bench-dashboard.sh [requests per view=40]
 set -euo pipefail
@@ -39,9 +39,9 @@ measure() {
 run() {
   local label="$1"
   export DATABASE_URL="$2"
-  fresh_database "$DATABASE_URL"
   local started=$SECONDS
-  token="$(prepare_instance bench@example.org benchmark-passwort --demo-data)"
+  demo_database "$DATABASE_URL"
+  token="$(prepare_instance bench@example.org benchmark-passwort)"
   echo "$label: demo history prepared in $((SECONDS - started)) s"
   start_server "$work_dir/server.log"
   measure "$label, demo history"

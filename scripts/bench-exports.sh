@@ -31,8 +31,8 @@ exports=(
 run() {
   local label="$1"
   export DATABASE_URL="$2"
-  fresh_database "$DATABASE_URL"
-  prepare_instance bench@example.org benchmark-passwort --demo-data >/dev/null
+  demo_database "$DATABASE_URL"
+  prepare_instance bench@example.org benchmark-passwort >/dev/null
   start_server "$work_dir/server.log"
   local records
   records="$(curl -fs "$base/api/v1/records?pro_seite=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"

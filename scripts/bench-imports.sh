@@ -47,8 +47,8 @@ upload() {
 run() {
   local label="$1" token
   export DATABASE_URL="$2"
-  fresh_database "$DATABASE_URL"
-  token="$(prepare_instance bench@example.org benchmark-passwort --demo-data)"
+  demo_database "$DATABASE_URL"
+  token="$(prepare_instance bench@example.org benchmark-passwort)"
   start_server "$work_dir/server.log"
   auth="Authorization: Bearer $token"
   curl -fs -H "$auth" -o "$work_dir/land.csv" "$base/api/v1/records.csv"

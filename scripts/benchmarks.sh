@@ -10,8 +10,8 @@
 #   - authenticated single-record updates over HTTP against a raw sqlx loop (bench/),
 #   - a status import of 100,000 changed lines against the same rows in a raw sqlx loop,
 #   - the streamed CSV export of all records: time and peak memory of a fresh server,
-# and the hydrate wasm's size raw, gzip and brotli. Release build (`cargo leptos build
-# --release`); every request goes to 127.0.0.1 and every load run stops by itself.
+# and the hydrate wasm's size raw, gzip and brotli. Release build (`scripts/build-site.sh`);
+# every request goes to 127.0.0.1 and every load run stops by itself.
 #
 # Usage: scripts/benchmarks.sh [--smoke] [backends="sqlite postgres"]
 #   default: Germany scale (about 4.4 million records with history; roughly an hour for both)
@@ -36,9 +36,10 @@ export OZG_PUBLIC_READ=true
 for tool in wrk brotli .venv-bench/bin/datasette; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/setup.sh" >&2; exit 1; }
 done
-[ -x "$bin" ] || { echo "$bin is missing: run cargo leptos build --release" >&2; exit 1; }
-# the raw sqlx update loop, the reference of the update throughput (bench/)
-cargo build --release --quiet -p bench-reference
+[ -x "$bin" ] || { echo "$bin is missing: run scripts/build-site.sh" >&2; exit 1; }
+# the raw sqlx update loop, the reference of the update throughput (bench/), built with the
+# server by scripts/build-site.sh
+[ -x target/release/raw-writes ] || { echo "target/release/raw-writes is missing: run scripts/build-site.sh" >&2; exit 1; }
 
 views=("/" "/?themenfeld=6" "/?kreis=16051")
 

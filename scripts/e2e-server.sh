@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Starts the release build of ozg-monitor (OZG_E2E_BIN overrides it) for the browser tests on a fresh SQLite database
-# with demo data and one account per role (password: e2e-passwort-123). Used by end2end/playwright.config.ts.
+# with demo data (a copy of the demo fixture, scripts/lib/demo-fixture.sh) and one account per role
+# (password: e2e-passwort-123). Used by end2end/playwright.config.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db_dir="$(mktemp -d)"
 trap 'rm -rf "$db_dir"' EXIT
 exec_bin="${OZG_E2E_BIN:-target/release/ozg-monitor}"
 export DATABASE_URL="sqlite:$db_dir/e2e.db"
+source scripts/lib/demo-fixture.sh
+copy_demo_database "$exec_bin" "$DATABASE_URL"
 export OZG_PASSWORD="e2e-passwort-123"
-"$exec_bin" migrate --demo-data
+"$exec_bin" migrate
 "$exec_bin" user add --email admin@e2e.test --name "Ada Admin" --role admin
 # Sömmerda (Landkreis) covers its Gemeinden
 "$exec_bin" user add --email koordination@e2e.test --name "Kai Koordination" --role koordination --org-unit 16068

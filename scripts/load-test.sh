@@ -2,7 +2,7 @@
 # Bounded load test on SQLite and PostgreSQL against the release build with Thüringen-size
 # demo data (557 services × 633 Gemeinden and ministries, ~700,000 events of history):
 # readers and coordinators at once for a fixed time; fails on any 5xx or lost write and
-# reports p50/p95/p99. Traffic only to 127.0.0.1. Needs `cargo leptos build --release`.
+# reports p50/p95/p99. Traffic only to 127.0.0.1. Needs `scripts/build-site.sh`.
 # Usage: scripts/load-test.sh [seconds=20] [readers=8] [coordinators=4]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +16,9 @@ source scripts/lib/release-instance.sh
 run() {
   local label="$1"
   export DATABASE_URL="$2"
-  fresh_database "$DATABASE_URL"
   local started=$SECONDS token
-  token="$(prepare_instance last@example.org lasttest-passwort --demo-data)"
+  demo_database "$DATABASE_URL"
+  token="$(prepare_instance last@example.org lasttest-passwort)"
   echo "$label: database with demo history prepared in $((SECONDS - started)) s"
   start_server
   echo "$label: $seconds s, $readers readers + $coordinators coordinators"

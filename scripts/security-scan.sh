@@ -7,7 +7,7 @@
 #   - wapiti3 (PyPI) crawls and attacks the pages with an administrator's session; fails on any
 #     finding above "low" not accepted with its reason in scripts/wapiti-accepted.txt, and on
 #     any 5xx it provoked (scripts/wapiti_verdict.py).
-# Needs `cargo leptos build --release` and the tools from scripts/setup.sh (.venv).
+# Needs `scripts/build-site.sh` and the tools from scripts/setup.sh (.venv).
 # Usage: scripts/security-scan.sh [examples per API operation=40] [wapiti crawl seconds=90]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,11 +23,11 @@ mkdir -p "$reports"
 scan() {
   local label="$1" out="$reports/$1"
   export DATABASE_URL="$2"
-  fresh_database "$DATABASE_URL"
   rm -rf "$out" && mkdir -p "$out"
   # demo history, so lists, charts and history pages have content to attack
+  demo_database "$DATABASE_URL"
   local token
-  token="$(prepare_instance scan@example.org "$password" --demo-data)"
+  token="$(prepare_instance scan@example.org "$password")"
   start_server "$out/server.log"
 
   echo "$label: schemathesis, $examples examples per operation"

@@ -28,6 +28,11 @@ fresh_database() {
   esac
 }
 
+source scripts/lib/demo-fixture.sh
+# demo_database URL: the database behind URL holds Thüringen with demo history (a copy of a
+# fixture generated once per build, scripts/lib/demo-fixture.sh).
+demo_database() { copy_demo_database "$bin" "$1"; }
+
 # prepare_instance EMAIL PASSWORD [migrate flags…]: migrates and seeds $DATABASE_URL, adds an
 # administrator and prints a new API token of theirs.
 prepare_instance() {
