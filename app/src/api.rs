@@ -25,13 +25,17 @@ pub async fn get_filter_options() -> Result<FilterOptions, AppError> {
 }
 
 #[server(prefix = "/api/fn", endpoint = "overview")]
-pub async fn get_overview(filter: DashboardFilter) -> Result<Overview, AppError> {
+pub async fn get_overview(
+    #[server(default)] filter: DashboardFilter,
+) -> Result<Overview, AppError> {
     use crate::ssr::{backend, with_status};
     with_status(backend()?.overview(&filter).await)
 }
 
 #[server(prefix = "/api/fn", endpoint = "services")]
-pub async fn list_services(query: ServiceQuery) -> Result<Page<ServiceSummary>, AppError> {
+pub async fn list_services(
+    #[server(default)] query: ServiceQuery,
+) -> Result<Page<ServiceSummary>, AppError> {
     use crate::ssr::{backend, with_status};
     with_status(backend()?.services(&query).await)
 }
@@ -46,7 +50,9 @@ pub async fn get_service(ozg_id: String, records_page: u32) -> Result<ServiceDet
 }
 
 #[server(prefix = "/api/fn", endpoint = "org-units")]
-pub async fn list_org_units(query: OrgUnitQuery) -> Result<Vec<OrgUnit>, AppError> {
+pub async fn list_org_units(
+    #[server(default)] query: OrgUnitQuery,
+) -> Result<Vec<OrgUnit>, AppError> {
     use crate::ssr::{backend, with_status};
     with_status(backend()?.org_units(&query).await)
 }
@@ -88,7 +94,9 @@ pub async fn save_record(form: RecordForm) -> Result<SaveOutcome, AppError> {
 }
 
 #[server(prefix = "/api/fn", endpoint = "bulk-selection")]
-pub async fn get_bulk_selection(query: BulkQuery) -> Result<BulkSelection, AppError> {
+pub async fn get_bulk_selection(
+    #[server(default)] query: BulkQuery,
+) -> Result<BulkSelection, AppError> {
     use crate::ssr::{backend, require_user, with_status};
     let run = async { backend()?.bulk_selection(&require_user()?, query).await };
     with_status(run.await)

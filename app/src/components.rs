@@ -10,6 +10,25 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+/// Text for an element whose server-rendered content Leptos writes without escaping
+/// (`<title>` by leptos_meta, `<textarea>` by tachys): escaped on the server, where it becomes
+/// HTML; as it is in the browser, where it is set as text. A unit named
+/// `</title><meta http-equiv="refresh" …>` or a note holding `</textarea>…` stays text.
+pub fn raw_text_content(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        html_escape::encode_text(text).into_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The page's `<title>` (with the site name added by the layout), escaped: see
+/// [`raw_text_content`].
+#[component]
+pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
+    view! { <leptos_meta::Title text=move || raw_text_content(&text.get())/> }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let info = Resource::new(|| (), |_| get_site_info());
@@ -126,7 +145,7 @@ fn LanguageSwitch() -> impl IntoView {
     };
     let location = use_location();
     let href = move || {
-        let back = format!("{}{}", location.pathname.get(), location.search.get());
+        let back = crate::domain::path_with_query(&location.pathname.get(), &location.search.get());
         format!(
             "/sprache/{}?zurueck={}",
             locale_code(other),

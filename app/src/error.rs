@@ -102,7 +102,19 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::ServerFn(value.to_string())
+        match value {
+            // the request itself is malformed (an argument missing or unreadable): the
+            // client's fault, 400, not a failure of the server
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                #[cfg(feature = "ssr")]
+                crate::ssr::set_status(http::StatusCode::BAD_REQUEST);
+                Self::bad_request(
+                    "Die Anfrage ist unvollständig oder fehlerhaft. Bitte laden Sie die Seite neu \
+                     und versuchen Sie es erneut.",
+                )
+            }
+            other => Self::ServerFn(other.to_string()),
+        }
     }
 }
 

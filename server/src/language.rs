@@ -32,7 +32,7 @@ async fn switch(Path(locale): Path<String>, Query(back): Query<Back>) -> Respons
     let target = back
         .zurueck
         .as_deref()
-        .filter(|p| is_local_path(p))
+        .and_then(crate::redirect_target::local_path)
         .unwrap_or("/");
     let mut response = Redirect::to(target).into_response();
     // Not HttpOnly: the browser-side i18n context reads it too. A preference, not a secret.
@@ -44,28 +44,4 @@ async fn switch(Path(locale): Path<String>, Query(back): Query<Back>) -> Respons
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
-}
-
-/// Only paths of this site: no scheme, no host, no `//evil.example` (open redirect).
-fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.starts_with("/\\")
-        && !path.chars().any(|c| c.is_control())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_local_path;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert!(is_local_path("/"));
-        assert!(is_local_path("/leistungen?q=Eltern&seite=2"));
-        assert!(!is_local_path("//evil.example/"));
-        assert!(!is_local_path("/\\evil.example"));
-        assert!(!is_local_path("https://evil.example/"));
-        assert!(!is_local_path("evil"));
-        assert!(!is_local_path("/a\r\nSet-Cookie: x=1"));
-    }
 }

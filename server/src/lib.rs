@@ -17,6 +17,7 @@ pub mod generation_cache;
 pub mod imports;
 pub mod language;
 pub mod map;
+pub mod redirect_target;
 pub mod reference_data;
 pub mod scheduled;
 pub mod startup;

@@ -515,6 +515,8 @@ async fn the_language_switch_stores_the_choice_and_pages_follow_it() {
         "%2F%2Fevil.example%2F",
         "https%3A%2F%2Fevil.example%2F",
         "%2F%5Cevil.example",
+        // a browser drops the tab and goes to //evil.example/
+        "%2F%09%2Fevil.example%2F",
     ] {
         let r = switch(&format!("/sprache/de?zurueck={evil}"))
             .await
@@ -523,4 +525,38 @@ async fn the_language_switch_stores_the_choice_and_pages_follow_it() {
         assert_eq!(r.headers()["location"], "/", "{evil}");
     }
     assert_eq!(switch("/sprache/fr").await.unwrap().status().as_u16(), 404);
+}
+
+/// Server functions as the browser calls them: a list whose filter has nothing set comes with
+/// an empty body (client-side navigation to "Organisationseinheiten" answered 500 with
+/// "missing field `query`"); malformed arguments are the client's fault, 400 with a German
+/// message, never 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_functions_take_empty_filters_and_refuse_malformed_arguments() {
+    let srv = spawn_public(false).await;
+    let call = |endpoint: &str, body: &'static str| {
+        srv.client
+            .post(format!("{}/api/fn/{endpoint}", srv.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    for endpoint in ["org-units", "services", "overview"] {
+        let r = call(endpoint, "").await.unwrap();
+        let status = r.status().as_u16();
+        assert_eq!(status, 200, "{endpoint}: {}", r.text().await.unwrap());
+    }
+    for (endpoint, body) in [
+        ("record", "id=abc"),
+        ("record", ""),
+        ("save-record", "form%5Bversion%5D=&form%5Brecord_id%5D=1"),
+        ("service", "ozg_id=10092&records_page=-1"),
+    ] {
+        let r = call(endpoint, body).await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        assert_eq!(status, 400, "{endpoint} {body:?}: {text}");
+        assert!(text.contains("unvollständig oder fehlerhaft"), "{text}");
+        assert_no_internals(&text);
+    }
 }

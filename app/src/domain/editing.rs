@@ -321,6 +321,13 @@ pub fn parse_date(text: &str, locale: Locale) -> Result<Option<NaiveDate>, Strin
     Ok(Some(parsed))
 }
 
+/// Control characters other than tab and line breaks (a NUL, which PostgreSQL cannot store
+/// and SQLite would: refused on both, so a dry run and its real run agree everywhere).
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
 /// Checks a record's new values against the pipeline, the scale and the field rules.
 /// `current_status` is the status the record has now; `today` bounds "Online seit".
 pub fn validate(
@@ -378,7 +385,7 @@ pub fn validate(
                 .next()
                 .is_some_and(|h| h.contains('.') && !h.starts_with('.'))
         });
-        if !scheme_ok || !host_ok || url.chars().any(char::is_whitespace) {
+        if !scheme_ok || !host_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
             errors.push(FieldError::new(
                 field::ONLINE_URL,
                 td_string!(locale, record.error_url),
@@ -395,6 +402,11 @@ pub fn validate(
             errors.push(FieldError::new(
                 name,
                 td_string!(locale, record.error_too_long, max = max).to_string(),
+            ));
+        } else if text.is_some_and(has_control_characters) {
+            errors.push(FieldError::new(
+                name,
+                td_string!(locale, record.error_control_characters),
             ));
         }
     };
@@ -657,6 +669,25 @@ mod tests {
             FieldError::new(field::NOTE, "x").describe(Locale::en),
             "Note: x"
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_text_field() {
+        let mut v = values("nicht_begonnen");
+        v.note = Some("Zeile 1\nZeile 2\tmit Tab".into());
+        v.efa_solution = Some("EfA\u{0}Lösung".into());
+        let e = validate(
+            &v,
+            Some("Kommentar\u{7}"),
+            "nicht_begonnen",
+            &options(),
+            today(),
+            Locale::de,
+        );
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, [field::EFA_SOLUTION, field::COMMENT], "{e:?}");
+        assert!(e[0].message.contains("Steuerzeichen"));
+        assert!(!has_control_characters("Umlaute äöü, Zeilen\r\nund Tabs\t"));
     }
 
     #[test]

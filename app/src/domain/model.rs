@@ -504,6 +504,18 @@ impl ServiceQuery {
 }
 
 /// Minimal percent-encoding for query values (RFC 3986 unreserved characters stay).
+/// A path with its query string, `search` given with or without its `?` (the router's
+/// location gives it without: joined as it was, the language switch led to
+/// `/leistungenthemenfeld=6`).
+pub fn path_with_query(path: &str, search: &str) -> String {
+    let query = search.trim_start_matches('?');
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
 pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -646,6 +658,20 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn a_path_keeps_its_query_string() {
+        assert_eq!(
+            path_with_query("/leistungen", "themenfeld=6&seite=2"),
+            "/leistungen?themenfeld=6&seite=2"
+        );
+        assert_eq!(
+            path_with_query("/leistungen", "?themenfeld=6"),
+            "/leistungen?themenfeld=6"
+        );
+        assert_eq!(path_with_query("/", ""), "/");
+        assert_eq!(path_with_query("/", "?"), "/");
+    }
 
     #[test]
     fn coverage_never_counts_one_unit_as_full() {

@@ -1,14 +1,13 @@
 //! Konto: the own account — password change (a plain form post) and personal API tokens.
 
 use crate::api::{get_account, CreateToken, RevokeToken};
-use crate::components::{loading, ErrorNotice};
+use crate::components::{loading, ErrorNotice, PageTitle};
 use crate::current_locale;
 use crate::domain::{AccountPage, ApiTokenInfo};
 use crate::format;
 use crate::i18n::{td_string, Locale};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The outcome of a password change (a code in the query string) and whether it succeeded.
@@ -38,7 +37,7 @@ pub fn AccountPageView() -> impl IntoView {
     let query = use_query_map();
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, account.title)/>
+        <PageTitle text=td_string!(l, account.title)/>
         <h1>{td_string!(l, account.heading)}</h1>
         {move || query.read().get("passwort").map(|code| {
             let (text, ok) = password_message(&code, l);

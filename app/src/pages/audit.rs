@@ -2,13 +2,12 @@
 //! requests, denied actions, account and token changes — newest first, filterable by kind.
 
 use crate::api::get_audit_log;
-use crate::components::{loading, ErrorNotice, Pagination};
+use crate::components::{loading, ErrorNotice, PageTitle, Pagination};
 use crate::current_locale;
 use crate::domain::{urlencode, AuditLine};
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -30,7 +29,7 @@ pub fn AuditPage() -> impl IntoView {
     let lines = Resource::new(params, |(action, page)| get_audit_log(action, page));
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, audit.title)/>
+        <PageTitle text=td_string!(l, audit.title)/>
         <h1>{td_string!(l, audit.title)}</h1>
         <p class="lead">{td_string!(l, audit.lead)}</p>
         <form method="get" action="/verwaltung/protokoll" class="filter-form">

@@ -3,13 +3,12 @@
 //! each record (permission, status transition) and reports what it changed and refused.
 
 use crate::api::{get_bulk_selection, BulkUpdate};
-use crate::components::{loading, ErrorNotice};
+use crate::components::{loading, ErrorNotice, PageTitle};
 use crate::current_locale;
 use crate::domain::{parse_date, BulkItem, BulkQuery, BulkRequest, BulkSelection, BulkSummary};
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use std::collections::BTreeSet;
@@ -46,7 +45,7 @@ pub fn BulkPage() -> impl IntoView {
     );
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, bulk.title)/>
+        <PageTitle text=td_string!(l, bulk.title)/>
         <h1>{td_string!(l, bulk.title)}</h1>
         <p class="lead">{td_string!(l, bulk.lead)}</p>
         <form method="get" action="/sammelbearbeitung" class="filter-form">

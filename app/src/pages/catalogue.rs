@@ -5,7 +5,7 @@
 use crate::api::{get_filter_options, list_services};
 use crate::components::{
     filter_option, loading, submit_enclosing_form, CategoryBadge, CoverageBar, ErrorNotice,
-    Pagination,
+    PageTitle, Pagination,
 };
 use crate::current_locale;
 use crate::domain::{CoverageCategory, FilterOptions, Page, ServiceQuery, ServiceSummary};
@@ -13,7 +13,6 @@ use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
@@ -39,7 +38,7 @@ pub fn CataloguePage() -> impl IntoView {
     );
 
     view! {
-        <Title text=td_string!(l, catalogue.title)/>
+        <PageTitle text=td_string!(l, catalogue.title)/>
         <h1>{td_string!(l, catalogue.title)}</h1>
         <p class="lead">{td_string!(l, catalogue.lead)}</p>
         <Suspense fallback=loading>

@@ -3,11 +3,11 @@
 //! file to `POST /api/v1/imports/catalogue`, the endpoint programs use.
 
 use super::import::{FailedLines, Outcome, ReportNotices, UploadForm};
+use crate::components::PageTitle;
 use crate::current_locale;
 use crate::domain::{CatalogueImportReport, CatalogueKind, CatalogueLine};
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
@@ -23,7 +23,7 @@ pub fn CatalogueImportPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=td_string!(l, imports.catalogue.title)/>
+        <PageTitle text=td_string!(l, imports.catalogue.title)/>
         <h1>{td_string!(l, imports.catalogue.title)}</h1>
         <p class="lead">{td_string!(l, imports.catalogue.lead)}</p>
         <p>{td_string!(l, imports.catalogue.format)}</p>

@@ -2,13 +2,12 @@
 //! filter is a plain GET form, so any view can be bookmarked and works without JavaScript.
 
 use crate::api::{get_filter_options, list_changes};
-use crate::components::{loading, Pagination};
+use crate::components::{loading, PageTitle, Pagination};
 use crate::current_locale;
 use crate::domain::{parse_date, urlencode, ChangeQuery};
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -56,7 +55,7 @@ pub fn ChangesPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=td_string!(l, changes.title)/>
+        <PageTitle text=td_string!(l, changes.title)/>
         <h1>{td_string!(l, changes.title)}</h1>
         <p class="lead">{td_string!(l, changes.lead)}</p>
         <form method="get" action="/aenderungen" class="filter-form">

@@ -4,14 +4,13 @@
 //! Also what every import page shares: the upload form with its dry run and apply step
 //! ([`UploadForm`]), and the catalogue and org-unit imports' notices and failed lines.
 
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, PageTitle};
 use crate::current_locale;
 use crate::domain::{ImportLine, ImportReport, MAX_COMMENT_LEN};
 use crate::error::AppError;
 use crate::i18n::td_string;
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// What the last upload answered.
@@ -41,7 +40,7 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=td_string!(l, imports.title)/>
+        <PageTitle text=td_string!(l, imports.title)/>
         <h1>{td_string!(l, imports.title)}</h1>
         <p class="lead">{td_string!(l, imports.lead)}</p>
         <ol class="steps">

@@ -3,12 +3,11 @@
 //! and how accessible it is, is stated here, where it can be kept true with the code.
 
 use crate::api::get_site_info;
-use crate::components::{loading, ErrorNotice};
+use crate::components::{loading, ErrorNotice, PageTitle};
 use crate::current_locale;
 use crate::domain::OperatorInfo;
 use crate::i18n::{td_string, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// Reads the operator's details, then renders `body` with them in the page's language.
@@ -66,7 +65,7 @@ fn mail_link(email: Option<String>, l: Locale) -> AnyView {
 pub fn ImpressumPage() -> impl IntoView {
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, legal.impressum_title)/>
+        <PageTitle text=td_string!(l, legal.impressum_title)/>
         <h1>{td_string!(l, legal.impressum_title)}</h1>
         {translation_note(l)}
         {with_operator(|o: OperatorInfo, l: Locale| {
@@ -94,7 +93,7 @@ pub fn ImpressumPage() -> impl IntoView {
 pub fn PrivacyPage() -> impl IntoView {
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, legal.privacy_title)/>
+        <PageTitle text=td_string!(l, legal.privacy_title)/>
         <h1>{td_string!(l, legal.privacy_heading)}</h1>
         {translation_note(l)}
         {with_operator(|o: OperatorInfo, l: Locale| view! {
@@ -125,7 +124,7 @@ pub fn PrivacyPage() -> impl IntoView {
 pub fn AccessibilityPage() -> impl IntoView {
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, legal.accessibility_title)/>
+        <PageTitle text=td_string!(l, legal.accessibility_title)/>
         <h1>{td_string!(l, legal.accessibility_heading)}</h1>
         {translation_note(l)}
         {with_operator(|o: OperatorInfo, l: Locale| view! {

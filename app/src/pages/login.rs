@@ -3,11 +3,10 @@
 //! codes in the query string and are put into the user's language here.
 
 use crate::api::get_current_user;
-use crate::components::loading;
+use crate::components::{loading, PageTitle};
 use crate::current_locale;
 use crate::i18n::{td_string, Locale};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 fn message(code: &str, l: Locale) -> &'static str {
@@ -27,7 +26,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("weiter").unwrap_or_else(|| "/".into());
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
-        <Title text=td_string!(l, login.title)/>
+        <PageTitle text=td_string!(l, login.title)/>
         <h1>{td_string!(l, login.title)}</h1>
         <Transition fallback=loading>
             {move || Suspend::new(async move {

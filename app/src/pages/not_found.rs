@@ -1,7 +1,7 @@
+use crate::components::PageTitle;
 use crate::current_locale;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
@@ -10,7 +10,7 @@ pub fn NotFoundPage() -> impl IntoView {
     crate::ssr::set_status(http::StatusCode::NOT_FOUND);
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, common.not_found_title)/>
+        <PageTitle text=td_string!(l, common.not_found_title)/>
         <h1>{td_string!(l, common.not_found_title)}</h1>
         <p>
             {td_string!(l, common.not_found_text)}

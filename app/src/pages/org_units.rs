@@ -2,13 +2,12 @@
 
 use super::service::RecordTable;
 use crate::api::{get_org_unit, list_org_units};
-use crate::components::{loading, CoverageBar, Downloads, ErrorNotice};
+use crate::components::{loading, CoverageBar, Downloads, ErrorNotice, PageTitle};
 use crate::current_locale;
 use crate::domain::{OrgUnit, OrgUnitDetail, OrgUnitKind, OrgUnitQuery};
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -17,7 +16,7 @@ pub fn OrgUnitsPage() -> impl IntoView {
     let units = Resource::new(|| (), |_| list_org_units(OrgUnitQuery::default()));
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, org_units.title)/>
+        <PageTitle text=td_string!(l, org_units.title)/>
         <h1>{td_string!(l, org_units.title)}</h1>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -87,7 +86,7 @@ pub fn OrgUnitPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(d) => view! { <OrgUnitBody detail=d/> }.into_any(),
-                    Err(e) => view! { <Title text=td_string!(l, org_units.error_title)/><h1>{td_string!(l, org_units.title)}</h1><ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <PageTitle text=td_string!(l, org_units.error_title)/><h1>{td_string!(l, org_units.title)}</h1><ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
@@ -104,7 +103,7 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
     let kreis_code = u.code.clone();
     let l = current_locale();
     view! {
-        <Title text=u.name.clone()/>
+        <PageTitle text=u.name.clone()/>
         <p class="breadcrumb"><A href="/organisationen">{td_string!(l, org_units.title)}</A>
             {u.parent.clone().map(|p| view! { " › "<A href=format!("/organisationen/{}", p.code)>{p.name}</A> })}
         </p>

@@ -5,7 +5,7 @@
 
 use crate::api::get_overview;
 use crate::components::{
-    filter_option, loading, submit_enclosing_form, Downloads, ErrorNotice, KpiTile,
+    filter_option, loading, submit_enclosing_form, Downloads, ErrorNotice, KpiTile, PageTitle,
 };
 use crate::current_locale;
 use crate::domain::{
@@ -16,7 +16,6 @@ use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
@@ -42,7 +41,7 @@ pub fn OverviewPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=td_string!(l, overview.title)/>
+        <PageTitle text=td_string!(l, overview.title)/>
         <h1>{td_string!(l, overview.heading)}</h1>
         <Transition fallback=loading>
             {move || Suspend::new(async move {

@@ -2,7 +2,7 @@
 //! conflict view when someone else saved first, and the full history.
 
 use crate::api::{get_record, SaveRecord};
-use crate::components::{error_for, loading, ErrorNotice};
+use crate::components::{error_for, loading, raw_text_content, ErrorNotice, PageTitle};
 use crate::current_locale;
 use crate::domain::{
     field, urlencode, FieldError, HistoryEntry, RecordDetail, RecordForm, RecordPage, SaveOutcome,
@@ -12,7 +12,6 @@ use crate::format;
 use crate::i18n::{td_string, Locale};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -45,7 +44,7 @@ pub fn RecordPageView() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <RecordBody page=p save=save/> }.into_any(),
-                    Err(e) => view! { <Title text=td_string!(l, record.error_title)/><h1>{td_string!(l, record.heading_fallback)}</h1><ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <PageTitle text=td_string!(l, record.error_title)/><h1>{td_string!(l, record.heading_fallback)}</h1><ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
@@ -72,7 +71,7 @@ fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView
     });
     let l = current_locale();
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=title.clone()/>
         <p class="breadcrumb">
             <A href=format!("/leistungen/{}", r.ozg_id)>{r.service_name.clone()}</A>" › "
             <A href=format!("/organisationen/{}", r.org_unit_code)>{r.org_unit_name.clone()}</A>
@@ -95,7 +94,16 @@ fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView
         </dl>
         <PlainPostOutcome/>
         {if page.can_edit {
-            view! { <EditForm page=page.clone() save=save/> }.into_any()
+            // a new form for each stored version, so after a save every field shows what was
+            // saved: a form rebuilt in place kept the chosen option's position in the new list
+            // of allowed statuses and the comment typed before
+            let version = page.record.version;
+            let page = page.clone();
+            view! {
+                <For each=move || [version] key=|v| *v let(_)>
+                    <EditForm page=page.clone() save=save/>
+                </For>
+            }.into_any()
         } else {
             view! { <p class="notice">{td_string!(l, record.read_only)}</p> }.into_any()
         }}
@@ -170,7 +178,10 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
             </div>
             <ActionForm action=save node_ref=form_ref attr:class="stacked-form edit-form" attr:novalidate=true>
                 <input type="hidden" name="form[record_id]" value=r.id.to_string()/>
-                <input type="hidden" name="form[version]" prop:value=move || base_version.get().to_string()/>
+                // rendered by the server (a post before the wasm has loaded, or without
+                // JavaScript, sends it) and updated in the browser after a conflict
+                <input type="hidden" name="form[version]" value=r.version.to_string()
+                    prop:value=move || base_version.get().to_string()/>
 
                 <label for="f-status">{td_string!(l, record.status)}</label>
                 <select id="f-status" name="form[status]" aria-invalid=invalid(field::STATUS) aria-describedby=described(field::STATUS)>
@@ -212,8 +223,8 @@ fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
                 {move || error_for(&errors(), field::EFA_SOLUTION).map(|m| view! { <p class="field-error" id="fehler-efa_solution">{m}</p> })}
 
                 <label for="f-note">{td_string!(l, record.note)}</label>
-                <textarea id="f-note" name="form[note]" rows="3"
-                    aria-invalid=invalid(field::NOTE) aria-describedby=described(field::NOTE)>{start.note.clone()}</textarea>
+                <textarea id="f-note" name="form[note]" rows="3" inner_html=raw_text_content(&start.note)
+                    aria-invalid=invalid(field::NOTE) aria-describedby=described(field::NOTE)></textarea>
                 {move || error_for(&errors(), field::NOTE).map(|m| view! { <p class="field-error" id="fehler-note">{m}</p> })}
 
                 <label for="f-comment">{td_string!(l, record.comment)}</label>

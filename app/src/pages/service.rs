@@ -1,13 +1,14 @@
 //! Leistung: one OZG-Leistung, its LeiKa-Leistungen and its status per responsible unit.
 
 use crate::api::get_service;
-use crate::components::{loading, CategoryBadge, CoverageBar, Downloads, ErrorNotice, Pagination};
+use crate::components::{
+    loading, CategoryBadge, CoverageBar, Downloads, ErrorNotice, PageTitle, Pagination,
+};
 use crate::current_locale;
 use crate::domain::{RecordView, ServiceDetail};
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -33,7 +34,7 @@ pub fn ServicePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(d) => view! { <ServiceBody detail=d/> }.into_any(),
-                    Err(e) => view! { <Title text=td_string!(l, service.error_title)/><h1>{td_string!(l, service.heading_fallback)}</h1><ErrorNotice error=e/> }.into_any(),
+                    Err(e) => view! { <PageTitle text=td_string!(l, service.error_title)/><h1>{td_string!(l, service.heading_fallback)}</h1><ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
@@ -48,7 +49,7 @@ fn ServiceBody(detail: ServiceDetail) -> impl IntoView {
     let href_for = move |n: u32| format!("/leistungen/{ozg_id}?seite={n}");
     let l = current_locale();
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=title.clone()/>
         <p class="breadcrumb"><A href="/leistungen">{td_string!(l, service.catalogue)}</A>" › "{s.themenfeld.clone()}</p>
         <h1>{s.name.clone()}</h1>
         <dl class="facts">

@@ -1,17 +1,17 @@
 //! Datenquellen: provenance, licences and the attributions the data requires.
 
 use crate::api::get_data_imports;
+use crate::components::PageTitle;
 use crate::current_locale;
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn SourcesPage() -> impl IntoView {
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, sources.title)/>
+        <PageTitle text=td_string!(l, sources.title)/>
         <h1>{td_string!(l, sources.heading)}</h1>
         <p>{td_string!(l, sources.intro)}</p>
         <CatalogueImportNotice/>

@@ -3,12 +3,12 @@
 //! The browser sends the file to `POST /api/v1/imports/org-units`, the endpoint programs use.
 
 use super::import::{FailedLines, Outcome, ReportNotices, UploadForm};
+use crate::components::PageTitle;
 use crate::current_locale;
 use crate::domain::{TerritoryImportReport, TerritoryLine};
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
@@ -16,7 +16,7 @@ pub fn TerritoryImportPage() -> impl IntoView {
     let l = current_locale();
     let outcome = RwSignal::new(None::<Outcome<TerritoryImportReport>>);
     view! {
-        <Title text=td_string!(l, imports.territory.title)/>
+        <PageTitle text=td_string!(l, imports.territory.title)/>
         <h1>{td_string!(l, imports.territory.title)}</h1>
         <p class="lead">{td_string!(l, imports.territory.lead)}</p>
         <p>{td_string!(l, imports.territory.format)}</p>

@@ -2,13 +2,12 @@
 //! scope and active flag, reset a password.
 
 use crate::api::{list_users, SaveUser};
-use crate::components::{loading, ErrorNotice};
+use crate::components::{loading, ErrorNotice, PageTitle};
 use crate::current_locale;
 use crate::domain::{Role, UserSummary};
 use crate::i18n::td_string;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -19,7 +18,7 @@ pub fn UsersPage() -> impl IntoView {
     );
     let l = current_locale();
     view! {
-        <Title text=td_string!(l, users.title)/>
+        <PageTitle text=td_string!(l, users.title)/>
         <h1>{td_string!(l, users.title)}</h1>
         <div aria-live="polite">
             {move || save.value().get().map(|r| match r {
