@@ -48,6 +48,7 @@ fn password_message(rule: RuleBroken, l: Locale) -> String {
             td_string!(l, users.error_password_too_long, max = MAX_PASSWORD_CHARS).to_string()
         }
         RuleBroken::IsEmail => td_string!(l, users.error_password_is_email).to_string(),
+        RuleBroken::Guessable => td_string!(l, users.error_password_guessable).to_string(),
     }
 }
 
@@ -58,7 +59,10 @@ fn check(form: &UserForm, is_new: bool) -> Result<Role, AppError> {
     if let Err(e) = check_email(&form.email, l) {
         errors.push(e);
     }
-    if form.display_name.trim().is_empty() || form.display_name.chars().count() > 200 {
+    if form.display_name.trim().is_empty()
+        || form.display_name.chars().count() > 200
+        || app::domain::has_control_characters(&form.display_name)
+    {
         errors.push(td_string!(l, users.error_name).to_string());
     }
     let role = parse_role(&form.role, l).map_err(|e| errors.extend(e)).ok();
@@ -120,7 +124,7 @@ pub async fn create_token(
     name: &str,
 ) -> Result<NewApiToken, AppError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() || name.chars().count() > 100 || app::domain::has_control_characters(name) {
         return Err(AppError::Unprocessable(vec![td_string!(
             app::ssr::request_locale(),
             account.error_token_name

@@ -78,34 +78,45 @@ pub async fn token(config: &Config, command: TokenCommand) -> Result<(), Command
 pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CommandError> {
     let AuditCommand::Verify = command;
     let storage = prepare_storage(config).await?;
-    let report = storage
+    let chain = storage
         .verify_chain()
         .await
         .map_err(StartupError::Prepare)?;
+    let records = storage
+        .verify_records()
+        .await
+        .map_err(StartupError::Prepare)?;
     storage.close().await;
-    for problem in &report.problems {
+    for problem in &chain.problems {
         println!("PROBLEM: {problem}");
     }
-    if report.more_problems > 0 {
-        println!("… and {} more", report.more_problems);
+    for problem in &records.problems {
+        println!("PROBLEM: {problem}");
+    }
+    let more = chain.more_problems + records.more_problems;
+    if more > 0 {
+        println!("… and {more} more");
     }
     println!(
         "{} events checked; chain head: position {}, hash {}",
-        report.checked, report.head_seq, report.head_hash
+        chain.checked, chain.head_seq, chain.head_hash
     );
-    if report.unchained > 0 {
+    if chain.unchained > 0 {
         println!(
-            "{} events from before the chain existed are not covered",
-            report.unchained
+            "{} events from before the chain existed are not covered by it",
+            chain.unchained
         );
     }
-    if report.is_intact() {
+    println!(
+        "{} records replayed from their {} events",
+        records.records, records.events
+    );
+    let problems = chain.problems.len() + records.problems.len() + more as usize;
+    if problems == 0 {
         println!("history intact");
         Ok(())
     } else {
-        Err(CommandError::Tampered(
-            report.problems.len() + report.more_problems as usize,
-        ))
+        Err(CommandError::Tampered(problems))
     }
 }
 

@@ -4,7 +4,7 @@
 //! (job, slot) row into `scheduled_run`, and only the one whose insert succeeds runs the job.
 //! A run cut off by a crash is not repeated: the next slot does the work.
 //!
-//! Jobs: deleting expired sessions (hourly), and checking the history's hash chain (daily),
+//! Jobs: deleting expired sessions and old sign-in counters (hourly), and checking the history's hash chain (daily),
 //! whose result goes to the audit log so administrators see a broken chain on the audit page.
 
 use crate::storage::{AuditEntry, Storage, StorageError};
@@ -48,32 +48,52 @@ impl Job {
                 storage
                     .prune_scheduled_runs(now - chrono::Duration::days(KEEP_RUNS_DAYS))
                     .await?;
-                Ok(format!("{deleted} expired sessions deleted"))
+                let counters = storage
+                    .delete_old_sign_in_counters(now - chrono::Duration::days(1))
+                    .await?;
+                Ok(format!(
+                    "{deleted} expired sessions deleted, {counters} old sign-in counters"
+                ))
             }
             Self::HistoryCheck => {
                 let report = storage.verify_chain().await?;
-                let problems = report.problems.len() as u64 + report.more_problems;
+                let records = storage.verify_records().await?;
+                let chain_problems = report.problems.len() as u64 + report.more_problems;
+                let problems = chain_problems + records.problem_count();
                 let checked = match report.checked {
                     1 => "1 Ereignis".to_owned(),
                     n => format!("{} Ereignisse", app::format::int(n as i64)),
                 };
-                let (action, detail) = if report.is_intact() {
+                let replayed = format!(
+                    "{} Umsetzungsstände mit ihren Ereignissen nachgerechnet",
+                    app::format::int(records.records as i64)
+                );
+                let (action, detail) = if problems == 0 {
                     (
                         HISTORY_CHECKED,
                         format!(
-                            "{checked} geprüft, Kette intakt; Kopf an Position {}, Hash {}",
+                            "{checked} geprüft, Kette intakt; Kopf an Position {}, Hash {}; {replayed}, alle stimmen",
                             report.head_seq, report.head_hash
                         ),
                     )
                 } else {
+                    let first = report
+                        .problems
+                        .first()
+                        .map(ToString::to_string)
+                        .or_else(|| records.problems.first().map(ToString::to_string))
+                        .unwrap_or_default();
                     tracing::error!(
                         problems,
-                        first = %report.problems[0],
-                        "the history's hash chain is broken: run `ozg-monitor audit verify`"
+                        first = %first,
+                        "the history is not intact: run `ozg-monitor audit verify`"
                     );
                     (
                         HISTORY_BROKEN,
-                        format!("{checked} geprüft, {problems} Verletzungen der Kette; Einzelheiten: ozg-monitor audit verify"),
+                        format!(
+                            "{checked} geprüft, {chain_problems} Verletzungen der Kette; {replayed}, {} weichen ab; Einzelheiten: ozg-monitor audit verify",
+                            records.problem_count()
+                        ),
                     )
                 };
                 storage
@@ -86,8 +106,8 @@ impl Job {
                     })
                     .await?;
                 Ok(format!(
-                    "{} events checked, {problems} problems",
-                    report.checked
+                    "{} events checked, {} records replayed, {problems} problems",
+                    report.checked, records.records
                 ))
             }
         }

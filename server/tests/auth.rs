@@ -271,6 +271,71 @@ async fn sessions_are_renewed_at_login_and_ended_by_password_change() {
         .is_ok());
 }
 
+/// An API token made by whoever knew the old password ends with a password change, and a
+/// deactivated account's tokens stay revoked when it is reactivated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_end_with_a_password_change_and_a_deactivation() {
+    let srv = closed_server().await;
+    let token = add_user(&srv, "kai@example.org", "lesen", "").await;
+    let status = |token: String| {
+        let srv = &srv;
+        async move {
+            srv.client
+                .get(srv.url("/api/v1/services?pro_seite=1"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(status(token.clone()).await, 200);
+    let cookie = srv.login("kai@example.org", PASSWORD).await.unwrap();
+    let r = srv
+        .client
+        .post(srv.url("/auth/passwort"))
+        .header(ORIGIN, &srv.base)
+        .header(COOKIE, &cookie)
+        .form(&[
+            ("current", PASSWORD),
+            ("new", "ganz-neues-passwort"),
+            ("repeat", "ganz-neues-passwort"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/konto?passwort=geaendert");
+    assert_eq!(status(token).await, 401, "revoked by the password change");
+
+    let user = srv
+        .storage
+        .user_by_email("kai@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let token = server::accounts::create_token(&srv.storage, user.user.id, "neu")
+        .await
+        .unwrap()
+        .secret;
+    assert_eq!(status(token.clone()).await, 200);
+    for active in [false, true] {
+        server::accounts::save_user(
+            &srv.storage,
+            &app::domain::UserForm {
+                id: Some(user.user.id),
+                email: "kai@example.org".into(),
+                display_name: "Kai".into(),
+                role: "lesen".into(),
+                active,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(status(token).await, 401, "not back with the reactivation");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused() {
     let srv = closed_server().await;
@@ -345,6 +410,125 @@ async fn repeated_failed_logins_are_throttled() {
     let refused = srv.login("ziel@example.org", PASSWORD).await.unwrap_err();
     assert!(refused.contains("fehler=gesperrt"), "{refused}");
     assert_eq!(audited(&srv, "anmeldung_gesperrt").await, 1);
+}
+
+/// Signs in from `addr` (the server trusts X-Forwarded-For): where the browser is sent
+/// (`/leistungen` on success, `/anmelden?fehler=…` otherwise).
+async fn sign_in_from(srv: &TestServer, addr: &str, email: &str, password: &str) -> String {
+    let r = srv
+        .client
+        .post(srv.url("/auth/anmelden"))
+        .header(ORIGIN, &srv.base)
+        .header("x-forwarded-for", addr)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("weiter", "/leistungen"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    r.headers()[LOCATION].to_str().unwrap().to_owned()
+}
+
+async fn proxied_server() -> TestServer {
+    spawn_server(
+        seeded(sqlite_file_storage().await).await,
+        AuthSettings {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// Forty guesses at once from one address: exactly five are checked, the rest wait — the
+/// count is claimed before the password is checked, so parallel guesses cannot race past it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_are_counted_exactly() {
+    let srv = proxied_server().await;
+    add_user(&srv, "ziel@example.org", "lesen", "").await;
+    let guesses = (0..40).map(|i| {
+        let srv = &srv;
+        async move {
+            sign_in_from(
+                srv,
+                "10.0.0.1",
+                "ziel@example.org",
+                &format!("geraten-{i:02}-geraten"),
+            )
+            .await
+        }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let checked = answers
+        .iter()
+        .filter(|a| a.contains("fehler=ungueltig"))
+        .count();
+    let waiting = answers
+        .iter()
+        .filter(|a| a.contains("fehler=gesperrt"))
+        .count();
+    assert_eq!((checked, waiting), (5, 35), "{answers:?}");
+    assert_eq!(audited(&srv, "anmeldung_fehlgeschlagen").await, 5);
+}
+
+/// Guesses slow the guesser, not the owner: five wrong passwords from one address leave the
+/// owner at another address, and a colleague behind the same address (a town hall's NAT),
+/// able to sign in; guesses spread over many addresses slow new addresses, not the owner's own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_slows_guessers_without_locking_owners_out() {
+    let srv = proxied_server().await;
+    add_user(&srv, "ziel@example.org", "lesen", "").await;
+    add_user(&srv, "kollegin@example.org", "lesen", "").await;
+    let ok = |location: &str| location == "/leistungen";
+    // the owner has signed in from her office before
+    assert!(ok(&sign_in_from(
+        &srv,
+        "10.1.0.2",
+        "ziel@example.org",
+        PASSWORD
+    )
+    .await));
+
+    for _ in 0..5 {
+        let l = sign_in_from(&srv, "10.9.9.9", "ziel@example.org", "geraten-geraten").await;
+        assert!(l.contains("fehler=ungueltig"), "{l}");
+    }
+    let l = sign_in_from(&srv, "10.9.9.9", "ziel@example.org", PASSWORD).await;
+    assert!(
+        l.contains("fehler=gesperrt"),
+        "the guessing address waits, even with the right password: {l}"
+    );
+    assert!(
+        ok(&sign_in_from(&srv, "10.1.0.2", "ziel@example.org", PASSWORD).await),
+        "the owner elsewhere"
+    );
+    assert!(
+        ok(&sign_in_from(&srv, "10.9.9.9", "kollegin@example.org", PASSWORD).await),
+        "a colleague behind the same address"
+    );
+
+    // one guess each from fifteen more addresses (twenty failures in all): the account now
+    // waits for new addresses …
+    for i in 0..15 {
+        let l = sign_in_from(
+            &srv,
+            &format!("10.2.0.{i}"),
+            "ziel@example.org",
+            "geraten-geraten",
+        )
+        .await;
+        assert!(l.contains("fehler=ungueltig"), "{i}: {l}");
+    }
+    let l = sign_in_from(&srv, "10.3.0.1", "ziel@example.org", PASSWORD).await;
+    assert!(l.contains("fehler=gesperrt"), "a new address waits: {l}");
+    // … but not for the owner's own
+    assert!(
+        ok(&sign_in_from(&srv, "10.1.0.2", "ziel@example.org", PASSWORD).await),
+        "the owner's known address"
+    );
 }
 
 /// Every role × every mutating endpoint × a record inside and outside the user's scope.

@@ -1019,3 +1019,57 @@ async fn two_instances_share_sessions_and_the_version_check() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A write lock held past SQLite's busy timeout (a long import, a backup, another process)
+/// answers 503 with Retry-After — to an edit and to a sign-in alike, never 500 — and both work
+/// once the lock is released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_sqlite_write_lock_answers_503_with_retry_after() {
+    use sqlx::ConnectOptions;
+    let storage = seeded(sqlite_file_storage().await).await;
+    let Storage::Sqlite(pool) = &storage else {
+        unreachable!()
+    };
+    let file = pool.connect_options().get_filename().to_owned();
+    let srv = spawn_server(storage, server::auth::AuthSettings::default()).await;
+    let token = add_user(&srv, "ada@example.org", "admin", "").await;
+    let record = gemeinde_record(&srv.storage, 10092, "16068").await;
+    let patch = |note: &'static str, version: i64| {
+        srv.client
+            .patch(format!("{}/api/v1/records/{}", srv.base, record.id))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "version": version, "note": note }))
+            .send()
+    };
+    let sign_in = || {
+        srv.client
+            .post(format!("{}/auth/anmelden", srv.base))
+            .header("origin", &srv.base)
+            .form(&[
+                ("email", "ada@example.org"),
+                ("password", support::PASSWORD),
+            ])
+            .send()
+    };
+
+    let mut other = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&file)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let edit = patch("während einer Sperre", record.version).await.unwrap();
+    assert_eq!(edit.status(), 503, "{}", edit.text().await.unwrap());
+    assert_eq!(edit.headers()["retry-after"], "5");
+    let login = sign_in().await.unwrap();
+    assert_eq!(login.status(), 503);
+    assert_eq!(login.headers()["retry-after"], "5");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+
+    let edit = patch("nach der Sperre", record.version).await.unwrap();
+    assert_eq!(edit.status(), 200, "{}", edit.text().await.unwrap());
+    assert_eq!(sign_in().await.unwrap().status(), 303);
+}

@@ -22,6 +22,7 @@ macro_rules! contract {
 }
 
 contract!(
+    sign_in_claims_are_counted_exactly_in_parallel,
     seeding_loads_the_catalogue_and_is_idempotent,
     changed_catalogue_updates_rows_without_duplicates,
     records_follow_the_responsibility_rule,
@@ -1227,11 +1228,79 @@ async fn accounts_sessions_and_tokens(s: Storage) {
     let logins = s.audit_page(Some("anmeldung"), 1, 10).await.unwrap();
     assert_eq!(logins.total, 2);
     let since = Utc::now() - chrono::Duration::minutes(1);
-    assert_eq!(
-        s.audit_counts("anmeldung", "a", "127.0.0.1", since)
+    assert!(s.signed_in_from("a", "127.0.0.1", since).await.unwrap());
+    assert!(
+        !s.signed_in_from("b", "127.0.0.1", since).await.unwrap(),
+        "a failed sign-in is none"
+    );
+    assert!(!s.signed_in_from("a", "10.0.0.1", since).await.unwrap());
+}
+
+/// Sign-in claims are counted exactly, also when many arrive at once on several connections:
+/// a counter with five free attempts grants five of twenty parallel claims; a claim on several
+/// counters is granted only when every one allows it, and then counts on each; a successful
+/// sign-in resets its own counter and gives back what it counted on the shared ones.
+async fn sign_in_claims_are_counted_exactly_in_parallel(s: Storage) {
+    use server::storage::{Backoff, Claim, ThrottleKey};
+    let backoff = |free| Backoff {
+        free,
+        first_wait: chrono::Duration::seconds(30),
+        max_wait: chrono::Duration::minutes(15),
+        forget_after: chrono::Duration::minutes(60),
+    };
+    let key = |account: &str, client: &str, free| ThrottleKey {
+        account: account.into(),
+        client_addr: client.into(),
+        backoff: backoff(free),
+    };
+    let now = Utc::now();
+    let own = key("ziel@example.org", "10.0.0.1", 5);
+    let claims = (0..20).map(|_| {
+        let (s, keys) = (s.clone(), vec![own.clone()]);
+        tokio::spawn(async move { s.claim_sign_in(&keys, now).await.unwrap() })
+    });
+    let mut granted = 0;
+    for claim in claims {
+        if claim.await.unwrap() == Claim::Granted {
+            granted += 1;
+        }
+    }
+    assert_eq!(granted, 5);
+
+    // both counters must allow it: the shared one has room, the own one does not
+    let shared = key("*", "10.0.0.1", 50);
+    let both = [own.clone(), shared.clone()];
+    assert!(matches!(
+        s.claim_sign_in(&both, now).await.unwrap(),
+        Claim::Wait(_)
+    ));
+    let other = key("kollegin@example.org", "10.0.0.1", 5);
+    let theirs = [other.clone(), shared.clone()];
+    assert_eq!(s.claim_sign_in(&theirs, now).await.unwrap(), Claim::Granted);
+    // their sign-in succeeds: their counter starts again, the shared one gives the claim back
+    s.give_back_sign_in(
+        std::slice::from_ref(&other),
+        std::slice::from_ref(&shared),
+        now,
+    )
+    .await
+    .unwrap();
+    for _ in 0..4 {
+        assert_eq!(s.claim_sign_in(&theirs, now).await.unwrap(), Claim::Granted);
+    }
+    // after the wait, the own counter allows one more attempt
+    let later = now + chrono::Duration::seconds(31);
+    assert_eq!(s.claim_sign_in(&both, later).await.unwrap(), Claim::Granted);
+    assert!(matches!(
+        s.claim_sign_in(&both, later).await.unwrap(),
+        Claim::Wait(_)
+    ));
+    // counters of long ago are cleaned up
+    assert!(
+        s.delete_old_sign_in_counters(now + chrono::Duration::days(2))
             .await
-            .unwrap(),
-        (1, 2)
+            .unwrap()
+            >= 3
     );
 }
 
@@ -2153,6 +2222,29 @@ async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_records(s: 
         matches!(&refused[0], ChangeOutcome::Refused { reason } if reason.contains("besteht seit dem")),
         "{refused:?}"
     );
+    // the taken-over records start from Erfurt's state: an edit of one adds up, for
+    // `audit verify`, to what is stored
+    let taken_over = s.org_unit("16068999").await.unwrap().records[0].clone();
+    let edited = s
+        .apply_changes(&[RecordChange {
+            occurred_at: Utc::now(),
+            ..change(
+                taken_over.id,
+                taken_over.version,
+                RecordPatch {
+                    note: Some(Some("nach der Übernahme".into())),
+                    ..Default::default()
+                },
+            )
+        }])
+        .await
+        .unwrap();
+    assert!(
+        matches!(edited[0], ChangeOutcome::Applied { .. }),
+        "{edited:?}"
+    );
+    let replayed = s.verify_records().await.unwrap();
+    assert_eq!(replayed.problems, [], "every record adds up");
     let kreise = s
         .org_units(&OrgUnitQuery {
             kind: Some(OrgUnitKind::Kreis),

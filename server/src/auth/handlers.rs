@@ -2,13 +2,13 @@
 //! work with and without JavaScript. Messages travel as short codes in the query string;
 //! the pages turn them into text in the user's language.
 
+use super::throttle::{AttemptKeys, KNOWN_CLIENT_DAYS};
 use super::{
     action, hash_secret, new_secret, password, ClientAddr, SecureTransport, SessionToken,
-    MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_CLIENT, SESSION_COOKIE, SESSION_HOURS,
-    THROTTLE_WINDOW_MINUTES,
+    SESSION_COOKIE, SESSION_HOURS,
 };
 use crate::startup::AppState;
-use crate::storage::{normalise_email, AuditEntry, Storage};
+use crate::storage::{normalise_email, AuditEntry, Claim, Storage};
 use app::domain::{urlencode, CurrentUser};
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
@@ -35,16 +35,9 @@ pub struct LoginForm {
 
 /// Only paths of this site are followed after login (no open redirect).
 fn local_target(target: &str) -> &str {
-    let ok = target.starts_with('/')
-        && !target.starts_with("//")
-        && !target.contains('\\')
-        && !target.starts_with("/anmelden")
-        && !target.starts_with("/auth/");
-    if ok {
-        target
-    } else {
-        "/"
-    }
+    crate::redirect_target::local_path(target)
+        .filter(|t| !t.starts_with("/anmelden") && !t.starts_with("/auth/"))
+        .unwrap_or("/")
 }
 
 fn session_cookie(value: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
@@ -99,24 +92,29 @@ async fn login(
         .into_response()
     };
 
-    let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let (per_account, per_client) = match storage
-        .audit_counts(action::LOGIN_FAILED, &email, &client, since)
+    let now = Utc::now();
+    let known_client = match storage
+        .signed_in_from(&email, &client, now - Duration::days(KNOWN_CLIENT_DAYS))
         .await
     {
-        Ok(c) => c,
+        Ok(known) => known,
         Err(e) => return crate::api::ApiError(e.into()).into_response(),
     };
-    if per_account >= MAX_FAILURES_PER_ACCOUNT || per_client >= MAX_FAILURES_PER_CLIENT {
-        audit(
-            storage,
-            action::LOGIN_THROTTLED,
-            None,
-            Some(&email),
-            &client,
-        )
-        .await;
-        return back("gesperrt");
+    let keys = AttemptKeys::new(&email, &client, known_client);
+    match storage.claim_sign_in(&keys.all(), now).await {
+        Ok(Claim::Granted) => {}
+        Ok(Claim::Wait(_)) => {
+            audit(
+                storage,
+                action::LOGIN_THROTTLED,
+                None,
+                Some(&email),
+                &client,
+            )
+            .await;
+            return back("gesperrt");
+        }
+        Err(e) => return crate::api::ApiError(e.into()).into_response(),
     }
 
     let found = match storage.user_by_email(&email).await {
@@ -135,6 +133,14 @@ async fn login(
         return back("ungueltig");
     };
 
+    // the attempt was no guess: this address's count for the account starts again, and the
+    // shared counts give it back
+    if let Err(e) = storage
+        .give_back_sign_in(std::slice::from_ref(&keys.own), &keys.shared, now)
+        .await
+    {
+        return crate::api::ApiError(e.into()).into_response();
+    }
     // A fresh session id at every login (no session fixation); the old one ends.
     if let Some(Extension(SessionToken(old))) = old_session {
         let _ = storage.delete_session(&old).await;
@@ -256,6 +262,7 @@ mod tests {
         assert_eq!(local_target("https://evil.example/"), "/");
         assert_eq!(local_target("//evil.example/"), "/");
         assert_eq!(local_target("/\\evil.example"), "/");
+        assert_eq!(local_target("/\t/evil.example/"), "/");
         assert_eq!(local_target("/anmelden"), "/");
         assert_eq!(local_target(""), "/");
     }

@@ -6,6 +6,7 @@
 pub mod handlers;
 pub mod middleware;
 pub mod password;
+pub mod throttle;
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -15,11 +16,6 @@ pub const SESSION_COOKIE: &str = "ozg_session";
 pub const SESSION_HOURS: i64 = 12;
 /// Personal API tokens start with this, so they are recognisable in logs and secret scanners.
 pub const TOKEN_PREFIX: &str = "ozgm_";
-
-/// Failed logins within this window count towards the limits below.
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
 
 /// Audit log actions.
 pub mod action {

@@ -114,7 +114,8 @@ impl Storage {
         })
     }
 
-    /// Changes name, role, active flag and scopes; deactivating ends every session.
+    /// Changes name, role, active flag and scopes; deactivating ends every session and revokes
+    /// every API token.
     pub async fn update_user(&self, id: i64, update: &UserUpdate) -> Result<()> {
         let unit_ids = self.org_unit_ids(&update.scope_codes).await?;
         in_transaction!(self, tx => {
@@ -130,7 +131,10 @@ impl Storage {
                     .bind(id).bind(unit).execute(&mut *tx).await?;
             }
             if !update.active {
+                // a deactivated account keeps nothing that signs in, also once reactivated
                 sqlx::query("DELETE FROM user_session WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(Utc::now()).bind(id).execute(&mut *tx).await?;
             }
             Ok::<_, StorageError>(())
         })
@@ -229,7 +233,9 @@ impl Storage {
             .collect()
     }
 
-    /// Sets a new password hash and ends every session of the user except `keep_session`.
+    /// Sets a new password hash, ends every session of the user except `keep_session` and
+    /// revokes every API token (a token made by whoever knew the old password must not
+    /// outlive it).
     pub async fn set_password(
         &self,
         user_id: i64,
@@ -241,6 +247,8 @@ impl Storage {
                 .bind(password_hash).bind(Utc::now()).bind(user_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM user_session WHERE user_id = $1 AND token_hash <> $2")
                 .bind(user_id).bind(keep_session.unwrap_or("")).execute(&mut *tx).await?;
+            sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(Utc::now()).bind(user_id).execute(&mut *tx).await?;
         });
         Ok(())
     }
@@ -363,23 +371,6 @@ impl Storage {
                 .execute(pool).await?;
         });
         Ok(())
-    }
-
-    /// How often `action` was logged since `since` for this subject and for this client address.
-    pub async fn audit_counts(
-        &self,
-        action: &str,
-        subject: &str,
-        client_addr: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(i64, i64)> {
-        let counts: (i64, i64) = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM audit_log WHERE action = $1 AND subject = $2 AND occurred_at > $4), \
-                        (SELECT COUNT(*) FROM audit_log WHERE action = $1 AND client_addr = $3 AND occurred_at > $4)",
-            ).bind(action).bind(subject).bind(client_addr).bind(since).fetch_one(pool).await?
-        });
-        Ok(counts)
     }
 
     /// A page of the audit log, newest first, optionally of one action.

@@ -78,6 +78,9 @@ pub enum ChainProblem {
     Missing { from: i64, to: i64 },
     /// The head says the chain ends at `head_seq`, the newest event is at `last_seq`.
     HeadMismatch { head_seq: i64, last_seq: i64 },
+    /// An event written after the chain began that has no position in it: inserted past the
+    /// write path.
+    Unchained { event_id: i64 },
 }
 
 impl std::fmt::Display for ChainProblem {
@@ -88,6 +91,10 @@ impl std::fmt::Display for ChainProblem {
             }
             Self::Missing { from, to } if from == to => write!(f, "event at position {from} was removed"),
             Self::Missing { from, to } => write!(f, "events at positions {from}–{to} were removed"),
+            Self::Unchained { event_id } => write!(
+                f,
+                "event {event_id} has no position in the chain: added outside the write path"
+            ),
             Self::HeadMismatch { head_seq, last_seq } => write!(
                 f,
                 "the chain head (position {head_seq}) does not match the newest event (position {last_seq}): newest events removed or head changed"
@@ -100,7 +107,8 @@ impl std::fmt::Display for ChainProblem {
 pub struct ChainReport {
     /// Events in the chain that were checked.
     pub checked: u64,
-    /// Events from before the chain existed (written before migration 0003): not covered.
+    /// Events from before the chain existed (written before migration 0003, counted up to
+    /// `event_chain.unchained_up_to` by migration 0013): not covered by the chain.
     pub unchained: u64,
     pub head_seq: i64,
     pub head_hash: String,
@@ -145,14 +153,21 @@ impl Storage {
         };
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
-            let (head_seq, head_hash): (i64, String) =
-                sqlx::query_as("SELECT last_seq, last_hash FROM event_chain WHERE id = 1")
+            let (head_seq, head_hash, unchained_up_to): (i64, String, i64) =
+                sqlx::query_as("SELECT last_seq, last_hash, unchained_up_to FROM event_chain WHERE id = 1")
                     .fetch_one(&mut *tx)
                     .await?;
             let unchained: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM record_event WHERE chain_seq IS NULL")
+                sqlx::query_scalar("SELECT COUNT(*) FROM record_event WHERE chain_seq IS NULL AND id <= $1")
+                    .bind(unchained_up_to)
                     .fetch_one(&mut *tx)
                     .await?;
+            let intruders: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM record_event WHERE chain_seq IS NULL AND id > $1 ORDER BY id",
+            )
+            .bind(unchained_up_to)
+            .fetch_all(&mut *tx)
+            .await?;
             let mut report = ChainReport {
                 checked: 0,
                 unchained: unchained as u64,
@@ -161,6 +176,9 @@ impl Storage {
                 problems: Vec::new(),
                 more_problems: 0,
             };
+            for event_id in intruders {
+                report.note(ChainProblem::Unchained { event_id });
+            }
             let mut last_seq = 0i64;
             let mut previous = GENESIS.to_owned();
             let sql = "SELECT id, chain_seq, chain_hash, record_id, occurred_at, recorded_at, actor, \

@@ -14,10 +14,12 @@ pub(crate) mod history;
 mod imports;
 mod queries;
 mod records;
+pub mod replay;
 mod rows;
 mod scheduled;
 mod seed;
 mod territory;
+mod throttle;
 mod writes;
 
 pub use accounts::{normalise_email, AuditEntry, NewUser, StoredUser, UserUpdate};
@@ -34,6 +36,7 @@ pub use territory::{
     Dissolution, StoredTerritory, StoredUnit, TerritoryWrite, TerritoryWritten, UnitWrite,
     TERRITORY_IMPORTED,
 };
+pub use throttle::{Backoff, Claim, ThrottleKey};
 pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -60,10 +63,12 @@ pub enum StorageError {
 }
 
 impl StorageError {
-    /// Connection-level failures mean "try again later", everything else is a bug or bad data.
-    /// Besides lost connections, PostgreSQL reports its own shutdown and start-up as errors:
-    /// SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin/crash shutdown,
-    /// cannot connect now).
+    /// Connection-level failures and lock contention mean "try again later", everything else
+    /// is a bug or bad data. Besides lost connections, PostgreSQL reports its own shutdown and
+    /// start-up as errors: SQLSTATE class 08 (connection exception) and 57P01–57P03
+    /// (admin/crash shutdown, cannot connect now). SQLite reports a write lock held longer
+    /// than the busy timeout (a long import) as SQLITE_BUSY or SQLITE_LOCKED, with their
+    /// extended codes (5, 6, 261, 262, 517, 773).
     pub fn is_unavailable(&self) -> bool {
         match self {
             Self::Database(
@@ -73,7 +78,11 @@ impl StorageError {
                 | sqlx::Error::Tls(_),
             ) => true,
             Self::Database(sqlx::Error::Database(e)) => e.code().is_some_and(|c| {
-                c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+                c.starts_with("08")
+                    || matches!(
+                        c.as_ref(),
+                        "57P01" | "57P02" | "57P03" | "5" | "6" | "261" | "262" | "517" | "773"
+                    )
             }),
             _ => false,
         }

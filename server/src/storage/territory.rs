@@ -102,6 +102,13 @@ const TAKE_OVER: &str = "UPDATE implementation_record SET status_code = p.status
      AND p.org_unit_id = (SELECT id FROM org_unit WHERE code = $2) \
      AND p.ozg_id = implementation_record.ozg_id";
 
+/// The state the new unit's records start from, which `audit verify` adds their events to
+/// (`replay.rs`).
+const RECORD_BASELINE: &str = "INSERT INTO record_baseline (record_id, status_code, maturity, planned_go_live, \
+     actual_go_live, online_url, efa_solution, note) \
+     SELECT id, status_code, maturity, planned_go_live, actual_go_live, online_url, efa_solution, note \
+     FROM implementation_record WHERE org_unit_id = (SELECT id FROM org_unit WHERE code = $1)";
+
 impl Storage {
     /// The last org-unit import, if any (an unreadable entry is logged, not an error).
     pub async fn territory_imported(&self) -> Result<Option<TerritoryImported>> {
@@ -202,6 +209,7 @@ impl Storage {
             for (unit, predecessor) in w.takeovers {
                 records_taken_over += sqlx::query(TAKE_OVER).bind(unit).bind(predecessor)
                     .execute(&mut *tx).await?.rows_affected();
+                sqlx::query(RECORD_BASELINE).bind(unit).execute(&mut *tx).await?;
             }
             counts_change |= records_created > 0;
             if counts_change {
