@@ -279,6 +279,12 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
     (!messages.is_empty()).then(|| messages.join(" "))
 }
 
+/// For a filter `<Form>`'s `on_form_data`: Leptos adds the submitting button to the data even
+/// when it has no name, which put a stray `&=` into every filtered URL.
+pub fn without_nameless_fields() -> std::sync::Arc<dyn Fn(&leptos::web_sys::FormData)> {
+    std::sync::Arc::new(|data: &leptos::web_sys::FormData| data.delete(""))
+}
+
 /// Submits the surrounding form when a filter changes (only in the browser).
 pub fn submit_enclosing_form(ev: leptos::ev::Event) {
     let form = ev

@@ -25,7 +25,7 @@ test("an administrator checks a newer catalogue, then takes a rename over", asyn
   await upload.setInputFiles(file(RENAMED, NEW));
   await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
   await expect(result.getByRole("heading", { level: 2 })).toHaveText("Probelauf: nichts wurde geändert");
-  await expect(result).toContainText("2 Zeilen gelesen (CSV): 1 neu, 1 geändert, 0 unverändert, 0 nicht mehr enthalten, 0 Zeilen mit Fehlern.");
+  await expect(result).toContainText("2 Zeilen gelesen (CSV, UTF-8): 1 neu, 1 geändert, 0 unverändert, 0 nicht mehr enthalten, 0 Zeilen mit Fehlern.");
   await expect(result.getByRole("table", { name: /^Neu \(/ })).toContainText("Entschädigung nach § 56 Abs. 1 IfSG");
   await expect(result.getByRole("table", { name: /^Geändert \(/ })).toContainText(
     "Name: Berufsständische Versorgungswerke → Berufsständische Versorgungswerke (Katalog 2024)",

@@ -9,7 +9,7 @@ import { ACCOUNTS, apiRecord, apiRecords, hydrated, login, watchConsole } from "
 const KREIS = "16068";
 
 interface HistoryChange {
-  field: string;
+  label: string;
   old: string;
   new: string;
 }
@@ -25,9 +25,9 @@ async function history(page: Page, id: number): Promise<HistoryEntry[]> {
   return (body.items ?? body) as HistoryEntry[];
 }
 
-/** The changes of one history entry as "field: old → new". */
+/** The changes of one history entry as "Field: old → new". */
 function described(entry: HistoryEntry): string[] {
-  return entry.changes.map((c) => `${c.field}: ${c.old} → ${c.new}`);
+  return entry.changes.map((c) => `${c.label}: ${c.old} → ${c.new}`);
 }
 
 async function save(page: Page) {

@@ -35,7 +35,7 @@ test("a coordinator uploads an edited file, reads the dry run, then applies it",
 
   const result = page.getByTestId("import-result");
   await expect(result.getByRole("heading")).toHaveText("Probelauf: nichts wurde geändert");
-  await expect(result).toContainText("2 Zeilen gelesen (CSV): 1 würden geändert, 0 unverändert, 1 mit Fehlern.");
+  await expect(result).toContainText("2 Zeilen gelesen (CSV, UTF-8 mit BOM): 1 würden geändert, 0 unverändert, 1 mit Fehlern.");
   const table = result.getByRole("table", { name: "Zeilen mit Änderungen oder Fehlern" });
   await expect(table.getByRole("row", { name: /Zeile 2/ })).toContainText("Notiz: ");
   await expect(table.getByRole("row", { name: /Zeile 2/ })).toContainText(note);

@@ -130,8 +130,10 @@ pub fn leptos_options(config: &Config, addr: std::net::SocketAddr) -> LeptosOpti
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The paths that take file uploads.
 pub const UPLOAD_PREFIX: &str = "/api/v1/imports/";
-/// A request that takes longer is answered with 408.
+/// A request that takes longer is answered with 408 (uploads: [`UPLOAD_TIMEOUT`]).
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// An import of a whole Land's file (256,000 lines) takes about half a minute on SQLite.
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
@@ -167,29 +169,27 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::auth::middleware::authenticate,
         ))
-        // bounded requests: a slow or huge upload cannot tie up the server; `limit_body` is
-        // the one limit, so axum's own default for buffered bodies (2 MB) is off
+        // bounded requests: a slow or huge upload cannot tie up the server; `bound_request`
+        // is the one limit, so axum's own default for buffered bodies (2 MB) is off
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .layer(axum::middleware::from_fn(limit_body))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(axum::middleware::from_fn(bound_request))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Refuses bodies over the limit of their path with 413: a declared length at once, an
-/// undeclared one when reading passes the limit.
-async fn limit_body(
+/// Bounds a request by its path's limits: bodies over the size limit are refused with 413 (a
+/// declared length at once, an undeclared one when reading passes the limit), and a request
+/// that runs past the time limit is answered with 408 and dropped — its work stops at the
+/// next await (an import's reader too: `imports::table`).
+async fn bound_request(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let limit = if req.uri().path().starts_with(UPLOAD_PREFIX) {
-        app::domain::MAX_IMPORT_BYTES
+    let (limit, time) = if req.uri().path().starts_with(UPLOAD_PREFIX) {
+        (app::domain::MAX_IMPORT_BYTES, UPLOAD_TIMEOUT)
     } else {
-        MAX_BODY_BYTES
+        (MAX_BODY_BYTES, REQUEST_TIMEOUT)
     };
     let declared = req
         .headers()
@@ -204,8 +204,15 @@ async fn limit_body(
     }
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
-    next.run(axum::extract::Request::from_parts(parts, body))
-        .await
+    match tokio::time::timeout(
+        time,
+        next.run(axum::extract::Request::from_parts(parts, body)),
+    )
+    .await
+    {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 /// Binds, prepares and serves until Ctrl-C / SIGTERM.

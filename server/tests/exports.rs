@@ -430,8 +430,23 @@ async fn pdf_reports_hold_the_dashboards_figures_and_every_service() {
         .1
         .contains(&squash("Stand am 31.12.2022")));
 
-    // nothing in the filter: a report that says so
-    let d = download(&srv, "/api/v1/reports/16068.pdf?themenfeld=999").await;
+    // nothing in the filter (a Lebenslage of one Themenfeld with another Themenfeld): a
+    // report that says so
+    let options = srv.storage.filter_options().await.unwrap();
+    let lage = &options.lagen[0];
+    let other = options
+        .themenfelder
+        .iter()
+        .find(|t| t.id != lage.themenfeld_id)
+        .unwrap();
+    let d = download(
+        &srv,
+        &format!(
+            "/api/v1/reports/16068.pdf?lage={}&themenfeld={}",
+            lage.id, other.id
+        ),
+    )
+    .await;
     assert_eq!(d.status, 200);
     assert!(report_text(&d.body)
         .1

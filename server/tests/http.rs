@@ -560,3 +560,65 @@ async fn server_functions_take_empty_filters_and_refuse_malformed_arguments() {
         assert_no_internals(&text);
     }
 }
+
+/// A filter value that names nothing is an error naming what is allowed, never a quietly
+/// empty list (a typo would look like "no records"); every documented filter is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_filter_values_are_errors_not_empty_lists() {
+    let srv = spawn_public(false).await;
+    for (path, status, names) in [
+        (
+            "/api/v1/records?status=onlin",
+            400,
+            "„status“: „onlin“ ist unbekannt",
+        ),
+        (
+            "/api/v1/records?themenfeld=99",
+            400,
+            "„themenfeld“: „99“ ist unbekannt",
+        ),
+        (
+            "/api/v1/records?org_unit=16999",
+            404,
+            "„16999“ gibt es nicht",
+        ),
+        (
+            "/api/v1/services?ressort=XYZ",
+            400,
+            "„ressort“: „XYZ“ ist unbekannt",
+        ),
+        (
+            "/api/v1/services?lage=9999",
+            400,
+            "„lage“: „9999“ ist unbekannt",
+        ),
+        (
+            "/api/v1/records.csv?ressort=XYZ",
+            400,
+            "„ressort“: „XYZ“ ist unbekannt",
+        ),
+        (
+            "/api/v1/records.csv?kreis=16999",
+            404,
+            "„16999“ gibt es nicht",
+        ),
+        (
+            "/api/v1/records.csv?status=onlin",
+            400,
+            "„status“: „onlin“ ist unbekannt",
+        ),
+    ] {
+        let (code, body) = srv.get(path).await;
+        assert_eq!(code, status, "{path}: {body}");
+        assert!(body.contains(names), "{path}: {body}");
+        assert_no_internals(&body);
+    }
+    for path in [
+        "/api/v1/services?efa=ja",
+        "/api/v1/services?efa=nein&ressort=TMDI&themenfeld=6",
+        "/api/v1/records?status=online&themenfeld=6&org_unit=16068",
+    ] {
+        let (code, body) = srv.get(path).await;
+        assert_eq!(code, 200, "{path}: {body}");
+    }
+}

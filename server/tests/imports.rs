@@ -158,7 +158,7 @@ async fn csv_round_trip_changes_exactly_the_edited_cells() {
     let (code, report) = f.import(&f.admin, "dry_run=true", file.clone(), CSV).await;
     assert_eq!(code, 200, "{report}");
     assert_eq!(
-        report["file_kind"], "CSV (UTF-8 mit BOM)",
+        report["file_kind"], "CSV, UTF-8 mit BOM",
         "the export is UTF-8 with BOM"
     );
     assert_eq!(report["dry_run"], true);
@@ -499,7 +499,7 @@ async fn german_excels_plain_csv_is_read_as_windows_1252() {
         .import(&f.admin, "dry_run=true", file.into_owned(), CSV)
         .await;
     assert_eq!(code, 200, "{report}");
-    assert_eq!(report["file_kind"], "CSV (Windows-1252)");
+    assert_eq!(report["file_kind"], "CSV, Windows-1252");
     assert_eq!(report["changed"], 1, "{report}");
     assert!(report.to_string().contains("Straße frei"), "{report}");
 }

@@ -312,8 +312,14 @@ pub fn parse_date(text: &str, locale: Locale) -> Result<Option<NaiveDate>, Strin
     if t.is_empty() {
         return Ok(None);
     }
+    // LibreOffice saves a date it recognised as `04.05.24`: a two-digit year is 20xx
+    let german = if t.rsplit('.').next().is_some_and(|year| year.len() == 2) {
+        "%d.%m.%y"
+    } else {
+        "%d.%m.%Y"
+    };
     let parsed = NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d.%m.%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(t, german))
         .map_err(|_| td_string!(locale, record.error_date, value = t).to_string())?;
     if !(2000..=2100).contains(&chrono::Datelike::year(&parsed)) {
         return Err(td_string!(locale, record.error_date_range, value = t).to_string());
@@ -669,6 +675,21 @@ mod tests {
             FieldError::new(field::NOTE, "x").describe(Locale::en),
             "Note: x"
         );
+    }
+
+    #[test]
+    fn dates_as_spreadsheets_write_them() {
+        let d = |y, m, day| Ok(NaiveDate::from_ymd_opt(y, m, day));
+        assert_eq!(parse_date("31.12.2026", Locale::de), d(2026, 12, 31));
+        assert_eq!(parse_date("2026-12-31", Locale::de), d(2026, 12, 31));
+        // LibreOffice's short form of a date it recognised
+        assert_eq!(parse_date("04.05.24", Locale::de), d(2024, 5, 4));
+        assert_eq!(parse_date("1.2.26", Locale::de), d(2026, 2, 1));
+        assert!(
+            parse_date("04.05.99", Locale::de).is_err(),
+            "1999 is out of range"
+        );
+        assert!(parse_date("04.05.0024", Locale::de).is_err());
     }
 
     #[test]

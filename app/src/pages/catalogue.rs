@@ -4,8 +4,8 @@
 
 use crate::api::{get_filter_options, list_services};
 use crate::components::{
-    filter_option, loading, submit_enclosing_form, CategoryBadge, CoverageBar, ErrorNotice,
-    PageTitle, Pagination,
+    filter_option, loading, submit_enclosing_form, without_nameless_fields, CategoryBadge,
+    CoverageBar, ErrorNotice, PageTitle, Pagination,
 };
 use crate::current_locale;
 use crate::domain::{CoverageCategory, FilterOptions, Page, ServiceQuery, ServiceSummary};
@@ -69,7 +69,7 @@ fn FilterForm(
     let lagen = options.lagen;
     let l = current_locale();
     view! {
-        <Form method="GET" action="/leistungen" attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, catalogue.filter_label)>
+        <Form method="GET" action="/leistungen" on_form_data=without_nameless_fields() attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, catalogue.filter_label)>
             <div class="field">
                 <label for="f-themenfeld">{td_string!(l, catalogue.themenfeld)}</label>
                 <select id="f-themenfeld" name="themenfeld" on:change=submit_enclosing_form>

@@ -141,7 +141,10 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
         </dl>
         {(!own_records.is_empty()).then(|| view! {
             <section aria-labelledby="portfolio">
-                <h2 id="portfolio">{td_string!(l, org_units.responsible_for, count = own_records.len()).to_string()}</h2>
+                <h2 id="portfolio">{match own_records.len() {
+                    1 => td_string!(l, org_units.responsible_for_single).to_string(),
+                    n => td_string!(l, org_units.responsible_for, count = n).to_string(),
+                }}</h2>
                 <RecordTable records=own_records unit_column=false/>
             </section>
         })}

@@ -5,7 +5,8 @@
 
 use crate::api::get_overview;
 use crate::components::{
-    filter_option, loading, submit_enclosing_form, Downloads, ErrorNotice, KpiTile, PageTitle,
+    filter_option, loading, submit_enclosing_form, without_nameless_fields, Downloads, ErrorNotice,
+    KpiTile, PageTitle,
 };
 use crate::current_locale;
 use crate::domain::{
@@ -81,7 +82,7 @@ fn FilterBar(
             .collect_view()
     };
     view! {
-        <Form method="GET" action="/" attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, overview.filter_label)>
+        <Form method="GET" action="/" on_form_data=without_nameless_fields() attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, overview.filter_label)>
             <div class="field">
                 <label for="d-themenfeld">{td_string!(l, catalogue.themenfeld)}</label>
                 <select id="d-themenfeld" name="themenfeld" on:change=submit_enclosing_form>

@@ -108,7 +108,10 @@ fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView
             view! { <p class="notice">{td_string!(l, record.read_only)}</p> }.into_any()
         }}
         <section aria-labelledby="historie">
-            <h2 id="historie">{td_string!(l, record.history_heading, count = page.history.len()).to_string()}</h2>
+            <h2 id="historie">{match page.history.len() {
+                1 => td_string!(l, record.history_heading_single).to_string(),
+                n => td_string!(l, record.history_heading, count = n).to_string(),
+            }}</h2>
             <History entries=page.history.clone()/>
         </section>
     }

@@ -47,7 +47,10 @@ fn UserList(users: Vec<UserSummary>, save: ServerAction<SaveUser>) -> impl IntoV
     view! {
         <div class="table-wrap">
             <table>
-                <caption>{td_string!(l, users.count, count = users.len())}</caption>
+                <caption>{match users.len() {
+                    1 => td_string!(l, users.count_single).to_string(),
+                    n => td_string!(l, users.count, count = n).to_string(),
+                }}</caption>
                 <thead><tr>
                     <th scope="col">{td_string!(l, users.name)}</th><th scope="col">{td_string!(l, users.email)}</th><th scope="col">{td_string!(l, users.role)}</th>
                     <th scope="col">{td_string!(l, users.scopes)}</th><th scope="col">{td_string!(l, users.active)}</th><th scope="col">{td_string!(l, users.edit)}</th>

@@ -71,6 +71,17 @@ pub(super) async fn export_request(
             .filter(|v| !v.trim().is_empty())
     };
     let services = DashboardFilter::from_params(value, Locale::de).map_err(AppError::BadRequest)?;
+    super::check_named_values(
+        &state.backend.storage,
+        super::NamedValues {
+            themenfeld: services.themenfeld,
+            lage: services.lage,
+            ressort: services.ressort.as_deref(),
+            kreis: services.kreis.as_deref(),
+            ..Default::default()
+        },
+    )
+    .await?;
     let ozg_id = match value("ozg_id") {
         Some(raw) => Some(OzgId::parse(raw).map_err(|e| AppError::bad_request(e.0))?),
         None => None,

@@ -26,7 +26,7 @@ use axum::{Extension, Json, Router};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
-    // the body limit is `startup::limit_body`'s, per path
+    // the body limit is `startup::bound_request`'s, per path
     Router::new()
         .route("/imports/status", post(status_import))
         .route("/imports/catalogue", post(catalogue_import))

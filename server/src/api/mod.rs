@@ -109,6 +109,7 @@ async fn list_services(
             "lage",
             "ressort",
             "leika_typ",
+            "efa",
             "stand",
             "q",
             "seite",
@@ -117,6 +118,16 @@ async fn list_services(
     )?;
     let query = ServiceQuery::from_params(|k| params.get(k).map(String::as_str), Locale::de)
         .map_err(AppError::BadRequest)?;
+    check_named_values(
+        &state.backend.storage,
+        NamedValues {
+            themenfeld: query.themenfeld,
+            lage: query.lage,
+            ressort: query.ressort.as_deref(),
+            ..Default::default()
+        },
+    )
+    .await?;
     let page = state.backend.services(&query).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(ServiceItem::from).collect(),
@@ -225,6 +236,82 @@ pub(super) fn page_param(
 
 /// Unknown parameters are mistakes (a typo would silently drop a filter), and no value may
 /// contain control characters: 400.
+/// Filter values that name something in the data. Each must exist: a typo (`status=onlin`,
+/// `ressort=XYZ`) is a 400 naming what is allowed, never a quietly empty list.
+#[derive(Debug, Default)]
+pub(crate) struct NamedValues<'a> {
+    pub themenfeld: Option<i64>,
+    pub lage: Option<i64>,
+    pub ressort: Option<&'a str>,
+    pub kreis: Option<&'a str>,
+    pub status: Option<&'a str>,
+}
+
+pub(crate) async fn check_named_values(
+    storage: &crate::storage::Storage,
+    values: NamedValues<'_>,
+) -> Result<(), ApiError> {
+    let unknown = |name: &str, value: &str, allowed: Vec<String>| {
+        AppError::bad_request(format!(
+            "Parameter „{name}“: „{}“ ist unbekannt (erlaubt: {}).",
+            value.chars().take(40).collect::<String>(),
+            allowed.join(", ")
+        ))
+    };
+    if values.themenfeld.is_some()
+        || values.lage.is_some()
+        || values.ressort.is_some()
+        || values.kreis.is_some()
+    {
+        let options = storage.dashboard_options().await.map_err(AppError::from)?;
+        if let Some(t) = values.themenfeld {
+            if !options.themenfelder.iter().any(|o| o.id == t) {
+                let allowed = options
+                    .themenfelder
+                    .iter()
+                    .map(|o| o.id.to_string())
+                    .collect();
+                return Err(unknown("themenfeld", &t.to_string(), allowed).into());
+            }
+        }
+        if let Some(l) = values.lage {
+            if !options.lagen.iter().any(|o| o.id == l) {
+                let allowed =
+                    vec!["die Nummer einer Lebenslage (GET /api/v1/services listet sie)".into()];
+                return Err(unknown("lage", &l.to_string(), allowed).into());
+            }
+        }
+        if let Some(r) = values.ressort {
+            if !options.ressorts.iter().any(|o| o.code == r) {
+                let allowed = options.ressorts.iter().map(|o| o.code.clone()).collect();
+                return Err(unknown("ressort", r, allowed).into());
+            }
+        }
+        // a unit that does not exist is not found, as everywhere
+        if let Some(k) = values.kreis {
+            if !options.kreise.iter().any(|o| o.code == k) {
+                return Err(AppError::not_found(format!(
+                    "Eine Organisationseinheit „{}“ gibt es nicht.",
+                    k.chars().take(40).collect::<String>()
+                ))
+                .into());
+            }
+        }
+    }
+    if let Some(code) = values.status {
+        let statuses = storage
+            .edit_options()
+            .await
+            .map_err(AppError::from)?
+            .statuses;
+        if !statuses.iter().any(|s| s.code == code) {
+            let allowed = statuses.iter().map(|s| s.code.clone()).collect();
+            return Err(unknown("status", code, allowed).into());
+        }
+    }
+    Ok(())
+}
+
 fn check_params(params: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
     let unknown: Vec<String> = params
         .iter()

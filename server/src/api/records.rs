@@ -115,6 +115,31 @@ async fn list_records(
         themenfeld: themenfeld_param(&params)?,
         area: area_param(&params)?,
     };
+    super::check_named_values(
+        &state.backend.storage,
+        super::NamedValues {
+            themenfeld: filter.themenfeld,
+            status: filter.status.as_deref(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    if let Some(code) = &filter.org_unit {
+        if state
+            .backend
+            .storage
+            .org_unit_name(code)
+            .await
+            .map_err(AppError::from)?
+            .is_none()
+        {
+            return Err(AppError::not_found(format!(
+                "Eine Organisationseinheit „{}“ gibt es nicht.",
+                code.chars().take(40).collect::<String>()
+            ))
+            .into());
+        }
+    }
     let start = match (params.get("nach"), params.contains_key("seite")) {
         (Some(_), true) => {
             return Err(AppError::bad_request(

@@ -33,6 +33,21 @@ impl Dialect {
         }
     }
 
+    /// A cell as the file holds it.
+    fn field(self, cell: Cell<'_>) -> String {
+        let text = self.render(cell);
+        match self {
+            // German Excel's dialect is also opened through import dialogs that split at
+            // commas as well as semicolons (LibreOffice's first use): a field with a comma is
+            // quoted, as is one that needs it anyway ("Erfurt, Stadt" stayed one field only
+            // for programs that split at semicolons alone)
+            Self::GermanExcel if text.contains([';', ',', '"', '\r', '\n']) => {
+                format!("\"{}\"", text.replace('"', "\"\""))
+            }
+            _ => text.into_owned(),
+        }
+    }
+
     fn render(self, cell: Cell<'_>) -> Cow<'_, str> {
         match (cell, self) {
             (Cell::Int(n), _) => Cow::Owned(n.to_string()),
@@ -61,9 +76,15 @@ pub struct CsvEncoder {
 pub type EncodeError = ::csv::Error;
 
 fn writer(dialect: Dialect, start: Vec<u8>) -> ::csv::Writer<Vec<u8>> {
+    let quoting = match dialect {
+        // its fields arrive quoted where needed (`Dialect::field`)
+        Dialect::GermanExcel => ::csv::QuoteStyle::Never,
+        Dialect::Rfc4180 => ::csv::QuoteStyle::Necessary,
+    };
     ::csv::WriterBuilder::new()
         .delimiter(dialect.delimiter())
         .terminator(::csv::Terminator::CRLF)
+        .quote_style(quoting)
         .from_writer(start)
 }
 
@@ -75,7 +96,11 @@ impl CsvEncoder {
             Dialect::Rfc4180 => Vec::new(),
         };
         let mut writer = writer(dialect, start);
-        writer.write_record(header)?;
+        writer.write_record(
+            header
+                .iter()
+                .map(|h| dialect.field(Cell::Text(Cow::Borrowed(h)))),
+        )?;
         Ok(Self { dialect, writer })
     }
 
@@ -85,7 +110,7 @@ impl CsvEncoder {
     ) -> Result<(), EncodeError> {
         let dialect = self.dialect;
         self.writer
-            .write_record(cells.into_iter().map(|c| dialect.render(c).into_owned()))
+            .write_record(cells.into_iter().map(|c| dialect.field(c)))
     }
 
     /// The bytes encoded since the last call (the writer starts afresh on an empty buffer).
@@ -124,7 +149,7 @@ mod tests {
         );
         assert_eq!(
             lines.next().unwrap(),
-            "7;3;1234;\"Ummeldung; „Wohnsitz“\";Bauen & Wohnen;TMDI;16051000;Erfurt, Stadt;Gemeinde;\
+            "7;3;1234;\"Ummeldung; „Wohnsitz“\";Bauen & Wohnen;TMDI;16051000;\"Erfurt, Stadt\";Gemeinde;\
              online;Online;3;31.12.2022;;https://example.org/a;;\"'=HYPERLINK(\"\"x\"\")\";\
              02.11.2026 09:05"
         );

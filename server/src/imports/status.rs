@@ -326,6 +326,10 @@ enum Planned {
     Failed(ImportLine),
 }
 
+/// Records written per transaction by an import that is not all or nothing (about a second's
+/// work on SQLite at Thüringen scale).
+const IMPORT_WRITE_CHUNK: usize = 5_000;
+
 /// Checks and applies a status import for `user`.
 pub async fn import_status(
     storage: &Storage,
@@ -401,7 +405,15 @@ pub async fn import_status(
                 .apply_changes_all_or_nothing(&options, &changes)
                 .await?
         } else {
-            storage.apply_changes_checked(&options, &changes).await?
+            // line by line anyway: written in transactions of a few thousand records, so
+            // other editors wait for one of them (well under SQLite's 5 s busy timeout), not
+            // for a whole Land's file; a cut-off import is taken up by sending the file
+            // again (lines already written are unchanged)
+            let mut outcomes = Vec::with_capacity(changes.len());
+            for chunk in changes.chunks(IMPORT_WRITE_CHUNK) {
+                outcomes.extend(storage.apply_changes_checked(&options, chunk).await?);
+            }
+            outcomes
         };
         report.written = outcomes
             .iter()

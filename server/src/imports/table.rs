@@ -87,13 +87,13 @@ pub enum TextEncoding {
 }
 
 impl FileKind {
-    /// What was read, for the report: "XLSX", "CSV (UTF-8)", "CSV (Windows-1252)" …
+    /// What was read, for the report: "XLSX", "CSV, UTF-8", "CSV, Windows-1252" …
     pub fn label(self) -> &'static str {
         match self {
-            FileKind::Csv(TextEncoding::Utf8) => "CSV (UTF-8)",
-            FileKind::Csv(TextEncoding::Utf8WithBom) => "CSV (UTF-8 mit BOM)",
-            FileKind::Csv(TextEncoding::Utf16) => "CSV (UTF-16)",
-            FileKind::Csv(TextEncoding::Windows1252) => "CSV (Windows-1252)",
+            FileKind::Csv(TextEncoding::Utf8) => "CSV, UTF-8",
+            FileKind::Csv(TextEncoding::Utf8WithBom) => "CSV, UTF-8 mit BOM",
+            FileKind::Csv(TextEncoding::Utf16) => "CSV, UTF-16",
+            FileKind::Csv(TextEncoding::Windows1252) => "CSV, Windows-1252",
             FileKind::Xlsx => "XLSX",
         }
     }
@@ -342,12 +342,15 @@ fn read_csv(text: &str, cancel: &Cancellation) -> Result<Sheet, FileError> {
         .ok_or_else(|| FileError::one("Die Datei enthält keine Kopfzeile."))
 }
 
-/// Line numbers from byte offsets, counted once through the text. (The csv crate's own line
-/// count lags by one after a CRLF, which is what Excel writes.)
+/// Row numbers as a spreadsheet shows them, from byte offsets, counted once through the
+/// text: a line break inside a quoted cell (a note of two lines) starts no new row. (The csv
+/// crate's own line count lags by one after a CRLF, which is what Excel writes, and counts
+/// every line break.)
 struct LineCounter<'a> {
     text: &'a [u8],
     byte: usize,
     line: usize,
+    quoted: bool,
 }
 
 impl<'a> LineCounter<'a> {
@@ -356,10 +359,11 @@ impl<'a> LineCounter<'a> {
             text: text.as_bytes(),
             byte: 0,
             line: 1,
+            quoted: false,
         }
     }
 
-    /// The line a record starting at `byte` begins on (offsets only grow).
+    /// The row a record starting at `byte` is on (offsets only grow).
     fn line_of(&mut self, byte: usize) -> usize {
         let mut start = byte.min(self.text.len());
         // a record's offset may point at the line break before it
@@ -367,10 +371,14 @@ impl<'a> LineCounter<'a> {
             start += 1;
         }
         if start > self.byte {
-            self.line += self.text[self.byte..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
+            for &b in &self.text[self.byte..start] {
+                match b {
+                    // an escaped quote ("") toggles twice
+                    b'"' => self.quoted = !self.quoted,
+                    b'\n' if !self.quoted => self.line += 1,
+                    _ => {}
+                }
+            }
             self.byte = start;
         }
         self.line
@@ -689,7 +697,7 @@ mod tests {
         // German Excel's plain "CSV (Trennzeichen-getrennt)": Windows-1252
         let (kind, sheets) = read(b"Schl\xfcssel;Bemerkung\r\n1;Stra\xdfe \x80 5\r\n").unwrap();
         assert_eq!(kind, FileKind::Csv(TextEncoding::Windows1252));
-        assert_eq!(kind.label(), "CSV (Windows-1252)");
+        assert_eq!(kind.label(), "CSV, Windows-1252");
         assert_eq!(sheets[0].header, ["Schlüssel", "Bemerkung"]);
         assert_eq!(sheets[0].rows[0].get(1), &Value::Text("Straße € 5".into()));
         // UTF-8 with and without a byte order mark
@@ -712,6 +720,19 @@ mod tests {
         let (kind, sheets) = read(&utf16).unwrap();
         assert_eq!(kind, FileKind::Csv(TextEncoding::Utf16));
         assert_eq!(sheets[0].rows[0].get(1), &Value::Text("Ärger".into()));
+    }
+
+    #[test]
+    fn lines_are_numbered_as_the_spreadsheet_shows_rows() {
+        // the note of line 2 spans two physical lines: the next record is row 3, not 4
+        let file = "a;Bemerkung\r\n1;\"erste Zeile\r\nzweite \"\"Zeile\"\"\"\r\n2;x\r\n\r\n3;y\r\n";
+        let (_, sheets) = read(file.as_bytes()).unwrap();
+        let lines: Vec<usize> = sheets[0].rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 5], "{sheets:?}");
+        assert_eq!(
+            sheets[0].rows[0].get(1),
+            &Value::Text("erste Zeile\r\nzweite \"Zeile\"".into())
+        );
     }
 
     #[test]

@@ -152,14 +152,17 @@ impl Storage {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn dashboard_options(&self) -> Result<DashboardOptions> {
         let base = self.filter_options().await?;
-        let (ressorts, kreise): (Vec<CodeName>, Vec<CodeName>) = on_pool!(self, pool => {
+        let (mut ressorts, mut kreise): (Vec<CodeName>, Vec<CodeName>) = on_pool!(self, pool => {
             (
-                sqlx::query_as("SELECT code, name FROM org_unit WHERE kind = 'ressort' AND valid_to IS NULL ORDER BY name")
+                sqlx::query_as("SELECT code, name FROM org_unit WHERE kind = 'ressort' AND valid_to IS NULL")
                     .fetch_all(pool).await?,
-                sqlx::query_as("SELECT code, name FROM org_unit WHERE kind = 'kreis' AND valid_to IS NULL ORDER BY name")
+                sqlx::query_as("SELECT code, name FROM org_unit WHERE kind = 'kreis' AND valid_to IS NULL")
                     .fetch_all(pool).await?,
             )
         });
+        for list in [&mut ressorts, &mut kreise] {
+            list.sort_by_cached_key(|(_, name)| app::domain::german_sort_key(name));
+        }
         let unit = |kind: OrgUnitKind| {
             move |(code, name): (String, String)| OrgUnitRef { code, name, kind }
         };

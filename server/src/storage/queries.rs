@@ -220,7 +220,13 @@ impl Storage {
         let rows: Vec<OrgUnitRow> = on_pool!(self, pool => {
             bind_all!(sqlx::query_as(AssertSqlSafe(sql)), f.binds).fetch_all(pool).await?
         });
-        rows.into_iter().map(OrgUnit::try_from).collect()
+        let mut units = rows
+            .into_iter()
+            .map(OrgUnit::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        // by kind as the database sorted the codes, then by name the German way
+        units.sort_by_cached_key(|u| (u.kind.code(), app::domain::german_sort_key(&u.name)));
+        Ok(units)
     }
 
     pub async fn org_unit(&self, code: &str) -> Result<OrgUnitDetail> {
@@ -244,7 +250,7 @@ impl Storage {
              JOIN themenfeld t ON t.id = s.themenfeld_id \
              WHERE g.parent_id = $1 AND g.kind = 'gemeinde' AND g.valid_to IS NULL GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id");
         type UnitRef = (String, String, String);
-        let (own, agg, children): (Vec<RecordRow>, Vec<PortfolioAggRow>, Vec<UnitRef>) = on_pool!(self, pool => {
+        let (own, agg, mut children): (Vec<RecordRow>, Vec<PortfolioAggRow>, Vec<UnitRef>) = on_pool!(self, pool => {
             let own = sqlx::query_as(AssertSqlSafe(own_sql)).bind(&model).bind(unit_id).fetch_all(pool).await?;
             let agg = if unit.kind == OrgUnitKind::Kreis {
                 sqlx::query_as(AssertSqlSafe(agg_sql)).bind(unit_id).fetch_all(pool).await?
@@ -255,7 +261,8 @@ impl Storage {
                 .bind(unit_id).fetch_all(pool).await?;
             (own, agg, children)
         });
-        let (successor, predecessors): (Option<UnitRef>, Vec<UnitRef>) = on_pool!(self, pool => {
+        children.sort_by_cached_key(|(_, name, _)| app::domain::german_sort_key(name));
+        let (successor, mut predecessors): (Option<UnitRef>, Vec<UnitRef>) = on_pool!(self, pool => {
             (
                 sqlx::query_as("SELECT s.code, s.name, s.kind FROM org_unit o JOIN org_unit s ON s.id = o.successor_id WHERE o.id = $1")
                     .bind(unit_id).fetch_optional(pool).await?,
@@ -263,6 +270,7 @@ impl Storage {
                     .bind(unit_id).fetch_all(pool).await?,
             )
         });
+        predecessors.sort_by_cached_key(|(_, name, _)| app::domain::german_sort_key(name));
         let unit_ref = |(code, name, k): UnitRef| -> Result<OrgUnitRef> {
             Ok(OrgUnitRef {
                 code,
