@@ -83,7 +83,7 @@ test("saving a record three times in a row stores exactly what was chosen each t
   const entries = (await history(page, record.id)).slice(-3);
   expect(entries.map(described)).toEqual([
     ["Status: nicht begonnen → in Planung"],
-    ["Bemerkung: – → Nur eine Notiz"],
+    ["Notiz: – → Nur eine Notiz"],
     ["Status: in Planung → in Umsetzung"],
   ]);
   expect(entries.map((e) => e.comment)).toEqual(["Erster Schritt", null, "Dritter Schritt"]);
@@ -176,5 +176,23 @@ test("the language switch keeps the page and its query string", async ({ page })
     await page.waitForURL((url) => url.pathname + url.search === path);
     await expect(page.locator("html")).toHaveAttribute("lang", "de");
   }
+  expect(errors).toEqual([]);
+});
+
+test("filtering with JavaScript leaves no stray parameter; Kreise are listed in German order", async ({ page }) => {
+  const errors = watchConsole(page);
+  await login(page, ACCOUNTS.admin);
+  await page.goto("/leistungen");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Filtern" }).click();
+  await page.waitForURL(/\/leistungen\?/);
+  expect(page.url()).not.toMatch(/[?&]=(&|$)/);
+  await page.goto("/organisationen");
+  await hydrated(page);
+  const names = await page.locator("main a").allTextContents();
+  const soemmerda = names.findIndex((n) => n.startsWith("Sömmerda"));
+  const suhl = names.findIndex((n) => n.startsWith("Suhl"));
+  expect(soemmerda).toBeGreaterThan(-1);
+  expect(suhl, names.join(" | ")).toBeGreaterThan(soemmerda);
   expect(errors).toEqual([]);
 });

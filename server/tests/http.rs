@@ -622,3 +622,31 @@ async fn unknown_filter_values_are_errors_not_empty_lists() {
         assert_eq!(code, 200, "{path}: {body}");
     }
 }
+
+/// Each link of the map's switch carries aria-current at most once (the router's link added
+/// its own to the chosen one), and the chosen measure is the one marked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_switch_marks_the_chosen_measure_once() {
+    let srv = spawn_public(false).await;
+    for (path, chosen) in [
+        ("/", "nach Umsetzungsständen"),
+        ("/?karte=einwohner", "nach Einwohnern"),
+    ] {
+        let (status, html) = srv.get(path).await;
+        assert_eq!(status, 200);
+        let start = html.find("class=\"map-switch\"").expect("map switch");
+        let end = start + html[start..].find("</p>").unwrap();
+        let switch = &html[start..end];
+        for link in switch.split("<a ").skip(1) {
+            let tag = &link[..link.find('>').unwrap()];
+            assert!(tag.matches("aria-current").count() <= 1, "{path}: {tag}");
+        }
+        let marked: Vec<&str> = switch
+            .split("<a ")
+            .skip(1)
+            .filter(|l| l[..l.find('>').unwrap()].contains("aria-current"))
+            .collect();
+        assert_eq!(marked.len(), 1, "{path}: {switch}");
+        assert!(marked[0].contains(chosen), "{path}: {switch}");
+    }
+}

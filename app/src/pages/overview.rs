@@ -436,9 +436,11 @@ fn MapSection(overview: Overview) -> impl IntoView {
             <h2 id="karte">{heading}</h2>
             <p class="map-switch">
                 {td_string!(l, overview.map_show)} " "
-                <A href=with(MapWeighting::Units) attr:aria-current=current(MapWeighting::Units)>{td_string!(l, overview.map_units)}</A>
+                // plain links (the router still navigates in place): its `A` adds its own
+                // aria-current to the link of the current address, which gave this one two
+                <a href=with(MapWeighting::Units) aria-current=current(MapWeighting::Units)>{td_string!(l, overview.map_units)}</a>
                 " · "
-                <A href=with(MapWeighting::Inhabitants) attr:aria-current=current(MapWeighting::Inhabitants)>{td_string!(l, overview.map_inhabitants)}</A>
+                <a href=with(MapWeighting::Inhabitants) aria-current=current(MapWeighting::Inhabitants)>{td_string!(l, overview.map_inhabitants)}</a>
             </p>
             <figure class="chart map">
                 <div class="chart-svg" data-testid="chart-map" inner_html=overview.charts.map.clone()></div>
