@@ -57,7 +57,7 @@ build_front() {
 }
 
 build_server() {
-  cargo build --package=server --bin=ozg-monitor --package=bench-reference --release \
+  cargo build --package=server --bin=ozg-monitor --package=bench-reference --bin=raw-writes --release \
     --no-default-features
 }
 

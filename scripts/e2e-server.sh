@@ -4,8 +4,10 @@
 # (password: e2e-passwort-123). Used by end2end/playwright.config.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-db_dir="$(mktemp -d)"
-trap 'rm -rf "$db_dir"' EXIT
+# the database lives in target/ and is replaced by the next run (the server is exec'd below,
+# so no trap of this script could remove it; a folder in /tmp kept 350 MB after every run)
+db_dir=target/e2e-database
+rm -rf "$db_dir" && mkdir -p "$db_dir"
 exec_bin="${OZG_E2E_BIN:-target/release/ozg-monitor}"
 export DATABASE_URL="sqlite:$db_dir/e2e.db"
 source scripts/lib/demo-fixture.sh

@@ -46,6 +46,24 @@ if [ "${CI:-}" = "true" ] && [ ! -e target ] && [ "${OZG_BUILD_CACHE:-}" != "off
   mkdir -p "$build_cache"
   ln -s "$build_cache" target
   echo "build output: target -> $build_cache (OZG_BUILD_CACHE=off builds inside the clone)"
+  # What earlier clones built of the workspace's own crates is rebuilt from this clone's
+  # sources anyway; left there, every run added gigabytes of test binaries until the disk
+  # was full. Only the dependencies are kept.
+  crates=(app server ozg_monitor bench_reference raw_writes frontend)
+  for deps in "$build_cache"/debug/deps "$build_cache"/release/deps \
+              "$build_cache"/front/wasm32-unknown-unknown/*/deps "$build_cache"/wasm32-unknown-unknown/*/deps; do
+    [ -d "$deps" ] || continue
+    for name in "${crates[@]}"; do
+      find "$deps" -maxdepth 1 -type f \( -name "$name-*" -o -name "lib$name-*" \) -delete
+    done
+    # test binaries by their exact form (name, dash, 16 hex digits): `http` is a test and a
+    # dependency
+    for t in server/tests/*.rs; do
+      find "$deps" -maxdepth 1 -type f -regextype posix-extended \
+        -regex ".*/$(basename "$t" .rs)-[0-9a-f]{16}" -delete
+    done
+  done
+  rm -rf "$build_cache"/*/incremental "$build_cache"/front/*/*/incremental
 fi
 
 step "install tools (scripts/setup.sh --test)"
