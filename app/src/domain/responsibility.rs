@@ -1,4 +1,4 @@
-//! Who executes an OZG-Leistung in a Land, derived from its LeiKa-Typen (DESIGN.md §2).
+//! Who executes an OZG-Leistung in a Land, derived from its LeiKa-Typen (docs/architecture.md, "Domain rules").
 //! This is only the documented default: the Kompetenzzentrum can change it per service.
 
 use crate::i18n::{td_string, Locale};
@@ -76,7 +76,7 @@ impl LeikaTypes {
         self.0.contains(t)
     }
 
-    /// The default responsibility rule of DESIGN.md:
+    /// The default responsibility rule (docs/architecture.md):
     /// any 3, 5 or "2/3" → every Gemeinde; otherwise 2 or 4 → lead ministry; otherwise (only 1) → Land.
     pub fn default_responsibility(&self) -> Responsibility {
         if ["2/3", "3", "5"].iter().any(|t| self.contains(t)) {

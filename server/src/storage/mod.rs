@@ -3,7 +3,7 @@
 //! Queries are written once with `$1, $2 …` placeholders (both native drivers accept them)
 //! and run on either pool through the [`on_pool!`] / [`in_transaction!`] macros, which expand
 //! the same body for each backend. `AnyPool` is no option: it cannot decode dates or booleans
-//! on both (see BUILD.md). The contract suite in `tests/storage_contract.rs` checks both.
+//! on both (see docs/architecture.md). The contract suite in `tests/storage_contract.rs` checks both.
 
 mod accounts;
 mod catalogue;
@@ -30,7 +30,7 @@ pub use catalogue::{
 pub use dashboard::{ReportService, ScopeError};
 pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use imports::ImportKeys;
-pub use records::{ChangeFilter, PageStart, RecordFilter, StoredChange};
+pub use records::{ChangeFilter, PageStart, RecordFilter, StoredChange, WorkList};
 pub use scheduled::ScheduledRun;
 pub use territory::{
     Dissolution, StoredTerritory, StoredUnit, TerritoryWrite, TerritoryWritten, UnitWrite,
@@ -138,7 +138,7 @@ macro_rules! on_pool {
 
 /// Runs `$body` inside a write transaction (`$tx`) and commits it; an early return
 /// (`?`) rolls back. SQLite starts with `BEGIN IMMEDIATE` so a transaction that reads
-/// before it writes cannot fail with "database is locked" half-way (BUILD.md). Every
+/// before it writes cannot fail with "database is locked" half-way (docs/architecture.md). Every
 /// transaction raises the data generation with its commit ([`Storage::data_generation`]).
 macro_rules! in_transaction {
     ($storage:expr, $tx:ident => $body:expr) => {

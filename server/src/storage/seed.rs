@@ -6,7 +6,7 @@ use super::territory::TERRITORY_IMPORTED;
 use super::{in_transaction, Result, Storage};
 use crate::reference_data::ReferenceData;
 
-/// The default status pipeline (DESIGN.md): code, label, phase, order.
+/// The default status pipeline (docs/architecture.md): code, label, phase, order.
 pub const DEFAULT_STATUSES: [(&str, &str, &str, i64); 7] = [
     ("nicht_begonnen", "nicht begonnen", "not_started", 10),
     ("in_planung", "in Planung", "planning", 20),
