@@ -37,20 +37,27 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.b
   (cd end2end && timed npm ci --no-audit --no-fund)
 fi
 
-# Debian: brotli precompresses the site; Chromium (browser tests) and wrk (benchmark load)
-# for the tests.
+# Debian: brotli precompresses the site; for the tests Chromium (browser tests), wrk
+# (benchmark load) and LibreOffice Calc with its Python bridge (exports edited and saved by
+# a real spreadsheet, then imported: server/tests/libreoffice.rs)
 missing=()
+missing_bare=()
 command -v brotli >/dev/null || missing+=(brotli)
 if [ "$with_test_tools" = true ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v wrk >/dev/null || missing+=(wrk)
+  # without its recommendations (Java, fonts, a desktop): only the spreadsheet is driven
+  command -v soffice >/dev/null || missing_bare+=(libreoffice-calc-nogui)
+  /usr/bin/python3 -c 'import uno' 2>/dev/null || missing_bare+=(python3-uno)
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing Debian's ${missing[*]}"
+if [ $((${#missing[@]} + ${#missing_bare[@]})) -gt 0 ]; then
+  log "installing Debian's ${missing[*]} ${missing_bare[*]}"
   sudo_if_needed=()
   [ "$(id -u)" = 0 ] || sudo_if_needed=(sudo)
+  apt_install=("${sudo_if_needed[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq)
   timed "${sudo_if_needed[@]}" apt-get update -qq
-  timed "${sudo_if_needed[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  [ ${#missing[@]} -eq 0 ] || timed "${apt_install[@]}" "${missing[@]}"
+  [ ${#missing_bare[@]} -eq 0 ] || timed "${apt_install[@]}" --no-install-recommends "${missing_bare[@]}"
 fi
 
 if [ "$with_test_tools" = true ]; then
