@@ -19,6 +19,7 @@ const NAMESPACES: &[&str] = &[
     "legal",
     "record",
     "changes",
+    "my_work",
     "bulk",
     "imports",
     "account",

@@ -41,10 +41,14 @@ pub async fn list_services(
 }
 
 #[server(prefix = "/api/fn", endpoint = "service")]
-pub async fn get_service(ozg_id: String, records_page: u32) -> Result<ServiceDetail, AppError> {
+pub async fn get_service(
+    ozg_id: String,
+    records_page: u32,
+    #[server(default)] unit: Option<String>,
+) -> Result<ServiceDetail, AppError> {
     use crate::ssr::{backend, with_status};
     match OzgId::parse(&ozg_id) {
-        Ok(id) => with_status(backend()?.service(id, records_page).await),
+        Ok(id) => with_status(backend()?.service(id, records_page, unit).await),
         Err(e) => with_status(Err(AppError::bad_request(e.0))),
     }
 }
@@ -91,6 +95,14 @@ pub async fn save_record(form: RecordForm) -> Result<SaveOutcome, AppError> {
         return result;
     }
     with_status(result)
+}
+
+/// The signed-in user's start page: their units' overdue and waiting records, recent changes.
+#[server(prefix = "/api/fn", endpoint = "my-work")]
+pub async fn get_my_work() -> Result<MyWork, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.my_work(&require_user()?).await };
+    with_status(run.await)
 }
 
 #[server(prefix = "/api/fn", endpoint = "bulk-selection")]

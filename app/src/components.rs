@@ -105,6 +105,7 @@ fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
                     <li><A href="/organisationen">{td_string!(l, common.nav_org_units)}</A></li>
                     <li><A href="/aenderungen">{td_string!(l, common.nav_changes)}</A></li>
                     {edits.then(|| view! {
+                        <li><A href="/meine-aufgaben">{td_string!(l, my_work.nav)}</A></li>
                         <li><A href="/sammelbearbeitung">{td_string!(l, common.nav_bulk)}</A></li>
                         <li><A href="/statusimport">{td_string!(l, common.nav_import)}</A></li>
                     })}
@@ -279,6 +280,22 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
     (!messages.is_empty()).then(|| messages.join(" "))
 }
 
+/// `children` only for those who may edit records (coordinators, administrators): the way
+/// into an editing page is not offered to readers.
+#[component]
+pub fn ForEditors(children: ChildrenFn) -> impl IntoView {
+    let user = Resource::new(|| (), |_| get_current_user());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let edits = user.await.ok().flatten().is_some_and(|u| u.edits());
+                edits.then(|| children.with_value(|c| c()))
+            })}
+        </Suspense>
+    }
+}
+
 /// For a filter `<Form>`'s `on_form_data`: Leptos adds the submitting button to the data even
 /// when it has no name, which put a stray `&=` into every filtered URL.
 pub fn without_nameless_fields() -> std::sync::Arc<dyn Fn(&leptos::web_sys::FormData)> {
@@ -348,5 +365,26 @@ pub fn Downloads(
             <a href=href("federal-export.csv", "") download="" rel="external">{td_string!(l, common.download_federal)}</a>
             {note.map(|n| view! { <span class="downloads-note">" "{n}</span> })}
         </div>
+    }
+}
+
+/// Whether the page runs in the browser: false in the server's HTML (JavaScript off, or the
+/// wasm still on its way), true once hydrated. Effects never run on the server.
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+/// For a form that works only with JavaScript (its submit button is disabled until
+/// `hydrated`): says so while the page is not hydrated, instead of a button that posts into
+/// nothing. Not `<noscript>`: it would also cover the seconds before the wasm arrives.
+#[component]
+pub fn NeedsJavaScript(hydrated: ReadSignal<bool>) -> impl IntoView {
+    let l = current_locale();
+    move || {
+        (!hydrated.get()).then(|| {
+            view! { <p class="note" data-testid="needs-javascript">{td_string!(l, common.needs_javascript)}</p> }
+        })
     }
 }

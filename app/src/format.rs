@@ -50,14 +50,21 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-/// Timestamps are stored in UTC and shown as a German date.
+/// Timestamps are stored in UTC and shown as the German date in Berlin.
 pub fn datetime_date(t: DateTime<Utc>) -> String {
-    date(t.date_naive())
+    date(t.with_timezone(&chrono_tz::Europe::Berlin).date_naive())
 }
 
-/// A moment as German date and time, in UTC (stated, so nobody misreads it as local time).
+/// A moment as German date and time in Berlin, with the zone named (MEZ or MESZ), so nobody
+/// misreads it; the stored value is UTC.
 pub fn datetime(t: DateTime<Utc>) -> String {
-    t.format("%d.%m.%Y, %H:%M UTC").to_string()
+    let berlin = t.with_timezone(&chrono_tz::Europe::Berlin);
+    let zone = if chrono::Offset::fix(berlin.offset()).local_minus_utc() == 7200 {
+        "MESZ"
+    } else {
+        "MEZ"
+    };
+    format!("{} {zone}", berlin.format("%d.%m.%Y, %H:%M"))
 }
 
 /// The "Datenstand": the date of the newest change, or why there is none.
@@ -83,6 +90,22 @@ mod tests {
         assert_eq!(decimal(-0.01, 1), "0,0");
         assert_eq!(percent(1, 3), "33,3 %");
         assert_eq!(percent(5, 0), "–");
+    }
+
+    #[test]
+    fn moments_in_berlin_time_with_the_zone_named() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        for (utc, berlin) in [
+            ("2026-12-07T05:41:00Z", "07.12.2026, 06:41 MEZ"),
+            ("2026-07-01T22:30:00Z", "02.07.2026, 00:30 MESZ"),
+            // the change to summer time, 29.03.2026 at 01:00 UTC
+            ("2026-03-29T00:59:00Z", "29.03.2026, 01:59 MEZ"),
+            ("2026-03-29T01:00:00Z", "29.03.2026, 03:00 MESZ"),
+        ] {
+            assert_eq!(datetime(at(utc)), berlin, "{utc}");
+        }
+        // a change late in the evening (UTC) belongs to the next day in Berlin
+        assert_eq!(datetime_date(at("2026-12-31T23:30:00Z")), "01.01.2027");
     }
 
     #[test]

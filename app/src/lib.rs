@@ -35,13 +35,33 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <StartScripts options/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Loads the wasm and hydrates the page: what Leptos' `HydrationScripts` does, without its
+/// defect in 0.8.23 (the last 0.8 release; fixed upstream since), which writes the CSP nonce
+/// into the preloads' `crossorigin` attribute. The preloads are plain same-origin requests, as
+/// the module import and wasm-bindgen's fetch are, so the browser uses what it preloaded;
+/// the one inline script carries the nonce the page's policy names (and holds no `<`, `>`
+/// or `&`, which text in a `<script>` must not).
+#[component]
+fn StartScripts(options: LeptosOptions) -> impl IntoView {
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let start = format!(
+        "import start, {{ hydrate }} from \"{pkg}.js\"; \
+         start({{ module_or_path: \"{pkg}.wasm\" }}).then(function () {{ hydrate(); }});"
+    );
+    view! {
+        <link rel="modulepreload" href=format!("{pkg}.js")/>
+        <link rel="preload" href=format!("{pkg}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=leptos::nonce::use_nonce()>{start}</script>
     }
 }
 
@@ -78,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/umsetzungsstaende/:id") view=RecordPageView ssr=SsrMode::Async/>
                     <Route path=path!("/aenderungen") view=ChangesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/meine-aufgaben") view=MyWorkPage ssr=SsrMode::Async/>
                     <Route path=path!("/sammelbearbeitung") view=BulkPage ssr=SsrMode::Async/>
                     <Route path=path!("/statusimport") view=ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/konto") view=AccountPageView ssr=SsrMode::Async/>

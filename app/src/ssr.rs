@@ -14,7 +14,14 @@ pub trait Backend: Send + Sync + 'static {
     async fn filter_options(&self) -> Result<FilterOptions, AppError>;
     async fn overview(&self, filter: &DashboardFilter) -> Result<Overview, AppError>;
     async fn services(&self, query: &ServiceQuery) -> Result<Page<ServiceSummary>, AppError>;
-    async fn service(&self, id: OzgId, records_page: u32) -> Result<ServiceDetail, AppError>;
+    /// One service and a page of its records, narrowed by `unit` (a unit's code, with the
+    /// Gemeinden under it, or part of a name).
+    async fn service(
+        &self,
+        id: OzgId,
+        records_page: u32,
+        unit: Option<String>,
+    ) -> Result<ServiceDetail, AppError>;
     async fn org_units(&self, query: &OrgUnitQuery) -> Result<Vec<OrgUnit>, AppError>;
     async fn org_unit(&self, code: &str) -> Result<OrgUnitDetail, AppError>;
 
@@ -35,6 +42,8 @@ pub trait Backend: Send + Sync + 'static {
         user: &CurrentUser,
         request: BulkRequest,
     ) -> Result<BulkSummary, AppError>;
+    /// The start page of `user`'s own units.
+    async fn my_work(&self, user: &CurrentUser) -> Result<MyWork, AppError>;
     async fn bulk_selection(
         &self,
         user: &CurrentUser,

@@ -109,11 +109,11 @@ test("changing a catalogue filter updates the table without a page load", async 
   expect(errors).toEqual([]);
 });
 
-test("dashboard: a click on a Kreis of the map opens its list; the federal table and lateness are shown", async ({
+test("dashboard: a click on a Kreis of the map zooms in with the filter kept, a Gemeinde opens its page; the federal table and lateness are shown", async ({
   page,
 }) => {
   const errors = watchConsole(page);
-  await page.goto("/");
+  await page.goto("/?themenfeld=6");
   await hydrated(page);
   await expect(page.locator('[data-testid="chart-map"] svg > title')).toHaveText("Abdeckung nach Kreisen");
   await expect(page.locator('[data-testid="chart-map"] a.map-region')).toHaveCount(23);
@@ -121,6 +121,14 @@ test("dashboard: a click on a Kreis of the map opens its list; the federal table
   await expect(page.locator('[data-testid="late-by-kreis"] tbody tr').first()).toBeVisible();
   const gotha = page.locator('[data-testid="chart-map"] a.map-region[data-code="16067"]');
   await gotha.dispatchEvent("click");
+  // the drill-down keeps the Themenfeld: the dashboard of Gotha, its Gemeinden on the map
+  await expect(page).toHaveURL(/\/\?themenfeld=6&kreis=16067$/);
+  await expect(page.getByLabel("Themenfeld", { exact: true })).toHaveValue("6");
+  await expect(page.locator('[data-testid="chart-map"] svg > title')).toContainText("Abdeckung in den Gemeinden");
+  await page.locator('[data-testid="chart-map"] a.map-region').first().dispatchEvent("click");
+  await expect(page).toHaveURL(/\/organisationen\/16067\d{3}$/);
+  await page.goBack();
+  await page.getByTestId("scope-line").getByRole("link", { name: /Gotha/ }).click();
   await expect(page).toHaveURL(/\/organisationen\/16067$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Gotha");
   expect(errors).toEqual([]);

@@ -118,12 +118,14 @@ function pageKinds(recordId: number): string[] {
   return [
     "/",
     "/?themenfeld=6",
+    "/?themenfeld=6&kreis=16067",
     "/leistungen?themenfeld=1&seite=2",
     "/leistungen/10000",
     "/organisationen",
     "/organisationen/16068",
     `/umsetzungsstaende/${recordId}`,
     "/aenderungen",
+    "/meine-aufgaben",
     "/sammelbearbeitung?leistung=10000&einheit=16068",
     "/statusimport",
     "/konto",
@@ -195,4 +197,51 @@ test("filtering with JavaScript leaves no stray parameter; Kreise are listed in 
   expect(soemmerda).toBeGreaterThan(-1);
   expect(suhl, names.join(" | ")).toBeGreaterThan(soemmerda);
   expect(errors).toEqual([]);
+});
+
+test("a coordinator lands on their own work and opens a record from it", async ({ page }) => {
+  const errors = watchConsole(page);
+  await login(page, ACCOUNTS.koordination);
+  await expect(page).toHaveURL(/\/meine-aufgaben$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Meine Aufgaben");
+  const unit = page.locator("section.my-work").first();
+  await expect(unit.getByRole("heading", { level: 2 })).toContainText("Sömmerda");
+  await expect(unit).toContainText("Überfällig (");
+  await expect(unit).toContainText("Warten auf Aktualisierung (");
+  const first = unit.locator("table.records a").first();
+  await expect(first).toBeVisible();
+  await first.click();
+  await page.waitForURL(/\/umsetzungsstaende\/\d+$/);
+  await expect(page.locator("#f-status")).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("on a service page, a coordinator finds their unit's records; readers are not offered bulk edits", async ({ page, browser }) => {
+  const errors = watchConsole(page);
+  await login(page, ACCOUNTS.koordination);
+  await page.goto("/organisationen/16068");
+  await hydrated(page);
+  // from the Kreis's table to the service's records in the Kreis
+  const row = page.locator('[data-testid="gemeinden-coverage"] tbody tr').first();
+  await row.getByRole("link", { name: /^Umsetzungsstände/ }).click();
+  await page.waitForURL(/\/leistungen\/\d+\?einheit=16068$/);
+  await expect(page.locator("#einheit")).toHaveValue("16068");
+  const units = await page.locator("table.records tbody tr td:first-child").allTextContents();
+  expect(units.length).toBeGreaterThan(0);
+  // by name, as a person types it
+  await page.locator("#einheit").fill("kölleda");
+  await page.getByRole("button", { name: "Anzeigen" }).click();
+  await page.waitForURL(/einheit=k%C3%B6lleda|einheit=kölleda/);
+  await expect(page.locator("table.records tbody tr")).toHaveCount(1);
+  await expect(page.locator("table.records tbody tr")).toContainText("Kölleda");
+  expect(errors).toEqual([]);
+
+  const context = await browser.newContext();
+  const reader = await context.newPage();
+  await login(reader, ACCOUNTS.lesen);
+  await reader.goto("/organisationen/16068");
+  await hydrated(reader);
+  await expect(reader.locator('[data-testid="gemeinden-coverage"] a', { hasText: "Sammelbearbeitung" })).toHaveCount(0);
+  await expect(reader.locator('[data-testid="gemeinden-coverage"] a', { hasText: "Umsetzungsstände" }).first()).toBeVisible();
+  await context.close();
 });

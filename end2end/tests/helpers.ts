@@ -101,6 +101,7 @@ export function pagesOfAnAdministrator(recordId: number): string[] {
     "/organisationen/TMDI",
     `/umsetzungsstaende/${recordId}`,
     "/aenderungen",
+    "/meine-aufgaben",
     "/sammelbearbeitung",
     "/sammelbearbeitung?leistung=10000&einheit=16068",
     "/statusimport",

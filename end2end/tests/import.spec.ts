@@ -14,6 +14,9 @@ test("a coordinator uploads an edited file, reads the dry run, then applies it",
   await expect(page).toHaveURL(/\/statusimport$/);
   await hydrated(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Statusimport");
+  // step one offers the coordinator's own Kreis, not the whole Land
+  await expect(page.locator('a[href="/api/v1/records.csv?org_unit=16068"]')).toBeVisible();
+  await expect(page.locator('a[href="/api/v1/records.xlsx?org_unit=16068"]')).toBeVisible();
 
   // two of the coordinator's records, as a file in the export's columns: a new note on the
   // first, a Reifegrad the scale does not have on the second

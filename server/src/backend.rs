@@ -119,7 +119,7 @@ impl ServerBackend {
             tracing::error!(error = %e, "chart rendering failed");
             AppError::Internal
         })?;
-        let region_link = |r: &RegionCoverage| format!("/organisationen/{}", urlencode(&r.code));
+        let region_link = |r: &RegionCoverage| filter.region_link(&r.code);
         let kreis = overview.kreis.clone();
         let drawn = crate::map::draw(
             &mut overview.map,
@@ -194,6 +194,13 @@ fn day_start(d: chrono::NaiveDate) -> chrono::DateTime<Utc> {
 /// Rows per page of a service's records.
 pub const RECORDS_PER_PAGE: u32 = 50;
 
+/// "Meine Aufgaben": records not updated for this many days wait for an update (the
+/// coordinators report at least monthly, so a quarter without one stands out) …
+pub const MY_WORK_STALE_DAYS: i64 = 90;
+/// … the changes of this many days are shown, and this many rows of each list.
+pub const MY_WORK_CHANGES_DAYS: i64 = 30;
+pub const MY_WORK_ROWS: u32 = 20;
+
 #[async_trait::async_trait]
 impl app::ssr::Backend for ServerBackend {
     async fn site_info(&self) -> Result<SiteInfo, AppError> {
@@ -240,10 +247,15 @@ impl app::ssr::Backend for ServerBackend {
         Ok(self.storage.services(query).await?)
     }
 
-    async fn service(&self, id: OzgId, records_page: u32) -> Result<ServiceDetail, AppError> {
+    async fn service(
+        &self,
+        id: OzgId,
+        records_page: u32,
+        unit: Option<String>,
+    ) -> Result<ServiceDetail, AppError> {
         Ok(self
             .storage
-            .service(id, records_page, RECORDS_PER_PAGE)
+            .service(id, records_page, RECORDS_PER_PAGE, unit.as_deref())
             .await?)
     }
 
@@ -292,6 +304,39 @@ impl app::ssr::Backend for ServerBackend {
         request: BulkRequest,
     ) -> Result<BulkSummary, AppError> {
         editing::bulk(&self.storage, user, &request).await
+    }
+
+    async fn my_work(&self, user: &CurrentUser) -> Result<MyWork, AppError> {
+        let today = crate::editing::today();
+        let stale_before = chrono::Utc::now() - chrono::Duration::days(MY_WORK_STALE_DAYS);
+        let mut units = Vec::with_capacity(user.scopes.len());
+        for unit in &user.scopes {
+            let work = self
+                .storage
+                .work_list(&unit.code, today, stale_before, MY_WORK_ROWS)
+                .await?;
+            let mut changes = self
+                .changes(&ChangeQuery {
+                    since: today - chrono::Duration::days(MY_WORK_CHANGES_DAYS),
+                    until: None,
+                    org_unit: Some(unit.code.clone()),
+                    themenfeld: None,
+                    page: 1,
+                })
+                .await?;
+            changes.items.truncate(MY_WORK_ROWS as usize);
+            units.push(UnitWork {
+                unit: unit.clone(),
+                overdue: work.overdue,
+                stale: work.stale,
+                changes,
+            });
+        }
+        Ok(MyWork {
+            units,
+            stale_days: MY_WORK_STALE_DAYS,
+            changes_days: MY_WORK_CHANGES_DAYS,
+        })
     }
 
     async fn bulk_selection(

@@ -172,9 +172,32 @@ pub fn router(state: AppState) -> Router {
         // bounded requests: a slow or huge upload cannot tie up the server; `bound_request`
         // is the one limit, so axum's own default for buffered bodies (2 MB) is off
         .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(compression())
         .layer(axum::middleware::from_fn(bound_request))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Pages, JSON, CSV and the site's files compressed for a client that accepts it (brotli,
+/// else gzip). Brotli at quality 4, not the library's 11, which takes a second for a large
+/// page; the site's files arrive precompressed from the build and pass through as they are
+/// (a response with a `content-encoding` is left alone), and workbooks and PDFs are
+/// compressed already.
+fn compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    use tower_http::compression::{CompressionLayer, CompressionLevel};
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(
+            DefaultPredicate::new()
+                .and(NotForContentType::const_new(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ))
+                .and(NotForContentType::const_new("application/pdf")),
+        )
 }
 
 /// Bounds a request by its path's limits: bodies over the size limit are refused with 413 (a

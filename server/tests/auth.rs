@@ -180,6 +180,13 @@ async fn login_session_logout_and_security_headers() {
         html.contains(&format!("nonce=\"{nonce}\"")),
         "the hydration script carries the nonce"
     );
+    // ... and only it: the wasm's preload is a plain same-origin fetch (Leptos 0.8.23 put the
+    // nonce into its `crossorigin`)
+    assert!(!html.contains(&format!("crossorigin=\"{nonce}\"")));
+    assert!(
+        html.contains("href=\"/pkg/ozg-monitor.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"\""),
+        "the wasm's preload"
+    );
     assert!(html.contains("Abmelden"));
 
     // logout ends the session on the server: the old cookie is dead
@@ -225,13 +232,7 @@ async fn sessions_are_renewed_at_login_and_ended_by_password_change() {
         .send()
         .await
         .unwrap();
-    let second = r.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let second = session_cookie(&r);
     assert_ne!(first, second);
     let srv = &srv;
     let status = |c: String| async move {
@@ -1108,4 +1109,43 @@ async fn every_documented_operation_is_routed() {
         );
         assert!(served["paths"][path][method.as_str().to_lowercase()].is_object());
     }
+}
+
+/// A coordinator who signs in without a page to return to lands on "Meine Aufgaben": their
+/// units' overdue and waiting records and recent changes; a reader lands on the overview.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_land_on_their_own_work() {
+    let srv = closed_server().await;
+    add_user(&srv, "kai@example.org", "koordination", "16068").await;
+    add_user(&srv, "lea@example.org", "lesen", "").await;
+    let sign_in = |email: &'static str| {
+        srv.client
+            .post(srv.url("/auth/anmelden"))
+            .header(ORIGIN, &srv.base)
+            .form(&[("email", email), ("password", PASSWORD), ("weiter", "/")])
+            .send()
+    };
+    let r = sign_in("kai@example.org").await.unwrap();
+    assert_eq!(r.headers()[LOCATION], "/meine-aufgaben");
+    let cookie = session_cookie(&r);
+    let page = srv
+        .client
+        .get(srv.url("/meine-aufgaben"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for part in [
+        "Meine Aufgaben",
+        "Sömmerda",
+        "Überfällig (",
+        "Warten auf Aktualisierung (",
+        "Geändert in den letzten 30 Tagen (",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    let r = sign_in("lea@example.org").await.unwrap();
+    assert_eq!(r.headers()[LOCATION], "/");
 }

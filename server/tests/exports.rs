@@ -91,7 +91,12 @@ async fn csv_for_german_excel_holds_the_filtered_records() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header[0], "Datensatz");
     assert_eq!(header[17], "Zuletzt geändert (UTC)");
+    assert_eq!(
+        header[18], "Datenbasis",
+        "demo data is labelled inside the file"
+    );
     let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(rows.iter().all(|r| &r[18] == "DEMODATEN"), "on every line");
     rows.sort_by_key(|r| r[0].parse::<i64>().unwrap());
 
     let expected = listed(&srv, "org_unit=16051").await;
@@ -278,9 +283,11 @@ async fn federal_export_lists_online_services_in_the_federal_fields() {
     let text = String::from_utf8(d.body).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let mut expected_header = server::exports::federal::COLUMNS.map(String::from).to_vec();
+    expected_header.push("Datenbasis".into());
     assert_eq!(
-        header,
-        server::exports::federal::COLUMNS.map(String::from).to_vec()
+        header, expected_header,
+        "the federal fields, then the demo mark"
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert!(!rows.is_empty());

@@ -925,13 +925,7 @@ async fn two_instances_share_sessions_and_the_version_check() {
         .await
         .unwrap();
     assert_eq!(login.status(), 303);
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = session_cookie(&login);
     let me: serde_json::Value = no_redirects
         .post(b.url("/api/fn/current-user"))
         .header("cookie", &cookie)

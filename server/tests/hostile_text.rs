@@ -221,13 +221,7 @@ async fn sign_in(srv: &TestServer, email: &str) -> String {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
+    session_cookie(&r)
 }
 
 use server::storage::Storage;

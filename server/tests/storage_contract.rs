@@ -22,6 +22,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_units_worklist_holds_overdue_and_waiting_records,
     sign_in_claims_are_counted_exactly_in_parallel,
     seeding_loads_the_catalogue_and_is_idempotent,
     changed_catalogue_updates_rows_without_duplicates,
@@ -132,12 +133,12 @@ async fn changed_catalogue_updates_rows_without_duplicates(s: Storage) {
         "removed services are kept, not deleted"
     );
     let detail = s
-        .service(OzgId::parse("10000").unwrap(), 1, 50)
+        .service(OzgId::parse("10000").unwrap(), 1, 50, None)
         .await
         .unwrap();
     assert_eq!(detail.summary.name, "Elterngeld (neu benannt)");
     let gone = s
-        .service(OzgId::parse("10001").unwrap(), 1, 50)
+        .service(OzgId::parse("10001").unwrap(), 1, 50, None)
         .await
         .unwrap();
     assert!(!gone.summary.active);
@@ -163,12 +164,30 @@ async fn records_follow_the_responsibility_rule(s: Storage) {
     assert!(gemeinden.len() > 10);
     // Elterngeld (2/3): one record per Gemeinde
     let d = s
-        .service(OzgId::parse("10000").unwrap(), 1, 500)
+        .service(OzgId::parse("10000").unwrap(), 1, 500, None)
         .await
         .unwrap();
     assert_eq!(d.records.total, gemeinden.len() as i64);
     assert_eq!(d.summary.records_applicable, gemeinden.len() as i64);
     assert!(d.summary.population_applicable > 200_000);
+    // one's own records among them: a Kreis by its key (its Gemeinden), a unit by its name
+    let elterngeld = OzgId::parse("10000").unwrap();
+    let in_kreis = s.service(elterngeld, 1, 500, Some("16068")).await.unwrap();
+    let soemmerda = gemeinden
+        .iter()
+        .filter(|g| g.code.starts_with("16068"))
+        .count() as i64;
+    assert_eq!(in_kreis.records.total, soemmerda);
+    assert!(in_kreis
+        .records
+        .items
+        .iter()
+        .all(|r| r.org_unit_code.starts_with("16068")));
+    let erfurt = s.service(elterngeld, 1, 500, Some("erfurt")).await.unwrap();
+    assert_eq!(erfurt.records.total, 1, "by name, any case");
+    assert_eq!(erfurt.records.items[0].org_unit_code, "16051000");
+    let nothing = s.service(elterngeld, 1, 500, Some("100%_")).await.unwrap();
+    assert_eq!(nothing.records.total, 0, "% and _ are text");
     // a type-1 service: one record for the Land
     let data = test_reference_data();
     let federal = data
@@ -176,7 +195,7 @@ async fn records_follow_the_responsibility_rule(s: Storage) {
         .iter()
         .find(|x| x.leika_types.to_string() == "1")
         .unwrap();
-    let d = s.service(federal.ozg_id, 1, 50).await.unwrap();
+    let d = s.service(federal.ozg_id, 1, 50, None).await.unwrap();
     assert_eq!(d.records.total, 1);
     assert_eq!(d.records.items[0].org_unit_code, "16");
     // a type-4 service: one record for the lead ministry of its Themenfeld
@@ -185,7 +204,7 @@ async fn records_follow_the_responsibility_rule(s: Storage) {
         .iter()
         .find(|x| x.leika_types.to_string() == "4")
         .unwrap();
-    let d = s.service(state.ozg_id, 1, 50).await.unwrap();
+    let d = s.service(state.ozg_id, 1, 50, None).await.unwrap();
     assert_eq!(d.records.total, 1);
     let lead = d.lead_unit.expect("lead ministry");
     assert_eq!(d.records.items[0].org_unit_code, lead.code);
@@ -244,7 +263,7 @@ async fn a_change_writes_record_event_and_rollup_together(s: Storage) {
     k.version += 1;
     let k = &k;
     let before = s
-        .service(OzgId::parse("10000").unwrap(), 1, 500)
+        .service(OzgId::parse("10000").unwrap(), 1, 500, None)
         .await
         .unwrap()
         .summary;
@@ -268,7 +287,7 @@ async fn a_change_writes_record_event_and_rollup_together(s: Storage) {
         }]
     );
     let after = s
-        .service(OzgId::parse("10000").unwrap(), 1, 500)
+        .service(OzgId::parse("10000").unwrap(), 1, 500, None)
         .await
         .unwrap()
         .summary;
@@ -540,7 +559,7 @@ async fn service_queries_filter_search_and_paginate(s: Storage) {
     );
 
     let missing = s
-        .service(OzgId::parse("99999").unwrap(), 1, 50)
+        .service(OzgId::parse("99999").unwrap(), 1, 50, None)
         .await
         .unwrap_err();
     assert!(matches!(missing, StorageError::NotFound(_)));
@@ -1869,12 +1888,12 @@ async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_s
         "the new service stays active"
     );
     let renamed = s
-        .service(OzgId::parse("10000").unwrap(), 1, 5)
+        .service(OzgId::parse("10000").unwrap(), 1, 5, None)
         .await
         .unwrap();
     assert_eq!(renamed.summary.name, "Elterngeld (Katalog 2024)");
     let added = s
-        .service(OzgId::parse("10700").unwrap(), 1, 5)
+        .service(OzgId::parse("10700").unwrap(), 1, 5, None)
         .await
         .unwrap();
     assert!(added.summary.active);
@@ -1904,7 +1923,7 @@ async fn an_imported_catalogue_counts_new_services_from_today_and_outlives_the_s
     );
     assert_eq!(count(&s, "implementation_record").await, records);
     let gone = s
-        .service(OzgId::parse("10001").unwrap(), 1, 5)
+        .service(OzgId::parse("10001").unwrap(), 1, 5, None)
         .await
         .unwrap();
     assert!(!gone.summary.active);
@@ -2521,4 +2540,77 @@ async fn record_lists_count_each_status_and_themenfeld_of_the_whole_list(s: Stor
     let (none, facets) = all_listed(&s, &area("99")).await;
     assert!(none.is_empty());
     assert_eq!(facets, app::domain::RecordFacets::default());
+}
+
+/// A unit's worklist ("Meine Aufgaben"): overdue are its and its Gemeinden's open records
+/// whose planned go-live has passed, the longest overdue first; waiting are the open ones not
+/// updated since a time; online records are in neither.
+async fn a_units_worklist_holds_overdue_and_waiting_records(s: Storage) {
+    let s = seeded(s).await;
+    let keys: Vec<_> = s
+        .record_versions(Some(10000))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.org_unit_code.starts_with("16068") && k.org_unit_code.len() > 5)
+        .take(3)
+        .collect();
+    let planned = |key: &server::storage::RecordKey, day: u32, status: &str| {
+        change(
+            key.id,
+            key.version,
+            RecordPatch {
+                status_code: Some(status.into()),
+                planned_go_live: Some(chrono::NaiveDate::from_ymd_opt(2026, 1, day)),
+                ..Default::default()
+            },
+        )
+    };
+    let out = s
+        .apply_changes(&[
+            planned(&keys[0], 20, "in_planung"),
+            planned(&keys[1], 10, "in_planung"),
+            planned(&keys[2], 5, "in_umsetzung"),
+        ])
+        .await
+        .unwrap();
+    assert!(
+        out.iter()
+            .all(|o| matches!(o, ChangeOutcome::Applied { .. })),
+        "{out:?}"
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    let work = s
+        .work_list("16068", today, Utc::now() + chrono::Duration::days(1), 10)
+        .await
+        .unwrap();
+    let overdue: Vec<i64> = work.overdue.items.iter().map(|r| r.id).collect();
+    assert_eq!(
+        overdue,
+        [keys[2].id, keys[1].id],
+        "the longest overdue first; 20.01. is not yet"
+    );
+    assert_eq!(work.overdue.total, 2);
+    // waiting: every open record of the Kreis and its Gemeinden was updated before tomorrow
+    assert!(work.stale.total > 3, "{}", work.stale.total);
+    assert!(work.stale.items.len() <= 10);
+    assert!(work
+        .stale
+        .items
+        .iter()
+        .all(|r| r.org_unit_code.starts_with("16068")));
+    // nothing waits that was updated after the time asked for
+    let fresh = s
+        .work_list(
+            "16068",
+            today,
+            Utc::now() - chrono::Duration::days(3650),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(fresh.stale.total, 0);
+    // another Kreis's worklist does not hold these
+    let erfurt = s.work_list("16051", today, Utc::now(), 10).await.unwrap();
+    assert_eq!(erfurt.overdue.total, 0);
 }

@@ -225,6 +225,21 @@ impl DashboardFilter {
         }
     }
 
+    /// Where a region of the map (and its row in the map's table) leads: a Kreis of the
+    /// Land's map to this dashboard zoomed into that Kreis, the rest of the filter kept; a
+    /// Gemeinde of a Kreis's map to its own page, as the dashboard has no finer level.
+    pub fn region_link(&self, code: &str) -> String {
+        if self.kreis.is_some() {
+            format!("/organisationen/{}", super::urlencode(code))
+        } else {
+            let zoomed = Self {
+                kreis: Some(code.to_owned()),
+                ..self.clone()
+            };
+            format!("/?{}", zoomed.to_query_string())
+        }
+    }
+
     /// The Leistungskatalog with the services behind one bar segment: this filter's
     /// service-level parts, narrowed to `extra` (e.g. `themenfeld=3`) and `category`.
     pub fn catalogue_link(&self, extra: &str, category: CoverageCategory) -> String {
@@ -637,6 +652,22 @@ mod tests {
             f.report_link(),
             "/api/v1/reports/16051.pdf?themenfeld=6&ressort=TMDI&am=2023-06-30"
         );
+    }
+
+    #[test]
+    fn a_kreis_on_the_map_zooms_the_dashboard_with_the_filter_and_a_gemeinde_opens_its_page() {
+        let mut f = DashboardFilter {
+            themenfeld: Some(6),
+            am: Some(day("2023-06-30")),
+            karte: MapWeighting::Inhabitants,
+            ..DashboardFilter::default()
+        };
+        assert_eq!(
+            f.region_link("16067"),
+            "/?themenfeld=6&kreis=16067&am=2023-06-30&karte=einwohner"
+        );
+        f.kreis = Some("16067".into());
+        assert_eq!(f.region_link("16067009"), "/organisationen/16067009");
     }
 
     #[test]

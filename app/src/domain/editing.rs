@@ -537,6 +537,25 @@ pub struct ChangeQuery {
 
 pub const CHANGES_PER_PAGE: u32 = 50;
 
+/// The start page of those who keep records ("Meine Aufgaben"): for each of their units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyWork {
+    pub units: Vec<UnitWork>,
+    /// Records not updated for this many days count as waiting for an update.
+    pub stale_days: i64,
+    /// Changes of this many days are shown.
+    pub changes_days: i64,
+}
+
+/// One unit's work: overdue records, records waiting for an update, recent changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitWork {
+    pub unit: crate::domain::ScopeUnit,
+    pub overdue: Page<RecordDetail>,
+    pub stale: Page<RecordDetail>,
+    pub changes: Page<ChangeEntry>,
+}
+
 /// One change with the record it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeEntry {

@@ -1,7 +1,7 @@
 //! Konto: the own account — password change (a plain form post) and personal API tokens.
 
 use crate::api::{get_account, CreateToken, RevokeToken};
-use crate::components::{loading, ErrorNotice, PageTitle};
+use crate::components::{loading, use_hydrated, ErrorNotice, NeedsJavaScript, PageTitle};
 use crate::current_locale;
 use crate::domain::{AccountPage, ApiTokenInfo};
 use crate::format;
@@ -62,6 +62,7 @@ fn AccountBody(
 ) -> impl IntoView {
     let u = account.user;
     let l = current_locale();
+    let hydrated = use_hydrated();
     view! {
         <dl class="facts">
             <dt>{td_string!(l, account.name)}</dt><dd>{u.display_name.clone()}</dd>
@@ -96,8 +97,11 @@ fn AccountBody(
             <ActionForm action=create attr:class="inline-fields">
                 <label for="token-name">{td_string!(l, account.token_name)}</label>
                 <input id="token-name" name="name" type="text" required=true placeholder=td_string!(l, account.token_name_placeholder)/>
-                <button type="submit">{td_string!(l, account.create_token)}</button>
+                // the new token is shown once, in this page: a post without JavaScript would
+                // create it and lose it
+                <button type="submit" disabled=move || !hydrated.get()>{td_string!(l, account.create_token)}</button>
             </ActionForm>
+            <NeedsJavaScript hydrated=hydrated/>
             <div aria-live="polite">
                 {move || create.value().get().map(|r| match r {
                     Ok(t) => view! {

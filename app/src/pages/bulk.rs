@@ -3,7 +3,7 @@
 //! each record (permission, status transition) and reports what it changed and refused.
 
 use crate::api::{get_bulk_selection, BulkUpdate};
-use crate::components::{loading, ErrorNotice, PageTitle};
+use crate::components::{loading, use_hydrated, ErrorNotice, NeedsJavaScript, PageTitle};
 use crate::current_locale;
 use crate::domain::{parse_date, BulkItem, BulkQuery, BulkRequest, BulkSelection, BulkSummary};
 use crate::format;
@@ -117,6 +117,7 @@ fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl
             },
         });
     };
+    let hydrated = use_hydrated();
     let count = selection.records.total;
     let shown = selection.records.items.len();
     view! {
@@ -150,7 +151,8 @@ fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl
                     </div>
                 </div>
                 {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
-                <button type="submit" disabled=move || selected.with(|s| s.is_empty()) || apply.pending().get()>
+                <NeedsJavaScript hydrated=hydrated/>
+                <button type="submit" disabled=move || !hydrated.get() || selected.with(|s| s.is_empty()) || apply.pending().get()>
                     {move || td_string!(l, bulk.apply, count = selected.with(|s| s.len())).to_string()}
                 </button>
             </fieldset>

@@ -4,7 +4,7 @@
 //! Also what every import page shares: the upload form with its dry run and apply step
 //! ([`UploadForm`]), and the catalogue and org-unit imports' notices and failed lines.
 
-use crate::components::{ErrorNotice, PageTitle};
+use crate::components::{use_hydrated, ErrorNotice, NeedsJavaScript, PageTitle};
 use crate::current_locale;
 use crate::domain::{ImportLine, ImportReport, MAX_COMMENT_LEN};
 use crate::error::AppError;
@@ -44,7 +44,7 @@ pub fn ImportPage() -> impl IntoView {
         <h1>{td_string!(l, imports.title)}</h1>
         <p class="lead">{td_string!(l, imports.lead)}</p>
         <ol class="steps">
-            <li>{td_string!(l, imports.step_export)}" "<A href="/">{td_string!(l, imports.step_export_link)}</A></li>
+            <li><OwnExports/></li>
             <li>{td_string!(l, imports.step_edit)}</li>
             <li>{td_string!(l, imports.step_check)}</li>
         </ol>
@@ -67,6 +67,43 @@ pub fn ImportPage() -> impl IntoView {
                     on:input=move |ev| comment.set(event_target_value(&ev))/>
             </div>
         </UploadForm>
+    }
+}
+
+/// Step one: the export of the signed-in coordinator's own units — a Kreis's file holds its
+/// Gemeinden too — not the whole Land's 256,000 lines; administrators get the Land's.
+#[component]
+fn OwnExports() -> impl IntoView {
+    let l = current_locale();
+    let user = Resource::new(|| (), |_| crate::api::get_current_user());
+    view! {
+        <Suspense fallback=move || view! { {td_string!(l, imports.step_export)} }>
+            {move || Suspend::new(async move {
+                let scopes = user.await.ok().flatten().map(|u| u.scopes).unwrap_or_default();
+                if scopes.is_empty() {
+                    view! {
+                        {td_string!(l, imports.step_export)}" "
+                        <A href="/">{td_string!(l, imports.step_export_link)}</A>
+                    }.into_any()
+                } else {
+                    view! {
+                        {td_string!(l, imports.step_export_own)}
+                        <ul class="own-exports">
+                            {scopes.into_iter().map(|unit| {
+                                let code = crate::domain::urlencode(&unit.code);
+                                view! {
+                                    <li>
+                                        {unit.name.clone()}": "
+                                        <a href=format!("/api/v1/records.csv?org_unit={code}") download rel="external">"CSV"</a>" · "
+                                        <a href=format!("/api/v1/records.xlsx?org_unit={code}") download rel="external">"Excel (XLSX)"</a>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -116,6 +153,7 @@ where
         });
     };
 
+    let hydrated = use_hydrated();
     view! {
         <form class="import-form" on:submit=move |ev| { ev.prevent_default(); send(true); }>
             <div>
@@ -125,7 +163,8 @@ where
                     on:change=move |_| outcome.set(None)/>
             </div>
             {children.map(|options| options())}
-            <button type="submit" disabled=move || busy.get()>{td_string!(l, imports.check)}</button>
+            <NeedsJavaScript hydrated=hydrated/>
+            <button type="submit" disabled=move || !hydrated.get() || busy.get()>{td_string!(l, imports.check)}</button>
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
         </form>
         <div aria-live="polite">

@@ -2,7 +2,7 @@
 
 use super::service::RecordTable;
 use crate::api::{get_org_unit, list_org_units};
-use crate::components::{loading, CoverageBar, Downloads, ErrorNotice, PageTitle};
+use crate::components::{loading, CoverageBar, Downloads, ErrorNotice, ForEditors, PageTitle};
 use crate::current_locale;
 use crate::domain::{OrgUnit, OrgUnitDetail, OrgUnitKind, OrgUnitQuery};
 use crate::format;
@@ -166,8 +166,12 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
                         </thead>
                         <tbody>
                             {aggregated.into_iter().map(|p| {
+                                // the records of this service in the Kreis and its Gemeinden,
+                                // each linked to its page; changing many at once for editors
+                                let records_href = format!("/leistungen/{}?einheit={}", p.ozg_id, kreis_code);
                                 let bulk_href = format!("/sammelbearbeitung?leistung={}&einheit={}", p.ozg_id, kreis_code);
-                                let bulk_label = format!(" – {}", p.service_name);
+                                let label = format!(" – {}", p.service_name);
+                                let bulk_label = label.clone();
                                 view! {
                                 <tr>
                                     <td>{p.ozg_id.to_string()}</td>
@@ -175,7 +179,15 @@ fn OrgUnitBody(detail: OrgUnitDetail) -> impl IntoView {
                                     <td>{p.themenfeld}</td>
                                     <td><CoverageBar online=p.records_online applicable=p.records_applicable/></td>
                                     <td class="num">{format::int(p.records_in_progress)}</td>
-                                    <td><A href=bulk_href>{td_string!(l, org_units.view_edit)}<span class="visually-hidden">{bulk_label}</span></A></td>
+                                    <td>
+                                        <A href=records_href>{td_string!(l, org_units.view_records)}<span class="visually-hidden">{label}</span></A>
+                                        <ForEditors>
+                                            {
+                                                let (href, label) = (bulk_href.clone(), bulk_label.clone());
+                                                view! { " · "<A href=href>{td_string!(l, org_units.bulk_edit)}<span class="visually-hidden">{label}</span></A> }
+                                            }
+                                        </ForEditors>
+                                    </td>
                                 </tr>
                             }}).collect_view()}
                         </tbody>

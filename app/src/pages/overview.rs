@@ -174,9 +174,13 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
         .average_maturity()
         .map(|m| format::decimal(m, 2))
         .unwrap_or_else(|| "–".to_owned());
-    let scope = o.kreis.as_ref().map_or_else(
-        || td_string!(l, overview.scope_land).to_owned(),
-        |k| k.name.clone(),
+    // zoomed into a Kreis (e.g. from the map), its name leads on to the Kreis's own page
+    let scope = o.kreis.clone().map_or_else(
+        || td_string!(l, overview.scope_land).into_any(),
+        |k| {
+            let href = format!("/organisationen/{}", crate::domain::urlencode(&k.code));
+            view! { <A href=href>{k.name}</A> }.into_any()
+        },
     );
     let as_of = format::date(o.as_of);
     let past = o.filter.am.is_some();
@@ -413,6 +417,7 @@ fn FederalTable(overview: Overview) -> impl IntoView {
 fn MapSection(overview: Overview) -> impl IntoView {
     let l = current_locale();
     let filter = overview.filter.clone();
+    let region_filter = overview.filter.clone();
     let with = move |karte: MapWeighting| {
         let f = DashboardFilter {
             karte,
@@ -468,7 +473,7 @@ fn MapSection(overview: Overview) -> impl IntoView {
                     </thead>
                     <tbody>
                         {overview.map.regions.into_iter().map(|r| {
-                            let href = format!("/organisationen/{}", crate::domain::urlencode(&r.code));
+                            let href = region_filter.region_link(&r.code);
                             let f = r.figures;
                             view! {
                                 <tr>

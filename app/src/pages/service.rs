@@ -2,7 +2,7 @@
 
 use crate::api::get_service;
 use crate::components::{
-    loading, CategoryBadge, CoverageBar, Downloads, ErrorNotice, PageTitle, Pagination,
+    loading, CategoryBadge, CoverageBar, Downloads, ErrorNotice, ForEditors, PageTitle, Pagination,
 };
 use crate::current_locale;
 use crate::domain::{RecordView, ServiceDetail};
@@ -25,15 +25,21 @@ pub fn ServicePage() -> impl IntoView {
             .try_with(|q| q.get_str("seite").and_then(|p| p.parse::<u32>().ok()))
             .flatten()
             .unwrap_or(1);
-        (id, page)
+        let unit = query
+            .try_with(|q| q.get("einheit").filter(|u| !u.trim().is_empty()))
+            .flatten();
+        (id, page, unit)
     };
-    let detail = Resource::new(key, |(id, page)| get_service(id, page));
+    let detail = Resource::new(key, |(id, page, unit)| get_service(id, page, unit));
     let l = current_locale();
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
+                let unit = query
+                    .try_with(|q| q.get("einheit").filter(|u| !u.trim().is_empty()))
+                    .flatten();
                 match detail.await {
-                    Ok(d) => view! { <ServiceBody detail=d/> }.into_any(),
+                    Ok(d) => view! { <ServiceBody detail=d unit=unit/> }.into_any(),
                     Err(e) => view! { <PageTitle text=td_string!(l, service.error_title)/><h1>{td_string!(l, service.heading_fallback)}</h1><ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -42,11 +48,15 @@ pub fn ServicePage() -> impl IntoView {
 }
 
 #[component]
-fn ServiceBody(detail: ServiceDetail) -> impl IntoView {
+fn ServiceBody(detail: ServiceDetail, unit: Option<String>) -> impl IntoView {
     let s = detail.summary.clone();
     let ozg_id = s.ozg_id;
     let title = format!("{} ({})", s.name, s.ozg_id);
-    let href_for = move |n: u32| format!("/leistungen/{ozg_id}?seite={n}");
+    let unit_query = unit
+        .as_deref()
+        .map(|u| format!("&einheit={}", crate::domain::urlencode(u)))
+        .unwrap_or_default();
+    let href_for = move |n: u32| format!("/leistungen/{ozg_id}?seite={n}{unit_query}");
     let l = current_locale();
     view! {
         <PageTitle text=title.clone()/>
@@ -74,8 +84,21 @@ fn ServiceBody(detail: ServiceDetail) -> impl IntoView {
 
         <section aria-labelledby="umsetzung">
             <h2 id="umsetzung">{td_string!(l, service.records_heading)}</h2>
-            <p><A href=format!("/sammelbearbeitung?leistung={ozg_id}")>{td_string!(l, service.bulk_link)}</A></p>
+            <ForEditors>
+                <p><A href=format!("/sammelbearbeitung?leistung={ozg_id}")>{td_string!(l, service.bulk_link)}</A></p>
+            </ForEditors>
             <Downloads query=format!("ozg_id={ozg_id}")/>
+            // finding one's own record among hundreds of units: a plain GET form, so it works
+            // without JavaScript and the filter is in the address
+            <form method="get" action=format!("/leistungen/{ozg_id}") class="filter-form" role="search"
+                aria-label=td_string!(l, service.unit_filter_label)>
+                <label for="einheit">{td_string!(l, service.unit_filter)}</label>
+                <input id="einheit" name="einheit" type="search" maxlength="100" value=unit.clone().unwrap_or_default()/>
+                <button type="submit">{td_string!(l, service.unit_filter_apply)}</button>
+                {unit.is_some().then(|| view! {
+                    " "<A href=format!("/leistungen/{ozg_id}")>{td_string!(l, service.unit_filter_all)}</A>
+                })}
+            </form>
             <RecordTable records=detail.records.items.clone() unit_column=true/>
             <Pagination page=detail.records.clone() href_for/>
         </section>

@@ -6,7 +6,7 @@
 use super::{check_params, ApiError};
 use crate::exports::csv::{CsvEncoder, Dialect};
 use crate::exports::xlsx::{WorkbookWriter, MAX_ROWS_PER_SHEET};
-use crate::exports::{cells, federal, Cell, ExportDescription, COLUMNS, RECORDS_FILE};
+use crate::exports::{cells, federal, Cell, ExportDescription, COLUMNS, DEMO_COLUMN, RECORDS_FILE};
 use crate::startup::AppState;
 use crate::storage::{ExportFilter, ExportRow, RecordFilter, StorageError};
 use app::domain::{is_unit_code, DashboardFilter, OzgId};
@@ -212,11 +212,12 @@ async fn records_csv(
     let dialect = Dialect::from_param(params.get("dialect").map(String::as_str))
         .map_err(AppError::bad_request)?;
     let (filter, about) = export_request(&state, &params, &["dialect"]).await?;
+    let demo = about.demo_data;
     let storage = state.backend.storage.clone();
     let body = csv_body(move |tx| async move {
         let header = COLUMNS.map(|(name, _)| name);
         let rows = storage.export_rows(&filter, false);
-        stream_csv(rows, &header, record_cells, "", dialect, tx).await;
+        stream_csv(rows, &header, record_cells, "", dialect, demo, tx).await;
     });
     Ok(download(
         body,
@@ -237,12 +238,22 @@ async fn federal_csv(
         raw => Dialect::from_param(raw).map_err(AppError::bad_request)?,
     };
     let (filter, about) = export_request(&state, &params, &["dialect"]).await?;
+    let demo = about.demo_data;
     let storage = state.backend.storage.clone();
     let land = state.backend.land_name.clone();
     let body = csv_body(move |tx| async move {
         match storage.federal_rows(&filter).await {
             Ok(rows) => {
-                stream_csv(rows, &federal::COLUMNS, federal::cells, &land, dialect, tx).await;
+                stream_csv(
+                    rows,
+                    &federal::COLUMNS,
+                    federal::cells,
+                    &land,
+                    dialect,
+                    demo,
+                    tx,
+                )
+                .await;
             }
             Err(e) => {
                 tracing::error!(error = %e, "federal export failed");
@@ -273,9 +284,13 @@ where
 {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     tokio::spawn(produce(tx));
-    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    }))
+    // fused: a compressing layer may poll again after the end
+    Body::from_stream(
+        futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|chunk| (chunk, rx))
+        })
+        .fuse(),
+    )
 }
 
 type Chunk = Result<Bytes, std::io::Error>;
@@ -283,20 +298,26 @@ type Chunk = Result<Bytes, std::io::Error>;
 /// Encodes `rows` into `tx` a chunk at a time; the bounded channel makes the database wait
 /// for a slow client, and a client that leaves ends the query. An error after the first
 /// bytes can only cut the download short (the status is sent): it is logged and the body
-/// ends with an error, so the client sees an incomplete transfer.
+/// ends with an error, so the client sees an incomplete transfer. Demo data gets a last
+/// column saying so on every line, so the mark survives renaming the file and copying rows.
 async fn stream_csv<T>(
     mut rows: BoxStream<'_, Result<T, StorageError>>,
     header: &[&str],
     to_cells: for<'r> fn(&'r T, &'r str) -> Vec<Cell<'r>>,
     context: &str,
     dialect: Dialect,
+    demo: bool,
     tx: tokio::sync::mpsc::Sender<Chunk>,
 ) {
     let failed = |what: String| -> Chunk {
         tracing::error!(error = %what, "CSV export failed");
         Err(std::io::Error::other("Export abgebrochen"))
     };
-    let mut encoder = match CsvEncoder::new(dialect, header) {
+    let mut header = header.to_vec();
+    if demo {
+        header.push(DEMO_COLUMN.0);
+    }
+    let mut encoder = match CsvEncoder::new(dialect, &header) {
         Ok(e) => e,
         Err(e) => {
             let _ = tx.send(failed(e.to_string())).await;
@@ -307,9 +328,13 @@ async fn stream_csv<T>(
     loop {
         let row = rows.next().await;
         let written = match &row {
-            Some(Ok(row)) => encoder
-                .write(to_cells(row, context))
-                .map_err(|e| e.to_string()),
+            Some(Ok(row)) => {
+                let mut cells = to_cells(row, context);
+                if demo {
+                    cells.push(Cell::Text(DEMO_COLUMN.1.into()));
+                }
+                encoder.write(cells).map_err(|e| e.to_string())
+            }
             Some(Err(e)) => Err(e.to_string()),
             None => Ok(()),
         };

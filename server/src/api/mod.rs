@@ -163,10 +163,17 @@ async fn get_service(
     Path(ozg_id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<app::domain::ServiceDetail> {
-    check_params(&params, &["seite"])?;
+    check_params(&params, &["seite", "einheit"])?;
     let id = OzgId::parse(&ozg_id).map_err(|e| AppError::bad_request(e.0))?;
     let page = page_param(&params, "seite", 1, u32::MAX)?;
-    Ok(Json(state.backend.service(id, page).await?))
+    let unit = params
+        .get("einheit")
+        .filter(|u| !u.trim().is_empty())
+        .cloned();
+    if unit.as_ref().is_some_and(|u| u.chars().count() > 100) {
+        return Err(AppError::bad_request("Parameter „einheit“: höchstens 100 Zeichen.").into());
+    }
+    Ok(Json(state.backend.service(id, page, unit).await?))
 }
 
 #[tracing::instrument(skip(state))]

@@ -200,7 +200,11 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Eine OZG-Leistung mit LeiKa-Leistungen und Umsetzungsständen",
-                "parameters": [path_param("ozg_id", ozg_id()), query("seite", "Seite der Umsetzungsstände", page_number())],
+                "parameters": [
+                    path_param("ozg_id", ozg_id()),
+                    query("seite", "Seite der Umsetzungsstände", page_number()),
+                    query("einheit", "nur die Umsetzungsstände einer Einheit (Schlüssel, mit den Gemeinden darunter) oder der Einheiten, deren Name dies enthält", json!({"type": "string", "maxLength": 100}))
+                ],
                 "responses": { "200": json_response("Die Leistung", json!({"type": "object", "required": ["summary", "leika", "records"]})), "404": error("Unbekannte OZG-ID") }
             }),
         ),
@@ -302,7 +306,7 @@ pub fn document() -> Value {
                 "summary": "Umsetzungsstände als CSV (gestreamt): für deutsches Excel (;, UTF-8 mit BOM, TT.MM.JJJJ) oder RFC 4180",
                 "parameters": export_filter_params([query("dialect", "excel (Vorgabe) oder rfc4180", json!({"type": "string", "enum": ["", "excel", "rfc4180"]}))]),
                 "responses": {
-                    "200": {"description": "CSV-Datei; der Dateiname nennt Auswahl, Datenstand und ggf. Demo-Daten", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                    "200": {"description": "CSV-Datei; der Dateiname nennt Auswahl, Datenstand und ggf. Demo-Daten, Demo-Daten tragen zudem eine letzte Spalte „Datenbasis“ mit „DEMODATEN“ in jeder Zeile", "content": {"text/csv": {"schema": {"type": "string"}}}},
                     "404": error("Unbekannte Organisationseinheit")
                 }
             }),

@@ -161,6 +161,12 @@ async fn login(
         &client,
     )
     .await;
+    // a coordinator who signed in without a page to return to lands on their own work
+    let target = if target == "/" && user.user.edits() && !user.user.scopes.is_empty() {
+        "/meine-aufgaben".to_owned()
+    } else {
+        target
+    };
     redirect_with_cookie(
         &target,
         session_cookie(&secret, SESSION_HOURS * 3600, secure),

@@ -61,6 +61,10 @@ pub const COLUMNS: [(&str, f64); 18] = [
     ("Zuletzt geändert (UTC)", 20.0),
 ];
 
+/// The last column of a CSV export of demo data, and its value on every line (the
+/// workbooks and reports say it on their first sheet and every page).
+pub const DEMO_COLUMN: (&str, &str) = ("Datenbasis", "DEMODATEN");
+
 /// The file names' first word for the records' exports.
 pub const RECORDS_FILE: &str = "umsetzungsstaende";
 

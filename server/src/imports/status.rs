@@ -63,13 +63,14 @@ const REQUIRED: [&str; 4] = [
 ];
 
 /// Export columns that are for reading only; the import ignores them silently.
-const INFORMATIONAL: [&str; 6] = [
+const INFORMATIONAL: [&str; 7] = [
     "Leistung",
     "Themenfeld",
     "Ressort",
     "Einheit",
     "Art",
     "Zuletzt geändert (UTC)",
+    crate::exports::DEMO_COLUMN.0,
 ];
 
 impl Columns {

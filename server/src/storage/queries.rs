@@ -131,19 +131,38 @@ impl Storage {
         })
     }
 
+    /// One service with a page of its records; `unit` narrows them to one unit with the
+    /// Gemeinden under it (by code), or to units whose name contains it.
     pub async fn service(
         &self,
         id: OzgId,
         records_page: u32,
         per_page: u32,
+        unit: Option<&str>,
     ) -> Result<ServiceDetail> {
         let model = self.maturity_model().await?;
         let oid = i64::from(id);
         let page = records_page.max(1);
         let summary_sql =
             format!("SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM} WHERE s.ozg_id = $1");
+        let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+        let unit_condition = |n: usize| match unit {
+            Some(_) => format!(
+                " AND (o.code = ${n} OR o.parent_id = (SELECT id FROM org_unit WHERE code = ${n}) \
+                 OR LOWER(o.name) LIKE ${} ESCAPE '\\')",
+                n + 1
+            ),
+            None => String::new(),
+        };
+        let name_pattern = unit.map(|u| format!("%{}%", escape_like(&u.to_lowercase())));
         let records_sql = format!(
-            "{RECORD_SELECT} WHERE rec.ozg_id = $2 AND {CURRENT_UNIT} ORDER BY o.name, o.code LIMIT $3 OFFSET $4"
+            "{RECORD_SELECT} WHERE rec.ozg_id = $2 AND {CURRENT_UNIT}{} ORDER BY o.name, o.code LIMIT $3 OFFSET $4",
+            unit_condition(5)
+        );
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
+             WHERE rec.ozg_id = $1 AND {CURRENT_UNIT}{}",
+            unit_condition(2)
         );
         let (summary, lead, leika, records, total) = on_pool!(self, pool => {
             let summary: Option<ServiceRow> = sqlx::query_as(AssertSqlSafe(summary_sql)).bind(oid).fetch_optional(pool).await?;
@@ -153,14 +172,19 @@ impl Storage {
             let leika: Vec<(Option<String>, String, String, String, bool)> = sqlx::query_as(
                 "SELECT leika_key, name, leika_type, legal_basis, sdg_relevant FROM leika_service WHERE ozg_id = $1 ORDER BY name, natural_key")
                 .bind(oid).fetch_all(pool).await?;
-            let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
-                 WHERE rec.ozg_id = $1 AND {CURRENT_UNIT}")))
-                .bind(oid).fetch_one(pool).await?;
+            let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql)).bind(oid);
+            if let (Some(u), Some(pattern)) = (unit, &name_pattern) {
+                count = count.bind(u).bind(pattern);
+            }
+            let total: i64 = count.fetch_one(pool).await?;
             let offset = i64::from(page - 1) * i64::from(per_page);
             let records: Vec<RecordRow> = if past_the_end(offset, total) { Vec::new() } else {
-                sqlx::query_as(AssertSqlSafe(records_sql))
-                    .bind(&model).bind(oid).bind(i64::from(per_page)).bind(offset)
-                    .fetch_all(pool).await?
+                let mut query = sqlx::query_as(AssertSqlSafe(records_sql))
+                    .bind(&model).bind(oid).bind(i64::from(per_page)).bind(offset);
+                if let (Some(u), Some(pattern)) = (unit, &name_pattern) {
+                    query = query.bind(u).bind(pattern);
+                }
+                query.fetch_all(pool).await?
             };
             (summary, lead, leika, records, total)
         });

@@ -513,3 +513,90 @@ impl Storage {
         })
     }
 }
+
+/// A unit's worklist, for the start page of those who keep its records ("Meine Aufgaben").
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkList {
+    /// Open records whose planned go-live has passed, the longest overdue first.
+    pub overdue: Page<RecordDetail>,
+    /// Open records not updated since the given time, the oldest first.
+    pub stale: Page<RecordDetail>,
+}
+
+impl Storage {
+    /// The worklist of `unit` and the Gemeinden under it: at most `limit` records of each kind
+    /// with their totals.
+    pub async fn work_list(
+        &self,
+        unit: &str,
+        today: NaiveDate,
+        stale_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<WorkList> {
+        Ok(WorkList {
+            overdue: self
+                .open_records_where(
+                    unit,
+                    (
+                        "rec.planned_go_live IS NOT NULL AND rec.planned_go_live < ?",
+                        Bind::Date(today),
+                    ),
+                    "rec.planned_go_live, s.ozg_id, o.name",
+                    limit,
+                )
+                .await?,
+            stale: self
+                .open_records_where(
+                    unit,
+                    ("rec.updated_at < ?", Bind::Time(stale_before)),
+                    "rec.updated_at, s.ozg_id, o.name",
+                    limit,
+                )
+                .await?,
+        })
+    }
+
+    /// The first `limit` open records of `unit` and its children meeting `condition`, in
+    /// `order`, with their total.
+    async fn open_records_where(
+        &self,
+        unit: &str,
+        (condition, bind): (&str, Bind),
+        order: &str,
+        limit: u32,
+    ) -> Result<Page<RecordDetail>> {
+        let mut filter = Filter::default();
+        let (in_unit, binds) = unit_with_children(unit);
+        filter.and(in_unit, binds);
+        filter.and(CURRENT_UNIT, []);
+        filter.and("rec.is_open", []);
+        filter.and(condition, [bind]);
+        let n = filter.next_placeholder();
+        let list_sql = format!(
+            "{DETAIL_SELECT}{} ORDER BY {order} LIMIT ${n}",
+            filter.sql()
+        );
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id{}",
+            filter.sql()
+        );
+        let (total, rows): (i64, Vec<DetailRow>) = on_pool!(self, pool => {
+            (
+                bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), filter.binds.clone())
+                    .fetch_one(pool).await?,
+                bind_all!(sqlx::query_as(AssertSqlSafe(list_sql)), filter.binds)
+                    .bind(i64::from(limit)).fetch_all(pool).await?,
+            )
+        });
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(RecordDetail::try_from)
+                .collect::<Result<_>>()?,
+            total,
+            page: 1,
+            per_page: limit,
+            next_after: None,
+        })
+    }
+}

@@ -2,6 +2,8 @@
 //! slice of the real reference data (all services, two Kreise) so tests stay fast.
 #![allow(dead_code)]
 
+pub mod import_fixture;
+
 use app::domain::UserForm;
 use server::auth::AuthSettings;
 use server::config::Config;
@@ -236,4 +238,15 @@ pub async fn add_user(srv: &TestServer, email: &str, role: &str, scopes: &str) -
         .await
         .unwrap()
         .secret
+}
+
+/// The `name=value` part of the session cookie a sign-in answer sets.
+pub fn session_cookie(response: &reqwest::Response) -> String {
+    response.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
 }

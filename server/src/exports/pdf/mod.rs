@@ -705,17 +705,30 @@ fn draw_chart(surface: &mut Surface, chart: Chart, o: &Overview) -> Result<(), S
     }
 }
 
-fn footer(report: &Report, page: usize, pages: usize) -> (String, String) {
-    let about = &report.about;
-    let mut left = format!(
-        "OZG-Umsetzungsbericht · {} · Datenstand {}",
-        report.scope_title,
+/// The footer's two texts at `size`, the left one within `width`: the report and its scope,
+/// shortened when a long Ressort or Kreis name needs it, then the data date and — for demo
+/// data — DEMODATEN, which every page promises and which are never cut.
+fn footer(report: &Report, page: usize, pages: usize, width: f32, size: f32) -> (String, String) {
+    let mut facts = format!(
+        "Datenstand {}",
         format::data_date(report.overview.data_as_of, Locale::de)
     );
-    if about.demo_data {
-        left.push_str(" · DEMODATEN");
+    if report.about.demo_data {
+        facts.push_str(" · DEMODATEN");
     }
-    (left, format!("Seite {page} von {pages}"))
+    let right = format!("Seite {page} von {pages}");
+    let room = width - fonts::width(&right, Weight::Regular, size) - 16.0;
+    let separator = " · ";
+    let title_room = room
+        - fonts::width(&facts, Weight::Regular, size)
+        - fonts::width(separator, Weight::Regular, size);
+    let title = fonts::truncate(
+        &format!("OZG-Umsetzungsbericht · {}", report.scope_title),
+        Weight::Regular,
+        size,
+        title_room,
+    );
+    (format!("{title}{separator}{facts}"), right)
 }
 
 fn draw_op(surface: &mut Surface, op: &Op, overview: &Overview) -> Result<(), String> {
@@ -873,15 +886,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
                 ids.insert(at, id);
             }
         }
-        let (left, right) = footer(report, index + 1, total);
         let size = 8.0;
+        let (left, right) = footer(report, index + 1, total, CONTENT_WIDTH, size);
         let right_width = fonts::width(&right, Weight::Regular, size);
-        let left = fonts::truncate(
-            &left,
-            Weight::Regular,
-            size,
-            CONTENT_WIDTH - right_width - 16.0,
-        );
         surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
             ArtifactType::PaginationOther,
         )));
@@ -1172,6 +1179,28 @@ mod tests {
             .and_then(lopdf::Object::as_i64)
             .unwrap_or(0);
         assert_eq!(entries.abs(), 7, "a bookmark per section");
+    }
+
+    #[test]
+    fn the_footer_keeps_the_data_date_and_the_demo_mark_however_long_the_name() {
+        let mut long = report(3, true);
+        long.scope_title =
+            "Thüringer Ministerium für Wirtschaft, Landwirtschaft und Ländlichen Raum (TMWLLR)"
+                .into();
+        let (left, right) = footer(&long, 7, 18, CONTENT_WIDTH, 8.0);
+        assert!(left.ends_with("· DEMODATEN"), "{left}");
+        assert!(left.contains("· Datenstand "), "{left}");
+        assert!(left.contains('…'), "the name is shortened: {left}");
+        assert!(
+            fonts::width(&left, Weight::Regular, 8.0)
+                + fonts::width(&right, Weight::Regular, 8.0)
+                + 16.0
+                <= CONTENT_WIDTH + 0.01,
+            "{left}"
+        );
+        // a short name stays whole
+        let (left, _) = footer(&report(3, false), 1, 2, CONTENT_WIDTH, 8.0);
+        assert!(!left.contains('…') && !left.contains("DEMODATEN"), "{left}");
     }
 
     #[test]
