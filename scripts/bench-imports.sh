@@ -6,7 +6,8 @@
 # their rollups and history), then the LeiKa list (5,249 lines). Org-unit import: the shipped
 # Gemeindeverzeichnis with Eisenach merged into the Wartburgkreis under a new AGS (dry run,
 # apply: units, records taken over, rollups and the whole history rebuilt). Release build; one
-# request of each, sequential, to 127.0.0.1 only.
+# request of each, sequential, to 127.0.0.1 only, but for a colleague's single-record edits
+# during the Land's apply (their latency shows how long the import holds the write lock).
 # Usage: scripts/bench-imports.sh [edited lines in the Land file=10000] [backends="sqlite postgres"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,9 +59,20 @@ run() {
   echo "$label: Land file $(($(wc -l <"$work_dir/land.csv") - 1)) lines, Kreis 16068 file $(($(wc -l <"$work_dir/kreis.csv") - 1)) lines; server peak RSS after start: $(peak_rss_mb) MB"
   local status_summary='"%s changed, %s unchanged, %s failed" % (r["changed"], r["unchanged"], r["failed"])'
   for step in "kreis.csv dry_run=true" "kreis-edited.csv dry_run=true" "kreis-edited.csv dry_run=false" \
-              "land.csv dry_run=true" "land-edited.csv dry_run=true" "land-edited.csv dry_run=false"; do
+              "land.csv dry_run=true" "land-edited.csv dry_run=true"; do
     upload status $step "$status_summary"
   done
+  # the Land's file applied while a colleague saves records one after another (ten records of
+  # a service whose lines the edit leaves alone; the import refuses those ten lines as stale,
+  # as it should): the import writes in chunks, so an edit waits for one chunk at most
+  rm -f "$work_dir/import-done"
+  BENCH_SERVICE=10500 python3 scripts/bench_updates.py "$base" "$token" 100000 1 "$work_dir/import-done" \
+    >"$work_dir/colleague.txt" &
+  local colleague=$!
+  upload status land-edited.csv dry_run=false "$status_summary"
+  touch "$work_dir/import-done"
+  wait "$colleague" || { echo "the colleague's edits failed: $(cat "$work_dir/colleague.txt")" >&2; exit 1; }
+  echo "  a colleague's edits during that import: $(cat "$work_dir/colleague.txt")"
   python3 - reference-data/ozg/leistungen.csv "$work_dir/catalogue.csv" <<'PY'
 import csv, sys
 with open(sys.argv[1], encoding="utf-8", newline="") as f:

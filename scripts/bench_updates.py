@@ -4,10 +4,13 @@
 Each worker owns its records (no conflicts), reads nothing in between: it keeps the version
 from the previous answer. Traffic goes only to the given 127.0.0.1 address; the run is
 bounded by the request count. Prints requests/s and latency percentiles.
-Usage: bench_updates.py BASE_URL TOKEN [requests=2000] [workers=4]
+With STOP_FILE, each worker goes on (up to the request count) until that file exists: a
+colleague editing while something else runs (scripts/bench-imports.sh).
+Usage: bench_updates.py BASE_URL TOKEN [requests=2000] [workers=4] [STOP_FILE]
 """
 import http.client
 import json
+import os
 import sys
 import threading
 import time
@@ -16,6 +19,7 @@ import urllib.parse
 base, token = sys.argv[1], sys.argv[2]
 total = int(sys.argv[3]) if len(sys.argv) > 3 else 2000
 workers = int(sys.argv[4]) if len(sys.argv) > 4 else 4
+stop_file = sys.argv[5] if len(sys.argv) > 5 else None
 url = urllib.parse.urlparse(base)
 assert url.hostname == "127.0.0.1", "load goes to loopback only"
 headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -26,7 +30,9 @@ def connect():
 
 
 c = connect()
-c.request("GET", f"/api/v1/records?ozg_id=10000&pro_seite={workers * 10}", headers=headers)
+# the records of one service (BENCH_SERVICE, default 10000), ten per worker
+service = os.environ.get("BENCH_SERVICE", "10000")
+c.request("GET", f"/api/v1/records?ozg_id={service}&pro_seite={workers * 10}", headers=headers)
 records = json.loads(c.getresponse().read())["items"]
 assert len(records) >= workers, "enough records"
 latencies, errors = [], []
@@ -39,6 +45,8 @@ def work(n, mine):
     ids = list(versions)
     local = []
     for i in range(n):
+        if stop_file is not None and os.path.exists(stop_file):
+            break
         rid = ids[i % len(ids)]
         body = json.dumps({"version": versions[rid], "note": f"Benchmark {i}", "comment": "bench"})
         t = time.perf_counter()
@@ -68,4 +76,5 @@ if errors:
 latencies.sort()
 pct = lambda p: latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
 print(f"{len(latencies)} updates, {workers} workers: {len(latencies) / elapsed:.0f} updates/s, "
-      f"p50 {pct(0.5):.1f} ms, p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms")
+      f"p50 {pct(0.5):.1f} ms, p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms, "
+      f"max {latencies[-1] * 1000:.1f} ms")
