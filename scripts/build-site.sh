@@ -8,7 +8,7 @@
 #
 #   1. the hydrate crate (`frontend`) for wasm32 in the `wasm-release` profile, in
 #      target/front as cargo-leptos does, so both share their build;
-#   2. wasm-bindgen (`--target web`), the wasm renamed to what Leptos' HydrationScripts loads;
+#   2. wasm-bindgen (`--target web`), the wasm renamed to what the page's start script loads;
 #   3. wasm-opt -Oz (npm binaryen, never Debian's), the JS glue minified (esbuild), the style
 #      minified (lightningcss, the library cargo-leptos uses), the assets copied;
 #   4. every text and wasm file of the site compressed beside itself (`.br`, `.gz`), which the
