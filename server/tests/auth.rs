@@ -60,6 +60,21 @@ impl TestServer {
         }
     }
 
+    /// Changes the signed-in user's password through the account page's form; the answer's
+    /// `Location`.
+    async fn change_password(&self, cookie: &str, current: &str, new: &str) -> String {
+        let r = self
+            .client
+            .post(self.url("/auth/passwort"))
+            .header(ORIGIN, &self.base)
+            .header(COOKIE, cookie)
+            .form(&[("current", current), ("new", new), ("repeat", new)])
+            .send()
+            .await
+            .unwrap();
+        r.headers()[LOCATION].to_str().unwrap().to_owned()
+    }
+
     async fn send(
         &self,
         method: Method,
@@ -249,20 +264,11 @@ async fn sessions_are_renewed_at_login_and_ended_by_password_change() {
     assert_eq!(status(third.clone()).await, 200);
 
     // a password change keeps the session it was made in and ends every other one
-    let r = srv
-        .client
-        .post(srv.url("/auth/passwort"))
-        .header(ORIGIN, &srv.base)
-        .header(COOKIE, &second)
-        .form(&[
-            ("current", PASSWORD),
-            ("new", "ganz-neues-passwort"),
-            ("repeat", "ganz-neues-passwort"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.headers()[LOCATION], "/konto?passwort=geaendert");
+    assert_eq!(
+        srv.change_password(&second, PASSWORD, "ganz-neues-passwort")
+            .await,
+        "/konto?passwort=geaendert"
+    );
     assert_eq!(status(second.clone()).await, 200);
     assert_eq!(status(third).await, StatusCode::SEE_OTHER);
     assert!(srv.login("kai@example.org", PASSWORD).await.is_err());
@@ -292,20 +298,11 @@ async fn api_tokens_end_with_a_password_change_and_a_deactivation() {
     };
     assert_eq!(status(token.clone()).await, 200);
     let cookie = srv.login("kai@example.org", PASSWORD).await.unwrap();
-    let r = srv
-        .client
-        .post(srv.url("/auth/passwort"))
-        .header(ORIGIN, &srv.base)
-        .header(COOKIE, &cookie)
-        .form(&[
-            ("current", PASSWORD),
-            ("new", "ganz-neues-passwort"),
-            ("repeat", "ganz-neues-passwort"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.headers()[LOCATION], "/konto?passwort=geaendert");
+    assert_eq!(
+        srv.change_password(&cookie, PASSWORD, "ganz-neues-passwort")
+            .await,
+        "/konto?passwort=geaendert"
+    );
     assert_eq!(status(token).await, 401, "revoked by the password change");
 
     let user = srv
@@ -1128,15 +1125,8 @@ async fn coordinators_land_on_their_own_work() {
     let r = sign_in("kai@example.org").await.unwrap();
     assert_eq!(r.headers()[LOCATION], "/meine-aufgaben");
     let cookie = session_cookie(&r);
-    let page = srv
-        .client
-        .get(srv.url("/meine-aufgaben"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let (status, html) = srv.get_signed_in("/meine-aufgaben", &cookie).await;
+    assert_eq!(status, 200);
     for part in [
         "Meine Aufgaben",
         "Sömmerda",

@@ -22,14 +22,20 @@ fn ozg_monitor(database_url: &str, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-#[tokio::test]
-async fn audit_verify_passes_an_intact_history_and_fails_a_tampered_one() {
+/// A seeded SQLite database in a folder of its own, for the command line to open: the
+/// folder (to remove), its URL and its storage.
+async fn seeded_sqlite_file() -> (std::path::PathBuf, String, Storage) {
     let dir = std::env::temp_dir().join(format!("ozg-cli-{}", unique_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite:{}/cli.db", dir.display());
     let s = Storage::connect(&url).await.unwrap();
     s.migrate().await.unwrap();
-    let s = seeded(s).await;
+    (dir, url, seeded(s).await)
+}
+
+#[tokio::test]
+async fn audit_verify_passes_an_intact_history_and_fails_a_tampered_one() {
+    let (dir, url, s) = seeded_sqlite_file().await;
     let keys = s.record_versions(Some(10000)).await.unwrap();
     let changes: Vec<RecordChange> = keys[..3]
         .iter()
@@ -81,12 +87,7 @@ async fn audit_verify_passes_an_intact_history_and_fails_a_tampered_one() {
 /// record is what its events add up to.
 #[tokio::test]
 async fn audit_verify_finds_forged_events_and_records_changed_without_one() {
-    let dir = std::env::temp_dir().join(format!("ozg-cli-{}", unique_suffix()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite:{}/cli.db", dir.display());
-    let s = Storage::connect(&url).await.unwrap();
-    s.migrate().await.unwrap();
-    let s = seeded(s).await;
+    let (dir, url, s) = seeded_sqlite_file().await;
     let keys = s.record_versions(Some(10000)).await.unwrap();
     let change = |k: &server::storage::RecordKey, note: &str| RecordChange {
         record_id: k.id,

@@ -149,15 +149,8 @@ async fn typed_text_is_shown_as_text_on_every_page() {
         "/?kreis=16068".to_owned(),
     ];
     for path in &pages {
-        let r = srv
-            .client
-            .get(format!("{}{path}", srv.base))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200, "{path}");
-        let html = r.text().await.unwrap();
+        let (status, html) = srv.get_signed_in(path, &cookie).await;
+        assert_eq!(status, 200, "{path}");
         if let Ok(dir) = std::env::var("OZG_DUMP_PAGES") {
             std::fs::write(format!("{dir}/{}.html", path.replace('/', "_")), &html).unwrap();
         }
@@ -165,16 +158,9 @@ async fn typed_text_is_shown_as_text_on_every_page() {
     }
 
     // the edit form gives back exactly what was saved, without JavaScript
-    let html = srv
-        .client
-        .get(format!("{}/umsetzungsstaende/{}", srv.base, record.id))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = srv
+        .get_signed_in(&format!("/umsetzungsstaende/{}", record.id), &cookie)
+        .await;
     let doc = Html::parse_document(&html);
     let value = |selector: &str| {
         let e = doc
@@ -193,16 +179,7 @@ async fn typed_text_is_shown_as_text_on_every_page() {
     for shown in [COMMENT, ACTOR, SERVICE] {
         assert!(text.contains(shown), "shown as text: {shown}");
     }
-    let unit_page = srv
-        .client
-        .get(format!("{}/organisationen/16068", srv.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, unit_page) = srv.get_signed_in("/organisationen/16068", &cookie).await;
     let text: String = Html::parse_document(&unit_page)
         .root_element()
         .text()
