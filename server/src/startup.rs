@@ -223,11 +223,13 @@ async fn bound_request(
             "Der Inhalt der Anfrage ist zu groß (höchstens {} KB).",
             limit / 1024
         );
-        return crate::api::ApiError(app::error::AppError::TooLarge(message)).into_response();
+        let response =
+            crate::api::ApiError(app::error::AppError::TooLarge(message)).into_response();
+        return closing(response);
     }
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
-    match tokio::time::timeout(
+    let response = match tokio::time::timeout(
         time,
         next.run(axum::extract::Request::from_parts(parts, body)),
     )
@@ -235,7 +237,24 @@ async fn bound_request(
     {
         Ok(response) => response,
         Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    };
+    match response.status() {
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE | axum::http::StatusCode::REQUEST_TIMEOUT => {
+            closing(response)
+        }
+        _ => response,
     }
+}
+
+/// A refused or cut-off request's body is left unread, so its connection cannot carry
+/// another request: `Connection: close` says so, and the client opens a new one instead of
+/// sending the next request into a connection the server is closing.
+fn closing(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// Binds, prepares and serves until Ctrl-C / SIGTERM.
