@@ -25,6 +25,7 @@ const NAMESPACES: &[&str] = &[
     "account",
     "users",
     "audit",
+    "responsibilities",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {

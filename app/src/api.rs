@@ -168,3 +168,59 @@ pub async fn get_audit_log(action: Option<String>, page: u32) -> Result<Page<Aud
     let run = async { backend()?.audit_log(&require_user()?, action, page).await };
     with_status(run.await)
 }
+
+#[server(prefix = "/api/fn", endpoint = "responsibilities")]
+pub async fn list_responsibilities(
+    #[server(default)] query: ResponsibilityQuery,
+) -> Result<ResponsibilityPage, AppError> {
+    use crate::ssr::{backend, current_user, with_status};
+    with_status(
+        backend()?
+            .responsibilities(current_user().as_ref(), &query)
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "responsibility")]
+pub async fn get_responsibility(ozg_id: OzgId) -> Result<ResponsibilityEdit, AppError> {
+    use crate::ssr::{backend, current_user, with_status};
+    with_status(
+        backend()?
+            .responsibility(current_user().as_ref(), ozg_id)
+            .await,
+    )
+}
+
+/// Changes a service's responsibility, or with `dry_run` says what the change would do. The
+/// form's fields come flat: `lead_unit` empty for none, `exceptions` as codes separated by
+/// commas or spaces.
+#[server(prefix = "/api/fn", endpoint = "change-responsibility")]
+pub async fn change_responsibility(
+    ozg_id: OzgId,
+    level: Responsibility,
+    lead_unit: String,
+    confirmed: bool,
+    exceptions: String,
+    dry_run: bool,
+) -> Result<ResponsibilityOutcome, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let change = ResponsibilityChange {
+        level: Some(level),
+        lead_unit: Some(lead_unit.trim().to_owned()).filter(|c| !c.is_empty() && level.needs_lead_unit()),
+        confirmed: Some(confirmed),
+        exceptions: Some(
+            exceptions
+                .split([',', ';', ' ', '\n'])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+    };
+    let run = async {
+        backend()?
+            .change_responsibility(&require_user()?, ozg_id, change, dry_run)
+            .await
+    };
+    with_status(run.await)
+}

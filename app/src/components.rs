@@ -104,6 +104,7 @@ fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
                     <li><A href="/leistungen">{td_string!(l, common.nav_catalogue)}</A></li>
                     <li><A href="/organisationen">{td_string!(l, common.nav_org_units)}</A></li>
                     <li><A href="/aenderungen">{td_string!(l, common.nav_changes)}</A></li>
+                    <li><A href="/zustaendigkeiten">{td_string!(l, responsibilities.nav)}</A></li>
                     {edits.then(|| view! {
                         <li><A href="/meine-aufgaben">{td_string!(l, my_work.nav)}</A></li>
                         <li><A href="/sammelbearbeitung">{td_string!(l, common.nav_bulk)}</A></li>

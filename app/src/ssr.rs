@@ -51,6 +51,25 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<BulkSelection, AppError>;
     async fn changes(&self, query: &ChangeQuery) -> Result<Page<ChangeEntry>, AppError>;
 
+    // Zuständigkeiten: read by everyone who reads, changed by the administration.
+    async fn responsibilities(
+        &self,
+        user: Option<&CurrentUser>,
+        query: &ResponsibilityQuery,
+    ) -> Result<ResponsibilityPage, AppError>;
+    async fn responsibility(
+        &self,
+        user: Option<&CurrentUser>,
+        id: OzgId,
+    ) -> Result<ResponsibilityEdit, AppError>;
+    async fn change_responsibility(
+        &self,
+        user: &CurrentUser,
+        id: OzgId,
+        change: ResponsibilityChange,
+        dry_run: bool,
+    ) -> Result<ResponsibilityOutcome, AppError>;
+
     // Accounts
     async fn account(&self, user: &CurrentUser) -> Result<AccountPage, AppError>;
     async fn create_token(&self, user: &CurrentUser, name: String)

@@ -425,6 +425,60 @@ impl app::ssr::Backend for ServerBackend {
         })
     }
 
+    async fn responsibilities(
+        &self,
+        user: Option<&CurrentUser>,
+        query: &ResponsibilityQuery,
+    ) -> Result<ResponsibilityPage, AppError> {
+        let mut items = self.storage.responsibilities().await?;
+        items.retain(|s| query.matches(s));
+        Ok(ResponsibilityPage {
+            items,
+            figures: self.storage.responsibility_figures().await?,
+            can_edit: user.is_some_and(CurrentUser::is_admin),
+        })
+    }
+
+    async fn responsibility(
+        &self,
+        user: Option<&CurrentUser>,
+        id: OzgId,
+    ) -> Result<ResponsibilityEdit, AppError> {
+        let service =
+            self.storage.service_responsibility(id).await.map_err(|_| {
+                AppError::not_found(format!("Die OZG-Leistung {id} gibt es nicht."))
+            })?;
+        let mut lead_units = Vec::new();
+        for kind in [OrgUnitKind::Ressort, OrgUnitKind::Landesbehoerde] {
+            let query = OrgUnitQuery {
+                kind: Some(kind),
+                parent: None,
+            };
+            lead_units.extend(self.storage.org_units(&query).await?.into_iter().map(|u| {
+                OrgUnitRef {
+                    code: u.code,
+                    name: u.name,
+                    kind: u.kind,
+                }
+            }));
+        }
+        Ok(ResponsibilityEdit {
+            service,
+            lead_units,
+            can_edit: user.is_some_and(CurrentUser::is_admin),
+        })
+    }
+
+    async fn change_responsibility(
+        &self,
+        user: &CurrentUser,
+        id: OzgId,
+        change: ResponsibilityChange,
+        dry_run: bool,
+    ) -> Result<ResponsibilityOutcome, AppError> {
+        crate::responsibility::change(&self.storage, user, id, &change, dry_run).await
+    }
+
     async fn account(&self, user: &CurrentUser) -> Result<AccountPage, AppError> {
         Ok(AccountPage {
             user: user.clone(),

@@ -45,7 +45,9 @@ pub async fn record_page(
         .ok_or_else(|| no_record(request_locale(), id))?;
     let options = storage.edit_options().await?;
     let events = storage.record_events(id).await?;
-    let can_edit = user.is_some_and(|u| u.may_edit(record.org_unit_id, record.org_unit_parent_id));
+    // a record closed by a responsibility change keeps its history, read-only
+    let can_edit = record.closed_on.is_none()
+        && user.is_some_and(|u| u.may_edit(record.org_unit_id, record.org_unit_parent_id));
     Ok(RecordPage {
         history: history_entries(events, &options),
         record,

@@ -19,6 +19,7 @@ pub mod language;
 pub mod map;
 pub mod redirect_target;
 pub mod reference_data;
+pub mod responsibility;
 pub mod scheduled;
 pub mod startup;
 pub mod storage;

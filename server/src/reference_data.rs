@@ -13,6 +13,7 @@ const LEIKA: &str = include_str!("../../reference-data/ozg/leika_leistungen.csv"
 const KREISE: &str = include_str!("../../reference-data/gebiete/thueringen_kreise_2020.csv");
 const GEMEINDEN: &str = include_str!("../../reference-data/gebiete/thueringen_gemeinden_2020.csv");
 const RESSORTS: &str = include_str!("../../reference-data/thueringen-ressorts.csv");
+const RESPONSIBILITIES: &str = include_str!("../../reference-data/zustaendigkeiten.csv");
 
 /// The Land this deployment seeds (Thüringen); its code is the two-digit AGS.
 pub const LAND_CODE: &str = "16";
@@ -41,6 +42,9 @@ pub struct Service {
     pub themenfeld_id: i64,
     pub leika_types: LeikaTypes,
     pub responsibility: Responsibility,
+    /// The unit holding the record of a Ressort or Landesbehörde service; `None`: the
+    /// Themenfeld's lead ministry.
+    pub lead_unit_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +124,14 @@ struct ServiceCsv {
     lage: String,
     themenfeld: String,
     leika_typen: String,
+}
+
+/// One line of the curated responsibility matrix (`zustaendigkeiten.csv`).
+#[derive(Deserialize)]
+struct ResponsibilityCsv {
+    ozg_id: String,
+    ebene: String,
+    federfuehrung: String,
 }
 
 #[derive(Deserialize)]
@@ -210,6 +222,33 @@ impl ReferenceData {
             }
         }
 
+        let mut matrix = std::collections::HashMap::new();
+        for (i, r) in rows::<ResponsibilityCsv>("zustaendigkeiten.csv", src.responsibilities)?
+            .into_iter()
+            .enumerate()
+        {
+            let line = i + 2;
+            let ozg_id = OzgId::parse(&r.ozg_id)
+                .map_err(|e| format!("zustaendigkeiten.csv, Zeile {line}: {e}"))?;
+            let level = Responsibility::from_code(&r.ebene).ok_or_else(|| {
+                format!(
+                    "zustaendigkeiten.csv, Zeile {line}: unbekannte Ebene „{}“",
+                    r.ebene
+                )
+            })?;
+            let lead = Some(r.federfuehrung.trim().to_owned()).filter(|c| !c.is_empty());
+            if lead
+                .as_ref()
+                .is_some_and(|c| !ressorts.iter().any(|x| &x.code == c))
+            {
+                return Err(format!(
+                    "zustaendigkeiten.csv, Zeile {line}: unbekannte Federführung „{}“",
+                    r.federfuehrung
+                ));
+            }
+            matrix.insert(ozg_id, (level, lead));
+        }
+
         let mut services = Vec::new();
         for (i, s) in rows::<ServiceCsv>("leistungen.csv", src.services)?
             .into_iter()
@@ -234,8 +273,12 @@ impl ReferenceData {
                 })?;
             let leika_types = LeikaTypes::parse(&s.leika_typen)
                 .map_err(|e| format!("leistungen.csv, Zeile {line}: {e}"))?;
+            let (responsibility, lead_unit_code) = matrix
+                .remove(&ozg_id)
+                .unwrap_or_else(|| (leika_types.default_responsibility(), None));
             services.push(Service {
-                responsibility: leika_types.default_responsibility(),
+                responsibility,
+                lead_unit_code,
                 ozg_id,
                 name: s.ozg_leistung,
                 lage_id,
@@ -363,6 +406,7 @@ impl ReferenceData {
             src.kreise,
             src.gemeinden,
             src.ressorts,
+            src.responsibilities,
         ] {
             hasher.update((text.len() as u64).to_le_bytes());
             hasher.update(text.as_bytes());
@@ -389,6 +433,7 @@ pub struct Sources<'a> {
     pub kreise: &'a str,
     pub gemeinden: &'a str,
     pub ressorts: &'a str,
+    pub responsibilities: &'a str,
 }
 
 impl Sources<'static> {
@@ -401,6 +446,7 @@ impl Sources<'static> {
             kreise: KREISE,
             gemeinden: GEMEINDEN,
             ressorts: RESSORTS,
+            responsibilities: RESPONSIBILITIES,
         }
     }
 }
@@ -424,7 +470,7 @@ mod tests {
         let count = |kind| data.org_units.iter().filter(|o| o.kind == kind).count();
         assert_eq!(count("land"), 1);
         assert_eq!(count("ressort"), 9);
-        assert_eq!(count("landesbehoerde"), 1);
+        assert_eq!(count("landesbehoerde"), 6);
         assert_eq!(count("kreis"), 23);
         assert_eq!(count("gemeinde"), 633);
         assert!(data.org_units[0].population.unwrap() > 2_000_000);
@@ -435,24 +481,66 @@ mod tests {
     }
 
     #[test]
-    fn responsibility_follows_the_default_rule() {
+    fn responsibility_comes_from_the_curated_matrix() {
         let data = ReferenceData::embedded().unwrap();
+        let level = |id: u32| {
+            let s = data.services.iter().find(|s| s.ozg_id.get() == id).unwrap();
+            (s.responsibility, s.lead_unit_code.as_deref())
+        };
+        assert_eq!(level(10092), (Responsibility::Kreis, None), "Wohngeld");
+        assert_eq!(level(10169), (Responsibility::Kreis, None), "Führerschein");
+        assert_eq!(
+            level(10124),
+            (Responsibility::Gemeinde, None),
+            "Wohnsitzmeldungen"
+        );
+        assert_eq!(
+            level(10060),
+            (Responsibility::Ressort, Some("TMBWK")),
+            "Hochschulzulassung"
+        );
+        assert_eq!(
+            level(10214),
+            (Responsibility::Landesbehoerde, Some("TLVwA")),
+            "Schwerbehindertenausweis"
+        );
+        let per_level = |r| {
+            data.services
+                .iter()
+                .filter(|s| s.responsibility == r)
+                .count()
+        };
+        // the counts the README's table of the matrix states
+        assert_eq!(per_level(Responsibility::Bund), 175);
+        assert_eq!(per_level(Responsibility::Landesbehoerde), 55);
+        assert_eq!(per_level(Responsibility::Ressort), 134);
+        assert_eq!(per_level(Responsibility::Kreis), 116);
+        assert_eq!(per_level(Responsibility::Gemeinde), 77);
+        assert!(
+            data.services
+                .iter()
+                .filter(|s| s.responsibility == Responsibility::Landesbehoerde)
+                .all(|s| s.lead_unit_code.is_some()),
+            "every Landesbehörde service names its authority"
+        );
+    }
+
+    #[test]
+    fn a_service_missing_from_the_matrix_falls_back_to_the_leika_rule() {
+        let mut src = Sources::embedded();
+        let matrix: String = RESPONSIBILITIES
+            .lines()
+            .filter(|l| !l.starts_with("10000,"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        src.responsibilities = &matrix;
+        let data = ReferenceData::parse(&src).unwrap();
         let elterngeld = data
             .services
             .iter()
             .find(|s| s.ozg_id.get() == 10000)
             .unwrap();
         assert_eq!(elterngeld.responsibility, Responsibility::Gemeinde, "2/3");
-        let federal = data
-            .services
-            .iter()
-            .filter(|s| s.responsibility == Responsibility::Land)
-            .count();
-        assert_eq!(
-            federal,
-            95 + 1,
-            "95 services of type 1 only, plus one of type 1;6"
-        );
     }
 
     #[test]

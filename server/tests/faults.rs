@@ -149,7 +149,7 @@ fn client() -> reqwest::Client {
 
 async fn record_ids(srv: &Instance, token: &str, n: usize) -> Vec<(i64, i64)> {
     let body: serde_json::Value = client()
-        .get(srv.url("/api/v1/records?ozg_id=10000&pro_seite=100"))
+        .get(srv.url("/api/v1/records?ozg_id=10124&pro_seite=100"))
         .bearer_auth(token)
         .send()
         .await
@@ -642,7 +642,7 @@ async fn database_outage_answers_503_and_recovers_without_restart() {
     let health: serde_json::Value = health.json().await.unwrap();
     assert_eq!(health["database"]["reachable"], false, "{health}");
     let r = client
-        .get(srv.url("/api/v1/records?ozg_id=10000"))
+        .get(srv.url("/api/v1/records?ozg_id=10124"))
         .bearer_auth(&token)
         .send()
         .await
@@ -839,7 +839,7 @@ async fn backup_and_restore_under_load(
     // the same token works on the restored database: accounts came along
     let srv = Instance::start(restore_url, &log).await;
     let r = client()
-        .get(srv.url("/api/v1/records?ozg_id=10000&pro_seite=1"))
+        .get(srv.url("/api/v1/records?ozg_id=10124&pro_seite=1"))
         .bearer_auth(&token)
         .send()
         .await

@@ -49,6 +49,7 @@ contract!(
     paging_after_a_record_lists_what_page_numbers_list,
     generating_other_laender_adds_their_units_with_demo_history,
     record_lists_count_each_status_and_themenfeld_of_the_whole_list,
+    moving_a_service_between_levels_and_back_keeps_every_record_and_event,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -2613,4 +2614,280 @@ async fn a_units_worklist_holds_overdue_and_waiting_records(s: Storage) {
     // another Kreis's worklist does not hold these
     let erfurt = s.work_list("16051", today, Utc::now(), 10).await.unwrap();
     assert_eq!(erfurt.overdue.total, 0);
+}
+
+/// Zuständigkeiten: a service moves from the Gemeinden to the Kreise (dry run first) and back.
+/// Nothing is deleted, every event stays, the past keeps its figures, and the history the
+/// write path keeps equals the one rebuilt from records, events and record periods.
+async fn moving_a_service_between_levels_and_back_keeps_every_record_and_event(s: Storage) {
+    use app::domain::{
+        DashboardFilter, OrgUnitKind, OrgUnitQuery, Responsibility, ResponsibilityChange,
+    };
+    use server::storage::RESPONSIBILITY_CHANGED;
+    let s = seeded(s).await;
+    let elterngeld = OzgId::parse("10000").unwrap();
+    let today = Utc::now().date_naive();
+    let yesterday = today.pred_opt().unwrap();
+    let gemeinden = s
+        .org_units(&OrgUnitQuery {
+            kind: Some(OrgUnitKind::Gemeinde),
+            parent: None,
+        })
+        .await
+        .unwrap()
+        .len() as i64;
+    let kreise = TEST_KREISE.len() as i64;
+
+    // Erfurt's Gemeinde record went online in March
+    let keys = s.record_versions(Some(10000)).await.unwrap();
+    let erfurt = keys
+        .iter()
+        .find(|k| k.org_unit_code == "16051000")
+        .unwrap()
+        .clone();
+    for (version, status) in [(1, "in_umsetzung"), (2, "online")] {
+        let out = s
+            .apply_changes(&[change(
+                erfurt.id,
+                version,
+                RecordPatch {
+                    status_code: Some(status.into()),
+                    ..Default::default()
+                },
+            )])
+            .await
+            .unwrap();
+        assert!(matches!(out[0], ChangeOutcome::Applied { .. }), "{out:?}");
+    }
+    let figures = |o: app::domain::Overview| {
+        (
+            o.municipal_records_applicable,
+            o.municipal_records_online,
+            o.municipal_population_applicable,
+            o.services_online_any,
+        )
+    };
+    let past = |f: DashboardFilter| {
+        let s = s.clone();
+        async move { figures(s.overview_at(&f, yesterday).await.unwrap().unwrap()) }
+    };
+    let soemmerda = DashboardFilter {
+        kreis: Some("16068".into()),
+        ..Default::default()
+    };
+    let land_before = past(DashboardFilter::default()).await;
+    let kreis_before = past(soemmerda.clone()).await;
+    let records_before = count(&s, "implementation_record").await;
+    let events_before = count(&s, "record_event").await;
+
+    let to_kreis = ResponsibilityChange {
+        level: Some(Responsibility::Kreis),
+        confirmed: Some(true),
+        ..Default::default()
+    };
+    let at = Utc::now();
+    // the dry run says what would happen and leaves no trace
+    let dry = s
+        .change_responsibility(elterngeld, &to_kreis, at, "admin@example.org", true)
+        .await
+        .unwrap();
+    assert!(dry.dry_run);
+    assert_eq!(
+        (
+            dry.records_created,
+            dry.records_closed,
+            dry.records_reopened
+        ),
+        (kreise, gemeinden, 0)
+    );
+    assert_eq!(dry.before.level, Responsibility::Gemeinde);
+    assert_eq!(dry.after.level, Responsibility::Kreis);
+    assert_eq!(
+        dry.figures_after.confirmed,
+        dry.figures_before.confirmed + 1
+    );
+    assert_eq!(
+        dry.figures_after.municipal_records,
+        dry.figures_before.municipal_records - gemeinden + kreise
+    );
+    assert_eq!(
+        dry.figures_after.municipal_online,
+        dry.figures_before.municipal_online - 1,
+        "Erfurt's online record closed"
+    );
+    assert_eq!(
+        s.service_responsibility(elterngeld).await.unwrap().level,
+        Responsibility::Gemeinde
+    );
+    assert_eq!(count(&s, "implementation_record").await, records_before);
+    assert_eq!(count(&s, "record_period").await, 0);
+    assert_eq!(
+        s.audit_page(Some(RESPONSIBILITY_CHANGED), 1, 10)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+
+    // the change does what the dry run said
+    let done = s
+        .change_responsibility(elterngeld, &to_kreis, at, "admin@example.org", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            done.records_created,
+            done.records_closed,
+            done.records_reopened
+        ),
+        (kreise, gemeinden, 0)
+    );
+    assert_eq!(done.figures_after, dry.figures_after);
+    let detail = s.service(elterngeld, 1, 500, None).await.unwrap();
+    let mut holders: Vec<_> = detail
+        .records
+        .items
+        .iter()
+        .map(|r| r.org_unit_code.clone())
+        .collect();
+    holders.sort();
+    assert_eq!(
+        holders,
+        TEST_KREISE.map(String::from).to_vec(),
+        "exactly the Kreise"
+    );
+    assert_eq!(detail.summary.records_applicable, kreise);
+    assert_eq!(
+        count(&s, "implementation_record").await,
+        records_before + kreise,
+        "nothing deleted"
+    );
+    assert_eq!(
+        count(&s, "record_event").await,
+        events_before,
+        "no event lost"
+    );
+    let closed = s.record_detail(erfurt.id).await.unwrap().unwrap();
+    assert_eq!(closed.closed_on, Some(today));
+    assert_eq!(closed.status_code, "online", "kept as it was");
+    let refused = s
+        .apply_changes(&[change(
+            erfurt.id,
+            3,
+            RecordPatch {
+                note: Some(Some("noch da?".into())),
+                ..Default::default()
+            },
+        )])
+        .await
+        .unwrap();
+    assert!(
+        matches!(&refused[0], ChangeOutcome::Refused { reason } if reason.contains("nicht mehr zuständig")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        past(DashboardFilter::default()).await,
+        land_before,
+        "the past keeps its figures"
+    );
+    assert_eq!(past(soemmerda.clone()).await, kreis_before);
+    assert_history_exact(&s).await;
+
+    // and back: the Gemeinden's records reopen with their state and history
+    let to_gemeinde = ResponsibilityChange {
+        level: Some(Responsibility::Gemeinde),
+        ..Default::default()
+    };
+    let back = s
+        .change_responsibility(
+            elterngeld,
+            &to_gemeinde,
+            Utc::now(),
+            "admin@example.org",
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            back.records_created,
+            back.records_closed,
+            back.records_reopened
+        ),
+        (0, kreise, gemeinden)
+    );
+    assert!(
+        back.after.confirmed,
+        "the confirmation stays unless changed"
+    );
+    let detail = s.service(elterngeld, 1, 500, None).await.unwrap();
+    assert_eq!(detail.records.total, gemeinden);
+    assert_eq!(detail.summary.records_online, 1, "Erfurt online again");
+    assert_eq!(
+        s.record_detail(erfurt.id).await.unwrap().unwrap().closed_on,
+        None
+    );
+    assert_eq!(
+        count(&s, "implementation_record").await,
+        records_before + kreise
+    );
+    assert_eq!(count(&s, "record_event").await, events_before);
+    assert_eq!(past(DashboardFilter::default()).await, land_before);
+    assert_eq!(past(soemmerda).await, kreis_before);
+    assert_history_exact(&s).await;
+    assert_eq!(
+        s.audit_page(Some(RESPONSIBILITY_CHANGED), 1, 10)
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+
+    // a lead unit that does not fit the level, and a service that does not exist
+    let wrong_lead = ResponsibilityChange {
+        level: Some(Responsibility::Ressort),
+        lead_unit: Some("16051".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        s.change_responsibility(elterngeld, &wrong_lead, Utc::now(), "a", false)
+            .await,
+        Err(StorageError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.change_responsibility(
+            OzgId::parse("99999").unwrap(),
+            &to_kreis,
+            Utc::now(),
+            "a",
+            true
+        )
+        .await,
+        Err(StorageError::NotFound(_))
+    ));
+    // a Landesbehörde service names its authority; its one record goes there
+    let tlvwa = ResponsibilityChange {
+        level: Some(Responsibility::Landesbehoerde),
+        lead_unit: Some("TLVwA".into()),
+        ..Default::default()
+    };
+    let moved = s
+        .change_responsibility(elterngeld, &tlvwa, Utc::now(), "a", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.records_created, moved.records_closed),
+        (1, gemeinden)
+    );
+    let detail = s.service(elterngeld, 1, 500, None).await.unwrap();
+    assert_eq!(
+        detail
+            .records
+            .items
+            .iter()
+            .map(|r| r.org_unit_code.as_str())
+            .collect::<Vec<_>>(),
+        ["TLVwA"]
+    );
+    assert_history_exact(&s).await;
 }

@@ -144,6 +144,9 @@ pub struct RecordDetail {
     pub efa_solution: Option<String>,
     pub note: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// Since this day the unit is no longer responsible for the service: read-only history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<NaiveDate>,
 }
 
 impl RecordDetail {

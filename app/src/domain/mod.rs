@@ -20,4 +20,7 @@ pub use imports::{
     TerritoryImportReport, TerritoryLine, MAX_IMPORT_BYTES, MAX_IMPORT_LINES,
 };
 pub use model::*;
-pub use responsibility::{LeikaTypes, Responsibility};
+pub use responsibility::{
+    LeikaTypes, Responsibility, ResponsibilityChange, ResponsibilityEdit, ResponsibilityFigures,
+    ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery, ServiceResponsibility,
+};

@@ -608,6 +608,10 @@ pub struct RecordView {
     pub note: Option<String>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+    /// The unit is no longer responsible for the service since this day (a responsibility
+    /// change): the record keeps its history, read-only, and no longer counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

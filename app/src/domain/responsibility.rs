@@ -1,31 +1,42 @@
-//! Who executes an OZG-Leistung in a Land, derived from its LeiKa-Typen (docs/architecture.md, "Domain rules").
-//! This is only the documented default: the Kompetenzzentrum can change it per service.
+//! Who executes an OZG-Leistung in a Land (docs/architecture.md, "Domain rules"): data the
+//! Kompetenzzentrum keeps per service, starting from the curated matrix in `reference-data/`;
+//! the LeiKa-Typen only give the fallback for services the matrix does not know.
 
 use crate::i18n::{td_string, Locale};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
 
-/// The level that holds the implementation records of a service.
+/// The level that executes a service in the Land, and so holds its implementation records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Responsibility {
-    /// Federal service: one informational record for the Land.
-    Land,
-    /// Executed by the Land: one record for the lead ministry of the Themenfeld.
+    /// The Bund (or a third party such as a social insurer) executes it: one informational
+    /// record for the Land.
+    Bund,
+    /// A named Landesbehörde (the service's lead unit).
+    Landesbehoerde,
+    /// A ministry (the service's lead unit, by default the Themenfeld's).
     Ressort,
-    /// Executed by the Landkreise and kreisfreien Städte.
+    /// The Landkreise and kreisfreien Städte.
     Kreis,
-    /// Executed by every Gemeinde.
+    /// Every Gemeinde.
     Gemeinde,
 }
 
 impl Responsibility {
-    pub const ALL: [Responsibility; 4] = [Self::Land, Self::Ressort, Self::Kreis, Self::Gemeinde];
+    pub const ALL: [Responsibility; 5] = [
+        Self::Bund,
+        Self::Landesbehoerde,
+        Self::Ressort,
+        Self::Kreis,
+        Self::Gemeinde,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
-            Self::Land => "land",
+            Self::Bund => "bund",
+            Self::Landesbehoerde => "landesbehoerde",
             Self::Ressort => "ressort",
             Self::Kreis => "kreis",
             Self::Gemeinde => "gemeinde",
@@ -38,12 +49,160 @@ impl Responsibility {
 
     pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            Self::Land => td_string!(locale, domain.responsibility.land),
+            Self::Bund => td_string!(locale, domain.responsibility.bund),
+            Self::Landesbehoerde => td_string!(locale, domain.responsibility.landesbehoerde),
             Self::Ressort => td_string!(locale, domain.responsibility.ressort),
             Self::Kreis => td_string!(locale, domain.responsibility.kreis),
             Self::Gemeinde => td_string!(locale, domain.responsibility.gemeinde),
         }
     }
+
+    /// Levels whose one record belongs to a named unit of the Land (the service's lead unit).
+    pub fn needs_lead_unit(self) -> bool {
+        matches!(self, Self::Ressort | Self::Landesbehoerde)
+    }
+
+    /// The kind of unit a named lead unit must be of.
+    pub fn lead_unit_kind(self) -> Option<super::OrgUnitKind> {
+        match self {
+            Self::Ressort => Some(super::OrgUnitKind::Ressort),
+            Self::Landesbehoerde => Some(super::OrgUnitKind::Landesbehoerde),
+            _ => None,
+        }
+    }
+
+    /// Executed by the municipalities (Kreise or Gemeinden): what the municipal KPIs count.
+    pub fn is_municipal(self) -> bool {
+        matches!(self, Self::Kreis | Self::Gemeinde)
+    }
+}
+
+/// Who executes one service, as the Kompetenzzentrum keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceResponsibility {
+    pub ozg_id: super::OzgId,
+    pub name: String,
+    pub themenfeld: String,
+    pub level: Responsibility,
+    /// The unit holding the one record of a Ressort or Landesbehörde service.
+    pub lead_unit: Option<super::OrgUnitRef>,
+    /// Confirmed by the Kompetenzzentrum; otherwise an assumption.
+    pub confirmed: bool,
+    /// Units that execute the service besides its level.
+    pub exceptions: Vec<super::OrgUnitRef>,
+    /// Records that count today.
+    pub records_open: i64,
+    /// Records of units no longer responsible, kept with their history.
+    pub records_closed: i64,
+}
+
+/// A change of a service's responsibility: the level, and optionally the lead unit (for a
+/// Ressort or Landesbehörde), the confirmation and the exceptions (unit codes); what is left
+/// out stays as it is, except the lead unit, which a level without one drops.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsibilityChange {
+    pub level: Option<Responsibility>,
+    #[serde(default)]
+    pub lead_unit: Option<String>,
+    #[serde(default)]
+    pub confirmed: Option<bool>,
+    #[serde(default)]
+    pub exceptions: Option<Vec<String>>,
+}
+
+/// The Land's key figures a responsibility change moves (today's state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ResponsibilityFigures {
+    /// Active services executed by the municipalities (Kreis or Gemeinde).
+    pub municipal_services: i64,
+    /// Records that count (not "nicht relevant"), of every level.
+    pub records_applicable: i64,
+    /// Of these, online.
+    pub records_online: i64,
+    /// Records of the municipalities that count, and of these online.
+    pub municipal_records: i64,
+    pub municipal_online: i64,
+    /// Active services whose responsibility is confirmed, of all active services.
+    pub confirmed: i64,
+    pub services: i64,
+}
+
+impl ResponsibilityFigures {
+    /// Share of the municipal records online, in percent (None without any).
+    pub fn municipal_online_share(&self) -> Option<f64> {
+        (self.municipal_records > 0)
+            .then(|| 100.0 * self.municipal_online as f64 / self.municipal_records as f64)
+    }
+}
+
+/// What a responsibility change does (or, as a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponsibilityOutcome {
+    pub ozg_id: super::OzgId,
+    pub dry_run: bool,
+    pub before: ServiceResponsibility,
+    pub after: ServiceResponsibility,
+    /// Records created for units newly responsible.
+    pub records_created: i64,
+    /// Records of units no longer responsible, closed as of today.
+    pub records_closed: i64,
+    /// Closed records of units responsible again, counted again from today.
+    pub records_reopened: i64,
+    pub figures_before: ResponsibilityFigures,
+    pub figures_after: ResponsibilityFigures,
+}
+
+/// Filters of the Zuständigkeiten page: level, confirmation, and a search in ID and name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsibilityQuery {
+    pub level: Option<Responsibility>,
+    pub confirmed: Option<bool>,
+    pub q: Option<String>,
+}
+
+impl ResponsibilityQuery {
+    /// From the page's query string (`ebene`, `bestaetigt` = ja/nein, `q`); unknown values
+    /// are ignored (the form only offers known ones).
+    pub fn from_params<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
+        let non_empty = |k: &str| get(k).map(str::trim).filter(|v| !v.is_empty());
+        Self {
+            level: non_empty("ebene").and_then(Responsibility::from_code),
+            confirmed: match non_empty("bestaetigt") {
+                Some("ja") => Some(true),
+                Some("nein") => Some(false),
+                _ => None,
+            },
+            q: non_empty("q").map(|q| q.chars().take(100).collect()),
+        }
+    }
+
+    pub fn matches(&self, s: &ServiceResponsibility) -> bool {
+        self.level.is_none_or(|l| l == s.level)
+            && self.confirmed.is_none_or(|c| c == s.confirmed)
+            && self.q.as_deref().is_none_or(|q| {
+                let q = q.to_lowercase();
+                s.ozg_id.to_string().contains(&q) || s.name.to_lowercase().contains(&q)
+            })
+    }
+}
+
+/// The Zuständigkeiten page: the services the filter keeps and the Land's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponsibilityPage {
+    pub items: Vec<ServiceResponsibility>,
+    pub figures: ResponsibilityFigures,
+    /// The administration may change them.
+    pub can_edit: bool,
+}
+
+/// One service's responsibility with what its form offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponsibilityEdit {
+    pub service: ServiceResponsibility,
+    /// Ministries and Landesbehörden a Ressort or Landesbehörde service can be assigned to.
+    pub lead_units: Vec<super::OrgUnitRef>,
+    pub can_edit: bool,
 }
 
 /// The set of LeiKa-Typen of a service, as the catalogue writes them ("1;2/3;4", "1, 2/3").
@@ -76,15 +235,16 @@ impl LeikaTypes {
         self.0.contains(t)
     }
 
-    /// The default responsibility rule (docs/architecture.md):
-    /// any 3, 5 or "2/3" → every Gemeinde; otherwise 2 or 4 → lead ministry; otherwise (only 1) → Land.
+    /// The rule for services the curated matrix (`reference-data/zustaendigkeiten.csv`) does
+    /// not know, e.g. new ones of a catalogue import (docs/architecture.md): any 3, 5 or "2/3"
+    /// → every Gemeinde; otherwise 2 or 4 → lead ministry; otherwise (only 1) → Bund.
     pub fn default_responsibility(&self) -> Responsibility {
         if ["2/3", "3", "5"].iter().any(|t| self.contains(t)) {
             Responsibility::Gemeinde
         } else if ["2", "4"].iter().any(|t| self.contains(t)) {
             Responsibility::Ressort
         } else {
-            Responsibility::Land
+            Responsibility::Bund
         }
     }
 }
@@ -107,8 +267,8 @@ mod tests {
 
     #[test]
     fn documented_default_rule() {
-        assert_eq!(rule("1"), Responsibility::Land);
-        assert_eq!(rule("1;6"), Responsibility::Land);
+        assert_eq!(rule("1"), Responsibility::Bund);
+        assert_eq!(rule("1;6"), Responsibility::Bund);
         assert_eq!(rule("2/3"), Responsibility::Gemeinde);
         assert_eq!(rule("1;2/3"), Responsibility::Gemeinde);
         assert_eq!(rule("4;5"), Responsibility::Gemeinde);
@@ -116,7 +276,7 @@ mod tests {
         assert_eq!(rule("4"), Responsibility::Ressort);
         assert_eq!(rule("1;2"), Responsibility::Ressort);
         assert_eq!(rule("1;4"), Responsibility::Ressort);
-        assert_eq!(rule(""), Responsibility::Land);
+        assert_eq!(rule(""), Responsibility::Bund);
     }
 
     #[test]

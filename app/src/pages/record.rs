@@ -92,6 +92,11 @@ fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView
             <dt>{td_string!(l, record.version)}</dt><dd>{td_string!(l, record.version_value, version = r.version,
                 changed = format::datetime(r.updated_at)).to_string()}</dd>
         </dl>
+        {r.closed_on.map(|d| view! {
+            <p class="notice" data-testid="no-longer-responsible">
+                {td_string!(l, record.no_longer_responsible, date = format::date(d)).to_string()}
+            </p>
+        })}
         <PlainPostOutcome/>
         {if page.can_edit {
             // a new form for each stored version, so after a save every field shows what was

@@ -166,6 +166,11 @@ pub fn RecordTable(records: Vec<RecordView>, unit_column: bool) -> impl IntoView
                                 <td>
                                     <A href=format!("/umsetzungsstaende/{}", r.id) attr:class=format!("status status-{}", r.phase.code())
                                         attr:title=td_string!(l, service.record_link_title)>{r.status_label.clone()}</A>
+                                    {r.closed_on.map(|d| view! {
+                                        <br/><span class="muted" data-testid="closed-record">
+                                            {td_string!(l, service.no_longer_responsible, date = format::date(d)).to_string()}
+                                        </span>
+                                    })}
                                 </td>
                                 <td>{r.maturity.map(|m| format!("{m} – {}", r.maturity_label.clone().unwrap_or_default())).unwrap_or_else(|| "–".into())}</td>
                                 <td>{r.planned_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>

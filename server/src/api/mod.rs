@@ -6,6 +6,7 @@ mod imports;
 pub mod openapi;
 mod records;
 mod reports;
+mod responsibility;
 
 use crate::startup::AppState;
 use app::domain::{OrgUnitKind, OrgUnitQuery, OzgId, Page, ServiceQuery, ServiceSummary};
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(exports::routes())
         .merge(imports::routes())
         .merge(reports::routes())
+        .merge(responsibility::routes())
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(api_not_found)
 }

@@ -166,6 +166,9 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/imports/catalogue", "post"),
     ("/imports/org-units", "post"),
     ("/changes", "get"),
+    ("/responsibilities", "get"),
+    ("/services/{ozg_id}/responsibility", "get"),
+    ("/services/{ozg_id}/responsibility", "put"),
     ("/openapi.json", "get"),
 ];
 
@@ -245,6 +248,43 @@ pub fn document() -> Value {
                     query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": super::records::MAX_PER_PAGE}))
                 ],
                 "responses": { "200": json_response("Eine Seite Umsetzungsstände, nach OZG-ID, Name und Kennung der Einheit geordnet, mit den Anzahlen je Status und Themenfeld der ganzen Liste (ihre Summe ist total)", record_list()), "400": error("Ungültiger Parameter, „seite“ zusammen mit „nach“ oder ein unbekannter Umsetzungsstand in „nach“") }
+            }),
+        ),
+        (
+            "/responsibilities",
+            "get",
+            json!({
+                "summary": "Zuständigkeiten aller OZG-Leistungen (Ebene, Federführung, Bestätigung, Ausnahmen) und die Kennzahlen, die darauf beruhen",
+                "responses": { "200": json_response("Alle aktiven Leistungen nach OZG-ID", ref_("ResponsibilityList")) }
+            }),
+        ),
+        (
+            "/services/{ozg_id}/responsibility",
+            "get",
+            json!({
+                "summary": "Zuständigkeit einer OZG-Leistung",
+                "parameters": [path_param("ozg_id", json!({"type": "integer", "minimum": 1}))],
+                "responses": { "200": json_response("Die Zuständigkeit", ref_("ServiceResponsibility")), "404": error("Unbekannt") }
+            }),
+        ),
+        (
+            "/services/{ozg_id}/responsibility",
+            "put",
+            json!({
+                "summary": "Zuständigkeit einer OZG-Leistung ändern (nur Administration). Einträge nicht mehr zuständiger Stellen werden geschlossen, nicht gelöscht; neu zuständige erhalten Einträge. Mit dry_run=true wird nur ermittelt, was geschähe.",
+                "security": [{"bearer": []}, {"session": []}],
+                "parameters": [
+                    path_param("ozg_id", json!({"type": "integer", "minimum": 1})),
+                    query("dry_run", "true: nur ermitteln, nichts speichern", json!({"type": "string", "enum": ["true", "false"]}))
+                ],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": ref_("ResponsibilityChange") } } },
+                "responses": {
+                    "200": json_response("Was geändert wurde (oder würde) und die Kennzahlen vorher und nachher", ref_("ResponsibilityOutcome")),
+                    "401": error("Nicht angemeldet"),
+                    "403": error("Nur die Administration"),
+                    "404": error("Unbekannte OZG-Leistung"),
+                    "422": error("Unbekannte Ebene oder Einheit, oder sie passt nicht zur Ebene")
+                }
             }),
         ),
         (
@@ -543,6 +583,13 @@ pub fn document() -> Value {
         "failed": import_report["properties"]["lines"].clone(),
         "blocked": {"type": "array", "items": {"type": "string"}},
         "notes": {"type": "array", "items": {"type": "string"}}}});
+    let responsibility_level = json!({"type": "string", "enum": app::domain::Responsibility::ALL.map(app::domain::Responsibility::code)});
+    let responsibility_figures = json!({"type": "object", "required": ["municipal_services", "records_applicable", "records_online",
+        "municipal_records", "municipal_online", "confirmed", "services"], "properties": {
+        "municipal_services": {"type": "integer", "description": "aktive Leistungen, die Kreise oder Gemeinden vollziehen"},
+        "records_applicable": {"type": "integer"}, "records_online": {"type": "integer"},
+        "municipal_records": {"type": "integer"}, "municipal_online": {"type": "integer"},
+        "confirmed": {"type": "integer", "description": "Leistungen mit bestätigter Zuständigkeit"}, "services": {"type": "integer"}}});
     let error_schema = json!({
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -597,6 +644,28 @@ pub fn document() -> Value {
                 "BulkSummary": {"type": "object", "required": ["changed", "unchanged", "refused"], "properties": {
                     "changed": {"type": "array", "items": bulk_item.clone()}, "unchanged": {"type": "array", "items": bulk_item.clone()},
                     "refused": {"type": "array", "items": bulk_item}}},
+                "UnitRef": {"type": "object", "required": ["code", "name", "kind"], "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "enum": ["land", "ressort", "landesbehoerde", "kreis", "gemeinde"]}}},
+                "ServiceResponsibility": {"type": "object", "required": ["ozg_id", "name", "themenfeld", "level", "confirmed", "exceptions", "records_open", "records_closed"], "properties": {
+                    "ozg_id": {"type": "integer"}, "name": {"type": "string"}, "themenfeld": {"type": "string"},
+                    "level": responsibility_level.clone(),
+                    "lead_unit": nullable(ref_("UnitRef")),
+                    "confirmed": {"type": "boolean", "description": "vom Kompetenzzentrum bestätigt; sonst Annahme"},
+                    "exceptions": {"type": "array", "items": ref_("UnitRef"), "description": "Stellen, die die Leistung außerhalb ihrer Ebene vollziehen"},
+                    "records_open": {"type": "integer"}, "records_closed": {"type": "integer", "description": "Einträge nicht mehr zuständiger Stellen (mit Historie)"}}},
+                "ResponsibilityChange": {"type": "object", "additionalProperties": false, "properties": {
+                    "level": responsibility_level,
+                    "lead_unit": nullable(json!({"type": "string", "description": "Schlüssel des Ressorts oder der Landesbehörde (für diese Ebenen)"})),
+                    "confirmed": nullable(json!({"type": "boolean"})),
+                    "exceptions": nullable(json!({"type": "array", "items": {"type": "string"}, "description": "Schlüssel der Ausnahmen; ersetzt die bisherigen"}))}},
+                "ResponsibilityFigures": responsibility_figures.clone(),
+                "ResponsibilityList": {"type": "object", "required": ["items", "figures"], "properties": {
+                    "items": {"type": "array", "items": ref_("ServiceResponsibility")}, "figures": responsibility_figures}},
+                "ResponsibilityOutcome": {"type": "object", "required": ["ozg_id", "dry_run", "before", "after", "records_created", "records_closed", "records_reopened", "figures_before", "figures_after"], "properties": {
+                    "ozg_id": {"type": "integer"}, "dry_run": {"type": "boolean"},
+                    "before": ref_("ServiceResponsibility"), "after": ref_("ServiceResponsibility"),
+                    "records_created": {"type": "integer"}, "records_closed": {"type": "integer"}, "records_reopened": {"type": "integer"},
+                    "figures_before": ref_("ResponsibilityFigures"), "figures_after": ref_("ResponsibilityFigures")}},
                 "HistoryEntry": history_entry.clone(),
                 "ImportReport": import_report,
                 "CatalogueImportReport": catalogue_report,

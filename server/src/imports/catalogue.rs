@@ -286,6 +286,7 @@ fn plan(lines: Vec<Line>, stored: &StoredCatalogue, request: CatalogueRequest) -
             lage_id,
             themenfeld_id,
             responsibility: leika_types.default_responsibility(),
+            lead_unit_code: None,
             leika_types,
         };
         let entry = |changes| CatalogueLine {
@@ -300,7 +301,9 @@ fn plan(lines: Vec<Line>, stored: &StoredCatalogue, request: CatalogueRequest) -
                 report.records_created += match service.responsibility {
                     Responsibility::Gemeinde => stored.gemeinden,
                     Responsibility::Kreis => stored.kreise,
-                    Responsibility::Land => 1,
+                    Responsibility::Bund => 1,
+                    // the default rule never gives a Landesbehörde (it needs a named one)
+                    Responsibility::Landesbehoerde => 0,
                     Responsibility::Ressort => {
                         i64::from(stored.themenfelder_with_lead.contains(&themenfeld_id))
                     }

@@ -101,11 +101,12 @@ pub(crate) const UPSERT_LAGE: &str =
      WHERE lage.name <> excluded.name OR lage.themenfeld_id <> excluded.themenfeld_id";
 
 /// Services by OZG-ID. Responsibility and lead unit are the Kompetenzzentrum's to change: set
-/// on insert only (the lead ministry from the Themenfeld).
+/// on insert only (the named lead unit `$8`, else the Themenfeld's lead ministry).
 const UPSERT_SERVICE: &str = "INSERT INTO service (ozg_id, name, search_text, lage_id, themenfeld_id, leika_types, \
      responsibility, lead_unit_id, active, source) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, \
-       CASE WHEN $7 = 'ressort' THEN (SELECT o.id FROM org_unit o JOIN themenfeld t ON t.lead_unit_code = o.code WHERE t.id = $5) END, \
+       CASE WHEN $7 IN ('ressort', 'landesbehoerde') THEN COALESCE((SELECT id FROM org_unit WHERE code = $8), \
+         (SELECT o.id FROM org_unit o JOIN themenfeld t ON t.lead_unit_code = o.code WHERE t.id = $5)) END, \
        TRUE, 'katalog') \
      ON CONFLICT (ozg_id) DO UPDATE SET name = excluded.name, search_text = excluded.search_text, \
      lage_id = excluded.lage_id, themenfeld_id = excluded.themenfeld_id, leika_types = excluded.leika_types, active = TRUE \
@@ -113,25 +114,42 @@ const UPSERT_SERVICE: &str = "INSERT INTO service (ozg_id, name, search_text, la
      OR service.themenfeld_id <> excluded.themenfeld_id OR service.leika_types <> excluded.leika_types \
      OR NOT service.active";
 
-/// One record per (active service, responsible unit), per responsibility; each statement
-/// returns the new records' ids. (Its WHERE clause also keeps SQLite's parser from reading
-/// ON CONFLICT as a join constraint.)
+/// The units responsible for the service `s`, as a condition on `org_unit o`: those of its
+/// level and its exceptions. Records of units this no longer holds are closed, not deleted
+/// (`storage/responsibility.rs`).
+pub(super) const RESPONSIBLE_UNIT: &str = "o.valid_to IS NULL AND (\
+     (s.responsibility = 'gemeinde' AND o.kind = 'gemeinde') \
+     OR (s.responsibility = 'kreis' AND o.kind = 'kreis') \
+     OR (s.responsibility = 'bund' AND o.kind = 'land') \
+     OR (s.responsibility IN ('ressort', 'landesbehoerde') AND o.id = s.lead_unit_id) \
+     OR o.id IN (SELECT x.org_unit_id FROM responsibility_exception x WHERE x.ozg_id = s.ozg_id))";
+
+/// One record per (active service, responsible unit) that has none — one statement per level
+/// (a plain join each, fast at Germany's scale) and one for the exceptions — each returning
+/// the new records' ids. A closed record stays closed: only a responsibility change reopens
+/// it. (The WHERE clauses also keep SQLite's parser from reading ON CONFLICT as a join
+/// constraint.)
 pub(super) fn missing_record_statements() -> impl Iterator<Item = String> {
+    const INSERT: &str = "INSERT INTO implementation_record (ozg_id, org_unit_id, status_code, version, updated_at) \
+         SELECT s.ozg_id, o.id, 'nicht_begonnen', 1, $1";
+    const DONE: &str = "ON CONFLICT (ozg_id, org_unit_id) DO NOTHING RETURNING id";
     [
-        ("gemeinde", "o.kind = 'gemeinde' AND o.valid_to IS NULL"),
-        ("kreis", "o.kind = 'kreis' AND o.valid_to IS NULL"),
-        ("land", "o.kind = 'land'"),
-        ("ressort", "o.id = s.lead_unit_id"),
+        ("'gemeinde'", "o.kind = 'gemeinde' AND o.valid_to IS NULL"),
+        ("'kreis'", "o.kind = 'kreis' AND o.valid_to IS NULL"),
+        ("'bund'", "o.kind = 'land'"),
+        ("'ressort', 'landesbehoerde'", "o.id = s.lead_unit_id"),
     ]
     .into_iter()
-    .map(|(responsibility, unit_condition)| {
+    .map(|(levels, unit_condition)| {
         format!(
-            "INSERT INTO implementation_record (ozg_id, org_unit_id, status_code, version, updated_at) \
-             SELECT s.ozg_id, o.id, 'nicht_begonnen', 1, $1 FROM service s JOIN org_unit o ON {unit_condition} \
-             WHERE s.active AND s.responsibility = '{responsibility}' \
-             ON CONFLICT (ozg_id, org_unit_id) DO NOTHING RETURNING id"
+            "{INSERT} FROM service s JOIN org_unit o ON {unit_condition} \
+             WHERE s.active AND s.responsibility IN ({levels}) {DONE}"
         )
     })
+    .chain(std::iter::once(format!(
+        "{INSERT} FROM responsibility_exception x JOIN service s ON s.ozg_id = x.ozg_id \
+         JOIN org_unit o ON o.id = x.org_unit_id AND o.valid_to IS NULL WHERE s.active {DONE}"
+    )))
 }
 
 /// `search_text` of a service: id and lower-cased name, so search ignores case on both backends.
@@ -196,6 +214,7 @@ impl Storage {
                 sqlx::query(UPSERT_SERVICE)
                     .bind(i64::from(s.ozg_id)).bind(&s.name).bind(search_text(s)).bind(s.lage_id)
                     .bind(s.themenfeld_id).bind(s.leika_types.to_string()).bind(s.responsibility.code())
+                    .bind(s.lead_unit_code.as_deref())
                     .execute(&mut *tx).await?;
             }
             let mut services_deactivated = 0;

@@ -541,6 +541,10 @@ impl Storage {
             "o.kind = 'gemeinde' AND o.parent_id = ?",
             [Bind::Int(kreis_id)],
         );
+        sql.and(
+            super::records::COUNTED_ON_DAY,
+            [Bind::Date(as_of), Bind::Date(as_of)],
+        );
         let n = sql.next_placeholder();
         // today each record's status is its current one; no events to read
         let status_at = if is_today(as_of) {
@@ -643,7 +647,7 @@ impl Storage {
             "rec.is_open AND rec.planned_go_live IS NOT NULL AND rec.planned_go_live < ?",
             [Bind::Date(as_of)],
         );
-        sql.and(super::records::CURRENT_UNIT, []);
+        sql.and(super::records::COUNTED_RECORD, []);
         if scope != LAND_SCOPE {
             sql.and(
                 "(o.id = ? OR o.parent_id = ?)",

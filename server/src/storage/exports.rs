@@ -5,7 +5,7 @@
 
 use super::dashboard::{service_conditions, RESSORT_OF_SERVICE};
 use super::history::LAND_SCOPE;
-use super::records::{and_record_conditions, CURRENT_UNIT};
+use super::records::{and_record_conditions, COUNTED_RECORD};
 use super::{bind_all, on_pool, Filter, RecordFilter, Result, Storage};
 use app::domain::DashboardFilter;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -107,7 +107,7 @@ const EXPORT_FROM: &str = "implementation_record rec JOIN service s ON s.ozg_id 
 
 fn export_conditions(f: &ExportFilter) -> Filter {
     let mut sql = Filter::default();
-    sql.and(CURRENT_UNIT, []);
+    sql.and(COUNTED_RECORD, []);
     service_conditions(&f.services, &mut sql);
     // a Kreis is the unit filter of the dashboard: its own and its Gemeinden's records
     and_record_conditions(

@@ -315,8 +315,20 @@ fn parse_phase(code: &str) -> Result<Phase> {
 pub(super) const UNIT_LIFETIME: &str =
     "CASE WHEN o.kind IN ('gemeinde', 'kreis') THEN o.valid_from END AS starts, o.valid_to AS ends";
 
-/// What [`rebuild_history_in`] reads: every record (with its unit's lifetime) and every event.
-pub(crate) fn rebuild_sources() -> (String, &'static str) {
+/// A record's period: first day counted (`None`: from the beginning) and first day not.
+type Period = (Option<NaiveDate>, Option<NaiveDate>);
+
+/// A period in which a record counts (`record_period`, written by responsibility changes).
+#[derive(sqlx::FromRow)]
+pub(crate) struct PeriodRow {
+    record_id: i64,
+    starts: Option<NaiveDate>,
+    ends: Option<NaiveDate>,
+}
+
+/// What [`rebuild_history_in`] reads: every record (with its unit's lifetime), every event and
+/// every record period.
+pub(crate) fn rebuild_sources() -> (String, &'static str, &'static str) {
     let records = format!(
         "SELECT rec.id, rec.ozg_id, {KREIS_OF_UNIT} AS kreis_id, st.phase, rec.maturity, {} AS weight, \
          {UNIT_LIFETIME} FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
@@ -326,29 +338,22 @@ pub(crate) fn rebuild_sources() -> (String, &'static str) {
     let events = "SELECT e.record_id, e.occurred_at, os.phase AS old_phase, e.old_maturity, \
          ns.phase AS new_phase, e.new_maturity FROM record_event e \
          LEFT JOIN status os ON os.code = e.old_status LEFT JOIN status ns ON ns.code = e.new_status";
-    (records, events)
+    let periods = "SELECT record_id, starts, ends FROM record_period ORDER BY id";
+    (records, events, periods)
 }
 
 /// Both history tables as [`Storage::rebuild_history`] writes them: per (service, scope) its
-/// rows and its category change points. A record counts from its unit's first day (the
-/// baseline for units that always existed) with the state before its events, each event on
-/// its day, and no longer from the day its unit was dissolved.
+/// rows and its category change points. A record counts in each of its periods (one without
+/// periods: always) within its unit's lifetime — from the period's first day with the state
+/// its events had reached by then, each later event on its day, and no longer from the day
+/// the period ends (a responsibility change closed it) or its unit was dissolved.
 pub(crate) fn rebuilt_history(
     records: &[RecordRow],
     events: &[EventRow],
+    periods: &[PeriodRow],
 ) -> Result<Vec<(i64, i64, Series, CategoryPoints)>> {
     let by_id: HashMap<i64, &RecordRow> = records.iter().map(|r| (r.id, r)).collect();
-    let mut deltas = HistoryDeltas::default();
-    let start = |r: &RecordRow| r.starts.unwrap_or_else(baseline_day).max(baseline_day());
-    for r in records {
-        let current = Contribution::of(parse_phase(&r.phase)?, r.maturity, r.weight);
-        deltas.add(r.ozg_id, r.kreis_id, start(r), current);
-        if let Some(end) = r.ends {
-            let mut gone = Contribution::default();
-            gone.add(current, -1);
-            deltas.add(r.ozg_id, r.kreis_id, end, gone);
-        }
-    }
+    let mut changes_of: HashMap<i64, Vec<(NaiveDate, Contribution)>> = HashMap::new();
     for e in events {
         let Some(r) = by_id.get(&e.record_id) else {
             continue;
@@ -361,16 +366,57 @@ pub(crate) fn rebuilt_history(
             Contribution::of(parse_phase(old)?, e.old_maturity, r.weight),
             -1,
         );
-        // the first day counts the state before all events: today's minus every change
-        let mut undo = Contribution::default();
-        undo.add(change, -1);
-        deltas.add(r.ozg_id, r.kreis_id, start(r), undo);
-        deltas.add(
-            r.ozg_id,
-            r.kreis_id,
-            day_of(e.occurred_at).max(start(r)),
-            change,
-        );
+        changes_of
+            .entry(r.id)
+            .or_default()
+            .push((day_of(e.occurred_at), change));
+    }
+    let mut periods_of: HashMap<i64, Vec<Period>> = HashMap::new();
+    for p in periods {
+        periods_of
+            .entry(p.record_id)
+            .or_default()
+            .push((p.starts, p.ends));
+    }
+    let always = [(None, None)];
+    let mut deltas = HistoryDeltas::default();
+    for r in records {
+        let changes = changes_of.get(&r.id).map_or(&[][..], Vec::as_slice);
+        // the state before every event: today's minus every change
+        let mut initial = Contribution::of(parse_phase(&r.phase)?, r.maturity, r.weight);
+        for (_, c) in changes {
+            initial.add(*c, -1);
+        }
+        let state_at = |day: NaiveDate| {
+            let mut state = initial;
+            for (_, c) in changes.iter().filter(|(d, _)| *d <= day) {
+                state.add(*c, 1);
+            }
+            state
+        };
+        let unit_start = r.starts.unwrap_or_else(baseline_day).max(baseline_day());
+        for (starts, ends) in periods_of.get(&r.id).map_or(&always[..], Vec::as_slice) {
+            let from = starts.unwrap_or_else(baseline_day).max(unit_start);
+            let until = match (*ends, r.ends) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if until.is_some_and(|u| u <= from) {
+                continue;
+            }
+            deltas.add(r.ozg_id, r.kreis_id, from, state_at(from));
+            for (day, c) in changes
+                .iter()
+                .filter(|(d, _)| *d > from && until.is_none_or(|u| *d <= u))
+            {
+                deltas.add(r.ozg_id, r.kreis_id, *day, *c);
+            }
+            if let Some(until) = until {
+                let mut gone = Contribution::default();
+                gone.add(state_at(until), -1);
+                deltas.add(r.ozg_id, r.kreis_id, until, gone);
+            }
+        }
     }
     Ok(deltas
         .pairs()
@@ -386,15 +432,16 @@ pub(crate) fn rebuilt_history(
 macro_rules! rebuild_history_in {
     ($tx:ident) => {{
         use $crate::storage::history::{
-            insert_categories, rebuild_sources, rebuilt_history, upsert_rows, EventRow, RecordRow,
-            ROWS_PER_STATEMENT,
+            insert_categories, rebuild_sources, rebuilt_history, upsert_rows, EventRow, PeriodRow,
+            RecordRow, ROWS_PER_STATEMENT,
         };
-        let (records_sql, events_sql) = rebuild_sources();
+        let (records_sql, events_sql, periods_sql) = rebuild_sources();
         let records: Vec<RecordRow> = sqlx::query_as(sqlx::AssertSqlSafe(records_sql))
             .fetch_all(&mut *$tx)
             .await?;
         let events: Vec<EventRow> = sqlx::query_as(events_sql).fetch_all(&mut *$tx).await?;
-        let history = rebuilt_history(&records, &events)?;
+        let periods: Vec<PeriodRow> = sqlx::query_as(periods_sql).fetch_all(&mut *$tx).await?;
+        let history = rebuilt_history(&records, &events, &periods)?;
         drop(events);
         drop(records);
         sqlx::query("DELETE FROM rollup_history")

@@ -15,6 +15,7 @@ mod imports;
 mod queries;
 mod records;
 pub mod replay;
+mod responsibility;
 mod rows;
 mod scheduled;
 mod seed;
@@ -31,6 +32,7 @@ pub use dashboard::{ReportService, ScopeError};
 pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use imports::ImportKeys;
 pub use records::{ChangeFilter, PageStart, RecordFilter, StoredChange, WorkList};
+pub use responsibility::RESPONSIBILITY_CHANGED;
 pub use scheduled::ScheduledRun;
 pub use territory::{
     Dissolution, StoredTerritory, StoredUnit, TerritoryWrite, TerritoryWritten, UnitWrite,
@@ -141,6 +143,38 @@ macro_rules! on_pool {
 /// before it writes cannot fail with "database is locked" half-way (docs/architecture.md). Every
 /// transaction raises the data generation with its commit ([`Storage::data_generation`]).
 macro_rules! in_transaction {
+    // A transaction that commits only if `$commit` holds after the body, else rolls back: a
+    // dry run does everything the change would do, reads the outcome and leaves no trace.
+    ($storage:expr, $tx:ident, commit if $commit:expr => $body:expr) => {
+        match $storage {
+            $crate::storage::Storage::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                if $commit {
+                    sqlx::query($crate::storage::RAISE_GENERATION)
+                        .execute(&mut *$tx)
+                        .await?;
+                    $tx.commit().await?;
+                } else {
+                    $tx.rollback().await?;
+                }
+                out
+            }
+            $crate::storage::Storage::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                if $commit {
+                    sqlx::query($crate::storage::RAISE_GENERATION)
+                        .execute(&mut *$tx)
+                        .await?;
+                    $tx.commit().await?;
+                } else {
+                    $tx.rollback().await?;
+                }
+                out
+            }
+        }
+    };
     ($storage:expr, $tx:ident => $body:expr) => {
         match $storage {
             $crate::storage::Storage::Sqlite(pool) => {

@@ -1,7 +1,7 @@
 //! Reads for pages and the API. None of them scans all implementation records:
 //! dashboard figures come from `service_rollup`, lists are paginated.
 
-use super::records::CURRENT_UNIT;
+use super::records::{COUNTED_RECORD, CURRENT_UNIT};
 use super::rows::*;
 use super::writes::phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE};
 use super::{bind_all, on_pool, past_the_end, Bind, Filter, Result, Storage, StorageError};
@@ -156,12 +156,12 @@ impl Storage {
         };
         let name_pattern = unit.map(|u| format!("%{}%", escape_like(&u.to_lowercase())));
         let records_sql = format!(
-            "{RECORD_SELECT} WHERE rec.ozg_id = $2 AND {CURRENT_UNIT}{} ORDER BY o.name, o.code LIMIT $3 OFFSET $4",
+            "{RECORD_SELECT} WHERE rec.ozg_id = $2 AND {COUNTED_RECORD}{} ORDER BY o.name, o.code LIMIT $3 OFFSET $4",
             unit_condition(5)
         );
         let count_sql = format!(
             "SELECT COUNT(*) FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
-             WHERE rec.ozg_id = $1 AND {CURRENT_UNIT}{}",
+             WHERE rec.ozg_id = $1 AND {COUNTED_RECORD}{}",
             unit_condition(2)
         );
         let (summary, lead, leika, records, total) = on_pool!(self, pool => {
@@ -264,7 +264,10 @@ impl Storage {
         })?;
         let unit_id = row.id;
         let unit = OrgUnit::try_from(row)?;
-        let own_sql = format!("{RECORD_SELECT} WHERE rec.org_unit_id = $2 ORDER BY rec.ozg_id");
+        // its closed records too, marked "nicht mehr zuständig seit …", after the current ones
+        let own_sql = format!(
+            "{RECORD_SELECT} WHERE rec.org_unit_id = $2 ORDER BY rec.closed_on IS NOT NULL, rec.ozg_id"
+        );
         let agg_sql = format!("SELECT s.ozg_id, s.name AS service_name, t.name AS themenfeld, \
              CAST(SUM(CASE WHEN {APPLICABLE} THEN 1 ELSE 0 END) AS BIGINT) AS records_applicable, \
              CAST(SUM(CASE WHEN {ONLINE} THEN 1 ELSE 0 END) AS BIGINT) AS records_online, \
@@ -272,7 +275,7 @@ impl Storage {
              FROM org_unit g JOIN implementation_record rec ON rec.org_unit_id = g.id \
              JOIN status st ON st.code = rec.status_code JOIN service s ON s.ozg_id = rec.ozg_id \
              JOIN themenfeld t ON t.id = s.themenfeld_id \
-             WHERE g.parent_id = $1 AND g.kind = 'gemeinde' AND g.valid_to IS NULL GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id");
+             WHERE g.parent_id = $1 AND g.kind = 'gemeinde' AND g.valid_to IS NULL AND rec.closed_on IS NULL GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id");
         type UnitRef = (String, String, String);
         let (own, agg, mut children): (Vec<RecordRow>, Vec<PortfolioAggRow>, Vec<UnitRef>) = on_pool!(self, pool => {
             let own = sqlx::query_as(AssertSqlSafe(own_sql)).bind(&model).bind(unit_id).fetch_all(pool).await?;

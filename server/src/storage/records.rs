@@ -34,6 +34,7 @@ pub(super) struct DetailRow {
     efa_solution: Option<String>,
     note: Option<String>,
     updated_at: DateTime<Utc>,
+    closed_on: Option<NaiveDate>,
 }
 
 /// A [`DetailRow`]'s columns; `$from` joins `rec`, `s`, `o` and `st`.
@@ -44,7 +45,7 @@ macro_rules! detail_select {
              o.parent_id AS org_unit_parent_id, o.code AS org_unit_code, o.name AS org_unit_name, \
              o.kind AS org_unit_kind, rec.status_code, st.label AS status_label, st.phase, rec.maturity, \
              rec.planned_go_live, rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, \
-             rec.updated_at FROM ",
+             rec.updated_at, rec.closed_on FROM ",
             $from,
             " JOIN org_unit o ON o.id = rec.org_unit_id JOIN status st ON st.code = rec.status_code"
         )
@@ -91,6 +92,7 @@ impl TryFrom<DetailRow> for RecordDetail {
             efa_solution: r.efa_solution,
             note: r.note,
             updated_at: r.updated_at,
+            closed_on: r.closed_on,
         })
     }
 }
@@ -157,6 +159,18 @@ fn unit_with_children(code: &str) -> Condition {
 /// figures of today leave them out.
 pub(super) const CURRENT_UNIT: &str = "o.valid_to IS NULL";
 
+/// Records that count today, on `implementation_record rec` joined with `org_unit o`: of a
+/// unit that exists and still responsible for the service. A record closed by a
+/// responsibility change stays readable on its unit's page.
+pub(super) const COUNTED_RECORD: &str = "o.valid_to IS NULL AND rec.closed_on IS NULL";
+
+/// Records that counted on the day `?` (bound twice): those without periods, or with one
+/// containing that day (`storage/responsibility.rs`).
+pub(super) const COUNTED_ON_DAY: &str =
+    "(NOT EXISTS (SELECT 1 FROM record_period p WHERE p.record_id = rec.id) \
+     OR EXISTS (SELECT 1 FROM record_period p WHERE p.record_id = rec.id \
+       AND (p.starts IS NULL OR p.starts <= ?) AND (p.ends IS NULL OR p.ends > ?)))";
+
 /// Records of units in the area `prefix` (see [`RecordFilter::area`]); `o` is the record's
 /// org unit.
 fn unit_in_area(prefix: &str) -> Condition {
@@ -205,6 +219,7 @@ pub(super) fn and_record_conditions(filter: &mut Filter, f: &RecordFilter) {
 fn record_only_conditions(f: &RecordFilter) -> Filter {
     let mut filter = Filter::default();
     and_own_conditions(&mut filter, f);
+    filter.and("rec.closed_on IS NULL", []);
     let mut units = vec![CURRENT_UNIT];
     let mut binds = Vec::new();
     for (condition, b) in unit_conditions(f) {
@@ -313,7 +328,7 @@ impl Storage {
     ) -> Result<RecordList> {
         let total = facets.status.iter().map(|s| s.count).sum();
         let mut filter = Filter::default();
-        filter.and(CURRENT_UNIT, []);
+        filter.and(COUNTED_RECORD, []);
         and_record_conditions(&mut filter, f);
         let (page, offset) = match start {
             PageStart::Number(page) => {
@@ -568,7 +583,7 @@ impl Storage {
         let mut filter = Filter::default();
         let (in_unit, binds) = unit_with_children(unit);
         filter.and(in_unit, binds);
-        filter.and(CURRENT_UNIT, []);
+        filter.and(COUNTED_RECORD, []);
         filter.and("rec.is_open", []);
         filter.and(condition, [bind]);
         let n = filter.next_placeholder();

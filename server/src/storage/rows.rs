@@ -85,12 +85,13 @@ pub(crate) struct RecordRow {
     pub note: Option<String>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+    pub closed_on: Option<NaiveDate>,
 }
 
 /// Columns of [`RecordRow`]; `$1` must be the maturity model in use.
 pub(crate) const RECORD_SELECT: &str = "SELECT rec.id, rec.ozg_id, s.name AS service_name, o.code AS org_unit_code, \
      o.name AS org_unit_name, rec.status_code, st.label AS status_label, st.phase, rec.maturity, ml.label AS maturity_label, \
-     rec.planned_go_live, rec.actual_go_live, rec.online_url, rec.note, rec.version, rec.updated_at \
+     rec.planned_go_live, rec.actual_go_live, rec.online_url, rec.note, rec.version, rec.updated_at, rec.closed_on \
      FROM implementation_record rec \
      JOIN service s ON s.ozg_id = rec.ozg_id \
      JOIN org_unit o ON o.id = rec.org_unit_id \
@@ -117,6 +118,7 @@ impl TryFrom<RecordRow> for RecordView {
             note: r.note,
             version: r.version,
             updated_at: r.updated_at,
+            closed_on: r.closed_on,
         })
     }
 }

@@ -103,6 +103,11 @@ struct CurrentRow {
     /// one's history starts on its first day.
     starts: Option<NaiveDate>,
     ends: Option<NaiveDate>,
+    /// Closed by a responsibility change: read-only like a dissolved unit's.
+    closed_on: Option<NaiveDate>,
+    /// The first day of the record's current period (created or reopened by a responsibility
+    /// change): a change dated earlier would rewrite a time it did not count.
+    counted_from: Option<NaiveDate>,
 }
 
 /// What one record contributes to its service's rollup.
@@ -191,7 +196,9 @@ fn current_select() -> String {
     format!(
         "SELECT rec.id, rec.ozg_id, rec.status_code, st.phase, rec.maturity, rec.planned_go_live, \
          rec.actual_go_live, rec.online_url, rec.efa_solution, rec.note, rec.version, {} AS weight, \
-         {} AS kreis_id, {} FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
+         {} AS kreis_id, {}, rec.closed_on, \
+         (SELECT MAX(p.starts) FROM record_period p WHERE p.record_id = rec.id) AS counted_from \
+         FROM implementation_record rec JOIN status st ON st.code = rec.status_code \
          JOIN org_unit o ON o.id = rec.org_unit_id WHERE rec.id IN (",
         phase_sql::WEIGHT,
         history::KREIS_OF_UNIT,
@@ -582,6 +589,20 @@ fn outside_lifetime(row: &CurrentRow, at: DateTime<Utc>) -> Option<String> {
             date(end)
         ));
     }
+    if let Some(closed) = row.closed_on {
+        return Some(format!(
+            "Die Einheit ist seit dem {} für diese Leistung nicht mehr zuständig \
+             (Zuständigkeit geändert); ihr Eintrag bleibt lesbar, wird aber nicht mehr geändert.",
+            date(closed)
+        ));
+    }
+    if let Some(from) = row.counted_from.filter(|from| history::day_of(at) < *from) {
+        return Some(format!(
+            "Die Einheit ist erst seit dem {} für diese Leistung zuständig; eine Änderung mit \
+             früherem Datum ist nicht möglich.",
+            date(from)
+        ));
+    }
     row.starts
         .filter(|start| history::day_of(at) < *start)
         .map(|start| {
@@ -687,7 +708,7 @@ pub(crate) fn rollup_insert_sql() -> String {
              CAST(COALESCE(SUM(CASE WHEN {APPLICABLE} AND rec.maturity IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
              CAST(COALESCE(SUM(CASE WHEN rec.efa_solution IS NOT NULL AND rec.efa_solution <> '' THEN 1 ELSE 0 END), 0) AS BIGINT) \
              FROM service s \
-             LEFT JOIN implementation_record rec ON rec.ozg_id = s.ozg_id \
+             LEFT JOIN implementation_record rec ON rec.ozg_id = s.ozg_id AND rec.closed_on IS NULL \
                AND NOT EXISTS (SELECT 1 FROM org_unit d WHERE d.id = rec.org_unit_id AND d.valid_to IS NOT NULL) \
              LEFT JOIN status st ON st.code = rec.status_code \
              LEFT JOIN org_unit o ON o.id = rec.org_unit_id"

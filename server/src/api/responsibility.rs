@@ -1,0 +1,110 @@
+//! `/api/v1/responsibilities` and `/api/v1/services/{ozg_id}/responsibility`: who executes
+//! each service, read by everyone, changed by the administration with a dry run first.
+
+use super::{check_params, ApiError, ApiResult};
+use crate::startup::AppState;
+use app::domain::{
+    CurrentUser, OzgId, ResponsibilityChange, ResponsibilityFigures, ResponsibilityOutcome,
+    ServiceResponsibility,
+};
+use app::error::AppError;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/responsibilities", get(list)).route(
+        "/services/{ozg_id}/responsibility",
+        get(get_one).put(put_one),
+    )
+}
+
+/// Every service's responsibility, with the Land's figures that rest on it.
+#[derive(serde::Serialize)]
+struct ResponsibilityList {
+    items: Vec<ServiceResponsibility>,
+    figures: ResponsibilityFigures,
+}
+
+#[tracing::instrument(skip(state))]
+async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<ResponsibilityList> {
+    check_params(&params, &[])?;
+    let storage = &state.backend.storage;
+    Ok(Json(ResponsibilityList {
+        items: storage.responsibilities().await.map_err(AppError::from)?,
+        figures: storage
+            .responsibility_figures()
+            .await
+            .map_err(AppError::from)?,
+    }))
+}
+
+fn service_id(raw: &str) -> Result<OzgId, ApiError> {
+    OzgId::parse(raw).map_err(|e| AppError::bad_request(e.0).into())
+}
+
+#[tracing::instrument(skip(state))]
+async fn get_one(
+    State(state): State<AppState>,
+    Path(ozg_id): Path<String>,
+) -> ApiResult<ServiceResponsibility> {
+    let id = service_id(&ozg_id)?;
+    state
+        .backend
+        .storage
+        .service_responsibility(id)
+        .await
+        .map(Json)
+        .map_err(|_| AppError::not_found(format!("Die OZG-Leistung {id} gibt es nicht.")).into())
+}
+
+#[tracing::instrument(skip(state, user, body))]
+async fn put_one(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Path(ozg_id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    body: Result<Json<ResponsibilityChange>, JsonRejection>,
+) -> ApiResult<ResponsibilityOutcome> {
+    let Extension(user) = user.ok_or(ApiError(AppError::Unauthorized))?;
+    crate::responsibility::require_admin(&user)?;
+    check_params(&params, &["dry_run"])?;
+    let dry_run = match params.get("dry_run").map(String::as_str) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(AppError::bad_request(format!(
+                "Parameter „dry_run“: „{other}“ ist weder true noch false."
+            ))
+            .into())
+        }
+    };
+    let id = service_id(&ozg_id)?;
+    let change = match body {
+        Ok(Json(change)) => change,
+        // well-formed JSON with a value that does not fit (an unknown level, a field we do
+        // not know) is the content's fault: 422, like a record's fields
+        Err(JsonRejection::JsonDataError(e)) => {
+            return Err(AppError::Unprocessable(vec![format!(
+                "Ungültige Angabe: {}. Erlaubte Ebenen: bund, landesbehoerde, ressort, kreis, gemeinde.",
+                e.body_text().chars().take(300).collect::<String>()
+            )])
+            .into())
+        }
+        Err(e) => {
+            return Err(AppError::bad_request(format!(
+                "Ungültiger JSON-Inhalt: {}",
+                e.body_text().chars().take(300).collect::<String>()
+            ))
+            .into())
+        }
+    };
+    Ok(Json(
+        crate::responsibility::change(&state.backend.storage, &user, id, &change, dry_run).await?,
+    ))
+}
