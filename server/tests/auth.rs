@@ -27,39 +27,6 @@ async fn closed_server() -> TestServer {
 }
 
 impl TestServer {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// Logs in through the form; returns the session cookie (`name=value`).
-    async fn login(&self, email: &str, password: &str) -> Result<String, String> {
-        let r = self
-            .client
-            .post(self.url("/auth/anmelden"))
-            .header(ORIGIN, &self.base)
-            .form(&[
-                ("email", email),
-                ("password", password),
-                ("weiter", "/leistungen"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let location = r.headers()[LOCATION].to_str().unwrap().to_owned();
-        match r.headers().get(SET_COOKIE) {
-            Some(c) if location == "/leistungen" => {
-                let c = c.to_str().unwrap();
-                assert!(
-                    c.contains("HttpOnly") && c.contains("SameSite=Strict"),
-                    "{c}"
-                );
-                Ok(c.split(';').next().unwrap().to_owned())
-            }
-            _ => Err(location),
-        }
-    }
-
     /// Changes the signed-in user's password through the account page's form; the answer's
     /// `Location`.
     async fn change_password(&self, cookie: &str, current: &str, new: &str) -> String {

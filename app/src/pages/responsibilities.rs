@@ -124,7 +124,10 @@ fn ResponsibilityTable(page: ResponsibilityPage) -> impl IntoView {
         <FiguresSummary figures=page.figures/>
         <div class="table-wrap">
             <table>
-                <caption>{td_string!(l, responsibilities.count, count = format::int(page.items.len() as i64)).to_string()}</caption>
+                <caption>{match page.items.len() {
+                    1 => td_string!(l, responsibilities.count_single).to_string(),
+                    n => td_string!(l, responsibilities.count, count = format::int(n as i64)).to_string(),
+                }}</caption>
                 <thead><tr>
                     <th scope="col">{td_string!(l, responsibilities.col_service)}</th>
                     <th scope="col">{td_string!(l, responsibilities.col_themenfeld)}</th>

@@ -5,6 +5,8 @@
 pub mod import_fixture;
 
 use app::domain::UserForm;
+use reqwest::header::{LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::StatusCode;
 use server::auth::AuthSettings;
 use server::config::Config;
 use server::reference_data::ReferenceData;
@@ -211,6 +213,39 @@ impl TestServer {
             .await
             .unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Logs in through the form; returns the session cookie (`name=value`).
+    pub async fn login(&self, email: &str, password: &str) -> Result<String, String> {
+        let r = self
+            .client
+            .post(self.url("/auth/anmelden"))
+            .header(ORIGIN, &self.base)
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("weiter", "/leistungen"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = r.headers()[LOCATION].to_str().unwrap().to_owned();
+        match r.headers().get(SET_COOKIE) {
+            Some(c) if location == "/leistungen" => {
+                let c = c.to_str().unwrap();
+                assert!(
+                    c.contains("HttpOnly") && c.contains("SameSite=Strict"),
+                    "{c}"
+                );
+                Ok(c.split(';').next().unwrap().to_owned())
+            }
+            _ => Err(location),
+        }
     }
 
     pub async fn json(&self, path: &str) -> (u16, serde_json::Value) {

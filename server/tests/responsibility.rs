@@ -1,0 +1,250 @@
+//! Zuständigkeiten over HTTP, on the whole of Thüringen with the curated matrix: the API and
+//! its errors, and the page.
+
+mod support;
+
+use serde_json::{json, Value};
+use server::auth::AuthSettings;
+use server::reference_data::ReferenceData;
+use support::*;
+
+/// Thüringen as shipped (633 Gemeinden, 23 Kreise and kreisfreie Städte, the matrix).
+async fn thueringen() -> TestServer {
+    let storage = sqlite_file_storage().await;
+    storage
+        .seed(&ReferenceData::embedded().unwrap(), false)
+        .await
+        .unwrap();
+    spawn_server(storage, AuthSettings::default()).await
+}
+
+async fn put(srv: &TestServer, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
+    let mut req = srv.client.put(srv.url(path)).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(srv: &TestServer, token: &str, path: &str) -> Value {
+    let r = srv
+        .client
+        .get(srv.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wohngeld_moves_between_the_gemeinden_and_exactly_the_23_kreise() {
+    let srv = thueringen().await;
+    let admin = add_user(&srv, "ada@example.org", "admin", "").await;
+
+    let all = get(&srv, &admin, "/api/v1/responsibilities").await;
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len(), 557);
+    let wohngeld = items.iter().find(|s| s["ozg_id"] == 10092).unwrap();
+    assert_eq!(wohngeld["level"], "kreis");
+    assert_eq!(
+        wohngeld["confirmed"], false,
+        "the shipped matrix is an assumption"
+    );
+    assert_eq!(all["figures"]["confirmed"], 0);
+    assert_eq!(all["figures"]["services"], 557);
+    assert_eq!(all["figures"]["municipal_services"], 116 + 77);
+
+    // to the Gemeinden: a dry run first, then for real
+    let path = "/api/v1/services/10092/responsibility";
+    let (status, dry) = put(
+        &srv,
+        Some(&admin),
+        &format!("{path}?dry_run=true"),
+        json!({"level": "gemeinde"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{dry}");
+    assert_eq!(
+        (
+            dry["records_created"].as_i64(),
+            dry["records_closed"].as_i64()
+        ),
+        (Some(633), Some(23))
+    );
+    assert_eq!(
+        dry["figures_after"]["municipal_records"].as_i64().unwrap(),
+        dry["figures_before"]["municipal_records"].as_i64().unwrap() + 633 - 23
+    );
+    assert_eq!(
+        get(&srv, &admin, "/api/v1/records?ozg_id=10092&pro_seite=100").await["total"],
+        23,
+        "dry run wrote nothing"
+    );
+    let (status, _) = put(&srv, Some(&admin), path, json!({"level": "gemeinde"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        get(&srv, &admin, "/api/v1/records?ozg_id=10092&pro_seite=1").await["total"],
+        633
+    );
+
+    // and to the Kreise: exactly the 23 Landkreise and kreisfreien Städte
+    let (status, moved) = put(
+        &srv,
+        Some(&admin),
+        path,
+        json!({"level": "kreis", "confirmed": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(
+        (
+            moved["records_created"].as_i64(),
+            moved["records_reopened"].as_i64(),
+            moved["records_closed"].as_i64()
+        ),
+        (Some(0), Some(23), Some(633))
+    );
+    let records = get(&srv, &admin, "/api/v1/records?ozg_id=10092&pro_seite=100").await;
+    assert_eq!(records["total"], 23);
+    let kreise = get(&srv, &admin, "/api/v1/org-units?art=kreis").await;
+    let mut expected: Vec<&str> = kreise
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["code"].as_str().unwrap())
+        .collect();
+    let mut listed: Vec<&str> = records["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["org_unit_code"].as_str().unwrap())
+        .collect();
+    expected.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(listed, expected);
+    let one = get(&srv, &admin, path).await;
+    assert_eq!(
+        (
+            one["level"].as_str(),
+            one["confirmed"].as_bool(),
+            one["records_closed"].as_i64()
+        ),
+        (Some("kreis"), Some(true), Some(633))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_a_responsibility_is_for_the_administration_and_checks_what_it_gets() {
+    let srv = thueringen().await;
+    let admin = add_user(&srv, "ada@example.org", "admin", "").await;
+    let coordinator = add_user(&srv, "kai@example.org", "koordination", "16068").await;
+    let path = "/api/v1/services/10092/responsibility";
+    let kreis = json!({"level": "kreis"});
+    assert_eq!(put(&srv, None, path, kreis.clone()).await.0, 401);
+    let (status, body) = put(&srv, Some(&coordinator), path, kreis.clone()).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Administration"));
+    for (body, expected) in [
+        (json!({"level": "bezirk"}), 422),
+        (json!({"level": "kreis", "zustaendig": "alle"}), 422),
+        (json!({"level": "ressort", "lead_unit": "16068"}), 422),
+        (json!({"level": "landesbehoerde"}), 422),
+        (json!({"level": "kreis", "exceptions": ["00000"]}), 422),
+    ] {
+        let (status, answer) = put(&srv, Some(&admin), path, body.clone()).await;
+        assert_eq!(status, expected, "{body} → {answer}");
+        assert!(answer["error"]["message"].is_string(), "{answer}");
+        assert!(
+            !answer.to_string().contains("SELECT"),
+            "no SQL text: {answer}"
+        );
+    }
+    assert_eq!(
+        put(
+            &srv,
+            Some(&admin),
+            "/api/v1/services/99999/responsibility",
+            kreis.clone()
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        put(
+            &srv,
+            Some(&admin),
+            &format!("{path}?dry_run=vielleicht"),
+            kreis.clone()
+        )
+        .await
+        .0,
+        400
+    );
+    let r = srv
+        .client
+        .put(srv.url(path))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{\"level\":")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "broken JSON");
+    // an exception: Sömmerda's Kreisstadt executes a Kreis task itself
+    let (status, body) = put(
+        &srv,
+        Some(&admin),
+        path,
+        json!({"level": "kreis", "exceptions": ["16068051"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["records_created"], 1);
+    assert_eq!(body["after"]["exceptions"][0]["code"], "16068051");
+    // nothing was written by the refused requests: one audit entry, the last one
+    let audit = srv
+        .storage
+        .audit_page(Some(server::storage::RESPONSIBILITY_CHANGED), 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(audit.total, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_lists_every_service_with_its_confirmation_and_filters() {
+    let srv = thueringen().await;
+    add_user(&srv, "ada@example.org", "admin", "").await;
+    let cookie = srv.login("ada@example.org", PASSWORD).await.unwrap();
+    let (status, html) = srv.get_signed_in("/zustaendigkeiten", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("0 von 557 Zuständigkeiten bestätigt"),
+        "honest about the assumption"
+    );
+    assert!(html.contains("193 Leistungen kommunal vollzogen"));
+    assert!(html.contains("557 Leistungen"));
+    assert!(
+        html.contains("href=\"/zustaendigkeiten/10092\""),
+        "the administration can change it"
+    );
+    let (_, filtered) = srv
+        .get_signed_in("/zustaendigkeiten?ebene=landesbehoerde&q=ausweis", &cookie)
+        .await;
+    assert!(
+        filtered.contains("Schwerbehindertenausweis")
+            && filtered.contains("Thüringer Landesverwaltungsamt")
+    );
+    assert!(filtered.contains(">1 Leistung<"), "only the one service");
+    let (status, form) = srv.get_signed_in("/zustaendigkeiten/10092", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("Zuständigkeit: 10092 Wohngeld"));
+    assert!(form.contains("Probelauf"));
+}
