@@ -206,7 +206,8 @@ pub async fn change_responsibility(
     use crate::ssr::{backend, require_user, with_status};
     let change = ResponsibilityChange {
         level: Some(level),
-        lead_unit: Some(lead_unit.trim().to_owned()).filter(|c| !c.is_empty() && level.needs_lead_unit()),
+        lead_unit: Some(lead_unit.trim().to_owned())
+            .filter(|c| !c.is_empty() && level.needs_lead_unit()),
         confirmed: Some(confirmed),
         exceptions: Some(
             exceptions

@@ -28,3 +28,14 @@ CREATE TABLE record_period (
     ends      TEXT
 );
 CREATE INDEX record_period_record ON record_period (record_id);
+
+-- Every change of a service's level, so a past date's figures count the service at the level
+-- it had then (the dashboard's municipal figures).
+CREATE TABLE responsibility_change (
+    id         INTEGER PRIMARY KEY,
+    ozg_id     BIGINT NOT NULL REFERENCES service (ozg_id),
+    changed_on TEXT NOT NULL,
+    old_level  TEXT NOT NULL,
+    new_level  TEXT NOT NULL
+);
+CREATE INDEX responsibility_change_service ON responsibility_change (ozg_id, changed_on);

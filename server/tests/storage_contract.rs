@@ -2843,6 +2843,17 @@ async fn moving_a_service_between_levels_and_back_keeps_every_record_and_event(s
         2
     );
 
+    let now = s
+        .overview_at(&DashboardFilter::default(), today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        now.municipal_confirmed, 1,
+        "Elterngeld's confirmed responsibility"
+    );
+    assert!(now.municipal_services > now.municipal_confirmed);
+
     // a lead unit that does not fit the level, and a service that does not exist
     let wrong_lead = ResponsibilityChange {
         level: Some(Responsibility::Ressort),
@@ -2890,4 +2901,12 @@ async fn moving_a_service_between_levels_and_back_keeps_every_record_and_event(s
         ["TLVwA"]
     );
     assert_history_exact(&s).await;
+    // no longer a municipal service today, but on a past date it was one and counts as one
+    assert_eq!(past(DashboardFilter::default()).await, land_before);
+    let now = s
+        .overview_at(&DashboardFilter::default(), today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.municipal_confirmed, 0);
 }

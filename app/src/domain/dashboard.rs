@@ -605,6 +605,10 @@ pub struct Overview {
     pub municipal_population_applicable: i64,
     pub municipal_population_online: i64,
     pub gemeinden_total: i64,
+    /// Services in the view that Kreise or Gemeinden execute (the municipal figures' base),
+    /// and of these the ones whose responsibility the Kompetenzzentrum confirmed.
+    pub municipal_services: i64,
+    pub municipal_confirmed: i64,
     pub maturity_sum: i64,
     pub maturity_count: i64,
     pub bars: Vec<CategoryBar>,

@@ -215,7 +215,8 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                     detail=td_string!(l, overview.municipal_detail,
                         online = format::int(o.municipal_records_online),
                         applicable = format::int(o.municipal_records_applicable)).to_string()
-                    note=td_string!(l, overview.municipal_note, gemeinden = format::int(o.gemeinden_total)).to_string()
+                    note=td_string!(l, overview.municipal_note, gemeinden = format::int(o.gemeinden_total),
+                        services = format::int(o.municipal_services), confirmed = format::int(o.municipal_confirmed)).to_string()
                 />
                 <KpiTile
                     title=td_string!(l, overview.population_title)

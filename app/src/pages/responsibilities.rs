@@ -108,8 +108,12 @@ fn lead_and_exceptions(s: &ServiceResponsibility) -> (String, String) {
 
 fn records_text(s: &ServiceResponsibility, l: Locale) -> String {
     if s.records_closed > 0 {
-        td_string!(l, responsibilities.records_with_closed,
-            open = format::int(s.records_open), closed = format::int(s.records_closed))
+        td_string!(
+            l,
+            responsibilities.records_with_closed,
+            open = format::int(s.records_open),
+            closed = format::int(s.records_closed)
+        )
         .to_string()
     } else {
         format::int(s.records_open)
@@ -215,7 +219,12 @@ fn ResponsibilityForm(
     let s = edit.service;
     let id = s.ozg_id;
     let level = RwSignal::new(s.level);
-    let lead = RwSignal::new(s.lead_unit.as_ref().map(|u| u.code.clone()).unwrap_or_default());
+    let lead = RwSignal::new(
+        s.lead_unit
+            .as_ref()
+            .map(|u| u.code.clone())
+            .unwrap_or_default(),
+    );
     let confirmed = RwSignal::new(s.confirmed);
     let exceptions = RwSignal::new(
         s.exceptions
@@ -299,8 +308,13 @@ fn OutcomeView(outcome: ResponsibilityOutcome) -> impl IntoView {
     let l = current_locale();
     let (b, a) = (outcome.figures_before, outcome.figures_after);
     let of = |part: i64, whole: i64| {
-        td_string!(l, responsibilities.of, part = format::int(part), whole = format::int(whole))
-            .to_string()
+        td_string!(
+            l,
+            responsibilities.of,
+            part = format::int(part),
+            whole = format::int(whole)
+        )
+        .to_string()
     };
     let rows: Vec<(&'static str, String, String)> = vec![
         (
@@ -310,13 +324,29 @@ fn OutcomeView(outcome: ResponsibilityOutcome) -> impl IntoView {
         ),
         (
             td_string!(l, responsibilities.figure_municipal_online),
-            format!("{} ({})", of(b.municipal_online, b.municipal_records), format::percent(b.municipal_online, b.municipal_records)),
-            format!("{} ({})", of(a.municipal_online, a.municipal_records), format::percent(a.municipal_online, a.municipal_records)),
+            format!(
+                "{} ({})",
+                of(b.municipal_online, b.municipal_records),
+                format::percent(b.municipal_online, b.municipal_records)
+            ),
+            format!(
+                "{} ({})",
+                of(a.municipal_online, a.municipal_records),
+                format::percent(a.municipal_online, a.municipal_records)
+            ),
         ),
         (
             td_string!(l, responsibilities.figure_records_online),
-            format!("{} ({})", of(b.records_online, b.records_applicable), format::percent(b.records_online, b.records_applicable)),
-            format!("{} ({})", of(a.records_online, a.records_applicable), format::percent(a.records_online, a.records_applicable)),
+            format!(
+                "{} ({})",
+                of(b.records_online, b.records_applicable),
+                format::percent(b.records_online, b.records_applicable)
+            ),
+            format!(
+                "{} ({})",
+                of(a.records_online, a.records_applicable),
+                format::percent(a.records_online, a.records_applicable)
+            ),
         ),
         (
             td_string!(l, responsibilities.figure_confirmed),

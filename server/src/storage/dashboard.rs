@@ -22,6 +22,7 @@ struct StateRow {
     themenfeld_id: i64,
     themenfeld: String,
     responsibility: String,
+    confirmed: bool,
     ressort_code: Option<String>,
     #[sqlx(flatten)]
     figures: super::history::FigureRow,
@@ -233,14 +234,19 @@ impl Storage {
         let mut state = Filter::default();
         service_conditions(f, &mut state);
         let n = state.next_placeholder();
+        // the level each service had on that day (`responsibility_change`): a past date
+        // counts a service that moved since as what it was then
+        let day = n + 1;
         let pairs = format!(
             "SELECT s.ozg_id, CAST(${n} AS BIGINT) AS pair_scope, s.name AS service_name, \
              s.themenfeld_id, t.name AS themenfeld, \
-             s.responsibility, {RESSORT_OF_SERVICE} AS ressort_code \
+             COALESCE((SELECT c.old_level FROM responsibility_change c WHERE c.ozg_id = s.ozg_id \
+               AND c.changed_on > ${day} ORDER BY c.changed_on, c.id LIMIT 1), s.responsibility) AS responsibility, \
+             s.responsibility_confirmed AS confirmed, {RESSORT_OF_SERVICE} AS ressort_code \
              FROM service s JOIN themenfeld t ON t.id = s.themenfeld_id{}",
             state.sql()
         );
-        let state_sql = self.rows_at_date(&pairs, n + 1, as_of, "ORDER BY p.themenfeld, p.ozg_id");
+        let state_sql = self.rows_at_date(&pairs, day, as_of, "ORDER BY p.themenfeld, p.ozg_id");
         state.binds.push(Bind::Int(scope));
         state.binds.push(Bind::Date(as_of));
         let mut changes = Filter::default();
@@ -301,6 +307,8 @@ impl Storage {
             municipal_population_applicable: 0,
             municipal_population_online: 0,
             gemeinden_total: gemeinden,
+            municipal_services: 0,
+            municipal_confirmed: 0,
             maturity_sum: 0,
             maturity_count: 0,
             bars: Vec::new(),
@@ -351,6 +359,8 @@ impl Storage {
                 Responsibility::from_code(&r.responsibility),
                 Some(Responsibility::Gemeinde | Responsibility::Kreis)
             ) {
+                o.municipal_services += 1;
+                o.municipal_confirmed += i64::from(r.confirmed);
                 o.municipal_records_applicable += figures.applicable;
                 o.municipal_records_online += figures.online;
                 o.municipal_population_applicable += figures.population_applicable;

@@ -302,6 +302,11 @@ impl Storage {
             sqlx::query("UPDATE service SET responsibility = $2, lead_unit_id = $3, responsibility_confirmed = $4 WHERE ozg_id = $1")
                 .bind(ozg).bind(target.level.code()).bind(target.lead_unit_id).bind(target.confirmed)
                 .execute(&mut *tx).await?;
+            if target.level != before.level {
+                sqlx::query("INSERT INTO responsibility_change (ozg_id, changed_on, old_level, new_level) VALUES ($1, $2, $3, $4)")
+                    .bind(ozg).bind(day).bind(before.level.code()).bind(target.level.code())
+                    .execute(&mut *tx).await?;
+            }
             if let Some(ids) = &target.exceptions {
                 sqlx::query("DELETE FROM responsibility_exception WHERE ozg_id = $1")
                     .bind(ozg).execute(&mut *tx).await?;

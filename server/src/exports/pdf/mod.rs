@@ -969,6 +969,8 @@ mod tests {
             municipal_population_applicable: 4_240_000,
             municipal_population_online: 1_060_000,
             gemeinden_total: 633,
+            municipal_services: 0,
+            municipal_confirmed: 0,
             maturity_sum: 25,
             maturity_count: 10,
             bars: vec![bar("Familie & Kind", 1, 1, 1), bar("Umwelt", 0, 1, 2)],

@@ -1,0 +1,78 @@
+import { test, expect } from "@playwright/test";
+import { ACCOUNTS, apiRecords, hydrated, login, watchConsole } from "./helpers";
+
+// Fundsachen: a Gemeinde task in the shipped matrix (633 Gemeinden), moved to the 23 Kreise
+// and kreisfreien Städte by the administration, with a dry run first, and back again.
+const SERVICE = 10244;
+
+test("an administrator moves a service from the Gemeinden to the Kreise after a dry run", async ({ page }) => {
+  const errors = watchConsole(page);
+  await login(page, ACCOUNTS.admin);
+  await page.goto("/zustaendigkeiten?q=Fundsachen");
+  await hydrated(page);
+  await expect(page.getByTestId("responsibility-figures")).toContainText(/\d+ von 557 Zuständigkeiten bestätigt/);
+  const row = page.locator(`tr[data-ozg-id="${SERVICE}"]`);
+  await expect(row).toContainText("Gemeinden");
+  await expect(row).toContainText("Annahme");
+  await row.getByRole("link", { name: "Ändern – Fundsachen" }).click();
+  await expect(page).toHaveURL(new RegExp(`/zustaendigkeiten/${SERVICE}$`));
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Zuständigkeit: ${SERVICE} Fundsachen`);
+
+  // the dry run says what would happen and changes nothing
+  await page.getByLabel("Ebene", { exact: true }).selectOption("kreis");
+  await page.getByLabel("Vom Kompetenzzentrum bestätigt").check();
+  await page.getByRole("button", { name: "Probelauf: was würde sich ändern?" }).click();
+  const outcome = page.getByTestId("responsibility-outcome");
+  await expect(outcome).toContainText("Probelauf – nichts wurde gespeichert.");
+  await expect(page.getByTestId("responsibility-counts")).toHaveText(/^23 Einträge neu angelegt, 633 geschlossen .*, 0 wieder geöffnet\.$/);
+  await expect(outcome).toContainText("Kommunal vollzogene Leistungen");
+  expect((await apiRecords(page.request, `ozg_id=${SERVICE}&pro_seite=1`)).total).toBe(633);
+
+  // applied: the 23 Kreise hold the service, the Gemeinden's records are kept, read-only
+  await page.getByRole("button", { name: "Änderung übernehmen" }).click();
+  await expect(outcome).toContainText("Gespeichert.");
+  await expect(page.locator("dl.facts")).toContainText("Landkreise und kreisfreie Städte");
+  await expect(page.locator("dl.facts")).toContainText("bestätigt");
+  const kreise = await apiRecords(page.request, `ozg_id=${SERVICE}&pro_seite=100`);
+  expect(kreise.total).toBe(23);
+  expect(kreise.items.every((r) => r.org_unit_code.length === 5)).toBe(true);
+
+  await page.goto("/organisationen/16068051");
+  await hydrated(page);
+  const closed = page.locator("table.records tbody tr").filter({ hasText: "Fundsachen" });
+  await expect(closed.getByTestId("closed-record")).toContainText(/nicht mehr zuständig seit \d{2}\.\d{2}\.\d{4}/);
+  await closed.getByRole("link", { name: /./ }).nth(1).click();
+  await hydrated(page);
+  await expect(page.getByTestId("no-longer-responsible")).toContainText("Nicht mehr zuständig seit");
+  await expect(page.getByRole("button", { name: "Speichern" })).toHaveCount(0);
+
+  // the list shows the confirmed Kreis task; moving it back reopens the Gemeinden's records
+  await page.goto("/zustaendigkeiten?ebene=kreis&bestaetigt=ja");
+  await hydrated(page);
+  await expect(page.locator(`tr[data-ozg-id="${SERVICE}"]`)).toContainText("(+633 nicht mehr zuständig)");
+  await page.goto(`/zustaendigkeiten/${SERVICE}`);
+  await hydrated(page);
+  await page.getByLabel("Ebene", { exact: true }).selectOption("gemeinde");
+  await page.getByLabel("Vom Kompetenzzentrum bestätigt").uncheck();
+  await page.getByRole("button", { name: "Änderung übernehmen" }).click();
+  await expect(page.getByTestId("responsibility-counts")).toHaveText(/^0 Einträge neu angelegt, 23 geschlossen .*, 633 wieder geöffnet\.$/);
+  expect((await apiRecords(page.request, `ozg_id=${SERVICE}&pro_seite=1`)).total).toBe(633);
+  expect(errors).toEqual([]);
+});
+
+test("a coordinator reads the responsibilities but cannot change them", async ({ page }) => {
+  const errors = watchConsole(page);
+  await login(page, ACCOUNTS.koordination);
+  await page.goto("/zustaendigkeiten?ebene=landesbehoerde");
+  await hydrated(page);
+  await expect(page.locator("table tbody tr").first()).toContainText("Thüringer");
+  await expect(page.getByRole("link", { name: /^Ändern – / })).toHaveCount(0);
+  await page.goto("/zustaendigkeiten/10092");
+  await hydrated(page);
+  await expect(page.getByText("Zuständigkeiten ändert nur die Administration")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Änderung übernehmen" })).toHaveCount(0);
+  const res = await page.request.put("/api/v1/services/10092/responsibility", { data: { level: "gemeinde" } });
+  expect(res.status()).toBe(403);
+  expect(errors).toEqual([]);
+});
