@@ -65,17 +65,31 @@ pub async fn generate_reporting(
 
     // per service: when a solution becomes usable (None: not in sight)
     let mut solution_at: HashMap<i64, Option<DateTime<Utc>>> = HashMap::new();
-    // per (service, Kreis): when that Kreis rolls it out
-    let mut kreis_rollout: HashMap<(i64, Option<i64>), Option<DateTime<Utc>>> = HashMap::new();
+    // per Kreis or Ressort: how far ahead or behind it runs, and how often it stalls — real
+    // rollouts differ by administration, so the map and the Ressort chart have something to show
+    let mut pace: HashMap<String, (i64, f64)> = HashMap::new();
+    // per (service, Kreis or Ressort): when it rolls the service out
+    let mut rollout_at: HashMap<(i64, String), Option<DateTime<Utc>>> = HashMap::new();
 
     let mut timelines: Vec<(RecordKey, Timeline)> = Vec::with_capacity(records.len());
     for key in records {
         let service_date = *solution_at.entry(key.ozg_id).or_insert_with(|| {
             (rng.gen::<f64>() < 0.82).then(|| start + Duration::days(rng.gen_range(300..2900)))
         });
-        let rollout = *kreis_rollout
-            .entry((key.ozg_id, key.parent_id))
-            .or_insert_with(|| service_date.map(|d| d + Duration::days(rng.gen_range(0..540))));
+        let administration = administration_of(&key.org_unit_code);
+        let (delay, stalls) = *pace
+            .entry(administration.clone())
+            .or_insert_with(|| (rng.gen_range(-420..760), rng.gen_range(0.0..0.4)));
+        let rollout = *rollout_at
+            .entry((key.ozg_id, administration))
+            .or_insert_with(|| {
+                service_date
+                    .filter(|_| rng.gen::<f64>() >= stalls)
+                    .map(|d| {
+                        (d + Duration::days(delay + rng.gen_range(0..420)))
+                            .max(start + Duration::days(240))
+                    })
+            });
         let timeline = match rollout {
             Some(kreis_date) => {
                 let go_live = kreis_date + Duration::days(rng.gen_range(0..60));
@@ -189,6 +203,16 @@ async fn apply(
     }
     batch.clear();
     Ok(applied)
+}
+
+/// The administration whose pace a record follows: its Kreis (the first five digits of a
+/// Kreis's or Gemeinde's key), or the unit itself (a Ressort, a Landesbehörde, the Land).
+fn administration_of(unit_code: &str) -> String {
+    if unit_code.len() >= 5 && unit_code.bytes().all(|b| b.is_ascii_digit()) {
+        unit_code[..5].to_owned()
+    } else {
+        unit_code.to_owned()
+    }
 }
 
 fn status(code: &str) -> Option<String> {
