@@ -149,11 +149,12 @@ test("filters work without JavaScript", async ({ browser }) => {
 
 test("a service page lists its records and links to the units", async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto("/leistungen?q=Elterngeld");
+  // a Gemeinde task in the shipped responsibility matrix: one record per Gemeinde
+  await page.goto("/leistungen?q=Wohnsitzmeldungen");
   await hydrated(page);
-  await page.getByRole("link", { name: "Elterngeld", exact: true }).click();
-  await expect(page).toHaveURL(/\/leistungen\/10000$/);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Elterngeld");
+  await page.getByRole("link", { name: "Wohnsitzmeldungen", exact: true }).click();
+  await expect(page).toHaveURL(/\/leistungen\/10124$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Wohnsitzmeldungen");
   await expect(page.locator("table.records tbody tr")).toHaveCount(50);
   await expect(page.locator(".pagination .result-count").first()).toContainText("1–50 von 633");
   await page.getByRole("link", { name: "Weiter »" }).click();
@@ -168,10 +169,11 @@ test("org units: a Kreis shows its Gemeinden and their coverage", async ({ page 
   await page.getByRole("link", { name: "Weimarer Land" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Weimarer Land");
   await expect(page.getByRole("heading", { name: "Kommunale OZG-Leistungen in den Gemeinden dieses Kreises" })).toBeVisible();
-  // one row per municipal service, each "x von n" over the Kreis' Gemeinden
+  // one row per Gemeinde service of the responsibility matrix (77), each "x von n" over the
+  // Kreis' Gemeinden
   const rows = page.locator('[data-testid="gemeinden-coverage"] tbody tr');
-  expect(await rows.count()).toBeGreaterThan(300);
-  await expect(rows.filter({ hasText: "Elterngeld" }).first()).toContainText(" von ");
+  await expect(rows).toHaveCount(77);
+  await expect(rows.filter({ hasText: "Wohnsitzmeldungen" }).first()).toContainText(" von ");
   expect(errors).toEqual([]);
 });
 

@@ -106,7 +106,7 @@ test("a stale edit shows the conflict view", async ({ page, baseURL }) => {
 test("bulk update on a Kreis", async ({ page }) => {
   const errors = watchConsole(page);
   await login(page, ACCOUNTS.koordination);
-  await page.goto(`/sammelbearbeitung?leistung=10001&einheit=${KREIS}`);
+  await page.goto(`/sammelbearbeitung?leistung=10003&einheit=${KREIS}`);
   await hydrated(page);
   await expect(page.locator("table.records tbody tr").first()).toBeVisible();
 
@@ -126,7 +126,7 @@ test("bulk update on a Kreis", async ({ page }) => {
   test.info().annotations.push({ type: "bulk result", description: text });
   await expect(result).toContainText(" 0 abgelehnt.");
 
-  const { items, total } = await apiRecords(page.request, `ozg_id=10001&org_unit=${KREIS}&pro_seite=500`);
+  const { items, total } = await apiRecords(page.request, `ozg_id=10003&org_unit=${KREIS}&pro_seite=500`);
   expect(items.length).toBe(total);
   expect(items.length).toBeGreaterThan(0);
   expect(items.filter((r) => r.maturity !== 1).map((r) => r.id)).toEqual([]);

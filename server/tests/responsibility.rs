@@ -248,3 +248,152 @@ async fn the_page_lists_every_service_with_its_confirmation_and_filters() {
     assert!(form.contains("Zuständigkeit: 10092 Wohngeld"));
     assert!(form.contains("Probelauf"));
 }
+
+async fn import(
+    srv: &TestServer,
+    token: &str,
+    query: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Value {
+    let r = srv
+        .client
+        .post(srv.url(&format!("/api/v1/imports/responsibilities{query}")))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_matrix_goes_out_as_csv_and_xlsx_and_comes_back_in() {
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let srv = thueringen().await;
+    let admin = add_user(&srv, "ada@example.org", "admin", "").await;
+    let r = srv
+        .client
+        .get(srv.url("/api/v1/responsibilities.csv"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.contains("zustaendigkeiten-"), "{disposition}");
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with('\u{feff}'), "German Excel's dialect");
+    let lines: Vec<&str> = csv
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(lines.len(), 1 + 557);
+    assert_eq!(
+        lines[0],
+        "OZG-ID;OZG-Leistung;Themenfeld;Ebene;Federführung;Bestätigt;Ausnahmen;Einträge"
+    );
+
+    // Fundsachen edited in the spreadsheet: to the Kreise, confirmed
+    let edited: String = lines
+        .iter()
+        .map(|l| {
+            if l.starts_with("10244;") {
+                let mut f: Vec<&str> = l.split(';').collect();
+                (f[3], f[5]) = ("kreis", "ja");
+                f.join(";")
+            } else {
+                (*l).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let dry = import(&srv, &admin, "", "text/csv", edited.clone().into_bytes()).await;
+    assert_eq!(
+        (dry["dry_run"].as_bool(), dry["written"].as_bool()),
+        (Some(true), Some(false)),
+        "{dry}"
+    );
+    assert_eq!(
+        (dry["lines_read"].as_i64(), dry["unchanged"].as_i64()),
+        (Some(557), Some(556))
+    );
+    assert_eq!(dry["changed"][0]["ozg_id"], 10244);
+    assert_eq!(
+        dry["changed"][0]["changes"],
+        json!(["Ebene: gemeinde → kreis", "bestätigt"])
+    );
+    assert_eq!(
+        (
+            dry["records_created"].as_i64(),
+            dry["records_closed"].as_i64()
+        ),
+        (Some(23), Some(633))
+    );
+    assert_eq!(
+        get(&srv, &admin, "/api/v1/services/10244/responsibility").await["level"],
+        "gemeinde"
+    );
+    let done = import(
+        &srv,
+        &admin,
+        "?dry_run=false",
+        "text/csv",
+        edited.into_bytes(),
+    )
+    .await;
+    assert_eq!(done["written"], true, "{done}");
+    let now = get(&srv, &admin, "/api/v1/services/10244/responsibility").await;
+    assert_eq!(
+        (now["level"].as_str(), now["confirmed"].as_bool()),
+        (Some("kreis"), Some(true))
+    );
+
+    // the workbook opens in a real reader, and importing it back changes nothing
+    let r = srv
+        .client
+        .get(srv.url("/api/v1/responsibilities.xlsx"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut book, "Zuständigkeiten").unwrap();
+    assert_eq!(range.height(), 1 + 557);
+    let again = import(&srv, &admin, "?dry_run=false", XLSX, bytes).await;
+    assert_eq!(
+        (again["unchanged"].as_i64(), again["written"].as_bool()),
+        (Some(557), Some(false)),
+        "{again}"
+    );
+
+    // one bad line blocks the whole file
+    let bad = "ozg_id;ebene\r\n10092;gemeinde\r\n10124;bezirk\r\n";
+    let blocked = import(&srv, &admin, "?dry_run=false", "text/csv", bad.into()).await;
+    assert_eq!(blocked["written"], false);
+    assert_eq!(blocked["failed"][0]["position"], "Zeile 3");
+    assert_eq!(
+        get(&srv, &admin, "/api/v1/services/10092/responsibility").await["level"],
+        "kreis"
+    );
+    let coordinator = add_user(&srv, "kai@example.org", "koordination", "16068").await;
+    let r = srv
+        .client
+        .post(srv.url("/api/v1/imports/responsibilities"))
+        .bearer_auth(&coordinator)
+        .header("content-type", "text/csv")
+        .body(bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

@@ -22,5 +22,6 @@ pub use imports::{
 pub use model::*;
 pub use responsibility::{
     LeikaTypes, Responsibility, ResponsibilityChange, ResponsibilityEdit, ResponsibilityFigures,
-    ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery, ServiceResponsibility,
+    ResponsibilityImportReport, ResponsibilityLine, ResponsibilityOutcome, ResponsibilityPage,
+    ResponsibilityQuery, ServiceResponsibility,
 };

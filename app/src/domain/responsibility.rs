@@ -205,6 +205,40 @@ pub struct ResponsibilityEdit {
     pub can_edit: bool,
 }
 
+/// One line of a matrix import that changes a service or has errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsibilityLine {
+    /// Where in the file, in German: `Zeile 5`.
+    pub position: String,
+    pub ozg_id: Option<super::OzgId>,
+    /// `kreis → gemeinde`, `bestätigt`, … (German), what changes.
+    pub changes: Vec<String>,
+    /// Why the line cannot be taken over, in German.
+    pub errors: Vec<String>,
+}
+
+/// The answer to an import of the responsibility matrix (CSV or XLSX), dry run or not. Taken
+/// whole or not at all: any line error blocks it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponsibilityImportReport {
+    /// `CSV` or `XLSX`.
+    pub file_kind: String,
+    pub dry_run: bool,
+    /// Whether this request wrote anything.
+    pub written: bool,
+    pub lines_read: u64,
+    /// Lines that match the stored responsibility.
+    pub unchanged: u64,
+    pub changed: Vec<ResponsibilityLine>,
+    pub failed: Vec<ResponsibilityLine>,
+    pub records_created: i64,
+    pub records_closed: i64,
+    pub records_reopened: i64,
+    /// The Land's figures before the first and after the last change.
+    pub figures_before: Option<ResponsibilityFigures>,
+    pub figures_after: Option<ResponsibilityFigures>,
+}
+
 /// The set of LeiKa-Typen of a service, as the catalogue writes them ("1;2/3;4", "1, 2/3").
 /// "2/3" is kept as its own value: the catalogue uses it for "Bund regulates, Land or Kommune executes".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

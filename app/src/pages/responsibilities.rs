@@ -179,8 +179,19 @@ pub fn ResponsibilityPageView() -> impl IntoView {
             .flatten()
     };
     let change = ServerAction::<ChangeResponsibility>::new();
+    // reload the stored state after a change that was applied, not after a dry run: that
+    // would rebuild the form from the stored values and drop what the user chose to apply
+    let applied = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if change
+            .value()
+            .with(|v| matches!(v, Some(Ok(outcome)) if !outcome.dry_run))
+        {
+            applied.update(|n| *n += 1);
+        }
+    });
     let edit = Resource::new(
-        move || (id(), change.version().try_get().unwrap_or_default()),
+        move || (id(), applied.try_get().unwrap_or_default()),
         |(id, _)| async move {
             match id {
                 Some(id) => get_responsibility(id).await.map(Some),

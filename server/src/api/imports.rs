@@ -7,6 +7,8 @@
 //!   `deactivate_missing` (default `true`) marks catalogue services the file lacks inactive.
 //! - `POST /api/v1/imports/org-units`: a Destatis Gemeindeverzeichnis (administrators only):
 //!   new, renamed and dissolved Gemeinden and Kreise, mergers by the `Vorgänger-AGS` column.
+//! - `POST /api/v1/imports/responsibilities`: the responsibility matrix (administrators only),
+//!   the columns of its export; any line error blocks the whole file.
 
 use super::{check_params, ApiError, ApiResult};
 use crate::imports::catalogue::{import_catalogue, CatalogueRequest};
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/status", post(status_import))
         .route("/imports/catalogue", post(catalogue_import))
         .route("/imports/org-units", post(territory_import))
+        .route("/imports/responsibilities", post(responsibility_import))
 }
 
 /// `true` or `false`; `default` when absent.
@@ -111,6 +114,32 @@ async fn territory_import(
     let body = uploaded_file(&headers, body)?;
     Ok(Json(
         import_territory(&state.backend.storage, &user, body, request).await?,
+    ))
+}
+
+#[tracing::instrument(skip(state, user, headers, body))]
+async fn responsibility_import(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<app::domain::ResponsibilityImportReport> {
+    let Some(Extension(user)) = user else {
+        return Err(AppError::Unauthorized.into());
+    };
+    crate::responsibility::require_admin(&user)?;
+    check_params(&params, &["dry_run"])?;
+    let dry_run = flag(&params, "dry_run", true)?;
+    let body = uploaded_file(&headers, body)?;
+    Ok(Json(
+        crate::imports::responsibility::import_responsibilities(
+            &state.backend.storage,
+            &user,
+            body,
+            dry_run,
+        )
+        .await?,
     ))
 }
 

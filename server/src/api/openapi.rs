@@ -167,6 +167,9 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/imports/org-units", "post"),
     ("/changes", "get"),
     ("/responsibilities", "get"),
+    ("/responsibilities.csv", "get"),
+    ("/responsibilities.xlsx", "get"),
+    ("/imports/responsibilities", "post"),
     ("/services/{ozg_id}/responsibility", "get"),
     ("/services/{ozg_id}/responsibility", "put"),
     ("/openapi.json", "get"),
@@ -482,6 +485,48 @@ pub fn document() -> Value {
             }),
         ),
         (
+            "/responsibilities.csv",
+            "get",
+            json!({
+                "summary": "Die Zuständigkeitsmatrix als CSV (OZG-ID, OZG-Leistung, Themenfeld, Ebene, Federführung, Bestätigt, Ausnahmen, Einträge); der Matrix-Import liest sie zurück",
+                "parameters": [query("dialect", "excel (Vorgabe: ;, UTF-8 mit BOM) oder rfc4180", json!({"type": "string", "enum": ["", "excel", "rfc4180"]}))],
+                "responses": { "200": {"description": "CSV-Datei", "content": {"text/csv": {"schema": {"type": "string"}}}} }
+            }),
+        ),
+        (
+            "/responsibilities.xlsx",
+            "get",
+            json!({
+                "summary": "Die Zuständigkeitsmatrix als Excel-Arbeitsmappe (dieselben Spalten)",
+                "responses": { "200": {"description": "XLSX-Datei", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}} }
+            }),
+        ),
+        (
+            "/imports/responsibilities",
+            "post",
+            json!({
+                "summary": "Matrix-Import (nur Administration): Zuständigkeiten vieler Leistungen als CSV oder XLSX prüfen (Probelauf) oder übernehmen",
+                "description": "Eine Zeile je OZG-Leistung mit den Spalten ozg_id (OZG-ID) und ebene (bund, landesbehoerde, ressort, kreis, gemeinde), \
+                                freiwillig federfuehrung (Schlüssel des Ressorts oder der Landesbehörde), bestaetigt (ja/nein; leer: unverändert) und ausnahmen \
+                                (Schlüssel, durch ; getrennt; leer: keine). Nicht genannte Leistungen bleiben, wie sie sind. Alle Änderungen in einer Transaktion; \
+                                ein Zeilenfehler verhindert das Schreiben (failed). Einträge nicht mehr zuständiger Stellen werden geschlossen, nicht gelöscht.",
+                "security": [{"bearer": []}, {"session": []}],
+                "parameters": [
+                    query("dry_run", "true (Standard): nur prüfen; false: übernehmen", json!({"type": "boolean"}))
+                ],
+                "requestBody": { "required": true, "content": {
+                    "text/csv": { "schema": {"type": "string"} },
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": {"type": "string", "format": "binary"} }
+                } },
+                "responses": {
+                    "200": json_response("Was sich ändert (oder geändert hat), jeder Zeilenfehler, die Kennzahlen vorher und nachher", ref_("ResponsibilityImportReport")),
+                    "403": error("Nur die Administration"),
+                    "413": error("Datei zu groß"),
+                    "422": error("Datei nicht lesbar: Kodierung, fehlende Spalten, Formeln, keine Zeilen")
+                }
+            }),
+        ),
+        (
             "/changes",
             "get",
             json!({
@@ -590,6 +635,9 @@ pub fn document() -> Value {
         "records_applicable": {"type": "integer"}, "records_online": {"type": "integer"},
         "municipal_records": {"type": "integer"}, "municipal_online": {"type": "integer"},
         "confirmed": {"type": "integer", "description": "Leistungen mit bestätigter Zuständigkeit"}, "services": {"type": "integer"}}});
+    let responsibility_line = json!({"type": "object", "required": ["position", "changes", "errors"], "properties": {
+        "position": {"type": "string"}, "ozg_id": nullable(json!({"type": "integer"})),
+        "changes": {"type": "array", "items": {"type": "string"}}, "errors": {"type": "array", "items": {"type": "string"}}}});
     let error_schema = json!({
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -666,6 +714,13 @@ pub fn document() -> Value {
                     "before": ref_("ServiceResponsibility"), "after": ref_("ServiceResponsibility"),
                     "records_created": {"type": "integer"}, "records_closed": {"type": "integer"}, "records_reopened": {"type": "integer"},
                     "figures_before": ref_("ResponsibilityFigures"), "figures_after": ref_("ResponsibilityFigures")}},
+                "ResponsibilityImportReport": {"type": "object", "required": ["file_kind", "dry_run", "written", "lines_read", "unchanged", "changed", "failed",
+                    "records_created", "records_closed", "records_reopened"], "properties": {
+                    "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"}, "written": {"type": "boolean"},
+                    "lines_read": {"type": "integer"}, "unchanged": {"type": "integer"},
+                    "changed": {"type": "array", "items": responsibility_line.clone()}, "failed": {"type": "array", "items": responsibility_line},
+                    "records_created": {"type": "integer"}, "records_closed": {"type": "integer"}, "records_reopened": {"type": "integer"},
+                    "figures_before": nullable(ref_("ResponsibilityFigures")), "figures_after": nullable(ref_("ResponsibilityFigures"))}},
                 "HistoryEntry": history_entry.clone(),
                 "ImportReport": import_report,
                 "CatalogueImportReport": catalogue_report,

@@ -1,7 +1,10 @@
 //! `/api/v1/responsibilities` and `/api/v1/services/{ozg_id}/responsibility`: who executes
 //! each service, read by everyone, changed by the administration with a dry run first.
 
+use super::exports::download;
 use super::{check_params, ApiError, ApiResult};
+use crate::exports::csv::Dialect;
+use crate::exports::responsibility as matrix;
 use crate::startup::AppState;
 use app::domain::{
     CurrentUser, OzgId, ResponsibilityChange, ResponsibilityFigures, ResponsibilityOutcome,
@@ -10,15 +13,20 @@ use app::domain::{
 use app::error::AppError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/responsibilities", get(list)).route(
-        "/services/{ozg_id}/responsibility",
-        get(get_one).put(put_one),
-    )
+    Router::new()
+        .route("/responsibilities", get(list))
+        .route("/responsibilities.csv", get(matrix_csv))
+        .route("/responsibilities.xlsx", get(matrix_xlsx))
+        .route(
+            "/services/{ozg_id}/responsibility",
+            get(get_one).put(put_one),
+        )
 }
 
 /// Every service's responsibility, with the Land's figures that rest on it.
@@ -106,5 +114,66 @@ async fn put_one(
     };
     Ok(Json(
         crate::responsibility::change(&state.backend.storage, &user, id, &change, dry_run).await?,
+    ))
+}
+
+/// `zustaendigkeiten-<date>.<ext>`, with the demo label like every export's name.
+async fn matrix_file_name(state: &AppState, ext: &str) -> Result<String, ApiError> {
+    let demo = state
+        .backend
+        .storage
+        .has_demo_data()
+        .await
+        .map_err(AppError::from)?;
+    Ok(format!(
+        "zustaendigkeiten-{}{}.{ext}",
+        chrono::Utc::now().date_naive(),
+        if demo { "-demodaten" } else { "" }
+    ))
+}
+
+#[tracing::instrument(skip(state))]
+async fn matrix_csv(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    check_params(&params, &["dialect"])?;
+    let dialect = Dialect::from_param(params.get("dialect").map(String::as_str))
+        .map_err(AppError::bad_request)?;
+    let items = state
+        .backend
+        .storage
+        .responsibilities()
+        .await
+        .map_err(AppError::from)?;
+    let bytes = matrix::csv(&items, dialect).map_err(|e| {
+        tracing::error!(error = %e, "matrix CSV");
+        AppError::Internal
+    })?;
+    let name = matrix_file_name(&state, "csv").await?;
+    Ok(download(bytes.into(), "text/csv; charset=utf-8", &name))
+}
+
+#[tracing::instrument(skip(state))]
+async fn matrix_xlsx(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    check_params(&params, &[])?;
+    let items = state
+        .backend
+        .storage
+        .responsibilities()
+        .await
+        .map_err(AppError::from)?;
+    let bytes = matrix::xlsx(&items).map_err(|e| {
+        tracing::error!(error = %e, "matrix XLSX");
+        AppError::Internal
+    })?;
+    let name = matrix_file_name(&state, "xlsx").await?;
+    Ok(download(
+        bytes.into(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &name,
     ))
 }

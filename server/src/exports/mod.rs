@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod federal;
 pub mod pdf;
+pub mod responsibility;
 pub mod xlsx;
 
 use crate::storage::ExportRow;

@@ -3,12 +3,14 @@
 //! the status import built on it (`status`), which reads back the export's columns, and the
 //! catalogue import (`catalogue`), which reads a newer OZG catalogue — its services, or its
 //! LeiKa-Leistungen (`leika`), and the org-unit import (`territory`), which reads a
-//! Gemeindeverzeichnis. The HTTP side lives in
+//! Gemeindeverzeichnis, and the import of the responsibility matrix (`responsibility`). The
+//! HTTP side lives in
 //! `api::imports`.
 
 pub mod catalogue;
 mod headings;
 mod leika;
+pub mod responsibility;
 pub mod status;
 pub mod table;
 pub mod territory;

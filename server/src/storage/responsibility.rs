@@ -222,9 +222,28 @@ impl Storage {
         actor: &str,
         dry_run: bool,
     ) -> Result<ResponsibilityOutcome> {
+        let mut outcomes = self
+            .change_responsibilities(&[(id, change.clone())], at, actor, dry_run)
+            .await?;
+        outcomes
+            .pop()
+            .ok_or_else(|| StorageError::Inconsistent("a change without an outcome".into()))
+    }
+
+    /// [`Self::change_responsibility`] for many services in one transaction (the matrix
+    /// import): all or nothing; each outcome's figures are those before and after its own change.
+    pub async fn change_responsibilities(
+        &self,
+        changes: &[(OzgId, ResponsibilityChange)],
+        at: DateTime<Utc>,
+        actor: &str,
+        dry_run: bool,
+    ) -> Result<Vec<ResponsibilityOutcome>> {
         let day = day_of(at);
-        let ozg = i64::from(id);
-        let outcome = in_transaction!(self, tx, commit if !dry_run => {
+        let outcomes = in_transaction!(self, tx, commit if !dry_run => {
+          let mut outcomes = Vec::with_capacity(changes.len());
+          for (id, change) in changes {
+            let (id, ozg) = (*id, i64::from(*id));
             let before = read_responsibilities!(tx, Some(ozg))
                 .pop()
                 .ok_or_else(|| StorageError::NotFound(format!("OZG-Leistung {id}")))?;
@@ -402,7 +421,7 @@ impl Storage {
                     .bind(at).bind(RESPONSIBILITY_CHANGED).bind(actor).bind(ozg.to_string()).bind(detail)
                     .execute(&mut *tx).await?;
             }
-            ResponsibilityOutcome {
+            outcomes.push(ResponsibilityOutcome {
                 ozg_id: id,
                 dry_run,
                 before,
@@ -412,8 +431,10 @@ impl Storage {
                 records_reopened: reopened,
                 figures_before: figures_before.into(),
                 figures_after: figures_after.into(),
-            }
+            });
+          }
+          outcomes
         });
-        Ok(outcome)
+        Ok(outcomes)
     }
 }
