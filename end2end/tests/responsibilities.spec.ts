@@ -61,6 +61,40 @@ test("an administrator moves a service from the Gemeinden to the Kreise after a 
   expect(errors).toEqual([]);
 });
 
+test("the administration confirms responsibilities by importing the matrix", async ({ page }) => {
+  const errors = watchConsole(page);
+  await login(page, ACCOUNTS.admin);
+  await page.goto("/zustaendigkeiten");
+  await hydrated(page);
+  await expect(page.getByRole("link", { name: "CSV" })).toHaveAttribute("href", "/api/v1/responsibilities.csv");
+  await page.getByText("Matrix importieren (CSV oder Excel)").click();
+  // the file as a coordinator's spreadsheet would hold it: two confirmed, one unknown unit
+  const file = (rows: string) => ({
+    name: "zustaendigkeiten.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`OZG-ID;Ebene;Bestätigt;Federführung\n${rows}`),
+  });
+  await page.getByLabel("Datei mit der Zuständigkeitsmatrix").setInputFiles(file("10092;kreis;ja;\n10214;landesbehoerde;ja;TLXX\n"));
+  await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
+  const result = page.getByTestId("matrix-import-result");
+  await expect(result).toContainText("Nichts übernommen");
+  await expect(result).toContainText("TLXX");
+  await expect(page.getByRole("button", { name: "Jetzt übernehmen" })).toHaveCount(0);
+
+  await page.getByLabel("Datei mit der Zuständigkeitsmatrix").setInputFiles(file("10092;kreis;ja;\n10214;landesbehoerde;ja;TLVwA\n"));
+  await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
+  await expect(result).toContainText("Probelauf: nichts wurde gespeichert");
+  await expect(result).toContainText("2 Zeilen gelesen (CSV): 2 ändern sich, 0 unverändert, 0 mit Fehlern.");
+  await page.getByRole("button", { name: "Jetzt übernehmen" }).click();
+  await expect(result).toContainText("Übernommen");
+  const wohngeld = await (await page.request.get("/api/v1/services/10092/responsibility")).json();
+  expect(wohngeld.confirmed).toBe(true);
+  await page.goto("/zustaendigkeiten?bestaetigt=ja");
+  await hydrated(page);
+  await expect(page.getByTestId("responsibility-figures")).toContainText(/^2 von 557 Zuständigkeiten bestätigt/);
+  expect(errors).toEqual([]);
+});
+
 test("a coordinator reads the responsibilities but cannot change them", async ({ page }) => {
   const errors = watchConsole(page);
   await login(page, ACCOUNTS.koordination);

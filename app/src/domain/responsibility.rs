@@ -239,6 +239,13 @@ pub struct ResponsibilityImportReport {
     pub figures_after: Option<ResponsibilityFigures>,
 }
 
+impl ResponsibilityImportReport {
+    /// A dry run without line errors that changes something can be taken over.
+    pub fn can_apply(&self) -> bool {
+        self.dry_run && self.failed.is_empty() && !self.changed.is_empty()
+    }
+}
+
 /// The set of LeiKa-Typen of a service, as the catalogue writes them ("1;2/3;4", "1, 2/3").
 /// "2/3" is kept as its own value: the catalogue uses it for "Bund regulates, Land or Kommune executes".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,12 +3,14 @@
 //! service at a time after a dry run that shows how many records would be created, closed and
 //! reopened and how the Land's figures would move.
 
+use super::import::{Outcome, UploadForm};
 use crate::api::{get_responsibility, list_responsibilities, ChangeResponsibility};
 use crate::components::{loading, use_hydrated, ErrorNotice, NeedsJavaScript, PageTitle};
 use crate::current_locale;
 use crate::domain::{
-    OzgId, Responsibility, ResponsibilityEdit, ResponsibilityFigures, ResponsibilityOutcome,
-    ResponsibilityPage, ResponsibilityQuery, ServiceResponsibility,
+    OzgId, Responsibility, ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport,
+    ResponsibilityLine, ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery,
+    ServiceResponsibility,
 };
 use crate::format;
 use crate::i18n::{td_string, Locale};
@@ -126,6 +128,12 @@ fn ResponsibilityTable(page: ResponsibilityPage) -> impl IntoView {
     let can_edit = page.can_edit;
     view! {
         <FiguresSummary figures=page.figures/>
+        <p class="downloads">
+            {td_string!(l, responsibilities.download)}" "
+            <a href="/api/v1/responsibilities.csv" download="">"CSV"</a>", "
+            <a href="/api/v1/responsibilities.xlsx" download="">"Excel"</a>
+        </p>
+        {can_edit.then(|| view! { <MatrixImport/> })}
         <div class="table-wrap">
             <table>
                 <caption>{match page.items.len() {
@@ -390,6 +398,87 @@ fn OutcomeView(outcome: ResponsibilityOutcome) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+        </section>
+    }
+}
+
+/// The administration's import of the whole matrix: the downloaded file, edited, comes back;
+/// a dry run lists what changes and every line error, then it is taken over whole.
+#[component]
+fn MatrixImport() -> impl IntoView {
+    let l = current_locale();
+    let outcome = RwSignal::new(None::<Outcome<ResponsibilityImportReport>>);
+    view! {
+        <details class="matrix-import">
+            <summary>{td_string!(l, responsibilities.import_title)}</summary>
+            <p>{td_string!(l, responsibilities.import_lead)}</p>
+            <UploadForm kind="responsibilities" file_id="matrix-file" file_label=td_string!(l, responsibilities.import_file)
+                outcome=outcome query=|dry_run: bool| format!("dry_run={dry_run}")
+                can_apply=ResponsibilityImportReport::can_apply
+                result=|report| view! { <MatrixImportResult report=report/> }.into_any()/>
+        </details>
+    }
+}
+
+#[component]
+fn MatrixImportResult(report: ResponsibilityImportReport) -> impl IntoView {
+    let l = current_locale();
+    let heading = if report.dry_run {
+        td_string!(l, responsibilities.import_dry)
+    } else if report.written {
+        td_string!(l, responsibilities.import_written)
+    } else {
+        td_string!(l, responsibilities.import_nothing)
+    };
+    let line_rows = |lines: Vec<ResponsibilityLine>, errors: bool| {
+        lines
+            .into_iter()
+            .map(|line| {
+                let what = if errors {
+                    line.errors.join(" ")
+                } else {
+                    line.changes.join("; ")
+                };
+                view! {
+                    <tr>
+                        <td>{line.position}</td>
+                        <td>{line.ozg_id.map(|id| id.to_string()).unwrap_or_default()}</td>
+                        <td>{what}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let has_failed = !report.failed.is_empty();
+    let has_changed = !report.changed.is_empty();
+    view! {
+        <section class="import-result" data-testid="matrix-import-result">
+            <h3>{heading}</h3>
+            <p>{td_string!(l, responsibilities.import_summary,
+                lines = format::int(report.lines_read as i64), kind = report.file_kind.clone(),
+                changed = format::int(report.changed.len() as i64), unchanged = format::int(report.unchanged as i64),
+                failed = format::int(report.failed.len() as i64)).to_string()}</p>
+            {has_changed.then(|| view! {
+                <p>{td_string!(l, responsibilities.outcome_records,
+                    created = format::int(report.records_created), closed = format::int(report.records_closed),
+                    reopened = format::int(report.records_reopened)).to_string()}</p>
+            })}
+            {has_failed.then(|| view! {
+                <div class="table-wrap"><table>
+                    <caption>{td_string!(l, responsibilities.import_failed)}</caption>
+                    <thead><tr><th scope="col">{td_string!(l, responsibilities.import_position)}</th><th scope="col">"OZG-ID"</th>
+                        <th scope="col">{td_string!(l, responsibilities.import_errors)}</th></tr></thead>
+                    <tbody>{line_rows(report.failed.clone(), true)}</tbody>
+                </table></div>
+            })}
+            {has_changed.then(|| view! {
+                <div class="table-wrap"><table>
+                    <caption>{td_string!(l, responsibilities.import_changed)}</caption>
+                    <thead><tr><th scope="col">{td_string!(l, responsibilities.import_position)}</th><th scope="col">"OZG-ID"</th>
+                        <th scope="col">{td_string!(l, responsibilities.import_changes)}</th></tr></thead>
+                    <tbody>{line_rows(report.changed.clone(), false)}</tbody>
+                </table></div>
+            })}
         </section>
     }
 }
