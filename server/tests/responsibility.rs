@@ -243,6 +243,14 @@ async fn the_page_lists_every_service_with_its_confirmation_and_filters() {
             && filtered.contains("Thüringer Landesverwaltungsamt")
     );
     assert!(filtered.contains(">1 Leistung<"), "only the one service");
+    // the dashboard counts what rests on responsibility, and can be narrowed to the confirmed
+    let (status, dashboard) = srv.get_signed_in("/?bestaetigt=nein", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(dashboard.contains("Grundgesamtheit: 193 OZG-Leistungen, die Kreise oder Gemeinden vollziehen (633 Gemeinden); 0 von 193 Zuständigkeiten bestätigt"), "municipal base named");
+    let (_, confirmed_only) = srv.get_signed_in("/?bestaetigt=ja", &cookie).await;
+    assert!(confirmed_only.contains("Grundgesamtheit: 0 OZG-Leistungen"));
+    let (_, refused) = srv.get_signed_in("/?bestaetigt=vielleicht", &cookie).await;
+    assert!(refused.contains("„vielleicht“ ist kein Wert für die Zuständigkeit"));
     let (status, form) = srv.get_signed_in("/zustaendigkeiten/10092", &cookie).await;
     assert_eq!(status, 200);
     assert!(form.contains("Zuständigkeit: 10092 Wohngeld"));

@@ -21,6 +21,9 @@ pub struct DashboardFilter {
     pub leika_typ: Option<String>,
     /// Services where at least one unit names the EfA solution it uses (`Some(true)`), or none.
     pub efa: Option<bool>,
+    /// Services whose responsibility the Kompetenzzentrum confirmed (`Some(true)`), or the
+    /// ones still assumed (`Some(false)`).
+    pub bestaetigt: Option<bool>,
     /// Coverage category of the service (in the Land, or in the Kreis when one is chosen).
     pub stand: Option<CoverageCategory>,
     /// "Stand am": the state at the end of this day, from the history; `None` is today.
@@ -97,6 +100,14 @@ impl DashboardFilter {
                 None
             }
         };
+        // the same ja/nein values as the EfA filter
+        let bestaetigt = match parse_efa(value("bestaetigt")) {
+            Ok(b) => b,
+            Err(raw) => {
+                errors.push(td_string!(locale, overview.error_confirmed, raw = raw).to_string());
+                None
+            }
+        };
         let stand = match value("stand") {
             None => None,
             Some(raw) => CoverageCategory::from_code(raw).or_else(|| {
@@ -138,6 +149,7 @@ impl DashboardFilter {
                 kreis,
                 leika_typ,
                 efa,
+                bestaetigt,
                 stand,
                 am,
                 karte,
@@ -167,6 +179,9 @@ impl DashboardFilter {
         }
         if let Some(e) = self.efa {
             parts.push(efa_param(e).into());
+        }
+        if let Some(b) = self.bestaetigt {
+            parts.push(format!("bestaetigt={}", if b { "ja" } else { "nein" }));
         }
         if let Some(s) = self.stand {
             parts.push(format!("stand={}", s.code()));

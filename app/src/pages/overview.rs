@@ -140,6 +140,14 @@ fn FilterBar(
                 </select>
             </div>
             <div class="field">
+                <label for="d-bestaetigt">{td_string!(l, overview.confirmed)}</label>
+                <select id="d-bestaetigt" name="bestaetigt" on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().bestaetigt.is_none())}
+                    {filter_option("ja".into(), td_string!(l, overview.confirmed_yes).into(), move || current().bestaetigt == Some(true))}
+                    {filter_option("nein".into(), td_string!(l, overview.confirmed_no).into(), move || current().bestaetigt == Some(false))}
+                </select>
+            </div>
+            <div class="field">
                 <label for="d-stand">{td_string!(l, catalogue.stand)}</label>
                 <select id="d-stand" name="stand" on:change=submit_enclosing_form>
                     {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().stand.is_none())}

@@ -30,8 +30,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The dashboard's service filters, which every export and report accepts.
-pub(super) const SERVICE_FILTER_PARAMS: [&str; 6] =
-    ["themenfeld", "lage", "ressort", "kreis", "leika_typ", "efa"];
+pub(super) const SERVICE_FILTER_PARAMS: [&str; 7] = [
+    "themenfeld",
+    "lage",
+    "ressort",
+    "kreis",
+    "leika_typ",
+    "efa",
+    "bestaetigt",
+];
 
 /// The record list's filters, which the record exports accept besides.
 const RECORD_FILTER_PARAMS: [&str; 3] = ["ozg_id", "org_unit", "status"];
@@ -141,6 +148,14 @@ pub(super) async fn export_request(
             "ohne EfA-Lösung"
         };
         filter_lines.push(("EfA".into(), text.into()));
+    }
+    if let Some(confirmed) = services.bestaetigt {
+        let text = if confirmed {
+            "bestätigt"
+        } else {
+            "Annahme (nicht bestätigt)"
+        };
+        filter_lines.push(("Zuständigkeit".into(), text.into()));
     }
     if let Some(id) = ozg_id {
         filter_lines.push(("OZG-ID".into(), id.get().to_string()));

@@ -130,6 +130,11 @@ fn export_filter_params(own: [Value; 1]) -> Vec<Value> {
             "ja: Leistungen mit genannter EfA-Lösung; nein: ohne",
             json!({"type": "string", "enum": ["", "ja", "nein"]}),
         ),
+        query(
+            "bestaetigt",
+            "ja: Leistungen mit bestätigter Zuständigkeit; nein: nur angenommene",
+            json!({"type": "string", "enum": ["", "ja", "nein"]}),
+        ),
         query("ozg_id", "OZG-ID", ozg_id()),
         query(
             "org_unit",

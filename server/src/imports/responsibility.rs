@@ -8,8 +8,8 @@ use super::headings::{column, known_as, read_sheets};
 use super::table::{self, Row, Sheet};
 use crate::storage::{Storage, StorageError};
 use app::domain::{
-    CurrentUser, OzgId, Responsibility, ResponsibilityChange, ResponsibilityImportReport,
-    ResponsibilityLine, ServiceResponsibility,
+    CurrentUser, OrgUnitKind, OrgUnitQuery, OzgId, Responsibility, ResponsibilityChange,
+    ResponsibilityImportReport, ResponsibilityLine, ServiceResponsibility,
 };
 use app::error::AppError;
 use chrono::Utc;
@@ -202,6 +202,17 @@ pub async fn import_responsibilities(
         lines_read: lines.len() as u64,
         ..Default::default()
     };
+    // lead units are checked here, so an unknown one is reported with its line
+    let mut lead_units = HashMap::new();
+    for kind in [OrgUnitKind::Ressort, OrgUnitKind::Landesbehoerde] {
+        let query = OrgUnitQuery {
+            kind: Some(kind),
+            parent: None,
+        };
+        for unit in storage.org_units(&query).await? {
+            lead_units.insert(unit.code, unit.kind);
+        }
+    }
     let mut changes = Vec::new();
     let mut seen = BTreeSet::new();
     for line in lines {
@@ -219,6 +230,23 @@ pub async fn import_responsibilities(
                     "Die OZG-Leistung {id} steht mehrfach in der Datei."
                 )],
             )),
+            Ok((id, change))
+                if change.lead_unit.as_ref().is_some_and(|code| {
+                    lead_units.get(code).copied()
+                        != change.level.and_then(Responsibility::lead_unit_kind)
+                }) =>
+            {
+                let (code, level) = (
+                    change.lead_unit.unwrap_or_default(),
+                    change.level.map_or("", Responsibility::code),
+                );
+                report.failed.push(failed(
+                    Some(id),
+                    vec![format!(
+                        "„{code}“ ist keine bestehende Einheit der Art „{level}“."
+                    )],
+                ))
+            }
             Ok((id, change)) => match stored.get(&id) {
                 None => report.failed.push(failed(
                     Some(id),

@@ -72,6 +72,16 @@ pub(super) fn service_conditions(f: &DashboardFilter, sql: &mut Filter) {
     if let Some(uses) = f.efa {
         sql.and(efa_condition(uses), []);
     }
+    if let Some(confirmed) = f.bestaetigt {
+        sql.and(
+            if confirmed {
+                "s.responsibility_confirmed"
+            } else {
+                "NOT s.responsibility_confirmed"
+            },
+            [],
+        );
+    }
 }
 
 /// The services of `land` on `service s`: the filter's conditions, and with a category filter
