@@ -405,3 +405,50 @@ async fn the_matrix_goes_out_as_csv_and_xlsx_and_comes_back_in() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+/// A kreisfreie Stadt is one administration for both levels: its coordinator edits its
+/// Kreis-level and its Gemeinde-level records alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kreisfreie_stadt_edits_its_kreis_and_its_gemeinde_records() {
+    let srv = thueringen().await;
+    let erfurt = add_user(&srv, "erfurt@example.org", "koordination", "16051").await;
+    for (service, unit) in [(10092, "16051"), (10124, "16051000")] {
+        let list = get(
+            &srv,
+            &erfurt,
+            &format!("/api/v1/records?ozg_id={service}&org_unit={unit}"),
+        )
+        .await;
+        let record = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["org_unit_code"] == unit)
+            .unwrap_or_else(|| panic!("{service} at {unit}: {list}"));
+        let r = srv
+            .client
+            .patch(srv.url(&format!("/api/v1/records/{}", record["id"])))
+            .bearer_auth(&erfurt)
+            .json(&json!({"version": record["version"], "note": "Erfurt pflegt beide Ebenen"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            200,
+            "{service} at {unit}: {}",
+            r.text().await.unwrap()
+        );
+    }
+    let weimar = get(&srv, &erfurt, "/api/v1/records?ozg_id=10092&org_unit=16055").await;
+    let id = weimar["items"][0]["id"].clone();
+    let r = srv
+        .client
+        .patch(srv.url(&format!("/api/v1/records/{id}")))
+        .bearer_auth(&erfurt)
+        .json(&json!({"version": weimar["items"][0]["version"], "note": "fremd"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "another Kreis's record");
+}
