@@ -77,14 +77,14 @@ test("the administration confirms responsibilities by importing the matrix", asy
   await page.getByLabel("Datei mit der Zuständigkeitsmatrix").setInputFiles(file("10092;kreis;ja;\n10214;landesbehoerde;ja;TLXX\n"));
   await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
   const result = page.getByTestId("matrix-import-result");
-  await expect(result).toContainText("2 Zeilen gelesen (CSV): 1 ändern sich, 0 unverändert, 1 mit Fehlern.");
+  await expect(result).toContainText("2 Zeilen gelesen (CSV, UTF-8): 1 ändern sich, 0 unverändert, 1 mit Fehlern.");
   await expect(result.locator("tr").filter({ hasText: "Zeile 3" })).toContainText("„TLXX“ ist keine bestehende Einheit");
   await expect(page.getByRole("button", { name: "Jetzt übernehmen" })).toHaveCount(0);
 
   await page.getByLabel("Datei mit der Zuständigkeitsmatrix").setInputFiles(file("10092;kreis;ja;\n10214;landesbehoerde;ja;TLVwA\n"));
   await page.getByRole("button", { name: "Prüfen (Probelauf)" }).click();
   await expect(result).toContainText("Probelauf: nichts wurde gespeichert");
-  await expect(result).toContainText("2 Zeilen gelesen (CSV): 2 ändern sich, 0 unverändert, 0 mit Fehlern.");
+  await expect(result).toContainText("2 Zeilen gelesen (CSV, UTF-8): 2 ändern sich, 0 unverändert, 0 mit Fehlern.");
   await page.getByRole("button", { name: "Jetzt übernehmen" }).click();
   await expect(result).toContainText("Übernommen");
   const wohngeld = await (await page.request.get("/api/v1/services/10092/responsibility")).json();

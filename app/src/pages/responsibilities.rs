@@ -458,7 +458,8 @@ fn MatrixImportResult(report: ResponsibilityImportReport) -> impl IntoView {
                 lines = format::int(report.lines_read as i64), kind = report.file_kind.clone(),
                 changed = format::int(report.changed.len() as i64), unchanged = format::int(report.unchanged as i64),
                 failed = format::int(report.failed.len() as i64)).to_string()}</p>
-            {has_changed.then(|| view! {
+            // what the records would undergo is known only for a file without errors
+            {(has_changed && !has_failed).then(|| view! {
                 <p>{td_string!(l, responsibilities.outcome_records,
                     created = format::int(report.records_created), closed = format::int(report.records_closed),
                     reopened = format::int(report.records_reopened)).to_string()}</p>
