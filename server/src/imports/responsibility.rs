@@ -342,6 +342,24 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_matrix_reads_as_an_import() {
+        // how a database from before the matrix gets it: the file itself, imported
+        let bytes = include_bytes!("../../../reference-data/zustaendigkeiten.csv");
+        let (_, sheets) = table::read(bytes).unwrap();
+        let read = lines(&sheets[0]);
+        assert_eq!(read.len(), 557);
+        for line in &read {
+            let (_, change) = line
+                .read
+                .as_ref()
+                .unwrap_or_else(|e| panic!("{}: {e:?}", line.position));
+            assert!(change.level.is_some());
+            assert_eq!(change.confirmed, None, "no column: kept");
+            assert_eq!(change.exceptions, None, "no column: kept");
+        }
+    }
+
+    #[test]
     fn bad_cells_are_reported_with_their_line() {
         let sheet = text_sheet(
             ["ozg_id", "ebene", "bestaetigt"],
