@@ -176,26 +176,7 @@ macro_rules! in_transaction {
         }
     };
     ($storage:expr, $tx:ident => $body:expr) => {
-        match $storage {
-            $crate::storage::Storage::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let out = $body;
-                sqlx::query($crate::storage::RAISE_GENERATION)
-                    .execute(&mut *$tx)
-                    .await?;
-                $tx.commit().await?;
-                out
-            }
-            $crate::storage::Storage::Postgres(pool) => {
-                let mut $tx = pool.begin().await?;
-                let out = $body;
-                sqlx::query($crate::storage::RAISE_GENERATION)
-                    .execute(&mut *$tx)
-                    .await?;
-                $tx.commit().await?;
-                out
-            }
-        }
+        $crate::storage::in_transaction!($storage, $tx, commit if true => $body)
     };
 }
 
