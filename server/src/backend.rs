@@ -444,27 +444,9 @@ impl app::ssr::Backend for ServerBackend {
         user: Option<&CurrentUser>,
         id: OzgId,
     ) -> Result<ResponsibilityEdit, AppError> {
-        let service =
-            self.storage.service_responsibility(id).await.map_err(|_| {
-                AppError::not_found(format!("Die OZG-Leistung {id} gibt es nicht."))
-            })?;
-        let mut lead_units = Vec::new();
-        for kind in [OrgUnitKind::Ressort, OrgUnitKind::Landesbehoerde] {
-            let query = OrgUnitQuery {
-                kind: Some(kind),
-                parent: None,
-            };
-            lead_units.extend(self.storage.org_units(&query).await?.into_iter().map(|u| {
-                OrgUnitRef {
-                    code: u.code,
-                    name: u.name,
-                    kind: u.kind,
-                }
-            }));
-        }
         Ok(ResponsibilityEdit {
-            service,
-            lead_units,
+            service: self.storage.service_responsibility(id).await?,
+            lead_units: self.storage.lead_units().await?,
             can_edit: user.is_some_and(CurrentUser::is_admin),
         })
     }

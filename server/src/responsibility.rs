@@ -33,9 +33,6 @@ pub async fn change(
         .map_err(|e| match e {
             // a unit that does not exist or does not fit the level: the request's content
             StorageError::Invalid(message) => AppError::Unprocessable(vec![message]),
-            StorageError::NotFound(_) => {
-                AppError::not_found(format!("Die OZG-Leistung {id} gibt es nicht."))
-            }
             e => e.into(),
         })
 }

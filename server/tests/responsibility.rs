@@ -177,6 +177,19 @@ async fn changing_a_responsibility_is_for_the_administration_and_checks_what_it_
         .0,
         404
     );
+    let r = srv
+        .client
+        .get(srv.url("/api/v1/services/99999/responsibility"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["error"]["message"],
+        "Die OZG-Leistung 99999 gibt es nicht."
+    );
     assert_eq!(
         put(
             &srv,

@@ -68,7 +68,7 @@ async fn get_one(
         .service_responsibility(id)
         .await
         .map(Json)
-        .map_err(|_| AppError::not_found(format!("Die OZG-Leistung {id} gibt es nicht.")).into())
+        .map_err(|e| AppError::from(e).into())
 }
 
 #[tracing::instrument(skip(state, user, body))]
@@ -117,19 +117,27 @@ async fn put_one(
     ))
 }
 
-/// `zustaendigkeiten-<date>.<ext>`, with the demo label like every export's name.
-async fn matrix_file_name(state: &AppState, ext: &str) -> Result<String, ApiError> {
-    let demo = state
-        .backend
-        .storage
-        .has_demo_data()
-        .await
-        .map_err(AppError::from)?;
-    Ok(format!(
+/// The matrix as the file `zustaendigkeiten-<date>.<ext>` (demo-labelled like every export's
+/// name), written by `encode`.
+async fn matrix_download<E: std::fmt::Display>(
+    state: &AppState,
+    ext: &str,
+    content_type: &'static str,
+    encode: impl FnOnce(&[ServiceResponsibility]) -> Result<Vec<u8>, E>,
+) -> Result<Response, ApiError> {
+    let storage = &state.backend.storage;
+    let items = storage.responsibilities().await.map_err(AppError::from)?;
+    let bytes = encode(&items).map_err(|e| {
+        tracing::error!(error = %e, ext, "responsibility matrix");
+        AppError::Internal
+    })?;
+    let demo = storage.has_demo_data().await.map_err(AppError::from)?;
+    let name = format!(
         "zustaendigkeiten-{}{}.{ext}",
         chrono::Utc::now().date_naive(),
         if demo { "-demodaten" } else { "" }
-    ))
+    );
+    Ok(download(bytes.into(), content_type, &name))
 }
 
 #[tracing::instrument(skip(state))]
@@ -140,18 +148,10 @@ async fn matrix_csv(
     check_params(&params, &["dialect"])?;
     let dialect = Dialect::from_param(params.get("dialect").map(String::as_str))
         .map_err(AppError::bad_request)?;
-    let items = state
-        .backend
-        .storage
-        .responsibilities()
-        .await
-        .map_err(AppError::from)?;
-    let bytes = matrix::csv(&items, dialect).map_err(|e| {
-        tracing::error!(error = %e, "matrix CSV");
-        AppError::Internal
-    })?;
-    let name = matrix_file_name(&state, "csv").await?;
-    Ok(download(bytes.into(), "text/csv; charset=utf-8", &name))
+    matrix_download(&state, "csv", "text/csv; charset=utf-8", |items| {
+        matrix::csv(items, dialect)
+    })
+    .await
 }
 
 #[tracing::instrument(skip(state))]
@@ -160,20 +160,11 @@ async fn matrix_xlsx(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     check_params(&params, &[])?;
-    let items = state
-        .backend
-        .storage
-        .responsibilities()
-        .await
-        .map_err(AppError::from)?;
-    let bytes = matrix::xlsx(&items).map_err(|e| {
-        tracing::error!(error = %e, "matrix XLSX");
-        AppError::Internal
-    })?;
-    let name = matrix_file_name(&state, "xlsx").await?;
-    Ok(download(
-        bytes.into(),
+    matrix_download(
+        &state,
+        "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &name,
-    ))
+        matrix::xlsx,
+    )
+    .await
 }

@@ -8,7 +8,7 @@ use super::headings::{column, known_as, read_sheets};
 use super::table::{self, Row, Sheet};
 use crate::storage::{Storage, StorageError};
 use app::domain::{
-    CurrentUser, OrgUnitKind, OrgUnitQuery, OzgId, Responsibility, ResponsibilityChange,
+    CurrentUser, OrgUnitKind, OzgId, Responsibility, ResponsibilityChange,
     ResponsibilityImportReport, ResponsibilityLine, ServiceResponsibility,
 };
 use app::error::AppError;
@@ -203,16 +203,12 @@ pub async fn import_responsibilities(
         ..Default::default()
     };
     // lead units are checked here, so an unknown one is reported with its line
-    let mut lead_units = HashMap::new();
-    for kind in [OrgUnitKind::Ressort, OrgUnitKind::Landesbehoerde] {
-        let query = OrgUnitQuery {
-            kind: Some(kind),
-            parent: None,
-        };
-        for unit in storage.org_units(&query).await? {
-            lead_units.insert(unit.code, unit.kind);
-        }
-    }
+    let lead_units: HashMap<String, OrgUnitKind> = storage
+        .lead_units()
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.kind))
+        .collect();
     let mut changes = Vec::new();
     let mut seen = BTreeSet::new();
     for line in lines {

@@ -180,6 +180,10 @@ struct Target {
     exceptions: Option<Vec<i64>>,
 }
 
+fn not_found(id: OzgId) -> StorageError {
+    StorageError::NotFound(format!("Die OZG-Leistung {id} gibt es nicht."))
+}
+
 /// The unit `code` as (id, kind), if it exists today.
 const CURRENT_UNIT_BY_CODE: &str =
     "SELECT id, kind FROM org_unit WHERE code = $1 AND valid_to IS NULL";
@@ -199,9 +203,22 @@ impl Storage {
             let mut conn = pool.acquire().await?;
             read_responsibilities!(conn, Some(i64::from(id)))
         });
-        found
-            .pop()
-            .ok_or_else(|| StorageError::NotFound(format!("OZG-Leistung {id}")))
+        found.pop().ok_or_else(|| not_found(id))
+    }
+
+    /// The units a Ressort or Landesbehörde service can be assigned to, ministries first.
+    pub async fn lead_units(&self) -> Result<Vec<OrgUnitRef>> {
+        let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT code, name, kind FROM org_unit WHERE kind IN ('ressort', 'landesbehoerde') \
+                 AND valid_to IS NULL ORDER BY kind DESC, name",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(code, name, k)| unit_ref(code, name, &k))
+            .collect()
     }
 
     /// The Land's figures that rest on responsibility, today.
@@ -246,7 +263,7 @@ impl Storage {
             let (id, ozg) = (*id, i64::from(*id));
             let before = read_responsibilities!(tx, Some(ozg))
                 .pop()
-                .ok_or_else(|| StorageError::NotFound(format!("OZG-Leistung {id}")))?;
+                .ok_or_else(|| not_found(id))?;
             let figures_before: FiguresRow = sqlx::query_as(FIGURES).fetch_one(&mut *tx).await?;
 
             // what the change asks for, each unit checked
@@ -405,7 +422,7 @@ impl Storage {
 
             let after = read_responsibilities!(tx, Some(ozg))
                 .pop()
-                .ok_or_else(|| StorageError::NotFound(format!("OZG-Leistung {id}")))?;
+                .ok_or_else(|| not_found(id))?;
             let figures_after: FiguresRow = sqlx::query_as(FIGURES).fetch_one(&mut *tx).await?;
             let detail = serde_json::json!({
                 "ozg_id": ozg,
