@@ -303,6 +303,43 @@ async fn federal_export_lists_online_services_in_the_federal_fields() {
         rows.iter().map(|r| r[7].to_owned()).collect();
     assert_eq!(exported, online);
 
+    // a LeiKa-Leistung only where its type fits the unit's level: Erfurt is a Kommune, so no
+    // row of a LeiKa-Leistung the Bund (1) or only the Land (2, 4) executes
+    let reference = server::reference_data::ReferenceData::embedded().unwrap();
+    let types_of = |ozg_id: &str, name: &str| {
+        reference
+            .leika
+            .iter()
+            .find(|l| {
+                l.ozg_id.map(|id| id.to_string()).as_deref() == Some(ozg_id) && l.name == name
+            })
+            .map(|l| app::domain::LeikaTypes::parse(&l.leika_type).unwrap())
+    };
+    let kommune = app::domain::OrgUnitKind::Gemeinde;
+    for r in rows.iter().filter(|r| !r[1].is_empty()) {
+        let types = types_of(&r[7], &r[1]).unwrap_or_else(|| panic!("{} {}", &r[7], &r[1]));
+        assert!(
+            types.fit(kommune),
+            "{} „{}“ is of type {types}",
+            &r[7],
+            &r[1]
+        );
+    }
+    let left_out = reference
+        .leika
+        .iter()
+        .filter(|l| {
+            l.ozg_id
+                .is_some_and(|id| exported.contains(&id.to_string()))
+        })
+        .filter(|l| {
+            !app::domain::LeikaTypes::parse(&l.leika_type)
+                .unwrap()
+                .fit(kommune)
+        })
+        .count();
+    assert!(left_out > 0, "the check has something to leave out");
+
     for r in &rows {
         assert!(
             r[2].len() == 12 && r[2].starts_with("16051"),
@@ -417,7 +454,7 @@ async fn pdf_reports_hold_the_dashboards_figures_and_every_service() {
         format!(
             "{} ({})",
             int(o.services_online_full),
-            percent(o.services_online_full, o.services_total)
+            percent(o.services_online_full, o.services_counted())
         ),
         format!(
             "{} von {} kommunalen Umsetzungsständen",

@@ -511,6 +511,26 @@ pub struct FederalRow {
     pub figures: ScopeFigures,
 }
 
+impl FederalRow {
+    /// Inhabitants who can use a service of this row online, in the mean over its services
+    /// (a sum over services would count each inhabitant once per service: hundreds of millions
+    /// for a Land of two). `None` for a row without services.
+    pub fn mean_population_online(&self) -> Option<i64> {
+        mean(self.figures.population_online, self.services)
+    }
+
+    /// Inhabitants the responsible units of a service of this row serve, in the mean over its
+    /// services: the base [`Self::mean_population_online`] is a part of.
+    pub fn mean_population_applicable(&self) -> Option<i64> {
+        mean(self.figures.population_applicable, self.services)
+    }
+}
+
+/// `sum / count` rounded half up, `None` for no count.
+fn mean(sum: i64, count: i64) -> Option<i64> {
+    (count > 0).then(|| (sum + count / 2) / count)
+}
+
 /// The federal comparison for services given as (Land figures, flächendeckend in at least one
 /// Kreis).
 pub fn federal_summary(services: &[(ScopeFigures, bool)]) -> Vec<FederalRow> {
@@ -642,8 +662,29 @@ pub struct Overview {
 }
 
 impl Overview {
+    /// The services the service KPIs divide by: those with at least one applicable record in
+    /// the view. A service no unit in the view executes (a Ressort's service zoomed into a
+    /// Kreis) or that is "nicht relevant" everywhere cannot go online there and is not
+    /// counted; the federal table counts exactly these, one row each.
+    pub fn services_counted(&self) -> i64 {
+        self.federal.iter().map(|r| r.services).sum()
+    }
+
+    /// Services in the filter that [`Self::services_counted`] leaves out.
+    pub fn services_not_counted(&self) -> i64 {
+        self.services_total - self.services_counted()
+    }
+
     pub fn average_maturity(&self) -> Option<f64> {
         (self.maturity_count > 0).then(|| self.maturity_sum as f64 / self.maturity_count as f64)
+    }
+
+    /// The lowest and the highest level of the Reifegrad model in use, with their names (as
+    /// configured: no text names one scale).
+    pub fn maturity_scale(&self) -> Option<(&MaturityBin, &MaturityBin)> {
+        let mut named = self.maturity.iter().filter(|b| !b.label.is_empty());
+        let lowest = named.next()?;
+        Some((lowest, named.next_back().unwrap_or(lowest)))
     }
 }
 
@@ -814,6 +855,21 @@ mod tests {
                 .share(MapWeighting::Units),
             Some(1.0 / 3.0)
         );
+        // the mean per service stays within the Land's inhabitants, where a sum would not
+        let kommune = by(FederalCategory::Kommune);
+        assert_eq!(kommune.mean_population_online(), Some(1_000));
+        assert_eq!(kommune.mean_population_applicable(), Some(100_000));
+        let two = FederalRow {
+            services: 2,
+            ..by(FederalCategory::Land).clone()
+        };
+        assert_eq!(two.mean_population_online(), Some(50_000));
+        let none = FederalRow {
+            services: 0,
+            figures: ScopeFigures::default(),
+            category: FederalCategory::Nowhere,
+        };
+        assert_eq!(none.mean_population_online(), None);
         assert_eq!(
             figures(0, 0, 0, 0).share(MapWeighting::Units),
             None,

@@ -21,7 +21,7 @@ pub use imports::{
 };
 pub use model::*;
 pub use responsibility::{
-    LeikaTypes, Responsibility, ResponsibilityChange, ResponsibilityEdit, ResponsibilityFigures,
-    ResponsibilityImportReport, ResponsibilityLine, ResponsibilityOutcome, ResponsibilityPage,
-    ResponsibilityQuery, ServiceResponsibility,
+    LageOption, LeikaTypes, NewService, NewServiceOptions, Responsibility, ResponsibilityChange,
+    ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport, ResponsibilityLine,
+    ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery, ServiceResponsibility,
 };

@@ -111,6 +111,98 @@ pub struct ResponsibilityChange {
     pub exceptions: Option<Vec<String>>,
 }
 
+/// A service the Land adds to its catalogue: one the OZG catalogue lacks (newer than it, or
+/// the Land's own, e.g. "Entschädigung nach § 56 Abs. 1 IfSG" of 2020), with who executes it.
+/// It then counts in every figure, export and report like a catalogue service; a catalogue
+/// import leaves it alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewService {
+    pub ozg_id: super::OzgId,
+    pub name: String,
+    /// The Lebenslage; the Themenfeld is the Lebenslage's.
+    pub lage_id: i64,
+    /// LeiKa-Schlüssel (14 digits) of the LeiKa-Leistungen it bundles, if any: known ones
+    /// that belong to no OZG-Leistung yet are assigned to it, new ones are added.
+    #[serde(default)]
+    pub leika_keys: Vec<String>,
+    /// Its LeiKa-Typen as the catalogue writes them ("4", "2/3;5"), if known.
+    #[serde(default)]
+    pub leika_types: String,
+    pub level: Responsibility,
+    /// The Ressort or Landesbehörde executing it (a Ressort service without one: the
+    /// Themenfeld's lead ministry).
+    #[serde(default)]
+    pub lead_unit: Option<String>,
+    #[serde(default)]
+    pub confirmed: bool,
+}
+
+impl NewService {
+    /// The longest name a service may have (the catalogue's longest is about 120 characters).
+    pub const MAX_NAME: usize = 300;
+
+    /// What is wrong with the request itself, worded for the person who sent it (the
+    /// Lebenslage, the units and the OZG-ID being free are checked against the database).
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let name = self.name.trim();
+        if name.is_empty() {
+            problems.push("Die Bezeichnung der Leistung fehlt.".to_owned());
+        } else if name.chars().count() > Self::MAX_NAME {
+            problems.push(format!(
+                "Die Bezeichnung ist länger als {} Zeichen.",
+                Self::MAX_NAME
+            ));
+        }
+        for key in &self.leika_keys {
+            match super::LeikaKey::parse(key) {
+                Ok(k) if k.key().is_some() => {}
+                Ok(_) => problems.push(
+                    "„nicht im LeiKa“ ist kein Schlüssel: Leistungen ohne LeiKa-Schlüssel lassen das Feld leer."
+                        .to_owned(),
+                ),
+                Err(e) => problems.push(e.0),
+            }
+        }
+        if let Err(e) = LeikaTypes::parse(&self.leika_types) {
+            problems.push(e.0);
+        }
+        if self.lead_unit.is_some() && !self.level.needs_lead_unit() {
+            problems.push(format!(
+                "Die Ebene „{}“ hat keine federführende Einheit.",
+                self.level.code()
+            ));
+        }
+        problems
+    }
+
+    /// The LeiKa-Typen as stored (checked by [`Self::problems`]; unreadable ones are none).
+    pub fn types(&self) -> LeikaTypes {
+        LeikaTypes::parse(&self.leika_types).unwrap_or_default()
+    }
+}
+
+/// A Lebenslage as the form to add a service offers it, with its Themenfeld.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LageOption {
+    pub id: i64,
+    pub name: String,
+    pub themenfeld: String,
+}
+
+/// What the form to add a service offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewServiceOptions {
+    /// By Themenfeld, then name.
+    pub lagen: Vec<LageOption>,
+    pub lead_units: Vec<super::OrgUnitRef>,
+    /// The OZG-ID after the highest one in use, if there is one left.
+    pub suggested_id: Option<super::OzgId>,
+    /// The administration may add services.
+    pub can_edit: bool,
+}
+
 /// The Land's key figures a responsibility change moves (today's state).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ResponsibilityFigures {
@@ -290,6 +382,22 @@ impl LeikaTypes {
     }
 }
 
+impl LeikaTypes {
+    /// Whether a LeiKa-Leistung of these types is executed at the level of a unit of `kind`:
+    /// 1 by the Bund (the Land's informational record), 2 and 4 by the Land's own authorities,
+    /// 3, 5 and 6 by the Kommunen, "2/3" by the Land or the Kommunen. Without any type nothing
+    /// contradicts. The federal export writes a LeiKa-Leistung for a unit only where it fits.
+    pub fn fit(&self, kind: super::OrgUnitKind) -> bool {
+        use super::OrgUnitKind as K;
+        let fitting: &[&str] = match kind {
+            K::Land => &["1"],
+            K::Ressort | K::Landesbehoerde => &["2", "2/3", "4"],
+            K::Kreis | K::Gemeinde => &["2/3", "3", "5", "6"],
+        };
+        self.0.is_empty() || fitting.iter().any(|t| self.contains(t))
+    }
+}
+
 impl fmt::Display for LeikaTypes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts: Vec<&str> = self.0.iter().map(String::as_str).collect();
@@ -318,6 +426,47 @@ mod tests {
         assert_eq!(rule("1;2"), Responsibility::Ressort);
         assert_eq!(rule("1;4"), Responsibility::Ressort);
         assert_eq!(rule(""), Responsibility::Bund);
+    }
+
+    #[test]
+    fn a_new_service_names_each_problem_of_its_own() {
+        let ifsg: NewService = serde_json::from_value(serde_json::json!({
+            "ozg_id": 90001, "name": "Entschädigung nach § 56 Abs. 1 IfSG", "lage_id": 33,
+            "leika_types": "1, 2", "level": "landesbehoerde", "lead_unit": "TLVwA"
+        }))
+        .unwrap();
+        assert!(ifsg.problems().is_empty(), "{:?}", ifsg.problems());
+        assert_eq!(ifsg.types().to_string(), "1;2");
+        let bad = NewService {
+            name: " ".into(),
+            leika_keys: vec!["123".into(), "nicht im LeiKa".into()],
+            leika_types: "7".into(),
+            level: Responsibility::Gemeinde,
+            ..ifsg.clone()
+        };
+        let problems = bad.problems();
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert!(problems[0].contains("Bezeichnung"));
+        assert!(problems[4].contains("keine federführende Einheit"));
+        assert!(
+            serde_json::from_value::<NewService>(serde_json::json!({
+                "ozg_id": 90001, "name": "x", "lage_id": 1, "level": "kreis", "typ": "4"
+            }))
+            .is_err(),
+            "an unknown field is refused, not ignored"
+        );
+    }
+
+    #[test]
+    fn a_leika_type_fits_the_level_that_executes_it() {
+        use crate::domain::OrgUnitKind as K;
+        let fits = |types: &str, kind| LeikaTypes::parse(types).unwrap().fit(kind);
+        assert!(fits("1", K::Land) && !fits("1", K::Gemeinde) && !fits("1", K::Ressort));
+        assert!(fits("2/3", K::Landesbehoerde) && fits("2/3", K::Kreis) && !fits("2/3", K::Land));
+        assert!(fits("4", K::Ressort) && !fits("4", K::Gemeinde));
+        assert!(fits("5", K::Gemeinde) && fits("6", K::Kreis) && !fits("5", K::Ressort));
+        assert!(fits("1, 2", K::Ressort) && fits("1, 2", K::Land) && !fits("1, 2", K::Kreis));
+        assert!(fits("", K::Gemeinde), "no type: nothing contradicts");
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::components::{
 };
 use crate::current_locale;
 use crate::domain::{
-    CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, MapWeighting, Overview,
-    LEIKA_TYPES,
+    CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, FederalCategory, FederalRow,
+    MapWeighting, Overview, ScopeFigures, LEIKA_TYPES,
 };
 use crate::error::AppError;
 use crate::format;
@@ -192,6 +192,36 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
     );
     let as_of = format::date(o.as_of);
     let past = o.filter.am.is_some();
+    let maturity_detail = match o.maturity_scale() {
+        Some((lowest, highest)) => td_string!(l, overview.maturity_detail,
+            model = o.maturity_model.clone(),
+            min = lowest.level, min_label = lowest.label.clone(),
+            max = highest.level, max_label = highest.label.clone(),
+            count = format::int(o.maturity_count)).to_string(),
+        None => td_string!(l, overview.maturity_detail_unscaled,
+            count = format::int(o.maturity_count)).to_string(),
+    };
+    // the same services as the federal table below: those someone in the view executes
+    let counted = o.services_counted();
+    let mut full_note = td_string!(
+        l,
+        overview.full_note,
+        any = format::int(o.services_online_any),
+        total = format::int(counted),
+        percent = format::percent(o.services_online_any, counted)
+    )
+    .to_string();
+    if o.services_not_counted() > 0 {
+        full_note.push(' ');
+        full_note.push_str(
+            &td_string!(
+                l,
+                overview.full_not_counted,
+                count = format::int(o.services_not_counted())
+            )
+            .to_string(),
+        );
+    }
     view! {
         <p class="scope-line" data-testid="scope-line">
             {if past { td_string!(l, overview.state_at_past) } else { td_string!(l, overview.state_at_today) }}
@@ -210,12 +240,10 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
             <div class="kpis">
                 <KpiTile
                     title=td_string!(l, overview.full_title)
-                    value=format::percent(o.services_online_full, o.services_total)
+                    value=format::percent(o.services_online_full, counted)
                     detail=td_string!(l, overview.full_detail,
-                        full = format::int(o.services_online_full), total = format::int(o.services_total)).to_string()
-                    note=td_string!(l, overview.full_note,
-                        any = format::int(o.services_online_any), total = format::int(o.services_total),
-                        percent = format::percent(o.services_online_any, o.services_total)).to_string()
+                        full = format::int(o.services_online_full), total = format::int(counted)).to_string()
+                    note=full_note
                 />
                 <KpiTile
                     title=td_string!(l, overview.municipal_title)
@@ -235,7 +263,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                 <KpiTile
                     title=td_string!(l, overview.maturity_title)
                     value=maturity
-                    detail=td_string!(l, overview.maturity_detail, count = format::int(o.maturity_count)).to_string()
+                    detail=maturity_detail
                 />
             </div>
         </section>
@@ -387,7 +415,26 @@ fn MaturityTable(overview: Overview) -> impl IntoView {
 #[component]
 fn FederalTable(overview: Overview) -> impl IntoView {
     let l = current_locale();
-    let total: i64 = overview.federal.iter().map(|r| r.services).sum();
+    let total = overview.services_counted();
+    let mut all = FederalRow {
+        category: FederalCategory::Nowhere,
+        services: total,
+        figures: ScopeFigures::default(),
+    };
+    for r in &overview.federal {
+        all.figures.add(r.figures);
+    }
+    let mean_inhabitants =
+        |r: &FederalRow| match (r.mean_population_online(), r.mean_population_applicable()) {
+            (Some(online), Some(applicable)) => td_string!(
+                l,
+                overview.mean_inhabitants,
+                online = format::int(online),
+                applicable = format::int(applicable)
+            )
+            .to_string(),
+            _ => "–".to_owned(),
+        };
     view! {
         <section aria-labelledby="bund">
             <h2 id="bund">{td_string!(l, overview.federal_title)}</h2>
@@ -409,12 +456,20 @@ fn FederalTable(overview: Overview) -> impl IntoView {
                                 <th scope="row">{r.category.label(l)}</th>
                                 <td class="num">{format::int(r.services)}</td>
                                 <td class="num">{format::percent(r.services, total)}</td>
-                                <td class="num">{format::int(r.figures.population_online)}
-                                    " / " {format::int(r.figures.population_applicable)}</td>
+                                <td class="num">{mean_inhabitants(&r)}</td>
                                 <td class="num">{format::percent(r.figures.population_online, r.figures.population_applicable)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row">{td_string!(l, overview.federal_counted)}</th>
+                            <td class="num" data-testid="federal-total">{format::int(total)}</td>
+                            <td class="num">{format::percent(total, total)}</td>
+                            <td class="num">{mean_inhabitants(&all)}</td>
+                            <td class="num">{format::percent(all.figures.population_online, all.figures.population_applicable)}</td>
+                        </tr>
+                    </tfoot>
                 </table>
             </div>
         </section>

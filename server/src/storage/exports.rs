@@ -7,7 +7,7 @@ use super::dashboard::{service_conditions, RESSORT_OF_SERVICE};
 use super::history::LAND_SCOPE;
 use super::records::{and_record_conditions, COUNTED_RECORD};
 use super::{bind_all, on_pool, Filter, RecordFilter, Result, Storage};
-use app::domain::DashboardFilter;
+use app::domain::{DashboardFilter, LeikaTypes, OrgUnitKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
@@ -68,12 +68,13 @@ pub struct FederalRow {
     pub full_in_kreis: i64,
 }
 
-/// A LeiKa-Leistung's key and name (both absent for a service without any).
-type LeikaEntry = (Option<String>, Option<String>);
+/// A LeiKa-Leistung's key, name (both absent for a service without any) and types.
+type LeikaEntry = (Option<String>, Option<String>, LeikaTypes);
 
 /// An online record with its coverage flags, before it is repeated per LeiKa-Leistung.
 #[derive(sqlx::FromRow)]
 struct FederalRecord {
+    unit_kind: String,
     ars: String,
     ars_name: String,
     ozg_id: i64,
@@ -162,16 +163,18 @@ impl Storage {
         &self,
         f: &ExportFilter,
     ) -> Result<BoxStream<'_, Result<FederalRow>>> {
-        let leika: Vec<(i64, Option<String>, String)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT ozg_id, leika_key, name FROM leika_service WHERE ozg_id IS NOT NULL ORDER BY ozg_id, id")
+        let leika: Vec<(i64, Option<String>, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT ozg_id, leika_key, name, leika_type FROM leika_service WHERE ozg_id IS NOT NULL ORDER BY ozg_id, id")
                 .fetch_all(pool).await?
         });
         let mut by_service: HashMap<i64, Vec<LeikaEntry>> = HashMap::new();
-        for (ozg_id, key, name) in leika {
+        for (ozg_id, key, name, types) in leika {
+            // imports check the types; one that still does not parse contradicts nothing
+            let types = LeikaTypes::parse(&types).unwrap_or_default();
             by_service
                 .entry(ozg_id)
                 .or_default()
-                .push((key, Some(name)));
+                .push((key, Some(name), types));
         }
         let mut conditions = export_conditions(f);
         conditions.and("st.phase = 'online'", []);
@@ -182,7 +185,7 @@ impl Storage {
             )
         };
         let sql = format!(
-            "SELECT COALESCE(o.ars, (SELECT ars FROM org_unit WHERE kind = 'land')) AS ars, \
+            "SELECT o.kind AS unit_kind, COALESCE(o.ars, (SELECT ars FROM org_unit WHERE kind = 'land')) AS ars, \
              CASE WHEN o.ars IS NULL THEN (SELECT name FROM org_unit WHERE kind = 'land') ELSE o.name END AS ars_name, \
              rec.ozg_id, s.name AS service_name, rec.online_url, s.active, \
              {} AS full_in_land, {} AS full_in_kreis \
@@ -201,17 +204,27 @@ impl Storage {
                 .map(|row| row.map_err(Into::into))
                 .boxed()
         });
-        let without_leika = vec![(None, None)];
         Ok(records
             .flat_map(move |record: Result<FederalRecord>| {
                 let rows: Vec<Result<FederalRow>> = match record {
                     Err(e) => vec![Err(e)],
-                    Ok(r) => by_service
-                        .get(&r.ozg_id)
-                        .unwrap_or(&without_leika)
-                        .iter()
-                        .map(|(key, name)| Ok(r.with_leika(key.clone(), name.clone())))
-                        .collect(),
+                    Ok(r) => {
+                        // a LeiKa-Leistung only where its type fits the unit's level; a record
+                        // none fits (the Land decided otherwise) still goes out, without a key
+                        let kind = OrgUnitKind::from_code(&r.unit_kind);
+                        let fitting: Vec<FederalRow> = by_service
+                            .get(&r.ozg_id)
+                            .into_iter()
+                            .flatten()
+                            .filter(|(_, _, types)| kind.is_none_or(|k| types.fit(k)))
+                            .map(|(key, name, _)| r.with_leika(key.clone(), name.clone()))
+                            .collect();
+                        if fitting.is_empty() {
+                            vec![Ok(r.with_leika(None, None))]
+                        } else {
+                            fitting.into_iter().map(Ok).collect()
+                        }
+                    }
                 };
                 futures_util::stream::iter(rows)
             })

@@ -361,7 +361,8 @@ fn title_block(layout: &mut Layout, report: &Report) {
 
 fn key_figures(layout: &mut Layout, o: &Overview) {
     layout.heading(td_string!(Locale::de, overview.kpis));
-    let n = o.services_total;
+    // the services the KPIs divide by are the federal table's: those someone in the view executes
+    let n = o.services_counted();
     let place = if o.kreis.is_some() {
         "im Kreis"
     } else {
@@ -370,8 +371,16 @@ fn key_figures(layout: &mut Layout, o: &Overview) {
     let mut rows = vec![
         (
             "OZG-Leistungen im Bericht".to_owned(),
-            int(n),
+            int(o.services_total),
             "aktive Leistungen des OZG-Katalogs, die dem Filter entsprechen".to_owned(),
+        ),
+        (
+            "davon gezählt".to_owned(),
+            int(n),
+            format!(
+                "mit mindestens einer zuständigen Stelle {place}, für die sie nicht „nicht relevant“ ist; {} nicht gezählt",
+                int(o.services_not_counted())
+            ),
         ),
         (
             td_string!(Locale::de, overview.full_title).to_owned(),
@@ -396,18 +405,21 @@ fn key_figures(layout: &mut Layout, o: &Overview) {
         (
             td_string!(Locale::de, overview.population_title).to_owned(),
             percent(o.municipal_population_online, o.municipal_population_applicable),
-            format!(
-                "{} von {} Einwohnern, summiert über die kommunalen Leistungen (Einwohner: Destatis)",
-                int(o.municipal_population_online),
-                int(o.municipal_population_applicable)
-            ),
+            "Anteil der Einwohner, deren Gemeinde bzw. Kreis die jeweilige kommunale Leistung online anbietet, über die kommunalen Leistungen gemittelt (Einwohner: Destatis)"
+                .to_owned(),
         ),
         (
             td_string!(Locale::de, overview.maturity_title).to_owned(),
             o.average_maturity()
                 .map_or_else(|| "–".to_owned(), |m| format::decimal(m, 1)),
             format!(
-                "Skala 0 bis 4, über {} Umsetzungsstände mit Reifegrad; {} ohne Angabe",
+                "{}über {} Umsetzungsstände mit Reifegrad; {} ohne Angabe",
+                o.maturity_scale()
+                    .map(|(lowest, highest)| format!(
+                        "Modell {}, Skala {} ({}) bis {} ({}), ",
+                        o.maturity_model, lowest.level, lowest.label, highest.level, highest.label
+                    ))
+                    .unwrap_or_default(),
                 int(o.maturity_count),
                 int(o.maturity_unknown)
             ),
@@ -431,12 +443,15 @@ fn key_figures(layout: &mut Layout, o: &Overview) {
             (
                 r.category.label(Locale::de).to_owned(),
                 format!("{} ({})", int(r.services), percent(r.services, n)),
-                format!(
-                    "Leistungen; online für {} von {} Einwohnern ({})",
-                    int(r.figures.population_online),
-                    int(r.figures.population_applicable),
-                    percent(r.figures.population_online, r.figures.population_applicable)
-                ),
+                match (r.mean_population_online(), r.mean_population_applicable()) {
+                    (Some(online), Some(applicable)) => format!(
+                        "Leistungen; je Leistung im Mittel online für {} von {} Einwohnern ({})",
+                        int(online),
+                        int(applicable),
+                        percent(r.figures.population_online, r.figures.population_applicable)
+                    ),
+                    _ => "Leistungen".to_owned(),
+                },
             )
         })
         .collect();
@@ -1001,7 +1016,25 @@ mod tests {
                 },
             ],
             deadlines: vec![],
-            federal: federal_summary(&[]),
+            // the six services: one everywhere online, two somewhere, three nowhere
+            federal: [
+                (FederalCategory::Land, 1),
+                (FederalCategory::Kreis, 0),
+                (FederalCategory::Kommune, 2),
+                (FederalCategory::Nowhere, 3),
+            ]
+            .into_iter()
+            .map(|(category, services)| FederalRow {
+                category,
+                services,
+                figures: ScopeFigures {
+                    applicable: services,
+                    online: 0,
+                    population_applicable: services * 2_000_000,
+                    population_online: 0,
+                },
+            })
+            .collect(),
             map: CoverageMap::default(),
             late: Lateness::default(),
             charts: DashboardCharts::default(),
@@ -1167,8 +1200,8 @@ mod tests {
         assert_eq!(count("Table"), 3, "{kinds:?}");
         assert_eq!(count("Figure"), 4, "{kinds:?}");
         // the services' header row, and each key-figure row's label
-        assert!(count("TH") >= 5 + 6, "{kinds:?}");
-        assert_eq!(count("TD"), services * 5 + (6 + 4) * 2, "{kinds:?}");
+        assert!(count("TH") >= 5 + 7, "{kinds:?}");
+        assert_eq!(count("TD"), services * 5 + (7 + 4) * 2, "{kinds:?}");
         assert!(count("P") >= 8, "{kinds:?}");
         assert!(
             alts.iter()
