@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/umsetzungsstaende/:id") view=RecordPageView ssr=SsrMode::Async/>
                     <Route path=path!("/aenderungen") view=ChangesPage ssr=SsrMode::Async/>
                     <Route path=path!("/zustaendigkeiten") view=ResponsibilitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/zustaendigkeiten/neue-leistung") view=NewServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/zustaendigkeiten/:ozg_id") view=ResponsibilityPageView ssr=SsrMode::Async/>
                     <Route path=path!("/meine-aufgaben") view=MyWorkPage ssr=SsrMode::Async/>
                     <Route path=path!("/sammelbearbeitung") view=BulkPage ssr=SsrMode::Async/>

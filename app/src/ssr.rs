@@ -69,6 +69,16 @@ pub trait Backend: Send + Sync + 'static {
         change: ResponsibilityChange,
         dry_run: bool,
     ) -> Result<ResponsibilityOutcome, AppError>;
+    async fn new_service_options(
+        &self,
+        user: Option<&CurrentUser>,
+    ) -> Result<NewServiceOptions, AppError>;
+    async fn add_service(
+        &self,
+        user: &CurrentUser,
+        new: NewService,
+        dry_run: bool,
+    ) -> Result<ResponsibilityOutcome, AppError>;
 
     // Accounts
     async fn account(&self, user: &CurrentUser) -> Result<AccountPage, AppError>;

@@ -103,6 +103,7 @@ export function pagesOfAnAdministrator(recordId: number): string[] {
     "/aenderungen",
     "/zustaendigkeiten",
     "/zustaendigkeiten/10092",
+    "/zustaendigkeiten/neue-leistung",
     "/meine-aufgaben",
     "/sammelbearbeitung",
     "/sammelbearbeitung?leistung=10001&einheit=16068",

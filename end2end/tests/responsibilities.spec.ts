@@ -110,3 +110,58 @@ test("a coordinator reads the responsibilities but cannot change them", async ({
   expect(res.status()).toBe(403);
   expect(errors).toEqual([]);
 });
+
+// The press release's example, last in this file: it adds a 558th service to the shared
+// database. The 2019 catalogue lacks the "Entschädigung nach § 56 Abs. 1 IfSG" the Land
+// offered online in 2020: the administration adds it for the Landesverwaltungsamt, records it
+// online with its URL, and the dashboard counts it.
+test("the administration adds a service the catalogue lacks and records it online", async ({ page }) => {
+  const errors = watchConsole(page);
+  await login(page, ACCOUNTS.admin);
+  await page.goto("/zustaendigkeiten");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Leistung ergänzen, die der OZG-Katalog nicht hat" }).click();
+  await expect(page).toHaveURL(/\/zustaendigkeiten\/neue-leistung$/);
+  await hydrated(page);
+  await expect(page.getByLabel("OZG-ID (fünf Ziffern, noch nicht vergeben)")).toHaveValue("10602");
+  await page.getByLabel("Bezeichnung", { exact: true }).fill("Entschädigung nach § 56 Abs. 1 IfSG");
+  await page.getByLabel(/^Lebens- bzw. Unternehmenslage/).selectOption({ label: "Krankheit" });
+  await page.getByLabel("LeiKa-Typen (freiwillig)").fill("2");
+  await page.getByLabel("Ebene", { exact: true }).selectOption("landesbehoerde");
+  await page.getByLabel(/^Federführende Stelle/).selectOption("TLVwA");
+  await page.getByLabel("Vom Kompetenzzentrum bestätigt").check();
+
+  await page.getByRole("button", { name: "Probelauf: was würde sich ändern?" }).click();
+  const outcome = page.getByTestId("responsibility-outcome");
+  await expect(outcome).toContainText("Probelauf – nichts wurde gespeichert.");
+  await expect(outcome).toContainText("Neue Leistung 10602 Entschädigung nach § 56 Abs. 1 IfSG: Landesbehörde");
+  await expect(page.getByTestId("responsibility-counts")).toHaveText(/^1 Einträge neu angelegt, 0 geschlossen .*, 0 wieder geöffnet\.$/);
+  expect((await page.request.get("/api/v1/services/10602/responsibility")).status()).toBe(404);
+
+  await page.getByRole("button", { name: "Leistung anlegen" }).click();
+  await expect(outcome).toContainText("Gespeichert.");
+  await outcome.getByRole("link", { name: "Zur Leistung und ihren Umsetzungsständen" }).click();
+  await expect(page).toHaveURL(/\/leistungen\/10602$/);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Entschädigung nach § 56 Abs. 1 IfSG");
+
+  // the Landesverwaltungsamt's one record goes online with its URL
+  const [record] = (await apiRecords(page.request, "ozg_id=10602")).items;
+  expect(record.org_unit_code).toBe("TLVwA");
+  await page.goto(`/umsetzungsstaende/${record.id}`);
+  await hydrated(page);
+  for (const next of ["in_umsetzung", "online"]) {
+    await page.locator("#f-status").selectOption(next);
+    if (next === "online") await page.getByLabel("Online-Angebot (URL)").fill("https://service.thueringen.de/ifsg-56");
+    await page.getByRole("button", { name: "Speichern", exact: true }).click();
+    await expect(page.locator(".success-notice")).toContainText("Gespeichert");
+    await expect(page.locator("#f-status")).toHaveValue(next);
+  }
+
+  // counted on the dashboard like every catalogue service
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page.getByTestId("scope-line")).toContainText("558 OZG-Leistungen im Filter");
+  await expect(page.getByTestId("federal-total")).toHaveText("558");
+  expect(errors).toEqual([]);
+});

@@ -461,6 +461,28 @@ impl app::ssr::Backend for ServerBackend {
         crate::responsibility::change(&self.storage, user, id, &change, dry_run).await
     }
 
+    async fn new_service_options(
+        &self,
+        user: Option<&CurrentUser>,
+    ) -> Result<NewServiceOptions, AppError> {
+        let (lagen, suggested_id) = self.storage.new_service_choices().await?;
+        Ok(NewServiceOptions {
+            lagen,
+            lead_units: self.storage.lead_units().await?,
+            suggested_id,
+            can_edit: user.is_some_and(CurrentUser::is_admin),
+        })
+    }
+
+    async fn add_service(
+        &self,
+        user: &CurrentUser,
+        new: NewService,
+        dry_run: bool,
+    ) -> Result<ResponsibilityOutcome, AppError> {
+        crate::responsibility::add_service(&self.storage, user, &new, dry_run).await
+    }
+
     async fn account(&self, user: &CurrentUser) -> Result<AccountPage, AppError> {
         Ok(AccountPage {
             user: user.clone(),

@@ -465,3 +465,306 @@ async fn a_kreisfreie_stadt_edits_its_kreis_and_its_gemeinde_records() {
         .unwrap();
     assert_eq!(r.status(), 403, "another Kreis's record");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_figures_and_the_federal_table_count_the_same_services() {
+    let srv = thueringen().await;
+    add_user(&srv, "ada@example.org", "admin", "").await;
+    let cookie = srv.login("ada@example.org", PASSWORD).await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let land_population = land_population(&srv).await;
+
+    // the Land: every service has a responsible unit
+    let land = srv
+        .storage
+        .overview_at(&Default::default(), today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (land.services_counted(), land.services_not_counted()),
+        (557, 0)
+    );
+    for row in &land.federal {
+        if let Some(mean) = row.mean_population_applicable() {
+            assert!(
+                mean <= land_population && mean > land_population * 9 / 10,
+                "a mean per service, not a sum over services: {mean} of {land_population}"
+            );
+        }
+    }
+    let (_, html) = srv.get_signed_in("/", &cookie).await;
+    let at = html
+        .find("federal-total")
+        .map_or(0, |i| i.saturating_sub(100));
+    assert!(
+        html.contains("data-testid=\"federal-total\" class=\"num\">557<"),
+        "{}",
+        &html[at..(at + 300).min(html.len())]
+    );
+    assert!(html.contains("von 557 OZG-Leistungen sind bei allen zuständigen Stellen online"));
+    assert!(!html.contains("Nicht gezählt"));
+
+    // Erfurt: only what Kreise and Gemeinden execute has a record there. Wohngeld declared
+    // "nicht relevant" there leaves the denominator of the tile, as it leaves the federal
+    // table, and the tile says what it left out
+    let admin = add_user(&srv, "kc@example.org", "admin", "").await;
+    let wohngeld = get(&srv, &admin, "/api/v1/records?ozg_id=10092&org_unit=16051").await;
+    let record = &wohngeld["items"][0];
+    assert_eq!(record["org_unit_code"], "16051");
+    let r = srv
+        .client
+        .patch(srv.url(&format!("/api/v1/records/{}", record["id"])))
+        .bearer_auth(&admin)
+        .json(&json!({"version": record["version"], "status": "nicht_relevant", "comment": "Test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let erfurt = app::domain::DashboardFilter {
+        kreis: Some("16051".into()),
+        ..Default::default()
+    };
+    let zoomed = srv
+        .storage
+        .overview_at(&erfurt, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        zoomed.services_total, 193,
+        "the services with a record in Erfurt"
+    );
+    assert_eq!(
+        (zoomed.services_counted(), zoomed.services_not_counted()),
+        (192, 1)
+    );
+    let (_, html) = srv.get_signed_in("/?kreis=16051", &cookie).await;
+    assert!(
+        html.contains("data-testid=\"federal-total\" class=\"num\">192<"),
+        "federal table"
+    );
+    assert!(
+        html.contains("von 192 OZG-Leistungen sind bei allen zuständigen Stellen online"),
+        "key figure"
+    );
+    assert!(
+        html.contains("überall „nicht relevant“): 1."),
+        "what is left out is said"
+    );
+}
+
+/// The Land's inhabitants as the seed stored them.
+async fn land_population(srv: &TestServer) -> i64 {
+    let query = app::domain::OrgUnitQuery {
+        kind: Some(app::domain::OrgUnitKind::Land),
+        parent: None,
+    };
+    let units = srv.storage.org_units(&query).await.unwrap();
+    units[0].population.expect("the Land has its population")
+}
+
+async fn post_service(
+    srv: &TestServer,
+    token: Option<&str>,
+    query: &str,
+    body: Value,
+) -> (u16, Value) {
+    let mut req = srv
+        .client
+        .post(srv.url(&format!("/api/v1/services{query}")))
+        .json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn patch_record(srv: &TestServer, token: &str, record: &Value, body: Value) -> Value {
+    let r = srv
+        .client
+        .patch(srv.url(&format!("/api/v1/records/{}", record["id"])))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let answer: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+/// The press release's example: the Land offered employers the "Entschädigung nach § 56 Abs. 1
+/// IfSG" online in 2020; the 2019 catalogue does not list it. The administration adds it for
+/// the Landesverwaltungsamt, its coordinator records it online with its URL, and it counts in
+/// the figures, the exports and the report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_the_catalogue_lacks_is_added_recorded_online_and_counted() {
+    let srv = thueringen().await;
+    let admin = add_user(&srv, "ada@example.org", "admin", "").await;
+    let tlvwa = add_user(&srv, "tlvwa@example.org", "koordination", "TLVwA").await;
+    let (_, suggested) = srv.storage.new_service_choices().await.unwrap();
+    assert_eq!(
+        suggested.map(|id| id.get()),
+        Some(10602),
+        "after the catalogue's 10601"
+    );
+    let ifsg = json!({
+        "ozg_id": 10602,
+        "name": "Entschädigung nach § 56 Abs. 1 IfSG",
+        "lage_id": 33,
+        "leika_keys": ["99990056000000"],
+        "leika_types": "2",
+        "level": "landesbehoerde",
+        "lead_unit": "TLVwA",
+        "confirmed": true
+    });
+
+    // who may, and what is checked
+    assert_eq!(post_service(&srv, None, "", ifsg.clone()).await.0, 401);
+    assert_eq!(
+        post_service(&srv, Some(&tlvwa), "", ifsg.clone()).await.0,
+        403
+    );
+    for (field, value, expected) in [
+        ("ozg_id", json!(10092), "schon vergeben"),
+        ("lage_id", json!(999), "Lebenslage 999 gibt es nicht"),
+        (
+            "lead_unit",
+            json!("16051"),
+            "keine bestehende Einheit der Art",
+        ),
+        (
+            "leika_keys",
+            json!(["99012001000000"]),
+            "gehört schon zur OZG-Leistung 10513",
+        ),
+        ("leika_types", json!("7"), "kein bekannter LeiKa-Typ"),
+        ("level", json!("verwaltungsgemeinschaft"), "Erlaubte Ebenen"),
+    ] {
+        let mut body = ifsg.clone();
+        body[field] = value;
+        let (status, answer) = post_service(&srv, Some(&admin), "", body).await;
+        assert_eq!(status, 422, "{field}: {answer}");
+        assert!(answer.to_string().contains(expected), "{field}: {answer}");
+    }
+
+    // the dry run says what would happen and keeps nothing
+    let (status, dry) = post_service(&srv, Some(&admin), "?dry_run=true", ifsg.clone()).await;
+    assert_eq!(status, 200, "{dry}");
+    assert_eq!(dry["records_created"], 1);
+    assert_eq!(dry["figures_after"]["services"], 558);
+    let r = srv
+        .client
+        .get(srv.url("/api/v1/services/10602/responsibility"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "a dry run keeps nothing");
+
+    let (status, added) = post_service(&srv, Some(&admin), "", ifsg.clone()).await;
+    assert_eq!(status, 201, "{added}");
+    assert_eq!(added["after"]["level"], "landesbehoerde");
+    assert_eq!(added["after"]["lead_unit"]["code"], "TLVwA");
+    assert_eq!(added["after"]["confirmed"], true);
+    assert_eq!(
+        post_service(&srv, Some(&admin), "", ifsg.clone()).await.0,
+        422,
+        "only once"
+    );
+    let audit = srv
+        .storage
+        .audit_page(Some(server::storage::SERVICE_ADDED), 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(audit.items.len(), 1);
+
+    // the Landesverwaltungsamt's coordinator has its one record and puts it online
+    let list = get(&srv, &tlvwa, "/api/v1/records?ozg_id=10602").await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{list}");
+    assert_eq!(items[0]["org_unit_code"], "TLVwA");
+    let record = patch_record(
+        &srv,
+        &tlvwa,
+        &items[0],
+        json!({"version": items[0]["version"], "status": "in_umsetzung"}),
+    )
+    .await;
+    let url = "https://service.thueringen.de/entschaedigung-ifsg";
+    patch_record(
+        &srv,
+        &tlvwa,
+        &record,
+        json!({"version": record["version"], "status": "online", "online_url": url, "maturity": 3}),
+    )
+    .await;
+
+    // counted: the dashboard, the service list, the exports and the report
+    let today = chrono::Utc::now().date_naive();
+    let o = srv
+        .storage
+        .overview_at(&Default::default(), today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((o.services_total, o.services_counted()), (558, 558));
+    assert_eq!(o.services_online_full, 1, "online wherever it applies");
+    let (_, page) = srv
+        .get_signed_in(
+            "/leistungen/10602",
+            &srv.login("ada@example.org", PASSWORD).await.unwrap(),
+        )
+        .await;
+    assert!(page.contains("Entschädigung nach § 56 Abs. 1 IfSG"));
+    let csv = srv
+        .client
+        .get(srv.url("/api/v1/records.csv?ozg_id=10602"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(url), "{csv}");
+    let federal = srv
+        .client
+        .get(srv.url("/api/v1/federal-export.csv"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = federal
+        .lines()
+        .find(|l| l.contains(",10602,"))
+        .unwrap_or_else(|| panic!("{federal}"));
+    assert!(
+        line.starts_with("99990056000000,") && line.contains(url),
+        "{line}"
+    );
+    let r = srv
+        .client
+        .get(srv.url("/api/v1/reports/land.pdf"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let text: String = pdf_extract::extract_text_from_mem(&r.bytes().await.unwrap())
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(
+        text.contains("OZG-LeistungenimBericht:558") || text.contains("OZG-LeistungenimBericht558"),
+        "{}",
+        &text[..text.len().min(3000)]
+    );
+}

@@ -34,7 +34,7 @@ pub use not_found::NotFoundPage;
 pub use org_units::{OrgUnitPage, OrgUnitsPage};
 pub use overview::OverviewPage;
 pub use record::{outcome_query, RecordPageView};
-pub use responsibilities::{ResponsibilitiesPage, ResponsibilityPageView};
+pub use responsibilities::{NewServicePage, ResponsibilitiesPage, ResponsibilityPageView};
 pub use service::ServicePage;
 pub use sources::SourcesPage;
 pub use territory_import::TerritoryImportPage;

@@ -4,13 +4,16 @@
 //! reopened and how the Land's figures would move.
 
 use super::import::{Outcome, UploadForm};
-use crate::api::{get_responsibility, list_responsibilities, ChangeResponsibility};
+use crate::api::{
+    get_new_service_options, get_responsibility, list_responsibilities, AddService,
+    ChangeResponsibility,
+};
 use crate::components::{loading, use_hydrated, ErrorNotice, NeedsJavaScript, PageTitle};
 use crate::current_locale;
 use crate::domain::{
-    OzgId, Responsibility, ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport,
-    ResponsibilityLine, ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery,
-    ServiceResponsibility,
+    LageOption, NewService, NewServiceOptions, OrgUnitKind, OzgId, Responsibility,
+    ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport, ResponsibilityLine,
+    ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery, ServiceResponsibility,
 };
 use crate::format;
 use crate::i18n::{td_string, Locale};
@@ -133,7 +136,10 @@ fn ResponsibilityTable(page: ResponsibilityPage) -> impl IntoView {
             <a href="/api/v1/responsibilities.csv" download="">"CSV"</a>", "
             <a href="/api/v1/responsibilities.xlsx" download="">"Excel"</a>
         </p>
-        {can_edit.then(|| view! { <MatrixImport/> })}
+        {can_edit.then(|| view! {
+            <p><A href="/zustaendigkeiten/neue-leistung">{td_string!(l, responsibilities.add_link)}</A></p>
+            <MatrixImport/>
+        })}
         <div class="table-wrap">
             <table>
                 <caption>{match page.items.len() {
@@ -322,8 +328,9 @@ fn ResponsibilityForm(
     }
 }
 
+/// What a change or an addition did (or would do); `added`: the outcome of a new service.
 #[component]
-fn OutcomeView(outcome: ResponsibilityOutcome) -> impl IntoView {
+fn OutcomeView(outcome: ResponsibilityOutcome, #[prop(optional)] added: bool) -> impl IntoView {
     let l = current_locale();
     let (b, a) = (outcome.figures_before, outcome.figures_after);
     let of = |part: i64, whole: i64| {
@@ -378,8 +385,17 @@ fn OutcomeView(outcome: ResponsibilityOutcome) -> impl IntoView {
             <p class=if outcome.dry_run { "note" } else { "success-notice" }>
                 {if outcome.dry_run { td_string!(l, responsibilities.outcome_dry) } else { td_string!(l, responsibilities.outcome_done) }}
             </p>
-            <p>{td_string!(l, responsibilities.outcome_change,
-                before = outcome.before.level.label(l), after = outcome.after.level.label(l)).to_string()}</p>
+            <p>{if added {
+                td_string!(l, responsibilities.outcome_added,
+                    name = format!("{} {}", outcome.after.ozg_id, outcome.after.name), level = outcome.after.level.label(l)).to_string()
+            } else {
+                td_string!(l, responsibilities.outcome_change,
+                    before = outcome.before.level.label(l), after = outcome.after.level.label(l)).to_string()
+            }}</p>
+            {(added && !outcome.dry_run).then(|| {
+                let id = outcome.after.ozg_id;
+                view! { <p><A href=format!("/leistungen/{id}")>{td_string!(l, responsibilities.added_open)}</A></p> }
+            })}
             <p data-testid="responsibility-counts">{td_string!(l, responsibilities.outcome_records,
                 created = format::int(outcome.records_created),
                 closed = format::int(outcome.records_closed),
@@ -399,6 +415,145 @@ fn OutcomeView(outcome: ResponsibilityOutcome) -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+/// Adding a service the catalogue lacks (e.g. "Entschädigung nach § 56 Abs. 1 IfSG"): its
+/// key, name, Lebenslage, LeiKa keys and types, and who executes it; a dry run first says how
+/// many records it would bring, then it is added.
+#[component]
+pub fn NewServicePage() -> impl IntoView {
+    let options = Resource::new(|| (), |_| get_new_service_options());
+    let add = ServerAction::<AddService>::new();
+    let l = current_locale();
+    view! {
+        <PageTitle text=td_string!(l, responsibilities.add_title)/>
+        <p><A href="/zustaendigkeiten">{td_string!(l, responsibilities.back)}</A></p>
+        <h1>{td_string!(l, responsibilities.add_title)}</h1>
+        <p class="lead">{td_string!(l, responsibilities.add_lead)}</p>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match options.await {
+                    Ok(o) if o.can_edit => view! { <NewServiceForm options=o add=add/> }.into_any(),
+                    Ok(_) => view! { <p class="note">{td_string!(l, responsibilities.admin_only)}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <div aria-live="polite">
+            {move || add.value().get().map(|result| match result {
+                Ok(outcome) => view! { <OutcomeView outcome=outcome added=true/> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn NewServiceForm(options: NewServiceOptions, add: ServerAction<AddService>) -> impl IntoView {
+    let l = current_locale();
+    let ozg_id = RwSignal::new(
+        options
+            .suggested_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    );
+    let name = RwSignal::new(String::new());
+    let lage = RwSignal::new(options.lagen.first().map_or(0, |g| g.id));
+    let leika_keys = RwSignal::new(String::new());
+    let leika_types = RwSignal::new(String::new());
+    let level = RwSignal::new(Responsibility::Landesbehoerde);
+    let lead = RwSignal::new(
+        options
+            .lead_units
+            .iter()
+            .find(|u| u.kind == OrgUnitKind::Landesbehoerde)
+            .map(|u| u.code.clone())
+            .unwrap_or_default(),
+    );
+    let confirmed = RwSignal::new(false);
+    let hydrated = use_hydrated();
+    let send = move |dry_run: bool| {
+        add.dispatch(AddService {
+            ozg_id: ozg_id.get_untracked(),
+            name: name.get_untracked(),
+            lage_id: lage.get_untracked(),
+            leika_keys: leika_keys.get_untracked(),
+            leika_types: leika_types.get_untracked(),
+            level: level.get_untracked(),
+            lead_unit: lead.get_untracked(),
+            confirmed: confirmed.get_untracked(),
+            dry_run,
+        });
+    };
+    // the Lebenslagen grouped by Themenfeld, in the order they come
+    let mut groups: Vec<(String, Vec<LageOption>)> = Vec::new();
+    for lage in options.lagen {
+        match groups.last_mut() {
+            Some((themenfeld, list)) if *themenfeld == lage.themenfeld => list.push(lage),
+            _ => groups.push((lage.themenfeld.clone(), vec![lage])),
+        }
+    }
+    let initial_lead = lead.get_untracked();
+    view! {
+        <form class="stacked-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); send(true); }>
+            <label for="n-id">{td_string!(l, responsibilities.add_id)}</label>
+            <input id="n-id" type="text" inputmode="numeric" required=true value=ozg_id.get_untracked()
+                aria-describedby="n-id-hint" on:input=move |ev| ozg_id.set(event_target_value(&ev))/>
+            <p id="n-id-hint" class="muted">{td_string!(l, responsibilities.add_id_hint)}</p>
+            <label for="n-name">{td_string!(l, responsibilities.add_name)}</label>
+            <input id="n-name" type="text" required=true maxlength=NewService::MAX_NAME.to_string()
+                on:input=move |ev| name.set(event_target_value(&ev))/>
+            <label for="n-lage">{td_string!(l, responsibilities.add_lage)}</label>
+            <select id="n-lage" on:change=move |ev| {
+                if let Ok(id) = event_target_value(&ev).parse() { lage.set(id) }
+            }>
+                {groups.into_iter().map(|(themenfeld, lagen)| view! {
+                    <optgroup label=themenfeld>
+                        {lagen.into_iter().map(|g| view! { <option value=g.id.to_string()>{g.name}</option> }).collect_view()}
+                    </optgroup>
+                }).collect_view()}
+            </select>
+            <label for="n-leika">{td_string!(l, responsibilities.add_leika_keys)}</label>
+            <input id="n-leika" type="text" aria-describedby="n-leika-hint"
+                on:input=move |ev| leika_keys.set(event_target_value(&ev))/>
+            <p id="n-leika-hint" class="muted">{td_string!(l, responsibilities.add_leika_keys_hint)}</p>
+            <label for="n-types">{td_string!(l, responsibilities.add_leika_types)}</label>
+            <input id="n-types" type="text" aria-describedby="n-types-hint"
+                on:input=move |ev| leika_types.set(event_target_value(&ev))/>
+            <p id="n-types-hint" class="muted">{td_string!(l, responsibilities.add_leika_types_hint)}</p>
+            <label for="n-level">{td_string!(l, responsibilities.level_label)}</label>
+            <select id="n-level" on:change=move |ev| {
+                if let Some(r) = Responsibility::from_code(&event_target_value(&ev)) { level.set(r) }
+            }>
+                {Responsibility::ALL.into_iter().map(|r| view! {
+                    <option value=r.code() selected=r == Responsibility::Landesbehoerde>{r.label(l)}</option>
+                }).collect_view()}
+            </select>
+            <label for="n-lead">{td_string!(l, responsibilities.lead_label)}</label>
+            <select id="n-lead" disabled=move || !level.get().needs_lead_unit()
+                on:change=move |ev| lead.set(event_target_value(&ev))>
+                <option value="">{td_string!(l, responsibilities.lead_default)}</option>
+                {options.lead_units.into_iter().map(|u| {
+                    let selected = u.code == initial_lead;
+                    view! { <option value=u.code.clone() selected=selected>{format!("{} ({})", u.name, u.kind.label(l))}</option> }
+                }).collect_view()}
+            </select>
+            <div class="checkbox-row">
+                <input id="n-confirmed" type="checkbox" on:change=move |ev| confirmed.set(event_target_checked(&ev))/>
+                <label for="n-confirmed">{td_string!(l, responsibilities.confirmed_label)}</label>
+            </div>
+            <NeedsJavaScript hydrated=hydrated/>
+            <div class="button-row">
+                <button type="submit" disabled=move || !hydrated.get() || add.pending().get()>
+                    {td_string!(l, responsibilities.dry_run)}
+                </button>
+                <button type="button" class="primary" disabled=move || !hydrated.get() || add.pending().get()
+                    on:click=move |_| send(false)>
+                    {td_string!(l, responsibilities.add_apply)}
+                </button>
+            </div>
+        </form>
     }
 }
 

@@ -10,7 +10,7 @@
 //! - `POST /api/v1/imports/responsibilities`: the responsibility matrix (administrators only),
 //!   the columns of its export; any line error blocks the whole file.
 
-use super::{check_params, ApiError, ApiResult};
+use super::{check_params, flag, ApiError, ApiResult};
 use crate::imports::catalogue::{import_catalogue, CatalogueRequest};
 use crate::imports::status::{import_status, ImportRequest};
 use crate::imports::territory::{import_territory, TerritoryRequest};
@@ -34,20 +34,6 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/catalogue", post(catalogue_import))
         .route("/imports/org-units", post(territory_import))
         .route("/imports/responsibilities", post(responsibility_import))
-}
-
-/// `true` or `false`; `default` when absent.
-fn flag(params: &HashMap<String, String>, name: &str, default: bool) -> Result<bool, ApiError> {
-    match params.get(name).map(String::as_str) {
-        None | Some("") => Ok(default),
-        Some("true") => Ok(true),
-        Some("false") => Ok(false),
-        Some(other) => Err(AppError::bad_request(format!(
-            "Parameter „{name}“: „{}“ ist weder true noch false.",
-            other.chars().take(40).collect::<String>()
-        ))
-        .into()),
-    }
 }
 
 #[tracing::instrument(skip(state, user, headers, body))]

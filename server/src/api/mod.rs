@@ -29,7 +29,10 @@ pub fn health_routes() -> Router<AppState> {
 /// The routes below `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/services", get(list_services))
+        .route(
+            "/services",
+            get(list_services).post(responsibility::add_service),
+        )
         .route("/services/{ozg_id}", get(get_service))
         .route("/org-units", get(list_org_units))
         .route("/org-units/{code}", get(get_org_unit))
@@ -343,5 +346,23 @@ fn check_params(params: &HashMap<String, String>, allowed: &[&str]) -> Result<()
         Ok(())
     } else {
         Err(AppError::BadRequest(unknown).into())
+    }
+}
+
+/// `true` or `false`; `default` when absent.
+pub(crate) fn flag(
+    params: &HashMap<String, String>,
+    name: &str,
+    default: bool,
+) -> Result<bool, ApiError> {
+    match params.get(name).map(String::as_str) {
+        None | Some("") => Ok(default),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(AppError::bad_request(format!(
+            "Parameter „{name}“: „{}“ ist weder true noch false.",
+            other.chars().take(40).collect::<String>()
+        ))
+        .into()),
     }
 }

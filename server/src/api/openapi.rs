@@ -177,6 +177,7 @@ pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/imports/responsibilities", "post"),
     ("/services/{ozg_id}/responsibility", "get"),
     ("/services/{ozg_id}/responsibility", "put"),
+    ("/services", "post"),
     ("/openapi.json", "get"),
 ];
 
@@ -292,6 +293,26 @@ pub fn document() -> Value {
                     "403": error("Nur die Administration"),
                     "404": error("Unbekannte OZG-Leistung"),
                     "422": error("Unbekannte Ebene oder Einheit, oder sie passt nicht zur Ebene")
+                }
+            }),
+        ),
+        (
+            "/services",
+            "post",
+            json!({
+                "summary": "Eine OZG-Leistung ergänzen, die der Katalog nicht hat (nur Administration), mit ihrer Zuständigkeit: die zuständigen Stellen erhalten Einträge, ab heute gezählt. Ein Katalog-Import lässt sie stehen. Mit dry_run=true wird nur ermittelt, was geschähe.",
+                "security": [{"bearer": []}, {"session": []}],
+                "parameters": [
+                    query("dry_run", "true: nur ermitteln, nichts speichern", json!({"type": "string", "enum": ["true", "false"]}))
+                ],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": ref_("NewService") } } },
+                "responses": {
+                    "200": json_response("Probelauf: was angelegt würde", ref_("ResponsibilityOutcome")),
+                    "201": json_response("Angelegt: die Leistung mit ihrer Zuständigkeit und den Kennzahlen vorher und nachher", ref_("ResponsibilityOutcome")),
+                    "400": error("Ungültiger Parameter oder kein JSON"),
+                    "401": error("Nicht angemeldet"),
+                    "403": error("Nur die Administration"),
+                    "422": error("OZG-ID vergeben, Lebenslage oder Einheit unbekannt, Einheit passt nicht zur Ebene, LeiKa-Schlüssel oder -Typ ungültig oder schon vergeben")
                 }
             }),
         ),
@@ -706,6 +727,15 @@ pub fn document() -> Value {
                     "confirmed": {"type": "boolean", "description": "vom Kompetenzzentrum bestätigt; sonst Annahme"},
                     "exceptions": {"type": "array", "items": ref_("UnitRef"), "description": "Stellen, die die Leistung außerhalb ihrer Ebene vollziehen"},
                     "records_open": {"type": "integer"}, "records_closed": {"type": "integer", "description": "Einträge nicht mehr zuständiger Stellen (mit Historie)"}}},
+                "NewService": {"type": "object", "required": ["ozg_id", "name", "lage_id", "level"], "additionalProperties": false, "properties": {
+                    "ozg_id": {"type": "integer", "minimum": app::domain::OzgId::MIN, "maximum": app::domain::OzgId::MAX, "description": "noch nicht vergeben"},
+                    "name": {"type": "string", "maxLength": app::domain::NewService::MAX_NAME},
+                    "lage_id": {"type": "integer", "description": "Lebenslage; das Themenfeld ist ihres"},
+                    "leika_keys": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{14}$"}},
+                    "leika_types": {"type": "string", "description": "LeiKa-Typen wie im Katalog, z. B. 4 oder 2/3;5"},
+                    "level": responsibility_level.clone(),
+                    "lead_unit": nullable(json!({"type": "string", "description": "Schlüssel des Ressorts oder der Landesbehörde (für diese Ebenen)"})),
+                    "confirmed": {"type": "boolean"}}},
                 "ResponsibilityChange": {"type": "object", "additionalProperties": false, "properties": {
                     "level": responsibility_level,
                     "lead_unit": nullable(json!({"type": "string", "description": "Schlüssel des Ressorts oder der Landesbehörde (für diese Ebenen)"})),

@@ -2,17 +2,18 @@
 //! each service, read by everyone, changed by the administration with a dry run first.
 
 use super::exports::download;
-use super::{check_params, ApiError, ApiResult};
+use super::{check_params, flag, ApiError, ApiResult};
 use crate::exports::csv::Dialect;
 use crate::exports::responsibility as matrix;
 use crate::startup::AppState;
 use app::domain::{
-    CurrentUser, OzgId, ResponsibilityChange, ResponsibilityFigures, ResponsibilityOutcome,
-    ServiceResponsibility,
+    CurrentUser, NewService, OzgId, ResponsibilityChange, ResponsibilityFigures,
+    ResponsibilityOutcome, ServiceResponsibility,
 };
 use app::error::AppError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
@@ -82,39 +83,53 @@ async fn put_one(
     let Extension(user) = user.ok_or(ApiError(AppError::Unauthorized))?;
     crate::responsibility::require_admin(&user)?;
     check_params(&params, &["dry_run"])?;
-    let dry_run = match params.get("dry_run").map(String::as_str) {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            return Err(AppError::bad_request(format!(
-                "Parameter „dry_run“: „{other}“ ist weder true noch false."
-            ))
-            .into())
-        }
-    };
+    let dry_run = flag(&params, "dry_run", false)?;
     let id = service_id(&ozg_id)?;
-    let change = match body {
-        Ok(Json(change)) => change,
-        // well-formed JSON with a value that does not fit (an unknown level, a field we do
-        // not know) is the content's fault: 422, like a record's fields
-        Err(JsonRejection::JsonDataError(e)) => {
-            return Err(AppError::Unprocessable(vec![format!(
-                "Ungültige Angabe: {}. Erlaubte Ebenen: bund, landesbehoerde, ressort, kreis, gemeinde.",
-                e.body_text().chars().take(300).collect::<String>()
-            )])
-            .into())
-        }
-        Err(e) => {
-            return Err(AppError::bad_request(format!(
-                "Ungültiger JSON-Inhalt: {}",
-                e.body_text().chars().take(300).collect::<String>()
-            ))
-            .into())
-        }
-    };
+    let change = content(body)?;
     Ok(Json(
         crate::responsibility::change(&state.backend.storage, &user, id, &change, dry_run).await?,
     ))
+}
+
+/// `POST /services`: adds a service the catalogue lacks, with its responsibility.
+#[tracing::instrument(skip(state, user, body))]
+pub(super) async fn add_service(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(params): Query<HashMap<String, String>>,
+    body: Result<Json<NewService>, JsonRejection>,
+) -> Result<(StatusCode, Json<ResponsibilityOutcome>), ApiError> {
+    let Extension(user) = user.ok_or(ApiError(AppError::Unauthorized))?;
+    crate::responsibility::require_admin(&user)?;
+    check_params(&params, &["dry_run"])?;
+    let dry_run = flag(&params, "dry_run", false)?;
+    let new = content(body)?;
+    let outcome =
+        crate::responsibility::add_service(&state.backend.storage, &user, &new, dry_run).await?;
+    let status = if dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(outcome)))
+}
+
+/// The JSON body: well-formed JSON with a value that does not fit (an unknown level, a field
+/// we do not know) is the content's fault, 422 like a record's fields; anything else 400.
+fn content<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    match body {
+        Ok(Json(value)) => Ok(value),
+        Err(JsonRejection::JsonDataError(e)) => Err(AppError::Unprocessable(vec![format!(
+            "Ungültige Angabe: {}. Erlaubte Ebenen: bund, landesbehoerde, ressort, kreis, gemeinde.",
+            e.body_text().chars().take(300).collect::<String>()
+        )])
+        .into()),
+        Err(e) => Err(AppError::bad_request(format!(
+            "Ungültiger JSON-Inhalt: {}",
+            e.body_text().chars().take(300).collect::<String>()
+        ))
+        .into()),
+    }
 }
 
 /// The matrix as the file `zustaendigkeiten-<date>.<ext>` (demo-labelled like every export's

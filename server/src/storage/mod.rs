@@ -32,7 +32,7 @@ pub use dashboard::{ReportService, ScopeError};
 pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use imports::ImportKeys;
 pub use records::{ChangeFilter, PageStart, RecordFilter, StoredChange, WorkList};
-pub use responsibility::RESPONSIBILITY_CHANGED;
+pub use responsibility::{RESPONSIBILITY_CHANGED, SERVICE_ADDED};
 pub use scheduled::ScheduledRun;
 pub use territory::{
     Dissolution, StoredTerritory, StoredUnit, TerritoryWrite, TerritoryWritten, UnitWrite,

@@ -13,8 +13,8 @@ use super::rows::{kind, ozg_id, phase};
 use super::writes::{phase_sql, rollup_insert_sql, Contribution};
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
 use app::domain::{
-    OrgUnitRef, OzgId, Phase, Responsibility, ResponsibilityChange, ResponsibilityFigures,
-    ResponsibilityOutcome, ServiceResponsibility,
+    LageOption, NewService, OrgUnitRef, OzgId, Phase, Responsibility, ResponsibilityChange,
+    ResponsibilityFigures, ResponsibilityOutcome, ServiceResponsibility,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
@@ -22,6 +22,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The audit log's action for a responsibility change.
 pub const RESPONSIBILITY_CHANGED: &str = "zustaendigkeit_geaendert";
+
+/// The audit log's action for a service the Land added to its catalogue.
+pub const SERVICE_ADDED: &str = "leistung_ergaenzt";
+
+/// `service.source` of a service the Land added (a catalogue import deactivates only
+/// services of the catalogue, `katalog`, that its file no longer lists).
+const ADDED_BY_THE_LAND: &str = "land";
 
 /// Every active service (or the one `$1`, with `$2` true) with its responsibility and the
 /// number of its open and closed records.
@@ -221,6 +228,28 @@ impl Storage {
             .collect()
     }
 
+    /// The Lebenslagen a new service can be filed under, by Themenfeld and name, and the
+    /// OZG-ID after the highest in use (if below the highest possible).
+    pub async fn new_service_choices(&self) -> Result<(Vec<LageOption>, Option<OzgId>)> {
+        let (lagen, highest): (Vec<(i64, String, String)>, Option<i64>) = on_pool!(self, pool => {
+            (
+                sqlx::query_as("SELECT l.id, l.name, t.name FROM lage l JOIN themenfeld t ON t.id = l.themenfeld_id \
+                     ORDER BY t.name, l.name").fetch_all(pool).await?,
+                sqlx::query_scalar("SELECT MAX(ozg_id) FROM service").fetch_one(pool).await?,
+            )
+        });
+        let lagen = lagen
+            .into_iter()
+            .map(|(id, name, themenfeld)| LageOption {
+                id,
+                name,
+                themenfeld,
+            })
+            .collect();
+        let suggested = highest.and_then(|h| OzgId::try_from(h + 1).ok());
+        Ok((lagen, suggested))
+    }
+
     /// The Land's figures that rest on responsibility, today.
     pub async fn responsibility_figures(&self) -> Result<ResponsibilityFigures> {
         let row: FiguresRow = on_pool!(self, pool => {
@@ -256,8 +285,102 @@ impl Storage {
         actor: &str,
         dry_run: bool,
     ) -> Result<Vec<ResponsibilityOutcome>> {
+        self.responsibility_transaction(None, changes, at, actor, dry_run)
+            .await
+    }
+
+    /// Adds the service `new` to the catalogue as of `at` by `actor`, with the records its
+    /// level asks for, in one transaction with its audit log entries; with `dry_run` it is
+    /// done, measured and rolled back. The outcome's `after` is the new service.
+    pub async fn add_service(
+        &self,
+        new: &NewService,
+        at: DateTime<Utc>,
+        actor: &str,
+        dry_run: bool,
+    ) -> Result<ResponsibilityOutcome> {
+        let change = ResponsibilityChange {
+            level: Some(new.level),
+            lead_unit: new.lead_unit.clone(),
+            confirmed: Some(new.confirmed),
+            exceptions: None,
+        };
+        let mut outcomes = self
+            .responsibility_transaction(Some(new), &[(new.ozg_id, change)], at, actor, dry_run)
+            .await?;
+        outcomes
+            .pop()
+            .ok_or_else(|| StorageError::Inconsistent("an addition without an outcome".into()))
+    }
+
+    /// The one transaction of responsibility changes: `added` is first inserted as a service
+    /// of its level without records (so its change writes no level change into the past:
+    /// before today it did not exist), then each change moves the records.
+    async fn responsibility_transaction(
+        &self,
+        added: Option<&NewService>,
+        changes: &[(OzgId, ResponsibilityChange)],
+        at: DateTime<Utc>,
+        actor: &str,
+        dry_run: bool,
+    ) -> Result<Vec<ResponsibilityOutcome>> {
         let day = day_of(at);
         let outcomes = in_transaction!(self, tx, commit if !dry_run => {
+          if let Some(new) = added {
+            let ozg = i64::from(new.ozg_id);
+            let taken: Option<String> = sqlx::query_scalar("SELECT name FROM service WHERE ozg_id = $1")
+                .bind(ozg).fetch_optional(&mut *tx).await?;
+            if let Some(name) = taken {
+                return Err(StorageError::Invalid(format!(
+                    "Die OZG-ID {} ist schon vergeben: „{name}“.", new.ozg_id)));
+            }
+            let themenfeld: Option<i64> = sqlx::query_scalar("SELECT themenfeld_id FROM lage WHERE id = $1")
+                .bind(new.lage_id).fetch_optional(&mut *tx).await?;
+            let Some(themenfeld) = themenfeld else {
+                return Err(StorageError::Invalid(format!("Die Lebenslage {} gibt es nicht.", new.lage_id)));
+            };
+            let name = new.name.trim();
+            let types = new.types().to_string();
+            sqlx::query(
+                "INSERT INTO service (ozg_id, name, search_text, lage_id, themenfeld_id, leika_types, \
+                 responsibility, lead_unit_id, active, source, responsibility_confirmed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, TRUE, $8, FALSE)")
+                .bind(ozg).bind(name).bind(format!("{ozg} {}", name.to_lowercase())).bind(new.lage_id)
+                .bind(themenfeld).bind(&types).bind(new.level.code()).bind(ADDED_BY_THE_LAND)
+                .execute(&mut *tx).await?;
+            for key in &new.leika_keys {
+                let key = key.trim();
+                let owner: Option<Option<i64>> = sqlx::query_scalar(
+                    "SELECT ozg_id FROM leika_service WHERE natural_key = $1")
+                    .bind(key).fetch_optional(&mut *tx).await?;
+                match owner {
+                    Some(Some(other)) => {
+                        return Err(StorageError::Invalid(format!(
+                            "Die LeiKa-Leistung {key} gehört schon zur OZG-Leistung {other}.")));
+                    }
+                    Some(None) => {
+                        sqlx::query("UPDATE leika_service SET ozg_id = $2 WHERE natural_key = $1")
+                            .bind(key).bind(ozg).execute(&mut *tx).await?;
+                    }
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO leika_service (natural_key, leika_key, name, ozg_id, leika_type, legal_basis, sdg_relevant) \
+                             VALUES ($1, $1, $2, $3, $4, '', FALSE)")
+                            .bind(key).bind(name).bind(ozg).bind(&types).execute(&mut *tx).await?;
+                    }
+                }
+            }
+            if !dry_run {
+                let detail = serde_json::json!({
+                    "ozg_id": ozg, "bezeichnung": name, "lebenslage": new.lage_id,
+                    "leika": new.leika_keys, "leika_typen": types,
+                })
+                .to_string();
+                sqlx::query("INSERT INTO audit_log (occurred_at, action, actor, subject, client_addr, detail) VALUES ($1, $2, $3, $4, NULL, $5)")
+                    .bind(at).bind(SERVICE_ADDED).bind(actor).bind(ozg.to_string()).bind(detail)
+                    .execute(&mut *tx).await?;
+            }
+          }
           let mut outcomes = Vec::with_capacity(changes.len());
           for (id, change) in changes {
             let (id, ozg) = (*id, i64::from(*id));
