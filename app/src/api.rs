@@ -236,42 +236,19 @@ pub async fn get_new_service_options() -> Result<NewServiceOptions, AppError> {
     )
 }
 
-/// Adds a service the catalogue lacks, or with `dry_run` says what adding it would do. The
-/// form's fields come flat: the OZG-ID as typed, `leika_keys` separated by commas or spaces,
-/// `lead_unit` empty for none.
-#[allow(clippy::too_many_arguments)] // one per form field
+/// Adds a service the catalogue lacks as the form holds it, or with `dry_run` says what adding
+/// it would do.
 #[server(prefix = "/api/fn", endpoint = "add-service")]
 pub async fn add_service(
-    ozg_id: String,
-    name: String,
-    lage_id: i64,
-    leika_keys: String,
-    leika_types: String,
-    level: Responsibility,
-    lead_unit: String,
-    confirmed: bool,
+    form: NewServiceForm,
     dry_run: bool,
 ) -> Result<ResponsibilityOutcome, AppError> {
     use crate::ssr::{backend, require_user, with_status};
     let run = async {
         let user = require_user()?;
-        let ozg_id = OzgId::parse(&ozg_id).map_err(|e| AppError::Unprocessable(vec![e.0]))?;
-        let new = NewService {
-            ozg_id,
-            name,
-            lage_id,
-            leika_keys: leika_keys
-                .split([',', ';', ' ', '\n'])
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            leika_types,
-            level,
-            lead_unit: Some(lead_unit.trim().to_owned())
-                .filter(|c| !c.is_empty() && level.needs_lead_unit()),
-            confirmed,
-        };
+        let new = form
+            .into_new_service()
+            .map_err(|e| AppError::Unprocessable(vec![e]))?;
         backend()?.add_service(&user, new, dry_run).await
     };
     with_status(run.await)

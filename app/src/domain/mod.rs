@@ -21,7 +21,8 @@ pub use imports::{
 };
 pub use model::*;
 pub use responsibility::{
-    LageOption, LeikaTypes, NewService, NewServiceOptions, Responsibility, ResponsibilityChange,
-    ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport, ResponsibilityLine,
-    ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery, ServiceResponsibility,
+    LageOption, LeikaTypes, NewService, NewServiceForm, NewServiceOptions, Responsibility,
+    ResponsibilityChange, ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport,
+    ResponsibilityLine, ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery,
+    ServiceResponsibility,
 };

@@ -183,6 +183,45 @@ impl NewService {
     }
 }
 
+/// The form to add a service as typed: the OZG-ID as text, the LeiKa keys separated by
+/// commas or spaces, no lead unit as "".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewServiceForm {
+    pub ozg_id: String,
+    pub name: String,
+    pub lage_id: i64,
+    pub leika_keys: String,
+    pub leika_types: String,
+    pub level: Responsibility,
+    pub lead_unit: String,
+    pub confirmed: bool,
+}
+
+impl NewServiceForm {
+    /// The service it asks for; an OZG-ID that is none is the one error found here.
+    pub fn into_new_service(self) -> Result<NewService, String> {
+        let ozg_id = super::OzgId::parse(&self.ozg_id).map_err(|e| e.0)?;
+        let level = self.level;
+        Ok(NewService {
+            ozg_id,
+            name: self.name,
+            lage_id: self.lage_id,
+            leika_keys: self
+                .leika_keys
+                .split([',', ';', ' ', '\n'])
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            leika_types: self.leika_types,
+            level,
+            lead_unit: Some(self.lead_unit.trim().to_owned())
+                .filter(|c| !c.is_empty() && level.needs_lead_unit()),
+            confirmed: self.confirmed,
+        })
+    }
+}
+
 /// A Lebenslage as the form to add a service offers it, with its Themenfeld.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LageOption {
@@ -455,6 +494,32 @@ mod tests {
             .is_err(),
             "an unknown field is refused, not ignored"
         );
+    }
+
+    #[test]
+    fn the_form_to_add_a_service_reads_as_typed() {
+        let form = NewServiceForm {
+            ozg_id: " 10602 ".into(),
+            name: "Entschädigung nach § 56 Abs. 1 IfSG".into(),
+            lage_id: 33,
+            leika_keys: "99990056000000, 99990056001000\n".into(),
+            leika_types: "2".into(),
+            level: Responsibility::Gemeinde,
+            lead_unit: "TLVwA".into(),
+            confirmed: false,
+        };
+        let new = form.clone().into_new_service().unwrap();
+        assert_eq!(new.ozg_id.get(), 10602);
+        assert_eq!(new.leika_keys, ["99990056000000", "99990056001000"]);
+        assert_eq!(new.lead_unit, None, "a Gemeinde service has no lead unit");
+        let bad = NewServiceForm {
+            ozg_id: "1060".into(),
+            ..form
+        };
+        assert!(bad
+            .into_new_service()
+            .unwrap_err()
+            .contains("keine gültige OZG-ID"));
     }
 
     #[test]

@@ -193,13 +193,23 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
     let as_of = format::date(o.as_of);
     let past = o.filter.am.is_some();
     let maturity_detail = match o.maturity_scale() {
-        Some((lowest, highest)) => td_string!(l, overview.maturity_detail,
+        Some((lowest, highest)) => td_string!(
+            l,
+            overview.maturity_detail,
             model = o.maturity_model.clone(),
-            min = lowest.level, min_label = lowest.label.clone(),
-            max = highest.level, max_label = highest.label.clone(),
-            count = format::int(o.maturity_count)).to_string(),
-        None => td_string!(l, overview.maturity_detail_unscaled,
-            count = format::int(o.maturity_count)).to_string(),
+            min = lowest.level,
+            min_label = lowest.label.clone(),
+            max = highest.level,
+            max_label = highest.label.clone(),
+            count = format::int(o.maturity_count)
+        )
+        .to_string(),
+        None => td_string!(
+            l,
+            overview.maturity_detail_unscaled,
+            count = format::int(o.maturity_count)
+        )
+        .to_string(),
     };
     // the same services as the federal table below: those someone in the view executes
     let counted = o.services_counted();

@@ -11,7 +11,7 @@ use crate::api::{
 use crate::components::{loading, use_hydrated, ErrorNotice, NeedsJavaScript, PageTitle};
 use crate::current_locale;
 use crate::domain::{
-    LageOption, NewService, NewServiceOptions, OrgUnitKind, OzgId, Responsibility,
+    LageOption, NewService, NewServiceForm, NewServiceOptions, OrgUnitKind, OzgId, Responsibility,
     ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport, ResponsibilityLine,
     ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery, ServiceResponsibility,
 };
@@ -475,14 +475,16 @@ fn NewServiceForm(options: NewServiceOptions, add: ServerAction<AddService>) -> 
     let hydrated = use_hydrated();
     let send = move |dry_run: bool| {
         add.dispatch(AddService {
-            ozg_id: ozg_id.get_untracked(),
-            name: name.get_untracked(),
-            lage_id: lage.get_untracked(),
-            leika_keys: leika_keys.get_untracked(),
-            leika_types: leika_types.get_untracked(),
-            level: level.get_untracked(),
-            lead_unit: lead.get_untracked(),
-            confirmed: confirmed.get_untracked(),
+            form: NewServiceForm {
+                ozg_id: ozg_id.get_untracked(),
+                name: name.get_untracked(),
+                lage_id: lage.get_untracked(),
+                leika_keys: leika_keys.get_untracked(),
+                leika_types: leika_types.get_untracked(),
+                level: level.get_untracked(),
+                lead_unit: lead.get_untracked(),
+                confirmed: confirmed.get_untracked(),
+            },
             dry_run,
         });
     };
