@@ -329,10 +329,17 @@ impl app::ssr::Backend for ServerBackend {
                 unit: unit.clone(),
                 overdue: work.overdue,
                 stale: work.stale,
+                unproven: work.unproven,
                 changes,
             });
         }
+        let approvals = if user.is_admin() {
+            Some(self.storage.not_relevant_requests(MY_WORK_ROWS).await?)
+        } else {
+            None
+        };
         Ok(MyWork {
+            approvals,
             units,
             stale_days: MY_WORK_STALE_DAYS,
             changes_days: MY_WORK_CHANGES_DAYS,

@@ -93,7 +93,12 @@ pub async fn generate_reporting(
         let timeline = match rollout {
             Some(kreis_date) => {
                 let go_live = kreis_date + Duration::days(rng.gen_range(0..60));
-                progress_timeline(&mut rng, go_live, now)
+                progress_timeline(
+                    &mut rng,
+                    go_live,
+                    now,
+                    demo_url(key.ozg_id, &key.org_unit_code),
+                )
             }
             None => stalled_timeline(&mut rng, start, now),
         };
@@ -223,8 +228,20 @@ fn date(t: DateTime<Utc>) -> NaiveDate {
     t.date_naive()
 }
 
-/// Planning → implementation → (pilot) → online at `go_live`; steps after `now` are left out.
-fn progress_timeline(rng: &mut SmallRng, go_live: DateTime<Utc>, now: DateTime<Utc>) -> Timeline {
+/// The address a demo record names for its online service ("online" needs one, or its EfA
+/// solution): under `.invalid`, a name reserved never to exist, so no one follows it anywhere.
+fn demo_url(ozg_id: i64, unit_code: &str) -> String {
+    format!("https://demo.ozg-monitor.invalid/{ozg_id}/{unit_code}")
+}
+
+/// Planning → implementation → (pilot) → online at `go_live` with the online service's
+/// address `url`; steps after `now` are left out.
+fn progress_timeline(
+    rng: &mut SmallRng,
+    go_live: DateTime<Utc>,
+    now: DateTime<Utc>,
+    url: String,
+) -> Timeline {
     let planning = go_live - Duration::days(rng.gen_range(240..520));
     let implementation = go_live - Duration::days(rng.gen_range(90..220));
     // planned dates slip: some records are later than planned
@@ -268,6 +285,7 @@ fn progress_timeline(rng: &mut SmallRng, go_live: DateTime<Utc>, now: DateTime<U
             status_code: status("online"),
             maturity: Some(Some(maturity)),
             actual_go_live: Some(Some(date(go_live))),
+            online_url: Some(Some(url)),
             ..Default::default()
         },
     ));
@@ -314,14 +332,20 @@ mod tests {
         for _ in 0..500 {
             let go_live = Utc.with_ymd_and_hms(2022, 6, 1, 0, 0, 0).unwrap()
                 + Duration::days(rng.gen_range(0..2000));
-            let t = progress_timeline(&mut rng, go_live, now);
+            let t = progress_timeline(&mut rng, go_live, now, demo_url(10092, "16051"));
             assert!(
                 t.windows(2).all(|w| w[0].0 <= w[1].0),
                 "steps in time order"
             );
             assert!(t.iter().all(|(at, _)| *at <= now), "nothing in the future");
             if go_live <= now {
-                assert_eq!(t.last().unwrap().1.status_code.as_deref(), Some("online"));
+                let online = &t.last().unwrap().1;
+                assert_eq!(online.status_code.as_deref(), Some("online"));
+                assert_eq!(
+                    online.online_url,
+                    Some(Some("https://demo.ozg-monitor.invalid/10092/16051".into())),
+                    "online with its proof"
+                );
             }
         }
     }

@@ -5,9 +5,9 @@
 use crate::auth::action;
 use crate::storage::{ChangeOutcome, RecordChange, RecordPatch, Storage, StoredEvent};
 use app::domain::{
-    field, validate, BulkItem, BulkRequest, BulkSummary, CurrentUser, EditOptions, FieldChange,
-    FieldError, HistoryEntry, RecordDetail, RecordPage, RecordValues, SaveOutcome,
-    MAX_BULK_RECORDS,
+    field, validate_change, BulkItem, BulkRequest, BulkSummary, CurrentUser, EditOptions,
+    FieldChange, FieldError, HistoryEntry, Phase, RecordDetail, RecordPage, RecordValues,
+    SaveOutcome, MAX_BULK_RECORDS,
 };
 use app::error::AppError;
 use app::i18n::{td_string, Locale};
@@ -85,14 +85,15 @@ pub async fn save(
     if current.version != expected_version {
         return conflict(storage, current, expected_version, &options).await;
     }
-    let errors = validate(
+    let errors = validate_change(
         &values,
         comment.as_deref(),
-        &current.status_code,
+        &current.values(),
         &options,
         today(),
         // the page's language; API clients send no language cookie and get German
         app::ssr::request_locale(),
+        user.is_admin(),
     );
     if !errors.is_empty() {
         return Ok(SaveOutcome::Invalid { errors });
@@ -199,7 +200,23 @@ pub async fn bulk(
         if options.status(s).is_none() {
             return refuse(td_string!(l, record.error_unknown_status, status = s).to_string());
         }
+        // the rules of validate_change on "nicht relevant", for the whole selection at once
+        let label = options.status_label(s);
+        if options.is_not_relevant(s) && !user.is_admin() {
+            return refuse(
+                td_string!(l, record.error_not_relevant_approval, status = label).to_string(),
+            );
+        }
+        if (options.is_not_relevant(s) || options.requests_not_relevant(s)) && comment_missing(req)
+        {
+            return refuse(td_string!(l, record.error_reason_needed, status = label).to_string());
+        }
     }
+    let going_online = req
+        .status
+        .as_deref()
+        .and_then(|s| options.status(s))
+        .is_some_and(|s| s.phase == Phase::Online);
     let mut ids = req.record_ids.clone();
     ids.sort_unstable();
     ids.dedup();
@@ -228,6 +245,22 @@ pub async fn bulk(
                 record_id: r.id,
                 label: label(r),
                 reason: Some(no_permission(l)),
+            });
+            continue;
+        }
+        // "online" needs its proof, which a bulk change cannot give record by record
+        if going_online
+            && r.phase != Phase::Online
+            && r.online_url.is_none()
+            && r.efa_solution.is_none()
+        {
+            let status = options.status_label(req.status.as_deref().unwrap_or_default());
+            summary.refused.push(BulkItem {
+                record_id: r.id,
+                label: label(r),
+                reason: Some(
+                    td_string!(l, record.error_online_needs_proof, status = status).to_string(),
+                ),
             });
             continue;
         }
@@ -285,6 +318,10 @@ pub async fn bulk(
         }
     }
     Ok(summary)
+}
+
+fn comment_missing(req: &BulkRequest) -> bool {
+    req.comment.as_deref().is_none_or(|c| c.trim().is_empty())
 }
 
 /// What `patch` changes in `old`, shown like the history shows it (labels, German dates).

@@ -213,36 +213,6 @@ fn municipal_online(html: &str) -> i64 {
     online.replace('.', "").parse().expect("a number")
 }
 
-/// Sets a record's status directly in the database, as another instance's write would.
-async fn set_status(
-    storage: &server::storage::Storage,
-    record_id: i64,
-    version: i64,
-    status: &str,
-) {
-    use server::storage::{ChangeOutcome, RecordChange, RecordPatch};
-    let outcome = storage
-        .apply_changes(&[RecordChange {
-            record_id,
-            expected_version: version,
-            patch: RecordPatch {
-                status_code: Some(status.into()),
-                ..Default::default()
-            },
-            actor: "Test".into(),
-            user_id: None,
-            comment: None,
-            occurred_at: chrono::Utc::now(),
-            is_demo: false,
-        }])
-        .await
-        .unwrap();
-    assert!(
-        matches!(outcome[0], ChangeOutcome::Applied { .. }),
-        "{outcome:?}"
-    );
-}
-
 /// The dashboard keeps drawn views (server/src/dashboard_cache.rs); a write of any instance
 /// must show at once. The write goes to the database directly, not through this server, as
 /// another instance's would.

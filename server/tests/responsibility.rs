@@ -512,15 +512,16 @@ async fn the_key_figures_and_the_federal_table_count_the_same_services() {
     let wohngeld = get(&srv, &admin, "/api/v1/records?ozg_id=10092&org_unit=16051").await;
     let record = &wohngeld["items"][0];
     assert_eq!(record["org_unit_code"], "16051");
-    let r = srv
-        .client
-        .patch(srv.url(&format!("/api/v1/records/{}", record["id"])))
-        .bearer_auth(&admin)
-        .json(&json!({"version": record["version"], "status": "nicht_relevant", "comment": "Test"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let mut record = record.clone();
+    for status in ["nicht_relevant_beantragt", "nicht_relevant"] {
+        record = patch_record(
+            &srv,
+            &admin,
+            &record,
+            json!({"version": record["version"], "status": status, "comment": "Test"}),
+        )
+        .await;
+    }
     let erfurt = app::domain::DashboardFilter {
         kreis: Some("16051".into()),
         ..Default::default()
@@ -582,7 +583,8 @@ async fn post_service(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn patch_record(srv: &TestServer, token: &str, record: &Value, body: Value) -> Value {
+/// PATCHes `record` with `body` as `token`: the status and the answer.
+async fn try_patch(srv: &TestServer, token: &str, record: &Value, body: Value) -> (u16, Value) {
     let r = srv
         .client
         .patch(srv.url(&format!("/api/v1/records/{}", record["id"])))
@@ -591,10 +593,27 @@ async fn patch_record(srv: &TestServer, token: &str, record: &Value, body: Value
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let answer: Value = r.json().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+/// [`try_patch`] that must be saved: the record as saved.
+async fn patch_record(srv: &TestServer, token: &str, record: &Value, body: Value) -> Value {
+    let (status, answer) = try_patch(srv, token, record, body).await;
     assert_eq!(status, 200, "{answer}");
     answer
+}
+
+/// A bulk change as `token`: the status and the summary.
+async fn bulk(srv: &TestServer, token: &str, body: Value) -> (u16, Value) {
+    let r = srv
+        .client
+        .post(srv.url("/api/v1/records/bulk"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
 /// The press release's example: the Land offered employers the "Entschädigung nach § 56 Abs. 1
@@ -767,4 +786,201 @@ async fn a_service_the_catalogue_lacks_is_added_recorded_online_and_counted() {
         "{}",
         &text[..text.len().min(3000)]
     );
+}
+
+/// "online" needs the address of the online service or the EfA solution that provides it:
+/// the form and the API refuse it without, a bulk change refuses the records without, and a
+/// record online from before the rule keeps its other edits and is listed for review on the
+/// coordinator's "Meine Aufgaben" — not silently changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_needs_its_address_or_efa_solution_and_older_ones_are_listed_for_review() {
+    let srv = thueringen().await;
+    let erfurt = add_user(&srv, "erfurt@example.org", "koordination", "16051").await;
+    let list = get(&srv, &erfurt, "/api/v1/records?org_unit=16051&pro_seite=4").await;
+    let records: Vec<Value> = list["items"].as_array().unwrap().clone();
+    assert_eq!(records.len(), 4, "{list}");
+    let mut current = Vec::new();
+    for r in &records {
+        current.push(
+            patch_record(
+                &srv,
+                &erfurt,
+                r,
+                json!({"version": r["version"], "status": "in_umsetzung"}),
+            )
+            .await,
+        );
+    }
+
+    // one by one: refused without, saved with either
+    let (status, body) = try_patch(
+        &srv,
+        &erfurt,
+        &current[0],
+        json!({"version": current[0]["version"], "status": "online"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["fields"][0]["field"], "online_url", "{body}");
+    assert!(
+        body.to_string()
+            .contains("Adresse des Online-Angebots oder die EfA-Lösung"),
+        "{body}"
+    );
+    let efa = patch_record(
+        &srv,
+        &erfurt,
+        &current[0],
+        json!({"version": current[0]["version"], "status": "online", "efa_solution": "Wohngeld-Digital (EfA Berlin)"}),
+    )
+    .await;
+    assert_eq!(efa["status_code"], "online");
+
+    // in bulk: the record that names its address goes online, the other is refused
+    patch_record(
+        &srv,
+        &erfurt,
+        &current[1],
+        json!({"version": current[1]["version"], "online_url": "https://www.erfurt.de/online"}),
+    )
+    .await;
+    let (_, summary) = bulk(
+        &srv,
+        &erfurt,
+        json!({"record_ids": [current[1]["id"], current[2]["id"]], "status": "online"}),
+    )
+    .await;
+    assert_eq!(summary["changed"].as_array().unwrap().len(), 1, "{summary}");
+    assert_eq!(summary["changed"][0]["record_id"], current[1]["id"]);
+    assert_eq!(summary["refused"][0]["record_id"], current[2]["id"]);
+    assert!(summary["refused"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("EfA-Lösung"));
+
+    // online from before the rule (written past it, as an older version or an import did):
+    // listed for review, its other fields still editable, its status kept
+    let old = &current[3];
+    set_status(
+        &srv.storage,
+        old["id"].as_i64().unwrap(),
+        old["version"].as_i64().unwrap(),
+        "online",
+    )
+    .await;
+    let cookie = srv.login("erfurt@example.org", PASSWORD).await.unwrap();
+    let (_, work) = srv.get_signed_in("/meine-aufgaben", &cookie).await;
+    assert!(work.contains("Online ohne Nachweis (1)"), "review list");
+    assert!(work.contains(&format!("href=\"/umsetzungsstaende/{}\"", old["id"])));
+    let record = get(&srv, &erfurt, &format!("/api/v1/records/{}", old["id"])).await;
+    let noted = patch_record(
+        &srv,
+        &erfurt,
+        &record,
+        json!({"version": record["version"], "note": "URL folgt"}),
+    )
+    .await;
+    assert_eq!(noted["status_code"], "online", "kept, not silently changed");
+}
+
+/// "nicht relevant" leaves the denominator only once the Kompetenzzentrum approved it: the
+/// coordinator applies with a reason, the record still counts, the administration sees the
+/// request on "Meine Aufgaben" and approves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nicht_relevant_is_requested_with_a_reason_and_approved_by_the_administration() {
+    let srv = thueringen().await;
+    let erfurt = add_user(&srv, "erfurt@example.org", "koordination", "16051").await;
+    let admin = add_user(&srv, "ada@example.org", "admin", "").await;
+    let list = get(&srv, &erfurt, "/api/v1/records?ozg_id=10092&org_unit=16051").await;
+    let record = list["items"][0].clone();
+    let counted = || async {
+        srv.storage
+            .responsibility_figures()
+            .await
+            .unwrap()
+            .municipal_records
+    };
+    let before = counted().await;
+    // no way around the request, and the request needs its reason
+    let (status, body) = try_patch(
+        &srv,
+        &erfurt,
+        &record,
+        json!({"version": record["version"], "status": "nicht_relevant", "comment": "x"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["fields"][0]["field"].as_str()),
+        (422, Some("status")),
+        "{body}"
+    );
+    let (status, body) = try_patch(
+        &srv,
+        &erfurt,
+        &record,
+        json!({"version": record["version"], "status": "nicht_relevant_beantragt"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["fields"][0]["field"].as_str()),
+        (422, Some("comment")),
+        "{body}"
+    );
+    assert!(
+        body.to_string().contains("braucht eine Begründung"),
+        "{body}"
+    );
+    let requested = patch_record(
+        &srv,
+        &erfurt,
+        &record,
+        json!({"version": record["version"], "status": "nicht_relevant_beantragt", "comment": "Wohngeld bearbeitet die Stadt nicht selbst"}),
+    )
+    .await;
+    assert_eq!(counted().await, before, "a request still counts");
+
+    // the coordinator cannot approve it, alone or in bulk
+    let (status, body) = try_patch(
+        &srv,
+        &erfurt,
+        &requested,
+        json!({"version": requested["version"], "status": "nicht_relevant", "comment": "bitte"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("Kompetenzzentrum"), "{body}");
+    let (status, _) = bulk(
+        &srv,
+        &erfurt,
+        json!({"record_ids": [requested["id"]], "status": "nicht_relevant", "comment": "bitte"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    // the administration sees the request and approves it
+    let cookie = srv.login("ada@example.org", PASSWORD).await.unwrap();
+    let (_, work) = srv.get_signed_in("/meine-aufgaben", &cookie).await;
+    assert!(work.contains("Freigaben „nicht relevant“ (1)"), "the queue");
+    assert!(work.contains(&format!("href=\"/umsetzungsstaende/{}\"", requested["id"])));
+    let (status, body) = try_patch(
+        &srv,
+        &admin,
+        &requested,
+        json!({"version": requested["version"], "status": "nicht_relevant"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["fields"][0]["field"].as_str()),
+        (422, Some("comment")),
+        "the approval names its reason: {body}"
+    );
+    let approved = patch_record(&srv, &admin, &requested, json!({"version": requested["version"], "status": "nicht_relevant", "comment": "geprüft: Aufgabe des Landratsamts"})).await;
+    assert_eq!(approved["status_code"], "nicht_relevant");
+    assert_eq!(
+        counted().await,
+        before - 1,
+        "out of the denominator once approved"
+    );
+    let (_, work) = srv.get_signed_in("/meine-aufgaben", &cookie).await;
+    assert!(work.contains("Freigaben „nicht relevant“ (0)"));
 }

@@ -74,6 +74,22 @@ impl EditOptions {
             .unwrap_or_else(|| code.to_owned())
     }
 
+    /// A status of the phase "nicht relevant": out of the denominator.
+    pub fn is_not_relevant(&self, code: &str) -> bool {
+        self.status(code)
+            .is_some_and(|s| s.phase == Phase::NotRelevant)
+    }
+
+    /// A request for "nicht relevant": a status, not itself "nicht relevant", from which the
+    /// pipeline leads into one (the administration approves by taking that step).
+    pub fn requests_not_relevant(&self, code: &str) -> bool {
+        !self.is_not_relevant(code)
+            && self
+                .transitions
+                .iter()
+                .any(|(from, to)| from == code && self.is_not_relevant(to))
+    }
+
     pub fn allows(&self, from: &str, to: &str) -> bool {
         from == to || self.transitions.iter().any(|(f, t)| f == from && t == to)
     }
@@ -429,6 +445,66 @@ pub fn validate(
     errors
 }
 
+/// [`validate`] for a change of the record `current` by someone who may (`approver`: the
+/// administration) or may not approve "nicht relevant", with the rules on what a status needs:
+/// - "online" needs its proof, the address of the online service or the EfA solution that
+///   provides it. A record going online needs one, and an online record cannot drop the one
+///   it has; a record online from before the rule keeps its other edits and is listed for
+///   review instead.
+/// - "nicht relevant" leaves the denominator only once the Kompetenzzentrum approved it: only
+///   the administration enters it; the request for it and the approval need a reason (a
+///   change comment or a note).
+pub fn validate_change(
+    values: &RecordValues,
+    comment: Option<&str>,
+    current: &RecordValues,
+    options: &EditOptions,
+    today: NaiveDate,
+    locale: Locale,
+    approver: bool,
+) -> Vec<FieldError> {
+    let mut errors = validate(values, comment, &current.status, options, today, locale);
+    let entering =
+        values.status != current.status && options.allows(&current.status, &values.status);
+    let label = || options.status_label(&values.status);
+    if entering && options.is_not_relevant(&values.status) && !approver {
+        errors.push(FieldError::new(
+            field::STATUS,
+            td_string!(locale, record.error_not_relevant_approval, status = label()).to_string(),
+        ));
+    }
+    let reasoned = comment.is_some_and(|c| !c.trim().is_empty()) || values.note.is_some();
+    if entering
+        && (options.is_not_relevant(&values.status)
+            || options.requests_not_relevant(&values.status))
+        && !reasoned
+    {
+        errors.push(FieldError::new(
+            field::COMMENT,
+            td_string!(locale, record.error_reason_needed, status = label()).to_string(),
+        ));
+    }
+    let online = |v: &RecordValues| {
+        options
+            .status(&v.status)
+            .is_some_and(|s| s.phase == Phase::Online)
+    };
+    let proven = |v: &RecordValues| v.online_url.is_some() || v.efa_solution.is_some();
+    let grandfathered = online(current) && !proven(current);
+    if online(values) && !proven(values) && !grandfathered {
+        errors.push(FieldError::new(
+            field::ONLINE_URL,
+            td_string!(
+                locale,
+                record.error_online_needs_proof,
+                status = options.status_label(&values.status)
+            )
+            .to_string(),
+        ));
+    }
+    errors
+}
+
 /// One field of one change in the history, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
@@ -543,6 +619,8 @@ pub const CHANGES_PER_PAGE: u32 = 50;
 /// The start page of those who keep records ("Meine Aufgaben"): for each of their units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyWork {
+    /// For the administration: the requests for "nicht relevant" it approves or rejects.
+    pub approvals: Option<Page<RecordDetail>>,
     pub units: Vec<UnitWork>,
     /// Records not updated for this many days count as waiting for an update.
     pub stale_days: i64,
@@ -556,6 +634,8 @@ pub struct UnitWork {
     pub unit: crate::domain::ScopeUnit,
     pub overdue: Page<RecordDetail>,
     pub stale: Page<RecordDetail>,
+    /// Online without the address of the online service or its EfA solution: to review.
+    pub unproven: Page<RecordDetail>,
     pub changes: Page<ChangeEntry>,
 }
 
@@ -665,6 +745,117 @@ mod tests {
             )[0]
             .message,
             "Unbekannter Status „fertig“."
+        );
+    }
+
+    #[test]
+    fn online_needs_the_address_or_the_efa_solution() {
+        let o = options();
+        let check = |new: &RecordValues, current: &RecordValues| {
+            validate_change(new, None, current, &o, today(), Locale::de, false)
+        };
+        let implementing = values("in_planung");
+        let bare = values("online");
+        let e = check(&bare, &implementing);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].field, field::ONLINE_URL);
+        assert!(
+            e[0].message
+                .contains("Adresse des Online-Angebots oder die EfA-Lösung"),
+            "{}",
+            e[0].message
+        );
+        let with_url = RecordValues {
+            online_url: Some("https://service.thueringen.de/x".into()),
+            ..bare.clone()
+        };
+        assert!(check(&with_url, &implementing).is_empty());
+        let with_efa = RecordValues {
+            efa_solution: Some("Elterngeld digital".into()),
+            ..bare.clone()
+        };
+        assert!(check(&with_efa, &implementing).is_empty());
+        // an online record cannot drop its proof ...
+        assert_eq!(check(&bare, &with_url).len(), 1);
+        // ... but one online from before the rule keeps its other edits (it is on the review list)
+        let noted = RecordValues {
+            note: Some("Notiz".into()),
+            ..bare.clone()
+        };
+        assert!(check(&noted, &bare).is_empty());
+        // other statuses need nothing
+        let not_started = values("nicht_begonnen");
+        assert!(check(&not_started, &not_started).is_empty());
+    }
+
+    #[test]
+    fn only_the_administration_approves_nicht_relevant_and_both_steps_need_a_reason() {
+        let mut o = options();
+        o.statuses.push(StatusOption {
+            code: "beantragt".into(),
+            label: "nicht relevant (beantragt)".into(),
+            phase: Phase::Deferred,
+        });
+        o.statuses.push(StatusOption {
+            code: "nicht_relevant".into(),
+            label: "nicht relevant".into(),
+            phase: Phase::NotRelevant,
+        });
+        o.transitions
+            .push(("nicht_begonnen".into(), "beantragt".into()));
+        o.transitions
+            .push(("beantragt".into(), "nicht_relevant".into()));
+        assert!(o.requests_not_relevant("beantragt"));
+        assert!(
+            !o.requests_not_relevant("nicht_begonnen")
+                && !o.requests_not_relevant("nicht_relevant")
+        );
+        let check = |to: &str, from: &str, comment: Option<&str>, approver: bool| {
+            validate_change(
+                &values(to),
+                comment,
+                &values(from),
+                &o,
+                today(),
+                Locale::de,
+                approver,
+            )
+        };
+        // the request: anyone who edits, with a reason
+        let e = check("beantragt", "nicht_begonnen", None, false);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].field, field::COMMENT);
+        assert!(
+            e[0].message.contains("braucht eine Begründung"),
+            "{}",
+            e[0].message
+        );
+        assert!(check(
+            "beantragt",
+            "nicht_begonnen",
+            Some("Keine Gewässer im Gemeindegebiet"),
+            false
+        )
+        .is_empty());
+        // the approval: only the administration, with a reason too
+        let e = check("nicht_relevant", "beantragt", Some("geprüft"), false);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].field, field::STATUS);
+        assert!(
+            e[0].message.contains("Kompetenzzentrum"),
+            "{}",
+            e[0].message
+        );
+        assert!(check("nicht_relevant", "beantragt", Some("geprüft"), true).is_empty());
+        assert_eq!(
+            check("nicht_relevant", "beantragt", None, true)[0].field,
+            field::COMMENT
+        );
+        // no way around the request
+        assert_eq!(
+            check("nicht_relevant", "nicht_begonnen", Some("x"), true).len(),
+            1,
+            "the pipeline refuses it"
         );
     }
 

@@ -32,7 +32,23 @@ pub fn MyWorkPage() -> impl IntoView {
 #[component]
 fn MyWorkBody(work: MyWork) -> impl IntoView {
     let l = current_locale();
+    let approvals = work.approvals.clone().map(|requests| view! {
+        <section aria-labelledby="freigaben" class="my-work">
+            <h2 id="freigaben">{td_string!(l, my_work.approvals_heading, count = format::int(requests.total)).to_string()}</h2>
+            <p class="muted">{td_string!(l, my_work.approvals_lead)}</p>
+            <WorkTable records=requests.items empty=td_string!(l, my_work.approvals_none) planned_first=false/>
+        </section>
+    });
+    view! { {approvals} <UnitsWork work=work/> }.into_any()
+}
+
+#[component]
+fn UnitsWork(work: MyWork) -> impl IntoView {
+    let l = current_locale();
     if work.units.is_empty() {
+        if work.approvals.is_some() {
+            return ().into_any();
+        }
         return view! {
             <p class="notice">{td_string!(l, my_work.no_units)}" "
                 <A href="/">{td_string!(l, my_work.to_overview)}</A></p>
@@ -71,6 +87,8 @@ fn UnitSection(work: UnitWork, stale_days: i64, changes_days: i64) -> impl IntoV
             <WorkTable records=work.overdue.items empty=td_string!(l, my_work.overdue_none) planned_first=true/>
             <h3>{td_string!(l, my_work.stale_heading, count = format::int(work.stale.total), days = stale_days).to_string()}</h3>
             <WorkTable records=work.stale.items empty=td_string!(l, my_work.stale_none) planned_first=false/>
+            <h3>{td_string!(l, my_work.unproven_heading, count = format::int(work.unproven.total)).to_string()}</h3>
+            <WorkTable records=work.unproven.items empty=td_string!(l, my_work.unproven_none) planned_first=false/>
             <h3>{td_string!(l, my_work.changes_heading, count = format::int(work.changes.total), days = changes_days).to_string()}</h3>
             <ChangeList changes=work.changes.items/>
             {(work.changes.total > 0).then(|| view! {

@@ -13,7 +13,7 @@ use crate::editing::{field_changes, patch_between};
 use crate::exports::column;
 use crate::storage::{ChangeOutcome, ImportKeys, RecordChange, Storage};
 use app::domain::{
-    parse_date, validate, CurrentUser, EditOptions, ImportLine, ImportReport, RecordDetail,
+    parse_date, validate_change, CurrentUser, EditOptions, ImportLine, ImportReport, RecordDetail,
     RecordValues,
 };
 use app::error::AppError;
@@ -614,13 +614,16 @@ fn plan_line(
         .clone()
         .or_else(|| request.comment.clone())
         .unwrap_or_else(|| DEFAULT_COMMENT.to_owned());
-    let errors = validate(
+    // the default comment names the import, which is no reason for "nicht relevant"
+    let reason = line.comment.as_deref().or(request.comment.as_deref());
+    let errors = validate_change(
         &values,
-        Some(&comment),
-        &current.status_code,
+        reason,
+        &old,
         options,
         today,
         Locale::de,
+        user.is_admin(),
     );
     if !errors.is_empty() {
         report

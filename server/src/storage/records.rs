@@ -536,7 +536,22 @@ pub struct WorkList {
     pub overdue: Page<RecordDetail>,
     /// Open records not updated since the given time, the oldest first.
     pub stale: Page<RecordDetail>,
+    /// Online records that name neither the online service's address nor the EfA solution
+    /// providing it: written before that was required, listed for review (never changed).
+    pub unproven: Page<RecordDetail>,
 }
+
+/// A record whose status is a request for "nicht relevant": not itself of that phase, with a
+/// step of the pipeline into it (the administration's approval).
+const REQUESTS_NOT_RELEVANT: &str =
+    "rec.status_code IN (SELECT tr.from_code FROM status_transition tr \
+     JOIN status t ON t.code = tr.to_code JOIN status f ON f.code = tr.from_code \
+     WHERE t.phase = 'not_relevant' AND f.phase <> 'not_relevant')";
+
+/// An online record without its proof: no address of the online service, no EfA solution.
+pub(crate) const ONLINE_WITHOUT_PROOF: &str =
+    "rec.status_code IN (SELECT code FROM status WHERE phase = 'online') \
+     AND rec.online_url IS NULL AND rec.efa_solution IS NULL";
 
 impl Storage {
     /// The worklist of `unit` and the Gemeinden under it: at most `limit` records of each kind
@@ -550,42 +565,65 @@ impl Storage {
     ) -> Result<WorkList> {
         Ok(WorkList {
             overdue: self
-                .open_records_where(
-                    unit,
-                    (
-                        "rec.planned_go_live IS NOT NULL AND rec.planned_go_live < ?",
-                        Bind::Date(today),
-                    ),
+                .records_where(
+                    Some(unit),
+                    "rec.is_open AND rec.planned_go_live IS NOT NULL AND rec.planned_go_live < ?",
+                    Some(Bind::Date(today)),
                     "rec.planned_go_live, s.ozg_id, o.name",
                     limit,
                 )
                 .await?,
             stale: self
-                .open_records_where(
-                    unit,
-                    ("rec.updated_at < ?", Bind::Time(stale_before)),
+                .records_where(
+                    Some(unit),
+                    "rec.is_open AND rec.updated_at < ?",
+                    Some(Bind::Time(stale_before)),
                     "rec.updated_at, s.ozg_id, o.name",
+                    limit,
+                )
+                .await?,
+            unproven: self
+                .records_where(
+                    Some(unit),
+                    ONLINE_WITHOUT_PROOF,
+                    None,
+                    "s.ozg_id, o.name",
                     limit,
                 )
                 .await?,
         })
     }
 
-    /// The first `limit` open records of `unit` and its children meeting `condition`, in
-    /// `order`, with their total.
-    async fn open_records_where(
+    /// Records whose status asks for "nicht relevant" (the administration's approvals to
+    /// give), in the whole Land, the oldest request first: at most `limit`, with their total.
+    pub async fn not_relevant_requests(&self, limit: u32) -> Result<Page<RecordDetail>> {
+        self.records_where(
+            None,
+            REQUESTS_NOT_RELEVANT,
+            None,
+            "rec.updated_at, s.ozg_id, o.name",
+            limit,
+        )
+        .await
+    }
+
+    /// The first `limit` counted records of `unit` and its children (`None`: of the Land)
+    /// meeting `condition` (with its one bind, if any), in `order`, with their total.
+    async fn records_where(
         &self,
-        unit: &str,
-        (condition, bind): (&str, Bind),
+        unit: Option<&str>,
+        condition: &str,
+        bind: Option<Bind>,
         order: &str,
         limit: u32,
     ) -> Result<Page<RecordDetail>> {
         let mut filter = Filter::default();
-        let (in_unit, binds) = unit_with_children(unit);
-        filter.and(in_unit, binds);
+        if let Some(unit) = unit {
+            let (in_unit, binds) = unit_with_children(unit);
+            filter.and(in_unit, binds);
+        }
         filter.and(COUNTED_RECORD, []);
-        filter.and("rec.is_open", []);
-        filter.and(condition, [bind]);
+        filter.and(condition, bind);
         let n = filter.next_placeholder();
         let list_sql = format!(
             "{DETAIL_SELECT}{} ORDER BY {order} LIMIT ${n}",

@@ -7,18 +7,27 @@ use super::{in_transaction, Result, Storage};
 use crate::reference_data::ReferenceData;
 
 /// The default status pipeline (docs/architecture.md): code, label, phase, order.
-pub const DEFAULT_STATUSES: [(&str, &str, &str, i64); 7] = [
+pub const DEFAULT_STATUSES: [(&str, &str, &str, i64); 8] = [
     ("nicht_begonnen", "nicht begonnen", "not_started", 10),
     ("in_planung", "in Planung", "planning", 20),
     ("in_umsetzung", "in Umsetzung", "implementation", 30),
     ("pilotbetrieb", "Pilotbetrieb", "pilot", 40),
     ("online", "online verfügbar", "online", 50),
     ("zurueckgestellt", "zurückgestellt", "deferred", 60),
+    // a coordinator's request: counted like a deferred record until the administration
+    // approves it (migration 0015)
+    (
+        "nicht_relevant_beantragt",
+        "nicht relevant (beantragt)",
+        "deferred",
+        65,
+    ),
     ("nicht_relevant", "nicht relevant", "not_relevant", 70),
 ];
 
 /// Allowed transitions of the default pipeline: forward along it, one step back, and
-/// into / out of "zurückgestellt" and "nicht relevant".
+/// into / out of "zurückgestellt" and "nicht relevant" — the latter only through the request
+/// the administration approves or rejects.
 pub const DEFAULT_TRANSITIONS: &[(&str, &str)] = &[
     ("nicht_begonnen", "in_planung"),
     ("nicht_begonnen", "in_umsetzung"),
@@ -36,7 +45,9 @@ pub const DEFAULT_TRANSITIONS: &[(&str, &str)] = &[
     ("in_umsetzung", "zurueckgestellt"),
     ("zurueckgestellt", "in_planung"),
     ("zurueckgestellt", "nicht_begonnen"),
-    ("nicht_begonnen", "nicht_relevant"),
+    ("nicht_begonnen", "nicht_relevant_beantragt"),
+    ("nicht_relevant_beantragt", "nicht_relevant"),
+    ("nicht_relevant_beantragt", "nicht_begonnen"),
     ("nicht_relevant", "nicht_begonnen"),
 ];
 

@@ -306,3 +306,29 @@ pub fn session_cookie(response: &reqwest::Response) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// Sets a record's status directly in the database, past the edit rules of the service layer,
+/// as another instance's write (or one from before a rule) would.
+pub async fn set_status(storage: &Storage, record_id: i64, version: i64, status: &str) {
+    use server::storage::{ChangeOutcome, RecordChange, RecordPatch};
+    let outcome = storage
+        .apply_changes(&[RecordChange {
+            record_id,
+            expected_version: version,
+            patch: RecordPatch {
+                status_code: Some(status.into()),
+                ..Default::default()
+            },
+            actor: "Test".into(),
+            user_id: None,
+            comment: None,
+            occurred_at: chrono::Utc::now(),
+            is_demo: false,
+        }])
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome[0], ChangeOutcome::Applied { .. }),
+        "{outcome:?}"
+    );
+}
