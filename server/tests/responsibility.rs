@@ -1,5 +1,7 @@
 //! Zuständigkeiten over HTTP, on the whole of Thüringen with the curated matrix: the API and
-//! its errors, and the page.
+//! its errors, the pages, and the figures and statuses whose honesty rests on them (what the
+//! key figures count, a service the catalogue lacks, "online" with its proof, "nicht
+//! relevant" approved by the Kompetenzzentrum).
 
 mod support;
 
@@ -983,4 +985,100 @@ async fn nicht_relevant_is_requested_with_a_reason_and_approved_by_the_administr
     );
     let (_, work) = srv.get_signed_in("/meine-aufgaben", &cookie).await;
     assert!(work.contains("Freigaben „nicht relevant“ (0)"));
+}
+
+/// Migration 0015 on a database of the release before: the old pipeline's direct ways into
+/// "nicht relevant" (the default one and a Land's own) become ways into the request, and the
+/// request leads on to the approval and back. On both databases.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrading_reroutes_every_way_into_nicht_relevant_through_the_request() {
+    use server::storage::Storage;
+    use sqlx::migrate::Migrator;
+
+    macro_rules! upgrade {
+        ($pool:expr, $dir:literal) => {{
+            let pool = $pool;
+            let path =
+                std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/", $dir));
+            let mut before = Migrator::new(path).await.unwrap();
+            let older: Vec<_> = before
+                .migrations
+                .iter()
+                .filter(|m| m.version < 15)
+                .cloned()
+                .collect();
+            before.migrations = older.into();
+            before.run(pool).await.unwrap();
+            for (code, label, phase, order) in [
+                ("nicht_begonnen", "nicht begonnen", "not_started", 10),
+                ("in_planung", "in Planung", "planning", 20),
+                ("nicht_relevant", "nicht relevant", "not_relevant", 70),
+            ] {
+                sqlx::query(
+                    "INSERT INTO status (code, label, phase, sort_order) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(code)
+                .bind(label)
+                .bind(phase)
+                .bind(order)
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+            for (from, to) in [
+                ("nicht_begonnen", "in_planung"),
+                ("nicht_begonnen", "nicht_relevant"),
+                ("in_planung", "nicht_relevant"),
+                ("nicht_relevant", "nicht_begonnen"),
+            ] {
+                sqlx::query("INSERT INTO status_transition (from_code, to_code) VALUES ($1, $2)")
+                    .bind(from)
+                    .bind(to)
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+            Migrator::new(path).await.unwrap().run(pool).await.unwrap();
+            let phase: String = sqlx::query_scalar(
+                "SELECT phase FROM status WHERE code = 'nicht_relevant_beantragt'",
+            )
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            let mut transitions: Vec<(String, String)> = sqlx::query_as(
+                "SELECT from_code, to_code FROM status_transition ORDER BY from_code, to_code",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            transitions.sort();
+            (phase, transitions)
+        }};
+    }
+    let mut results = Vec::new();
+    let sqlite = Storage::connect("sqlite::memory:").await.unwrap();
+    if let Storage::Sqlite(pool) = &sqlite {
+        results.push(upgrade!(pool, "sqlite"));
+    }
+    if let Some(url) = postgres_database_url().await {
+        let postgres = Storage::connect(&url).await.unwrap();
+        if let Storage::Postgres(pool) = &postgres {
+            results.push(upgrade!(pool, "postgres"));
+        }
+    }
+    let pair = |f: &str, t: &str| (f.to_owned(), t.to_owned());
+    for (phase, transitions) in results {
+        assert_eq!(phase, "deferred", "a request still counts");
+        assert_eq!(
+            transitions,
+            [
+                pair("in_planung", "nicht_relevant_beantragt"),
+                pair("nicht_begonnen", "in_planung"),
+                pair("nicht_begonnen", "nicht_relevant_beantragt"),
+                pair("nicht_relevant", "nicht_begonnen"),
+                pair("nicht_relevant_beantragt", "nicht_begonnen"),
+                pair("nicht_relevant_beantragt", "nicht_relevant"),
+            ]
+        );
+    }
 }
