@@ -605,6 +605,18 @@ async fn patch_record(srv: &TestServer, token: &str, record: &Value, body: Value
     answer
 }
 
+/// [`try_patch`] that must be refused as invalid (422): the first field named, and the
+/// answer as text.
+async fn refused(srv: &TestServer, token: &str, record: &Value, body: Value) -> (String, String) {
+    let (status, answer) = try_patch(srv, token, record, body).await;
+    assert_eq!(status, 422, "{answer}");
+    let field = answer["fields"][0]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    (field, answer.to_string())
+}
+
 /// A bulk change as `token`: the status and the summary.
 async fn bulk(srv: &TestServer, token: &str, body: Value) -> (u16, Value) {
     let r = srv
@@ -815,18 +827,16 @@ async fn online_needs_its_address_or_efa_solution_and_older_ones_are_listed_for_
     }
 
     // one by one: refused without, saved with either
-    let (status, body) = try_patch(
+    let (field, body) = refused(
         &srv,
         &erfurt,
         &current[0],
         json!({"version": current[0]["version"], "status": "online"}),
     )
     .await;
-    assert_eq!(status, 422);
-    assert_eq!(body["fields"][0]["field"], "online_url", "{body}");
+    assert_eq!(field, "online_url", "{body}");
     assert!(
-        body.to_string()
-            .contains("Adresse des Online-Angebots oder die EfA-Lösung"),
+        body.contains("Adresse des Online-Angebots oder die EfA-Lösung"),
         "{body}"
     );
     let efa = patch_record(
@@ -904,34 +914,23 @@ async fn nicht_relevant_is_requested_with_a_reason_and_approved_by_the_administr
     };
     let before = counted().await;
     // no way around the request, and the request needs its reason
-    let (status, body) = try_patch(
+    let (field, body) = refused(
         &srv,
         &erfurt,
         &record,
         json!({"version": record["version"], "status": "nicht_relevant", "comment": "x"}),
     )
     .await;
-    assert_eq!(
-        (status, body["fields"][0]["field"].as_str()),
-        (422, Some("status")),
-        "{body}"
-    );
-    let (status, body) = try_patch(
+    assert_eq!(field, "status", "{body}");
+    let (field, body) = refused(
         &srv,
         &erfurt,
         &record,
         json!({"version": record["version"], "status": "nicht_relevant_beantragt"}),
     )
     .await;
-    assert_eq!(
-        (status, body["fields"][0]["field"].as_str()),
-        (422, Some("comment")),
-        "{body}"
-    );
-    assert!(
-        body.to_string().contains("braucht eine Begründung"),
-        "{body}"
-    );
+    assert_eq!(field, "comment", "{body}");
+    assert!(body.contains("braucht eine Begründung"), "{body}");
     let requested = patch_record(
         &srv,
         &erfurt,
@@ -942,15 +941,15 @@ async fn nicht_relevant_is_requested_with_a_reason_and_approved_by_the_administr
     assert_eq!(counted().await, before, "a request still counts");
 
     // the coordinator cannot approve it, alone or in bulk
-    let (status, body) = try_patch(
+    let (field, body) = refused(
         &srv,
         &erfurt,
         &requested,
         json!({"version": requested["version"], "status": "nicht_relevant", "comment": "bitte"}),
     )
     .await;
-    assert_eq!(status, 422, "{body}");
-    assert!(body.to_string().contains("Kompetenzzentrum"), "{body}");
+    assert_eq!(field, "status", "{body}");
+    assert!(body.contains("Kompetenzzentrum"), "{body}");
     let (status, _) = bulk(
         &srv,
         &erfurt,
@@ -964,18 +963,14 @@ async fn nicht_relevant_is_requested_with_a_reason_and_approved_by_the_administr
     let (_, work) = srv.get_signed_in("/meine-aufgaben", &cookie).await;
     assert!(work.contains("Freigaben „nicht relevant“ (1)"), "the queue");
     assert!(work.contains(&format!("href=\"/umsetzungsstaende/{}\"", requested["id"])));
-    let (status, body) = try_patch(
+    let (field, body) = refused(
         &srv,
         &admin,
         &requested,
         json!({"version": requested["version"], "status": "nicht_relevant"}),
     )
     .await;
-    assert_eq!(
-        (status, body["fields"][0]["field"].as_str()),
-        (422, Some("comment")),
-        "the approval names its reason: {body}"
-    );
+    assert_eq!(field, "comment", "the approval names its reason: {body}");
     let approved = patch_record(&srv, &admin, &requested, json!({"version": requested["version"], "status": "nicht_relevant", "comment": "geprüft: Aufgabe des Landratsamts"})).await;
     assert_eq!(approved["status_code"], "nicht_relevant");
     assert_eq!(
