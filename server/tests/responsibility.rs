@@ -30,6 +30,19 @@ async fn put(srv: &TestServer, token: Option<&str>, path: &str, body: Value) -> 
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// The body of a file `path` downloads as `token` (it must answer 200).
+async fn download(srv: &TestServer, token: &str, path: &str) -> Vec<u8> {
+    let r = srv
+        .client
+        .get(srv.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.bytes().await.unwrap().to_vec()
+}
+
 async fn get(srv: &TestServer, token: &str, path: &str) -> Value {
     let r = srv
         .client
@@ -754,27 +767,11 @@ async fn a_service_the_catalogue_lacks_is_added_recorded_online_and_counted() {
         )
         .await;
     assert!(page.contains("Entschädigung nach § 56 Abs. 1 IfSG"));
-    let csv = srv
-        .client
-        .get(srv.url("/api/v1/records.csv?ozg_id=10602"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
+    let csv = String::from_utf8(download(&srv, &admin, "/api/v1/records.csv?ozg_id=10602").await)
         .unwrap();
     assert!(csv.contains(url), "{csv}");
-    let federal = srv
-        .client
-        .get(srv.url("/api/v1/federal-export.csv"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let federal =
+        String::from_utf8(download(&srv, &admin, "/api/v1/federal-export.csv").await).unwrap();
     let line = federal
         .lines()
         .find(|l| l.contains(",10602,"))
@@ -783,15 +780,8 @@ async fn a_service_the_catalogue_lacks_is_added_recorded_online_and_counted() {
         line.starts_with("99990056000000,") && line.contains(url),
         "{line}"
     );
-    let r = srv
-        .client
-        .get(srv.url("/api/v1/reports/land.pdf"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let text: String = pdf_extract::extract_text_from_mem(&r.bytes().await.unwrap())
+    let pdf = download(&srv, &admin, "/api/v1/reports/land.pdf").await;
+    let text: String = pdf_extract::extract_text_from_mem(&pdf)
         .unwrap()
         .split_whitespace()
         .collect();
