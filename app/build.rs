@@ -26,6 +26,7 @@ const NAMESPACES: &[&str] = &[
     "users",
     "audit",
     "responsibilities",
+    "settings",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {

@@ -253,3 +253,85 @@ pub async fn add_service(
     };
     with_status(run.await)
 }
+
+#[server(prefix = "/api/fn", endpoint = "settings")]
+pub async fn get_settings() -> Result<Settings, AppError> {
+    use crate::ssr::{backend, require_user, with_status};
+    let run = async { backend()?.settings(&require_user()?).await };
+    with_status(run.await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "add-status")]
+pub async fn add_status(
+    code: String,
+    label: String,
+    phase: Phase,
+    sort_order: i64,
+) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::AddStatus {
+        code,
+        label,
+        phase,
+        sort_order,
+    })
+    .await
+}
+
+#[server(prefix = "/api/fn", endpoint = "edit-status")]
+pub async fn edit_status(
+    code: String,
+    label: String,
+    sort_order: i64,
+) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::EditStatus {
+        code,
+        label,
+        sort_order,
+    })
+    .await
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove-status")]
+pub async fn remove_status(code: String) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::RemoveStatus { code }).await
+}
+
+/// Allows (`allowed` true) or forbids the step from one status to another.
+#[server(prefix = "/api/fn", endpoint = "set-transition")]
+pub async fn set_transition(from: String, to: String, allowed: bool) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::Transition { from, to, allowed }).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "choose-maturity-model")]
+pub async fn choose_maturity_model(model: String) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::MaturityModel { model }).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "rename-maturity-level")]
+pub async fn rename_maturity_level(
+    model: String,
+    level: i64,
+    label: String,
+) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::MaturityLabel {
+        model,
+        level,
+        label,
+    })
+    .await
+}
+
+#[server(prefix = "/api/fn", endpoint = "add-deadline")]
+pub async fn add_deadline(date: chrono::NaiveDate, label: String) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::AddDeadline { date, label }).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove-deadline")]
+pub async fn remove_deadline(date: chrono::NaiveDate) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::RemoveDeadline { date }).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "add-authority")]
+pub async fn add_authority(code: String, name: String) -> Result<Settings, AppError> {
+    crate::ssr::change_setting(SettingChange::AddAuthority { code, name }).await
+}

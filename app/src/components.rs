@@ -115,6 +115,7 @@ fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
                         <li><A href="/verwaltung/protokoll">{td_string!(l, common.nav_audit)}</A></li>
                         <li><A href="/verwaltung/katalogimport">{td_string!(l, common.nav_catalogue_import)}</A></li>
                         <li><A href="/verwaltung/gebietsimport">{td_string!(l, common.nav_territory_import)}</A></li>
+                        <li><A href="/verwaltung/einstellungen">{td_string!(l, common.nav_settings)}</A></li>
                     })}
                     <li><A href="/datenquellen">{td_string!(l, common.nav_sources)}</A></li>
                 </ul>

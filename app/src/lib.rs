@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/verwaltung/katalogimport") view=CatalogueImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/verwaltung/gebietsimport") view=TerritoryImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verwaltung/einstellungen") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -94,6 +94,13 @@ pub trait Backend: Send + Sync + 'static {
         action: Option<String>,
         page: u32,
     ) -> Result<Page<AuditLine>, AppError>;
+    async fn settings(&self, admin: &CurrentUser) -> Result<Settings, AppError>;
+    /// Applies one change of the settings and answers the settings after it.
+    async fn change_setting(
+        &self,
+        admin: &CurrentUser,
+        change: SettingChange,
+    ) -> Result<Settings, AppError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;
@@ -147,6 +154,20 @@ pub fn is_plain_form_post() -> bool {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
     })
+}
+
+/// Applies one change of the settings for the signed-in user. Without JavaScript the browser
+/// is sent back to the settings page, which shows the outcome from the query string.
+pub async fn change_setting(change: SettingChange) -> Result<Settings, AppError> {
+    let result = async { backend()?.change_setting(&require_user()?, change).await }.await;
+    if is_plain_form_post() {
+        leptos_axum::redirect(&crate::pages::settings_outcome_path(
+            &result,
+            request_locale(),
+        ));
+        return result;
+    }
+    with_status(result)
 }
 
 /// The language this request's user chose (cookie [`crate::LOCALE_COOKIE`]), German otherwise.

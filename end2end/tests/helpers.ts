@@ -114,6 +114,7 @@ export function pagesOfAnAdministrator(recordId: number): string[] {
     "/verwaltung/protokoll?art=anmeldung",
     "/verwaltung/katalogimport",
     "/verwaltung/gebietsimport",
+    "/verwaltung/einstellungen",
     "/datenquellen",
     "/impressum",
     "/datenschutz",

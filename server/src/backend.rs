@@ -19,8 +19,6 @@ pub struct ServerBackend {
     /// Anonymous visitors may read (mirrors the authentication layer's setting for the pages).
     pub public_read: bool,
     pub operator: OperatorInfo,
-    /// Target dates drawn into the trend chart (`--deadlines`).
-    pub deadlines: Vec<Deadline>,
     /// The dashboard's views drawn since the last change of the data.
     pub dashboard_cache: crate::dashboard_cache::DashboardCache,
     /// The record lists' counts per filter since the last change of the data: counting reads
@@ -165,7 +163,7 @@ impl ServerBackend {
                 ))
             }
         };
-        overview.deadlines = self.deadlines.clone();
+        overview.deadlines = self.storage.deadlines().await?;
         for bar in &mut overview.ressort_bars {
             if bar.label.is_empty() {
                 bar.label = td_string!(locale, overview.no_ressort).to_owned();
@@ -333,13 +331,17 @@ impl app::ssr::Backend for ServerBackend {
                 changes,
             });
         }
-        let approvals = if user.is_admin() {
-            Some(self.storage.not_relevant_requests(MY_WORK_ROWS).await?)
+        let (approvals, unapproved) = if user.is_admin() {
+            (
+                Some(self.storage.not_relevant_requests(MY_WORK_ROWS).await?),
+                Some(self.storage.unapproved_not_relevant(MY_WORK_ROWS).await?),
+            )
         } else {
-            None
+            (None, None)
         };
         Ok(MyWork {
             approvals,
+            unapproved,
             units,
             stale_days: MY_WORK_STALE_DAYS,
             changes_days: MY_WORK_CHANGES_DAYS,
@@ -570,5 +572,26 @@ impl app::ssr::Backend for ServerBackend {
             .storage
             .audit_page(action.as_deref(), page, AUDIT_PER_PAGE)
             .await?)
+    }
+
+    async fn settings(&self, admin: &CurrentUser) -> Result<Settings, AppError> {
+        self.require_admin(admin, "settings").await?;
+        Ok(self.storage.settings().await?)
+    }
+
+    async fn change_setting(
+        &self,
+        admin: &CurrentUser,
+        change: SettingChange,
+    ) -> Result<Settings, AppError> {
+        self.require_admin(admin, "settings").await?;
+        let refused =
+            |r: SettingRefusal| AppError::Unprocessable(vec![r.message(request_locale())]);
+        let change = change.checked().map_err(refused)?;
+        self.storage
+            .change_setting(&change, &admin.actor(), Utc::now())
+            .await?
+            .map_err(refused)?;
+        Ok(self.storage.settings().await?)
     }
 }

@@ -204,16 +204,6 @@ pub struct Config {
     #[arg(long, env = "OZG_ENFORCEMENT_BODY", global = true)]
     pub enforcement_body: Option<String>,
 
-    /// Target dates drawn into the trend chart: `YYYY-MM-DD=label`, separated by `;`.
-    #[arg(
-        long,
-        env = "OZG_DEADLINES",
-        default_value = "2022-12-31=OZG-Umsetzungsfrist 31.12.2022",
-        value_parser = parse_deadlines,
-        global = true
-    )]
-    pub deadlines: Deadlines,
-
     /// Seconds between clean-ups of expired sessions; 0 switches it off. With several
     /// instances on one database, each clean-up runs on one of them.
     #[arg(
@@ -317,7 +307,6 @@ impl Config {
             site_root: "target/site".into(),
             session_cleanup_seconds: 0,
             history_check_seconds: 0,
-            deadlines: Deadlines::default(),
             log: "warn".into(),
             log_format: "text".into(),
             log_span_times: false,
@@ -354,43 +343,5 @@ mod tests {
         assert_eq!(cli.config.site_addr.port(), 8080);
         assert!(Cli::try_parse_from(["ozg-monitor", "--site-addr", "nonsense"]).is_err());
         assert!(Cli::try_parse_from(["ozg-monitor", "--demo-data=vielleicht"]).is_err());
-    }
-}
-
-/// The configured trend target dates (see `--deadlines`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Deadlines(pub Vec<app::domain::Deadline>);
-
-fn parse_deadlines(raw: &str) -> Result<Deadlines, String> {
-    raw.split(';')
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let (date, label) = part
-                .split_once('=')
-                .ok_or_else(|| format!("\"{part}\": expected YYYY-MM-DD=label"))?;
-            let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-                .map_err(|e| format!("\"{date}\": {e}"))?;
-            Ok(app::domain::Deadline {
-                date,
-                label: label.trim().to_owned(),
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()
-        .map(Deadlines)
-}
-
-#[cfg(test)]
-mod deadline_tests {
-    use super::*;
-
-    #[test]
-    fn deadlines_parse_and_refuse_garbage() {
-        let d = parse_deadlines("2022-12-31=OZG-Frist; 2026-06-30 = Landesziel").unwrap();
-        assert_eq!(d.0.len(), 2);
-        assert_eq!(d.0[1].label, "Landesziel");
-        assert!(parse_deadlines("31.12.2022=x").is_err());
-        assert!(parse_deadlines("2022-12-31").is_err());
-        assert_eq!(parse_deadlines("").unwrap(), Deadlines::default());
     }
 }

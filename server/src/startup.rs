@@ -38,20 +38,11 @@ impl AppState {
                 land_name: LAND_SHORT_NAME.to_owned(),
                 public_read: auth.public_read,
                 operator,
-                deadlines: Vec::new(),
                 dashboard_cache: Default::default(),
                 record_counts: crate::generation_cache::GenerationCache::new(RECORD_COUNTS_KEPT),
             }),
             auth,
         }
-    }
-
-    /// The trend chart's target dates (`--deadlines`).
-    pub fn with_deadlines(mut self, deadlines: Vec<app::domain::Deadline>) -> Self {
-        if let Some(backend) = Arc::get_mut(&mut self.backend) {
-            backend.deadlines = deadlines;
-        }
-        self
     }
 }
 
@@ -275,8 +266,7 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         storage.clone(),
         config.auth_settings(),
         config.operator(),
-    )
-    .with_deadlines(config.deadlines.0.clone());
+    );
     tracing::info!(%addr, database = %redact(&config.database_url), "OZG-Monitor listening on http://{addr}");
     let timers = crate::scheduled::spawn(storage.clone(), config.schedule());
     let served = axum::serve(

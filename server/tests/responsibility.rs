@@ -1067,3 +1067,207 @@ async fn upgrading_reroutes_every_way_into_nicht_relevant_through_the_request() 
         );
     }
 }
+
+/// The HTML of the page at `path` as `token` sees it (it must answer 200).
+async fn html(srv: &TestServer, token: &str, path: &str) -> String {
+    String::from_utf8(download(srv, token, path).await).unwrap()
+}
+
+/// A server function of the settings page, called as `token` (none: anonymous) with `form`.
+async fn setting(
+    srv: &TestServer,
+    token: Option<&str>,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut req = srv
+        .client
+        .post(srv.url(&format!("/api/fn/{endpoint}")))
+        .header("accept", "application/json")
+        .form(form);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The Kompetenzzentrum's settings leave SQL: the administration changes the pipeline, the
+/// Reifegrad model, the trend's target dates and the Landesbehörden on its page, each change
+/// shows everywhere at once and is in the audit log; nobody else may.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_settings_are_the_administrations_and_show_everywhere_at_once() {
+    let srv = thueringen().await;
+    let admin = add_user(&srv, "ada@example.org", "admin", "").await;
+    let coordinator = add_user(&srv, "kai@example.org", "koordination", "16068").await;
+    assert_eq!(setting(&srv, None, "settings", &[]).await.0, 401);
+    assert_eq!(
+        setting(&srv, Some(&coordinator), "settings", &[]).await.0,
+        403
+    );
+    let deadline = [("date", "2026-12-31"), ("label", "Landesziel Thüringen")];
+    assert_eq!(
+        setting(&srv, Some(&coordinator), "add-deadline", &deadline)
+            .await
+            .0,
+        403
+    );
+    let (status, settings) = setting(&srv, Some(&admin), "settings", &[]).await;
+    assert_eq!(status, 200, "{settings}");
+    assert_eq!(settings["statuses"].as_array().unwrap().len(), 8);
+    assert_eq!(settings["maturity_model"], "1.1");
+
+    // a target date in the trend of the overview
+    let (status, after) = setting(&srv, Some(&admin), "add-deadline", &deadline).await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["deadlines"].as_array().unwrap().len(), 2);
+    let (status, refused) = setting(&srv, Some(&admin), "add-deadline", &deadline).await;
+    assert_eq!(status, 422);
+    assert!(
+        refused["Unprocessable"][0]
+            .as_str()
+            .unwrap_or_default()
+            .contains("31.12.2026"),
+        "{refused}"
+    );
+    let page = html(&srv, &admin, "/").await;
+    assert!(
+        page.contains("Landesziel Thüringen"),
+        "the trend draws the new target date"
+    );
+
+    // the Reifegrad model 2.0 with a level name the Kompetenzzentrum entered
+    assert_eq!(
+        setting(
+            &srv,
+            Some(&admin),
+            "choose-maturity-model",
+            &[("model", "2.0")]
+        )
+        .await
+        .0,
+        200
+    );
+    let rename = [
+        ("model", "2.0"),
+        ("level", "7"),
+        ("label", "Ende-zu-Ende digital"),
+    ];
+    assert_eq!(
+        setting(&srv, Some(&admin), "rename-maturity-level", &rename)
+            .await
+            .0,
+        200
+    );
+    let page = html(&srv, &admin, "/").await;
+    assert!(
+        page.contains("Reifegradmodell 2.0") && page.contains("Ende-zu-Ende digital"),
+        "the Reifegrad tile names the model in use and its levels"
+    );
+
+    // a status's new label is what the record form offers
+    let rename = [
+        ("code", "online"),
+        ("label", "online verfügbar (OZG-konform)"),
+        ("sort_order", "50"),
+    ];
+    assert_eq!(
+        setting(&srv, Some(&admin), "edit-status", &rename).await.0,
+        200
+    );
+    let bad = [
+        ("code", "In Abstimmung"),
+        ("label", "x"),
+        ("phase", "planning"),
+        ("sort_order", "25"),
+    ];
+    let (status, answer) = setting(&srv, Some(&admin), "add-status", &bad).await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer["Unprocessable"][0]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Kleinbuchstaben"),
+        "{answer}"
+    );
+    let (status, answer) = setting(
+        &srv,
+        Some(&admin),
+        "remove-status",
+        &[("code", "nicht_begonnen")],
+    )
+    .await;
+    assert_eq!(status, 422, "a status in use stays: {answer}");
+    let record = get(&srv, &admin, "/api/v1/records?ozg_id=10092&org_unit=16051").await;
+    let id = record["items"][0]["id"].as_i64().unwrap();
+    let form = html(&srv, &admin, &format!("/umsetzungsstaende/{id}")).await;
+    assert!(
+        form.contains("online verfügbar (OZG-konform)"),
+        "the record form offers the new label"
+    );
+
+    // a new Landesbehörde takes over a service
+    let authority = [
+        ("code", "TLLLR"),
+        (
+            "name",
+            "Thüringer Landesamt für Landwirtschaft und Ländlichen Raum",
+        ),
+    ];
+    assert_eq!(
+        setting(&srv, Some(&admin), "add-authority", &authority)
+            .await
+            .0,
+        200
+    );
+    let (status, body) = put(
+        &srv,
+        Some(&admin),
+        "/api/v1/services/10092/responsibility",
+        json!({"level": "landesbehoerde", "lead_unit": "TLLLR", "confirmed": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let records = get(&srv, &admin, "/api/v1/records?ozg_id=10092").await;
+    let units: Vec<&str> = records["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["org_unit_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, ["TLLLR"], "{records}");
+
+    // without JavaScript the form comes back to the page with its outcome
+    let r = srv
+        .client
+        .post(srv.url("/api/fn/remove-deadline"))
+        .bearer_auth(&admin)
+        .header("accept", "text/html")
+        .form(&[("date", "2022-12-31")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(
+        r.headers()["location"],
+        "/verwaltung/einstellungen?gespeichert=1"
+    );
+    let page = html(&srv, &admin, "/verwaltung/einstellungen?gespeichert=1").await;
+    assert!(
+        page.contains("Gespeichert.")
+            && page.contains("Landesziel Thüringen")
+            && !page.contains("OZG-Umsetzungsfrist")
+    );
+
+    // every change in the audit log, none of the refused ones
+    let (status, log) = setting(
+        &srv,
+        Some(&admin),
+        "audit-log",
+        &[("action", "einstellung_geaendert"), ("page", "1")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(log["total"], 6, "{log}");
+}

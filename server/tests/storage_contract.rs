@@ -50,6 +50,8 @@ contract!(
     generating_other_laender_adds_their_units_with_demo_history,
     record_lists_count_each_status_and_themenfeld_of_the_whole_list,
     moving_a_service_between_levels_and_back_keeps_every_record_and_event,
+    the_settings_change_one_thing_at_a_time_each_audited,
+    not_relevant_records_without_approval_are_listed_until_an_admin_confirms,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -2909,4 +2911,294 @@ async fn moving_a_service_between_levels_and_back_keeps_every_record_and_event(s
         .unwrap()
         .unwrap();
     assert_eq!(now.municipal_confirmed, 0);
+}
+
+/// The settings page's changes: each applies one thing, refuses what would falsify the
+/// figures or the history (a status in use, a scale below recorded Reifegrade), writes one
+/// audit entry — and a later seed does not bring back what the administration removed.
+async fn the_settings_change_one_thing_at_a_time_each_audited(s: Storage) {
+    use app::domain::{Phase, SettingChange as C, SettingRefusal as R};
+    let s = seeded(s).await;
+    let at = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
+    let apply = |c: C| {
+        let s = s.clone();
+        async move {
+            s.change_setting(&c.checked().unwrap(), "admin@example.org", at)
+                .await
+                .unwrap()
+        }
+    };
+    let before = s.settings().await.unwrap();
+    assert_eq!(before.statuses.len(), 8);
+    assert_eq!(before.transitions.len(), 20);
+    assert_eq!(before.maturity_model, "1.1");
+    assert_eq!(before.maturity_models.len(), 2);
+    assert_eq!(before.deadlines.len(), 1, "the former --deadlines default");
+    assert!(before.authorities.iter().any(|u| u.code == "TLVwA"));
+    let nicht_begonnen = before
+        .statuses
+        .iter()
+        .find(|st| st.code == "nicht_begonnen")
+        .unwrap();
+    assert!(nicht_begonnen.records > 0 && !nicht_begonnen.removable());
+
+    // a new status, a step into it, a new label; then it goes again, unused
+    let add = C::AddStatus {
+        code: "in_abstimmung".into(),
+        label: "in Abstimmung".into(),
+        phase: Phase::Planning,
+        sort_order: 25,
+    };
+    assert_eq!(apply(add.clone()).await, Ok(()));
+    assert_eq!(
+        apply(add).await,
+        Err(R::StatusCodeTaken("in_abstimmung".into()))
+    );
+    let step = |allowed| C::Transition {
+        from: "in_planung".into(),
+        to: "in_abstimmung".into(),
+        allowed,
+    };
+    assert_eq!(apply(step(true)).await, Ok(()));
+    assert!(s
+        .edit_options()
+        .await
+        .unwrap()
+        .allows("in_planung", "in_abstimmung"));
+    assert_eq!(
+        apply(C::EditStatus {
+            code: "online".into(),
+            label: "online (OZG-konform)".into(),
+            sort_order: 50
+        })
+        .await,
+        Ok(())
+    );
+    assert_eq!(
+        s.edit_options().await.unwrap().status_label("online"),
+        "online (OZG-konform)"
+    );
+    assert_eq!(
+        apply(C::RemoveStatus {
+            code: "in_abstimmung".into()
+        })
+        .await,
+        Ok(())
+    );
+    assert!(!s
+        .edit_options()
+        .await
+        .unwrap()
+        .allows("in_planung", "in_abstimmung"));
+    match apply(C::RemoveStatus {
+        code: "nicht_begonnen".into(),
+    })
+    .await
+    {
+        Err(R::StatusInUse { records, .. }) => assert_eq!(records, nicht_begonnen.records),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        apply(C::Transition {
+            from: "online".into(),
+            to: "unbekannt".into(),
+            allowed: true
+        })
+        .await,
+        Err(R::UnknownStatus("unbekannt".into()))
+    );
+
+    // a removed default step stays removed when the reference data is seeded again
+    let forbid = C::Transition {
+        from: "online".into(),
+        to: "in_umsetzung".into(),
+        allowed: false,
+    };
+    assert_eq!(apply(forbid).await, Ok(()));
+    s.seed(&test_reference_data(), true).await.unwrap();
+    let options = s.edit_options().await.unwrap();
+    assert!(!options.allows("online", "in_umsetzung"));
+    assert_eq!(options.status_label("online"), "online (OZG-konform)");
+
+    // Reifegrad: 2.0 takes over, a record gets level 6; 1.1 (up to 4) is refused then
+    assert_eq!(
+        apply(C::MaturityModel {
+            model: "2.0".into()
+        })
+        .await,
+        Ok(())
+    );
+    let key = s.record_versions(Some(10000)).await.unwrap().remove(0);
+    let out = s
+        .apply_changes(&[change(
+            key.id,
+            key.version,
+            RecordPatch {
+                maturity: Some(Some(6)),
+                ..Default::default()
+            },
+        )])
+        .await
+        .unwrap();
+    assert!(matches!(out[0], ChangeOutcome::Applied { .. }), "{out:?}");
+    assert_eq!(
+        apply(C::MaturityModel {
+            model: "1.1".into()
+        })
+        .await,
+        Err(R::LevelsAboveScale {
+            records: 1,
+            highest: 4
+        })
+    );
+    assert_eq!(
+        apply(C::MaturityModel {
+            model: "3.0".into()
+        })
+        .await,
+        Err(R::UnknownModel("3.0".into()))
+    );
+    assert_eq!(s.maturity_model().await.unwrap(), "2.0");
+    let rename = |level| C::MaturityLabel {
+        model: "2.0".into(),
+        level,
+        label: "Ende-zu-Ende digital".into(),
+    };
+    assert_eq!(apply(rename(7)).await, Ok(()));
+    assert_eq!(apply(rename(9)).await, Err(R::UnknownLevel(9)));
+    let levels = s.edit_options().await.unwrap().maturity_levels;
+    assert_eq!(levels.len(), 8);
+    assert_eq!(levels[7].label, "Ende-zu-Ende digital");
+
+    // target dates of the trend
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let landesziel = C::AddDeadline {
+        date: day(2026, 12, 31),
+        label: "Landesziel Thüringen".into(),
+    };
+    assert_eq!(apply(landesziel.clone()).await, Ok(()));
+    assert_eq!(
+        apply(landesziel).await,
+        Err(R::DeadlineTaken(day(2026, 12, 31)))
+    );
+    assert_eq!(
+        apply(C::RemoveDeadline {
+            date: day(2022, 12, 31)
+        })
+        .await,
+        Ok(())
+    );
+    assert_eq!(
+        apply(C::RemoveDeadline {
+            date: day(2022, 12, 31)
+        })
+        .await,
+        Err(R::UnknownDeadline(day(2022, 12, 31)))
+    );
+    let deadlines = s.deadlines().await.unwrap();
+    assert_eq!(deadlines.len(), 1);
+    assert_eq!(
+        (deadlines[0].date, deadlines[0].label.as_str()),
+        (day(2026, 12, 31), "Landesziel Thüringen")
+    );
+
+    // a new Landesbehörde can lead services
+    let tllr = C::AddAuthority {
+        code: "TLLLR".into(),
+        name: "Thüringer Landesamt für Landwirtschaft und Ländlichen Raum".into(),
+    };
+    assert_eq!(apply(tllr).await, Ok(()));
+    assert!(s
+        .lead_units()
+        .await
+        .unwrap()
+        .iter()
+        .any(|u| u.code == "TLLLR"));
+    assert_eq!(
+        apply(C::AddAuthority {
+            code: "tlvwa".into(),
+            name: "Doppelt".into()
+        })
+        .await,
+        Err(R::UnitCodeTaken("tlvwa".into()))
+    );
+
+    // one audit entry per change that was made, none for a refusal
+    let audited = s
+        .audit_page(Some(server::storage::SETTING_CHANGED), 1, 100)
+        .await
+        .unwrap();
+    assert_eq!(audited.total, 10, "{:?}", audited.items);
+    assert!(audited
+        .items
+        .iter()
+        .any(|a| a.detail.as_deref() == Some("Schritt online → in_umsetzung gesperrt")));
+    assert!(audited
+        .items
+        .iter()
+        .all(|a| a.actor.as_deref() == Some("admin@example.org")));
+}
+
+/// "nicht relevant" set before the approval rule (no admin's reasoned change since) is listed
+/// for review; an admin who records the reason confirms it, and it leaves the list.
+async fn not_relevant_records_without_approval_are_listed_until_an_admin_confirms(s: Storage) {
+    let s = seeded(s).await;
+    assert_eq!(s.unapproved_not_relevant(10).await.unwrap().total, 0);
+    let keys = s.record_versions(Some(10000)).await.unwrap();
+    let (legacy, approved) = (&keys[0], &keys[1]);
+    let admin = s
+        .create_user(&server::storage::NewUser {
+            email: "kompetenzzentrum@example.org".into(),
+            display_name: "Kompetenzzentrum".into(),
+            role: app::domain::Role::Admin,
+            password_hash: "x".into(),
+            scope_codes: vec![],
+        })
+        .await
+        .unwrap();
+    let to = |status: &str| RecordPatch {
+        status_code: Some(status.into()),
+        ..Default::default()
+    };
+    // the old way, from the release before the approval rule: straight into "nicht relevant",
+    // by nobody of the administration
+    execute(&s, "INSERT INTO status_transition (from_code, to_code) VALUES ('nicht_begonnen', 'nicht_relevant')").await;
+    let mut old = change(legacy.id, legacy.version, to("nicht_relevant"));
+    old.comment = None;
+    // the approved way: requested, then approved by an admin with a reason
+    let request = change(
+        approved.id,
+        approved.version,
+        to("nicht_relevant_beantragt"),
+    );
+    let out = s.apply_changes(&[old, request]).await.unwrap();
+    assert!(
+        out.iter()
+            .all(|o| matches!(o, ChangeOutcome::Applied { .. })),
+        "{out:?}"
+    );
+    execute(&s, "DELETE FROM status_transition WHERE from_code = 'nicht_begonnen' AND to_code = 'nicht_relevant'").await;
+    let mut approval = change(approved.id, approved.version + 1, to("nicht_relevant"));
+    approval.user_id = Some(admin);
+    approval.comment = Some("Kein Vollzug in Thüringen".into());
+    let out = s.apply_changes(&[approval]).await.unwrap();
+    assert!(matches!(out[0], ChangeOutcome::Applied { .. }), "{out:?}");
+    let listed = s.unapproved_not_relevant(10).await.unwrap();
+    assert_eq!(listed.total, 1);
+    assert_eq!(listed.items[0].id, legacy.id);
+
+    // the administration confirms by recording the reason as the note
+    let mut confirm = change(
+        legacy.id,
+        legacy.version + 1,
+        RecordPatch {
+            note: Some(Some("Landesrecht sieht kein Verfahren vor".into())),
+            ..Default::default()
+        },
+    );
+    confirm.user_id = Some(admin);
+    confirm.comment = None;
+    let out = s.apply_changes(&[confirm]).await.unwrap();
+    assert!(matches!(out[0], ChangeOutcome::Applied { .. }), "{out:?}");
+    assert_eq!(s.unapproved_not_relevant(10).await.unwrap().total, 0);
 }

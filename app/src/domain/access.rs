@@ -183,11 +183,18 @@ impl AuditLine {
             "historie_verletzt" => td_string!(locale, domain.audit_action.historie_verletzt),
             "katalog_importiert" => td_string!(locale, domain.audit_action.katalog_importiert),
             "gebiete_importiert" => td_string!(locale, domain.audit_action.gebiete_importiert),
+            "zustaendigkeit_geaendert" => {
+                td_string!(locale, domain.audit_action.zustaendigkeit_geaendert)
+            }
+            "leistung_ergaenzt" => td_string!(locale, domain.audit_action.leistung_ergaenzt),
+            "einstellung_geaendert" => {
+                td_string!(locale, domain.audit_action.einstellung_geaendert)
+            }
             _ => td_string!(locale, domain.audit_action.other),
         }
     }
 
-    pub const ACTIONS: [&'static str; 15] = [
+    pub const ACTIONS: [&'static str; 18] = [
         "anmeldung",
         "anmeldung_fehlgeschlagen",
         "anmeldung_gesperrt",
@@ -203,6 +210,9 @@ impl AuditLine {
         "historie_verletzt",
         "katalog_importiert",
         "gebiete_importiert",
+        "zustaendigkeit_geaendert",
+        "leistung_ergaenzt",
+        "einstellung_geaendert",
     ];
 }
 

@@ -621,6 +621,9 @@ pub const CHANGES_PER_PAGE: u32 = 50;
 pub struct MyWork {
     /// For the administration: the requests for "nicht relevant" it approves or rejects.
     pub approvals: Option<Page<RecordDetail>>,
+    /// For the administration: "nicht relevant" records nobody of it approved (data from
+    /// before the approval rule), to review.
+    pub unapproved: Option<Page<RecordDetail>>,
     pub units: Vec<UnitWork>,
     /// Records not updated for this many days count as waiting for an update.
     pub stale_days: i64,

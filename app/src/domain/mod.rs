@@ -7,6 +7,7 @@ pub mod ids;
 pub mod imports;
 pub mod model;
 pub mod responsibility;
+pub mod settings;
 
 pub use access::{
     AccountPage, ApiTokenInfo, AuditLine, CurrentUser, NewApiToken, Role, ScopeUnit, UserForm,
@@ -25,4 +26,7 @@ pub use responsibility::{
     ResponsibilityChange, ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport,
     ResponsibilityLine, ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery,
     ServiceResponsibility,
+};
+pub use settings::{
+    MaturityModel, SettingChange, SettingRefusal, Settings, StatusSetting, MAX_LABEL_LEN,
 };

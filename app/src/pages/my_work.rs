@@ -39,7 +39,14 @@ fn MyWorkBody(work: MyWork) -> impl IntoView {
             <WorkTable records=requests.items empty=td_string!(l, my_work.approvals_none) planned_first=false/>
         </section>
     });
-    view! { {approvals} <UnitsWork work=work/> }.into_any()
+    let unapproved = work.unapproved.clone().filter(|r| r.total > 0).map(|records| view! {
+        <section aria-labelledby="ohne-freigabe" class="my-work">
+            <h2 id="ohne-freigabe">{td_string!(l, my_work.unapproved_heading, count = format::int(records.total)).to_string()}</h2>
+            <p class="muted">{td_string!(l, my_work.unapproved_lead)}</p>
+            <WorkTable records=records.items empty=td_string!(l, my_work.approvals_none) planned_first=false/>
+        </section>
+    });
+    view! { {approvals} {unapproved} <UnitsWork work=work/> }.into_any()
 }
 
 #[component]

@@ -19,6 +19,7 @@ mod responsibility;
 mod rows;
 mod scheduled;
 mod seed;
+mod settings;
 mod territory;
 mod throttle;
 mod writes;
@@ -34,6 +35,7 @@ pub use imports::ImportKeys;
 pub use records::{ChangeFilter, PageStart, RecordFilter, StoredChange, WorkList};
 pub use responsibility::{RESPONSIBILITY_CHANGED, SERVICE_ADDED};
 pub use scheduled::ScheduledRun;
+pub use settings::SETTING_CHANGED;
 pub use territory::{
     Dissolution, StoredTerritory, StoredUnit, TerritoryWrite, TerritoryWritten, UnitWrite,
     TERRITORY_IMPORTED,

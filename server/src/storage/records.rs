@@ -548,6 +548,18 @@ const REQUESTS_NOT_RELEVANT: &str =
      JOIN status t ON t.code = tr.to_code JOIN status f ON f.code = tr.from_code \
      WHERE t.phase = 'not_relevant' AND f.phase <> 'not_relevant')";
 
+/// A "nicht relevant" record the administration has not approved: no change by an admin with a
+/// reason (a change comment, or the record's note) since it entered that status. Data from
+/// before the approval rule (migration 0015), listed for review and never changed: it stays
+/// outside the denominator until someone decides.
+const NOT_RELEVANT_UNAPPROVED: &str =
+    "rec.status_code IN (SELECT code FROM status WHERE phase = 'not_relevant') \
+     AND NOT EXISTS (SELECT 1 FROM record_event e JOIN app_user u ON u.id = e.user_id \
+       WHERE e.record_id = rec.id AND e.new_status = rec.status_code AND u.role = 'admin' \
+       AND ((e.comment IS NOT NULL AND TRIM(e.comment) <> '') OR rec.note IS NOT NULL) \
+       AND e.id >= COALESCE((SELECT MAX(x.id) FROM record_event x WHERE x.record_id = rec.id \
+         AND x.new_status = rec.status_code AND (x.old_status IS NULL OR x.old_status <> x.new_status)), 0))";
+
 /// An online record without its proof: no address of the online service, no EfA solution.
 pub(crate) const ONLINE_WITHOUT_PROOF: &str =
     "rec.status_code IN (SELECT code FROM status WHERE phase = 'online') \
@@ -602,6 +614,19 @@ impl Storage {
             REQUESTS_NOT_RELEVANT,
             None,
             "rec.updated_at, s.ozg_id, o.name",
+            limit,
+        )
+        .await
+    }
+
+    /// "nicht relevant" records without the administration's approval, in the whole Land, by
+    /// service and unit: at most `limit`, with their total.
+    pub async fn unapproved_not_relevant(&self, limit: u32) -> Result<Page<RecordDetail>> {
+        self.records_where(
+            None,
+            NOT_RELEVANT_UNAPPROVED,
+            None,
+            "s.ozg_id, o.name",
             limit,
         )
         .await

@@ -96,15 +96,19 @@ impl Storage {
         // an imported Gemeindeverzeichnis is newer than the embedded 2020 one
         let territory_imported = self.meta(TERRITORY_IMPORTED).await?.is_some();
         in_transaction!(self, tx => {
-            for (code, label, phase, order) in DEFAULT_STATUSES {
+            // the pipeline and the Reifegrad labels are the administration's settings once
+            // written: a later seed must not bring back a status step it removed
+            let configured: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM status").fetch_one(&mut *tx).await?;
+            let labelled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM maturity_level").fetch_one(&mut *tx).await?;
+            for (code, label, phase, order) in DEFAULT_STATUSES.into_iter().filter(|_| configured == 0) {
                 sqlx::query("INSERT INTO status (code, label, phase, sort_order) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING")
                     .bind(code).bind(label).bind(phase).bind(order).execute(&mut *tx).await?;
             }
-            for (from, to) in DEFAULT_TRANSITIONS {
+            for (from, to) in DEFAULT_TRANSITIONS.iter().filter(|_| configured == 0) {
                 sqlx::query("INSERT INTO status_transition (from_code, to_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                     .bind(*from).bind(*to).execute(&mut *tx).await?;
             }
-            for (model, level, label) in MATURITY_LEVELS {
+            for (model, level, label) in MATURITY_LEVELS.iter().filter(|_| labelled == 0) {
                 sqlx::query("INSERT INTO maturity_level (model, level, label) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
                     .bind(*model).bind(*level).bind(*label).execute(&mut *tx).await?;
             }

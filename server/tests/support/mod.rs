@@ -167,11 +167,7 @@ pub async fn spawn_server(storage: Storage, auth: AuthSettings) -> TestServer {
             email: Some("betrieb@example.org".into()),
             ..Default::default()
         },
-    )
-    .with_deadlines(vec![app::domain::Deadline {
-        date: chrono::NaiveDate::from_ymd_opt(2022, 12, 31).unwrap(),
-        label: "OZG-Umsetzungsfrist 31.12.2022".into(),
-    }]);
+    );
     tokio::spawn(async move {
         axum::serve(
             listener,
