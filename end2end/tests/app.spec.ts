@@ -149,16 +149,17 @@ test("filters work without JavaScript", async ({ browser }) => {
 
 test("a service page lists its records and links to the units", async ({ page }) => {
   const errors = watchConsole(page);
-  // a Gemeinde task in the shipped responsibility matrix: one record per Gemeinde
+  // a task of the transferred sphere in the shipped responsibility matrix: one record per
+  // Verwaltungsgemeinschaft or erfüllende Gemeinde (82) and per Gemeinde in none (108)
   await page.goto("/leistungen?q=Wohnsitzmeldungen");
   await hydrated(page);
   await page.getByRole("link", { name: "Wohnsitzmeldungen", exact: true }).click();
   await expect(page).toHaveURL(/\/leistungen\/10124$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Wohnsitzmeldungen");
   await expect(page.locator("table.records tbody tr")).toHaveCount(50);
-  await expect(page.locator(".pagination .result-count").first()).toContainText("1–50 von 633");
+  await expect(page.locator(".pagination .result-count").first()).toContainText("1–50 von 190");
   await page.getByRole("link", { name: "Weiter »" }).click();
-  await expect(page.locator(".pagination .result-count").first()).toContainText("51–100 von 633");
+  await expect(page.locator(".pagination .result-count").first()).toContainText("51–100 von 190");
   expect(errors).toEqual([]);
 });
 
@@ -169,8 +170,8 @@ test("org units: a Kreis shows its Gemeinden and their coverage", async ({ page 
   await page.getByRole("link", { name: "Weimarer Land" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Weimarer Land");
   await expect(page.getByRole("heading", { name: "Kommunale OZG-Leistungen in den Gemeinden dieses Kreises" })).toBeVisible();
-  // one row per Gemeinde service of the responsibility matrix (77), each "x von n" over the
-  // Kreis' Gemeinden
+  // one row per Gemeinde or Verband service of the responsibility matrix (43 + 34), each
+  // "x von n" over the Kreis' Gemeinden and Verbände
   const rows = page.locator('[data-testid="gemeinden-coverage"] tbody tr');
   await expect(rows).toHaveCount(77);
   await expect(rows.filter({ hasText: "Wohnsitzmeldungen" }).first()).toContainText(" von ");

@@ -1,23 +1,23 @@
 import { test, expect } from "@playwright/test";
 import { ACCOUNTS, apiRecords, hydrated, login, watchConsole } from "./helpers";
 
-// Fundsachen: a Gemeinde task in the shipped matrix (633 Gemeinden), moved to the 23 Kreise
+// Hundehaltung (the Hundesteuer): a Gemeinde task of its own sphere in the shipped matrix (633 Gemeinden), moved to the 23 Kreise
 // and kreisfreien Städte by the administration, with a dry run first, and back again.
-const SERVICE = 10244;
+const SERVICE = 10160;
 
 test("an administrator moves a service from the Gemeinden to the Kreise after a dry run", async ({ page }) => {
   const errors = watchConsole(page);
   await login(page, ACCOUNTS.admin);
-  await page.goto("/zustaendigkeiten?q=Fundsachen");
+  await page.goto("/zustaendigkeiten?q=Hundehaltung");
   await hydrated(page);
   await expect(page.getByTestId("responsibility-figures")).toContainText(/\d+ von 557 Zuständigkeiten bestätigt/);
   const row = page.locator(`tr[data-ozg-id="${SERVICE}"]`);
   await expect(row).toContainText("Gemeinden");
   await expect(row).toContainText("Annahme");
-  await row.getByRole("link", { name: "Ändern – Fundsachen" }).click();
+  await row.getByRole("link", { name: "Ändern – Hundehaltung" }).click();
   await expect(page).toHaveURL(new RegExp(`/zustaendigkeiten/${SERVICE}$`));
   await hydrated(page);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Zuständigkeit: ${SERVICE} Fundsachen`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Zuständigkeit: ${SERVICE} Hundehaltung`);
 
   // the dry run says what would happen and changes nothing
   await page.getByLabel("Ebene", { exact: true }).selectOption("kreis");
@@ -40,7 +40,7 @@ test("an administrator moves a service from the Gemeinden to the Kreise after a 
 
   await page.goto("/organisationen/16068051");
   await hydrated(page);
-  const closed = page.locator("table.records tbody tr").filter({ hasText: "Fundsachen" });
+  const closed = page.locator("table.records tbody tr").filter({ hasText: "Hundehaltung" });
   await expect(closed.getByTestId("closed-record")).toContainText(/nicht mehr zuständig seit \d{2}\.\d{2}\.\d{4}/);
   await closed.getByRole("link", { name: /./ }).nth(1).click();
   await hydrated(page);

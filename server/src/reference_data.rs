@@ -81,6 +81,8 @@ pub struct OrgUnit {
     pub parent_code: Option<String>,
     pub population: Option<i64>,
     pub valid_from: Option<NaiveDate>,
+    /// A Gemeinde's Verwaltungsgemeinschaft or erfüllende Gemeinde (its code), if any.
+    pub verband_code: Option<String>,
 }
 
 /// Everything the seed writes, in dependency order.
@@ -94,6 +96,47 @@ pub struct ReferenceData {
     pub org_units: Vec<OrgUnit>,
     /// SHA-256 over all source files: unchanged files need no seeding at all.
     pub fingerprint: String,
+}
+
+/// Whether a Gemeinde belongs to a Verwaltungsgemeinschaft or has an erfüllende Gemeinde
+/// (otherwise it is "verbandsfrei" or an Einheitsgemeinde and executes everything itself).
+fn in_verband(g: &GemeindeCsv) -> bool {
+    matches!(
+        g.verband_typ.as_str(),
+        "Verwaltungsgemeinschaft" | "Erfüllende Gemeinde"
+    )
+}
+
+/// The Verwaltungsgemeinschaften and erfüllenden Gemeinden as org units under their Kreis,
+/// keyed by the 9-digit Verband key of the Gemeindeverzeichnis, with their members'
+/// population.
+fn verbaende(gemeinden: &[GemeindeCsv]) -> Result<Vec<OrgUnit>, String> {
+    let mut by_key: std::collections::BTreeMap<&str, OrgUnit> = Default::default();
+    for g in gemeinden.iter().filter(|g| in_verband(g)) {
+        let key = g.verband_schluessel_9.as_str();
+        if key.len() != 9 || !key.starts_with(&g.kreis_schluessel_5) {
+            return Err(format!(
+                "thueringen_gemeinden_2020.csv: Verband {key} von {} liegt nicht im Kreis {}",
+                g.ags_8, g.kreis_schluessel_5
+            ));
+        }
+        let unit = by_key.entry(key).or_insert_with(|| OrgUnit {
+            code: key.to_owned(),
+            kind: "verband",
+            name: match g.verband_typ.as_str() {
+                "Verwaltungsgemeinschaft" => format!("Verwaltungsgemeinschaft {}", g.verband),
+                _ => format!("{} (erfüllende Gemeinde)", g.verband),
+            },
+            ags: None,
+            ars: Some(key.to_owned()),
+            parent_code: Some(g.kreis_schluessel_5.clone()),
+            population: Some(0),
+            valid_from: None,
+            verband_code: None,
+        });
+        unit.population = unit.population.map(|p| p + g.einwohner_31_12_2019);
+    }
+    Ok(by_key.into_values().collect())
 }
 
 fn reader(text: &str) -> csv::Reader<&[u8]> {
@@ -159,6 +202,9 @@ struct GemeindeCsv {
     ars_12: String,
     gemeinde: String,
     kreis_schluessel_5: String,
+    verband_schluessel_9: String,
+    verband: String,
+    verband_typ: String,
     einwohner_31_12_2019: i64,
 }
 
@@ -333,6 +379,7 @@ impl ReferenceData {
             parent_code: None,
             population: None, // filled in from the Gemeinden below
             valid_from: None,
+            verband_code: None,
         }];
         for r in &ressorts {
             let kind = match r.kind.as_str() {
@@ -353,6 +400,7 @@ impl ReferenceData {
                 parent_code: Some(LAND_CODE.into()),
                 population: None,
                 valid_from,
+                verband_code: None,
             });
         }
         for k in rows::<KreisCsv>("thueringen_kreise_2020.csv", src.kreise)? {
@@ -369,10 +417,13 @@ impl ReferenceData {
                 parent_code: Some(LAND_CODE.into()),
                 population: Some(k.einwohner_31_12_2019),
                 valid_from: None,
+                verband_code: None,
             });
         }
         let mut land_population = 0;
-        for g in rows::<GemeindeCsv>("thueringen_gemeinden_2020.csv", src.gemeinden)? {
+        let gemeinden = rows::<GemeindeCsv>("thueringen_gemeinden_2020.csv", src.gemeinden)?;
+        org_units.extend(verbaende(&gemeinden)?);
+        for g in gemeinden {
             let ags =
                 Ags::parse(&g.ags_8).map_err(|e| format!("thueringen_gemeinden_2020.csv: {e}"))?;
             let ars =
@@ -384,6 +435,7 @@ impl ReferenceData {
                 ));
             }
             land_population += g.einwohner_31_12_2019;
+            let verband_code = in_verband(&g).then(|| g.verband_schluessel_9.clone());
             org_units.push(OrgUnit {
                 code: ags.to_string(),
                 kind: "gemeinde",
@@ -393,6 +445,7 @@ impl ReferenceData {
                 parent_code: Some(g.kreis_schluessel_5),
                 population: Some(g.einwohner_31_12_2019),
                 valid_from: None,
+                verband_code,
             });
         }
         org_units[0].population = Some(land_population);
@@ -473,6 +526,37 @@ mod tests {
         assert_eq!(count("landesbehoerde"), 6);
         assert_eq!(count("kreis"), 23);
         assert_eq!(count("gemeinde"), 633);
+        assert_eq!(
+            count("verband"),
+            43 + 39,
+            "Verwaltungsgemeinschaften, erfüllende Gemeinden"
+        );
+        let in_verband = data.org_units.iter().filter(|o| o.verband_code.is_some());
+        assert_eq!(in_verband.count(), 390 + 135);
+        // a Verband's population is its members', and it lies in its members' Kreis
+        let lindenberg = data
+            .org_units
+            .iter()
+            .find(|o| o.code == "160615001")
+            .unwrap();
+        assert_eq!(
+            lindenberg.name,
+            "Verwaltungsgemeinschaft Lindenberg/Eichsfeld"
+        );
+        assert_eq!(lindenberg.parent_code.as_deref(), Some("16061"));
+        let members: i64 = data
+            .org_units
+            .iter()
+            .filter(|o| o.verband_code.as_deref() == Some("160615001"))
+            .map(|o| o.population.unwrap())
+            .sum();
+        assert_eq!(lindenberg.population, Some(members));
+        let heringen = data
+            .org_units
+            .iter()
+            .find(|o| o.code == "160625053")
+            .unwrap();
+        assert_eq!(heringen.name, "Heringen/Helme, Stadt (erfüllende Gemeinde)");
         assert!(data.org_units[0].population.unwrap() > 2_000_000);
         assert!(
             data.themenfelder.iter().all(|t| t.lead_unit_code.is_some()),
@@ -491,8 +575,13 @@ mod tests {
         assert_eq!(level(10169), (Responsibility::Kreis, None), "Führerschein");
         assert_eq!(
             level(10124),
+            (Responsibility::Verband, None),
+            "Wohnsitzmeldungen: the Meldebehörde is the Gemeinde or its VG"
+        );
+        assert_eq!(
+            level(10160),
             (Responsibility::Gemeinde, None),
-            "Wohnsitzmeldungen"
+            "Hundesteuer"
         );
         assert_eq!(
             level(10060),
@@ -515,7 +604,8 @@ mod tests {
         assert_eq!(per_level(Responsibility::Landesbehoerde), 55);
         assert_eq!(per_level(Responsibility::Ressort), 134);
         assert_eq!(per_level(Responsibility::Kreis), 116);
-        assert_eq!(per_level(Responsibility::Gemeinde), 77);
+        assert_eq!(per_level(Responsibility::Verband), 34);
+        assert_eq!(per_level(Responsibility::Gemeinde), 43);
         assert!(
             data.services
                 .iter()

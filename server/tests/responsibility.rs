@@ -336,7 +336,8 @@ async fn the_matrix_goes_out_as_csv_and_xlsx_and_comes_back_in() {
         "OZG-ID;OZG-Leistung;Themenfeld;Ebene;Federführung;Bestätigt;Ausnahmen;Einträge"
     );
 
-    // Fundsachen edited in the spreadsheet: to the Kreise, confirmed
+    // Fundsachen (a Verband task: 82 Verbände and 108 Gemeinden in none) edited in the
+    // spreadsheet: to the Kreise, confirmed
     let edited: String = lines
         .iter()
         .map(|l| {
@@ -363,18 +364,18 @@ async fn the_matrix_goes_out_as_csv_and_xlsx_and_comes_back_in() {
     assert_eq!(dry["changed"][0]["ozg_id"], 10244);
     assert_eq!(
         dry["changed"][0]["changes"],
-        json!(["Ebene: gemeinde → kreis", "bestätigt"])
+        json!(["Ebene: verband → kreis", "bestätigt"])
     );
     assert_eq!(
         (
             dry["records_created"].as_i64(),
             dry["records_closed"].as_i64()
         ),
-        (Some(23), Some(633))
+        (Some(23), Some(82 + 108))
     );
     assert_eq!(
         get(&srv, &admin, "/api/v1/services/10244/responsibility").await["level"],
-        "gemeinde"
+        "verband"
     );
     let done = import(
         &srv,
@@ -1068,6 +1069,16 @@ async fn upgrading_reroutes_every_way_into_nicht_relevant_through_the_request() 
     }
 }
 
+/// The units of the records `/api/v1/records?{query}` lists, in its order.
+async fn record_units(srv: &TestServer, token: &str, query: &str) -> Vec<String> {
+    get(srv, token, &format!("/api/v1/records?{query}")).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["org_unit_code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The HTML of the page at `path` as `token` sees it (it must answer 200).
 async fn html(srv: &TestServer, token: &str, path: &str) -> String {
     String::from_utf8(download(srv, token, path).await).unwrap()
@@ -1229,14 +1240,7 @@ async fn the_settings_are_the_administrations_and_show_everywhere_at_once() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let records = get(&srv, &admin, "/api/v1/records?ozg_id=10092").await;
-    let units: Vec<&str> = records["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["org_unit_code"].as_str().unwrap())
-        .collect();
-    assert_eq!(units, ["TLLLR"], "{records}");
+    assert_eq!(record_units(&srv, &admin, "ozg_id=10092").await, ["TLLLR"]);
 
     // without JavaScript the form comes back to the page with its outcome
     let r = srv
@@ -1270,4 +1274,38 @@ async fn the_settings_are_the_administrations_and_show_everywhere_at_once() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(log["total"], 6, "{log}");
+}
+
+/// The Meldebehörde is the Gemeinde or its Verwaltungsgemeinschaft / erfüllende Gemeinde: the
+/// shipped matrix gives Wohnsitzmeldungen to the 82 Verbände and the 108 Gemeinden in none,
+/// a Verband's page lists its members, and a Kreis's page its Verbände.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_verbaende_hold_the_transferred_tasks_of_their_members() {
+    let srv = thueringen().await;
+    let admin = add_user(&srv, "ada@example.org", "admin", "").await;
+    let units = record_units(&srv, &admin, "ozg_id=10124&pro_seite=500").await;
+    assert_eq!(units.len(), 190);
+    assert_eq!(
+        units.iter().filter(|c| c.len() == 9).count(),
+        82,
+        "Verbände"
+    );
+    assert_eq!(
+        units.iter().filter(|c| c.len() == 8).count(),
+        108,
+        "Gemeinden in none"
+    );
+    let holds = |code: &str| units.iter().any(|u| u == code);
+    assert!(holds("160615001") && holds("16051000"));
+    assert!(!holds("16061003"), "Berlingerode is served by its VG");
+    // the Hundesteuer stays with every Gemeinde
+    assert_eq!(
+        get(&srv, &admin, "/api/v1/records?ozg_id=10160&pro_seite=1").await["total"],
+        633
+    );
+    let vg = html(&srv, &admin, "/organisationen/160615001").await;
+    assert!(vg.contains("Verwaltungsgemeinschaft Lindenberg/Eichsfeld"));
+    assert!(vg.contains("Berlingerode") && vg.contains("Wohnsitzmeldungen"));
+    let kreis = html(&srv, &admin, "/organisationen/16061").await;
+    assert!(kreis.contains("Verwaltungsgemeinschaft Lindenberg/Eichsfeld"));
 }

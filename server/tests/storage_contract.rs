@@ -52,6 +52,7 @@ contract!(
     moving_a_service_between_levels_and_back_keeps_every_record_and_event,
     the_settings_change_one_thing_at_a_time_each_audited,
     not_relevant_records_without_approval_are_listed_until_an_admin_confirms,
+    a_verband_holds_the_transferred_tasks_of_its_members,
 );
 
 async fn count(s: &Storage, table: &str) -> i64 {
@@ -572,7 +573,14 @@ async fn org_unit_portfolios(s: Storage) {
     let s = seeded(s).await;
     let kreis = s.org_unit("16068").await.unwrap();
     assert_eq!(kreis.unit.kind, app::domain::OrgUnitKind::Kreis);
-    assert!(kreis.children.len() > 10, "Sömmerda has its Gemeinden");
+    use app::domain::OrgUnitKind;
+    let of_kind = |k| kreis.children.iter().filter(move |c| c.kind == k);
+    assert_eq!(
+        of_kind(OrgUnitKind::Gemeinde).count(),
+        38,
+        "Sömmerda has its Gemeinden"
+    );
+    assert_eq!(of_kind(OrgUnitKind::Verband).count(), 6, "and its Verbände");
     assert!(
         kreis.records.is_empty(),
         "a Kreis holds no records of its own here"
@@ -582,10 +590,11 @@ async fn org_unit_portfolios(s: Storage) {
         .iter()
         .find(|p| p.ozg_id.get() == 10000)
         .unwrap();
-    assert_eq!(elterngeld.records_applicable, kreis.children.len() as i64);
+    assert_eq!(elterngeld.records_applicable, 38);
     assert_eq!(elterngeld.records_online, 0);
 
-    let gemeinde = s.org_unit(&kreis.children[0].code).await.unwrap();
+    let first = of_kind(OrgUnitKind::Gemeinde).next().unwrap();
+    let gemeinde = s.org_unit(&first.code).await.unwrap();
     assert_eq!(gemeinde.unit.parent.unwrap().code, "16068");
     assert!(gemeinde.gemeinden_coverage.is_empty());
     assert!(gemeinde.records.len() > 300);
@@ -593,6 +602,17 @@ async fn org_unit_portfolios(s: Storage) {
         .records
         .iter()
         .all(|r| r.org_unit_code == gemeinde.unit.code));
+
+    // a Verband's page lists its members
+    let gera_aue = of_kind(OrgUnitKind::Verband)
+        .find(|v| v.name == "Verwaltungsgemeinschaft Gera-Aue")
+        .unwrap();
+    let members = s.org_unit(&gera_aue.code).await.unwrap().children;
+    assert!(members.iter().all(|m| m.kind == OrgUnitKind::Gemeinde));
+    assert!(
+        members.iter().any(|m| m.name == "Andisleben"),
+        "{members:?}"
+    );
 
     let ministry = s.org_unit("TMDI").await.unwrap();
     assert_eq!(
@@ -3201,4 +3221,87 @@ async fn not_relevant_records_without_approval_are_listed_until_an_admin_confirm
     let out = s.apply_changes(&[confirm]).await.unwrap();
     assert!(matches!(out[0], ChangeOutcome::Applied { .. }), "{out:?}");
     assert_eq!(s.unapproved_not_relevant(10).await.unwrap().total, 0);
+}
+
+/// Verwaltungsgemeinschaften and erfüllende Gemeinden: a service of the level "verband" is held
+/// by each Verband for its members and by every Gemeinde in none; on the Kreis's Gemeinde map a
+/// Verband's record counts for each of its members, so a member loses nothing it is served by.
+async fn a_verband_holds_the_transferred_tasks_of_its_members(s: Storage) {
+    use app::domain::{DashboardFilter, Responsibility, ResponsibilityChange};
+    let s = seeded(s).await;
+    // the slice: Erfurt (in none) and Sömmerda with 5 Verwaltungsgemeinschaften, 1 erfüllende
+    // Gemeinde and 3 Gemeinden in none
+    let open_records = |kind: &'static str| {
+        let s = s.clone();
+        async move {
+            count(
+                &s,
+                &format!(
+                    "implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
+                 WHERE rec.ozg_id = 10124 AND rec.closed_on IS NULL AND o.kind = '{kind}'"
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(count(&s, "org_unit WHERE kind = 'verband'").await, 6);
+    assert_eq!(
+        count(
+            &s,
+            "org_unit WHERE kind = 'gemeinde' AND verband_id IS NOT NULL"
+        )
+        .await,
+        35
+    );
+    assert_eq!(open_records("gemeinde").await, 39);
+    let sommerda = DashboardFilter {
+        kreis: Some("16068".into()),
+        ..Default::default()
+    };
+    let today = Utc::now().date_naive();
+    let region = |o: &app::domain::Overview, code: &str| {
+        o.map
+            .regions
+            .iter()
+            .find(|r| r.code == code)
+            .unwrap_or_else(|| panic!("{code}"))
+            .figures
+            .applicable
+    };
+    let before = s.overview_at(&sommerda, today).await.unwrap().unwrap();
+    assert!(before.map.gemeinden);
+
+    let to_verband = ResponsibilityChange {
+        level: Some(Responsibility::Verband),
+        ..Default::default()
+    };
+    let melde = OzgId::parse("10124").unwrap();
+    let out = s
+        .change_responsibility(melde, &to_verband, Utc::now(), "admin@example.org", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (out.records_created, out.records_closed),
+        (6, 35),
+        "6 Verbände in, their 35 members out"
+    );
+    assert_eq!(
+        (
+            open_records("verband").await,
+            open_records("gemeinde").await
+        ),
+        (6, 4)
+    );
+
+    let after = s.overview_at(&sommerda, today).await.unwrap().unwrap();
+    // Andisleben (VG Gera-Aue) is served by its VG's record now, Sömmerda (in none) by its own
+    for member in ["16068002", "16068051"] {
+        assert_eq!(region(&after, member), region(&before, member), "{member}");
+    }
+    assert_eq!(
+        after.municipal_records_applicable,
+        before.municipal_records_applicable - 35 + 6,
+        "the Kreis counts the Verbände's records instead of their members'"
+    );
+    assert_history_exact(&s).await;
 }

@@ -135,15 +135,19 @@ pub enum OrgUnitKind {
     Ressort,
     Landesbehoerde,
     Kreis,
+    /// A Verwaltungsgemeinschaft or an erfüllende Gemeinde: executes the transferred tasks
+    /// of its member Gemeinden (under its Kreis; the members name it).
+    Verband,
     Gemeinde,
 }
 
 impl OrgUnitKind {
-    pub const ALL: [OrgUnitKind; 5] = [
+    pub const ALL: [OrgUnitKind; 6] = [
         Self::Land,
         Self::Ressort,
         Self::Landesbehoerde,
         Self::Kreis,
+        Self::Verband,
         Self::Gemeinde,
     ];
 
@@ -153,6 +157,7 @@ impl OrgUnitKind {
             Self::Ressort => "ressort",
             Self::Landesbehoerde => "landesbehoerde",
             Self::Kreis => "kreis",
+            Self::Verband => "verband",
             Self::Gemeinde => "gemeinde",
         }
     }
@@ -167,6 +172,7 @@ impl OrgUnitKind {
             Self::Ressort => td_string!(locale, domain.kind.ressort),
             Self::Landesbehoerde => td_string!(locale, domain.kind.landesbehoerde),
             Self::Kreis => td_string!(locale, domain.kind.kreis),
+            Self::Verband => td_string!(locale, domain.kind.verband),
             Self::Gemeinde => td_string!(locale, domain.kind.gemeinde),
         }
     }

@@ -20,16 +20,21 @@ pub enum Responsibility {
     Ressort,
     /// The Landkreise and kreisfreien Städte.
     Kreis,
-    /// Every Gemeinde.
+    /// Every Gemeinde, in a Verwaltungsgemeinschaft or with an erfüllende Gemeinde that one
+    /// for its members (the transferred sphere: Meldewesen, Standesamt, Gewerbe- und
+    /// Ordnungsamt).
+    Verband,
+    /// Every Gemeinde itself (its own sphere: Satzungen, Steuern, örtliche Einrichtungen).
     Gemeinde,
 }
 
 impl Responsibility {
-    pub const ALL: [Responsibility; 5] = [
+    pub const ALL: [Responsibility; 6] = [
         Self::Bund,
         Self::Landesbehoerde,
         Self::Ressort,
         Self::Kreis,
+        Self::Verband,
         Self::Gemeinde,
     ];
 
@@ -39,6 +44,7 @@ impl Responsibility {
             Self::Landesbehoerde => "landesbehoerde",
             Self::Ressort => "ressort",
             Self::Kreis => "kreis",
+            Self::Verband => "verband",
             Self::Gemeinde => "gemeinde",
         }
     }
@@ -53,6 +59,7 @@ impl Responsibility {
             Self::Landesbehoerde => td_string!(locale, domain.responsibility.landesbehoerde),
             Self::Ressort => td_string!(locale, domain.responsibility.ressort),
             Self::Kreis => td_string!(locale, domain.responsibility.kreis),
+            Self::Verband => td_string!(locale, domain.responsibility.verband),
             Self::Gemeinde => td_string!(locale, domain.responsibility.gemeinde),
         }
     }
@@ -73,7 +80,7 @@ impl Responsibility {
 
     /// Executed by the municipalities (Kreise or Gemeinden): what the municipal KPIs count.
     pub fn is_municipal(self) -> bool {
-        matches!(self, Self::Kreis | Self::Gemeinde)
+        matches!(self, Self::Kreis | Self::Verband | Self::Gemeinde)
     }
 }
 
@@ -431,7 +438,7 @@ impl LeikaTypes {
         let fitting: &[&str] = match kind {
             K::Land => &["1"],
             K::Ressort | K::Landesbehoerde => &["2", "2/3", "4"],
-            K::Kreis | K::Gemeinde => &["2/3", "3", "5", "6"],
+            K::Kreis | K::Verband | K::Gemeinde => &["2/3", "3", "5", "6"],
         };
         self.0.is_empty() || fitting.iter().any(|t| self.contains(t))
     }

@@ -215,7 +215,7 @@ fn report_link(unit: &OrgUnit) -> Option<String> {
     let code = match unit.kind {
         OrgUnitKind::Land => "land".to_owned(),
         OrgUnitKind::Ressort | OrgUnitKind::Kreis => crate::domain::urlencode(&unit.code),
-        OrgUnitKind::Landesbehoerde | OrgUnitKind::Gemeinde => return None,
+        OrgUnitKind::Landesbehoerde | OrgUnitKind::Verband | OrgUnitKind::Gemeinde => return None,
     };
     Some(format!("/api/v1/reports/{code}.pdf"))
 }

@@ -532,7 +532,7 @@ pub fn document() -> Value {
             "post",
             json!({
                 "summary": "Matrix-Import (nur Administration): Zuständigkeiten vieler Leistungen als CSV oder XLSX prüfen (Probelauf) oder übernehmen",
-                "description": "Eine Zeile je OZG-Leistung mit den Spalten ozg_id (OZG-ID) und ebene (bund, landesbehoerde, ressort, kreis, gemeinde), \
+                "description": "Eine Zeile je OZG-Leistung mit den Spalten ozg_id (OZG-ID) und ebene (bund, landesbehoerde, ressort, kreis, verband, gemeinde), \
                                 freiwillig federfuehrung (Schlüssel des Ressorts oder der Landesbehörde), bestaetigt (ja/nein; leer: unverändert) und ausnahmen \
                                 (Schlüssel, durch ; getrennt; leer: keine). Nicht genannte Leistungen bleiben, wie sie sind. Alle Änderungen in einer Transaktion; \
                                 ein Zeilenfehler verhindert das Schreiben (failed). Einträge nicht mehr zuständiger Stellen werden geschlossen, nicht gelöscht.",
@@ -719,7 +719,7 @@ pub fn document() -> Value {
                     "changed": {"type": "array", "items": bulk_item.clone()}, "unchanged": {"type": "array", "items": bulk_item.clone()},
                     "refused": {"type": "array", "items": bulk_item}}},
                 "UnitRef": {"type": "object", "required": ["code", "name", "kind"], "properties": {
-                    "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "enum": ["land", "ressort", "landesbehoerde", "kreis", "gemeinde"]}}},
+                    "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "enum": ["land", "ressort", "landesbehoerde", "kreis", "verband", "gemeinde"]}}},
                 "ServiceResponsibility": {"type": "object", "required": ["ozg_id", "name", "themenfeld", "level", "confirmed", "exceptions", "records_open", "records_closed"], "properties": {
                     "ozg_id": {"type": "integer"}, "name": {"type": "string"}, "themenfeld": {"type": "string"},
                     "level": responsibility_level.clone(),

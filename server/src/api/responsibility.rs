@@ -120,7 +120,7 @@ fn content<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     match body {
         Ok(Json(value)) => Ok(value),
         Err(JsonRejection::JsonDataError(e)) => Err(AppError::Unprocessable(vec![format!(
-            "Ungültige Angabe: {}. Erlaubte Ebenen: bund, landesbehoerde, ressort, kreis, gemeinde.",
+            "Ungültige Angabe: {}. Erlaubte Ebenen: bund, landesbehoerde, ressort, kreis, verband, gemeinde.",
             e.body_text().chars().take(300).collect::<String>()
         )])
         .into()),

@@ -300,6 +300,7 @@ fn plan(lines: Vec<Line>, stored: &StoredCatalogue, request: CatalogueRequest) -
             None => {
                 report.records_created += match service.responsibility {
                     Responsibility::Gemeinde => stored.gemeinden,
+                    Responsibility::Verband => stored.verband_units,
                     Responsibility::Kreis => stored.kreise,
                     Responsibility::Bund => 1,
                     // the default rule never gives a Landesbehörde (it needs a named one)
@@ -541,6 +542,7 @@ mod tests {
             leika: Vec::new(),
             themenfelder_with_lead: [2, 6].into(),
             gemeinden: 7,
+            verband_units: 5,
             kreise: 2,
         }
     }

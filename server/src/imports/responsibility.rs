@@ -79,7 +79,7 @@ fn read_line(sheet: &Sheet, c: &Columns, row: &Row) -> Line {
     let level = Responsibility::from_code(&level_text);
     if level.is_none() {
         errors.push(format!(
-            "Unbekannte Ebene „{level_text}“ (erlaubt: bund, landesbehoerde, ressort, kreis, gemeinde)."
+            "Unbekannte Ebene „{level_text}“ (erlaubt: bund, landesbehoerde, ressort, kreis, verband, gemeinde)."
         ));
     }
     let lead = c.lead.map(|i| row.get(i).text()).filter(|t| !t.is_empty());

@@ -61,6 +61,8 @@ pub struct StoredCatalogue {
     pub themenfelder_with_lead: BTreeSet<i64>,
     /// Current Gemeinden and Kreise: the records a new Gemeinde or Kreis service gets.
     pub gemeinden: i64,
+    /// Units executing a service of the level "verband": Verbände and Gemeinden in none.
+    pub verband_units: i64,
     pub kreise: i64,
 }
 
@@ -119,6 +121,7 @@ const UPSERT_SERVICE: &str = "INSERT INTO service (ozg_id, name, search_text, la
 /// (`storage/responsibility.rs`).
 pub(super) const RESPONSIBLE_UNIT: &str = "o.valid_to IS NULL AND (\
      (s.responsibility = 'gemeinde' AND o.kind = 'gemeinde') \
+     OR (s.responsibility = 'verband' AND (o.kind = 'verband' OR (o.kind = 'gemeinde' AND o.verband_id IS NULL))) \
      OR (s.responsibility = 'kreis' AND o.kind = 'kreis') \
      OR (s.responsibility = 'bund' AND o.kind = 'land') \
      OR (s.responsibility IN ('ressort', 'landesbehoerde') AND o.id = s.lead_unit_id) \
@@ -135,6 +138,12 @@ pub(super) fn missing_record_statements() -> impl Iterator<Item = String> {
     const DONE: &str = "ON CONFLICT (ozg_id, org_unit_id) DO NOTHING RETURNING id";
     [
         ("'gemeinde'", "o.kind = 'gemeinde' AND o.valid_to IS NULL"),
+        // a Verwaltungsgemeinschaft or erfüllende Gemeinde for its members, a Gemeinde in
+        // none for itself
+        (
+            "'verband'",
+            "(o.kind = 'verband' OR (o.kind = 'gemeinde' AND o.verband_id IS NULL)) AND o.valid_to IS NULL",
+        ),
         ("'kreis'", "o.kind = 'kreis' AND o.valid_to IS NULL"),
         ("'bund'", "o.kind = 'land'"),
         ("'ressort', 'landesbehoerde'", "o.id = s.lead_unit_id"),
@@ -179,7 +188,8 @@ impl Storage {
                 sqlx::query_scalar::<_, i64>(
                     "SELECT t.id FROM themenfeld t JOIN org_unit o ON o.code = t.lead_unit_code").fetch_all(pool).await?,
                 sqlx::query_as::<_, (String, i64)>(
-                    "SELECT kind, COUNT(*) FROM org_unit WHERE valid_to IS NULL GROUP BY kind").fetch_all(pool).await?,
+                    "SELECT CASE WHEN kind = 'gemeinde' AND verband_id IS NULL THEN 'verbandsfrei' ELSE kind END, COUNT(*) \
+                     FROM org_unit WHERE valid_to IS NULL GROUP BY 1").fetch_all(pool).await?,
             )
         });
         let count = |kind: &str| kinds.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
@@ -189,7 +199,8 @@ impl Storage {
             services,
             leika,
             themenfelder_with_lead: leads.into_iter().collect(),
-            gemeinden: count("gemeinde"),
+            gemeinden: count("gemeinde") + count("verbandsfrei"),
+            verband_units: count("verband") + count("verbandsfrei"),
             kreise: count("kreis"),
         })
     }

@@ -367,7 +367,7 @@ impl Storage {
             o.services_online_full += i64::from(category == CoverageCategory::Full);
             if matches!(
                 Responsibility::from_code(&r.responsibility),
-                Some(Responsibility::Gemeinde | Responsibility::Kreis)
+                Some(Responsibility::Gemeinde | Responsibility::Verband | Responsibility::Kreis)
             ) {
                 o.municipal_services += 1;
                 o.municipal_confirmed += i64::from(r.confirmed);
@@ -543,7 +543,9 @@ impl Storage {
         Ok((map, full_in_a_kreis))
     }
 
-    /// The Gemeinden of Kreis `kreis_id` at `as_of` over the services of `land`. Each record's
+    /// The Gemeinden of Kreis `kreis_id` at `as_of` over the services of `land`; the records of
+    /// a Verwaltungsgemeinschaft or erfüllende Gemeinde count for each of its members, whose
+    /// tasks it executes. Each record's
     /// status then is its last event's up to that day (or the one before its first event):
     /// two index seeks per record of the Kreis, however long the history (today: its status).
     /// The database counts the records per Gemeinde and status; only those counts come back.
@@ -558,7 +560,7 @@ impl Storage {
         let mut sql = Filter::default();
         included_services(f, land, &mut sql);
         sql.and(
-            "o.kind = 'gemeinde' AND o.parent_id = ?",
+            "g.kind = 'gemeinde' AND g.parent_id = ?",
             [Bind::Int(kreis_id)],
         );
         sql.and(
@@ -581,8 +583,9 @@ impl Storage {
         };
         let counts_sql = format!(
             "SELECT x.unit_id, x.status_code, CAST(COUNT(*) AS BIGINT) AS records FROM \
-             (SELECT o.id AS unit_id, {status_at} AS status_code \
+             (SELECT g.id AS unit_id, {status_at} AS status_code \
              FROM implementation_record rec JOIN org_unit o ON o.id = rec.org_unit_id \
+             JOIN org_unit g ON g.id = o.id OR g.verband_id = o.id \
              JOIN service s ON s.ozg_id = rec.ozg_id{}) x GROUP BY x.unit_id, x.status_code",
             sql.sql()
         );

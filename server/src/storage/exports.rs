@@ -192,7 +192,7 @@ impl Storage {
              FROM {EXPORT_FROM} \
              LEFT JOIN rollup_history land ON land.ozg_id = rec.ozg_id AND land.scope_id = {LAND_SCOPE} AND land.is_latest \
              LEFT JOIN rollup_history kr ON kr.ozg_id = rec.ozg_id AND kr.is_latest AND kr.scope_id = \
-               (CASE WHEN o.kind = 'gemeinde' THEN o.parent_id WHEN o.kind = 'kreis' THEN o.id END){} \
+               (CASE WHEN o.kind IN ('gemeinde', 'verband') THEN o.parent_id WHEN o.kind = 'kreis' THEN o.id END){} \
              ORDER BY rec.ozg_id, rec.org_unit_id",
             full("land"),
             full("kr"),

@@ -303,7 +303,7 @@ pub(crate) struct EventRow {
 
 /// SQL for a record's Kreis (its own id for a Kreis, its parent's for a Gemeinde) on `org_unit o`.
 pub(crate) const KREIS_OF_UNIT: &str =
-    "CASE WHEN o.kind = 'gemeinde' THEN o.parent_id WHEN o.kind = 'kreis' THEN o.id END";
+    "CASE WHEN o.kind IN ('gemeinde', 'verband') THEN o.parent_id WHEN o.kind = 'kreis' THEN o.id END";
 
 fn parse_phase(code: &str) -> Result<Phase> {
     super::rows::phase(code)
@@ -313,7 +313,7 @@ fn parse_phase(code: &str) -> Result<Phase> {
 /// units have one the figures follow: a ministry's `valid_from` (the 2024 reshuffle) says when
 /// it was named so, and its records carry the older history.
 pub(super) const UNIT_LIFETIME: &str =
-    "CASE WHEN o.kind IN ('gemeinde', 'kreis') THEN o.valid_from END AS starts, o.valid_to AS ends";
+    "CASE WHEN o.kind IN ('gemeinde', 'verband', 'kreis') THEN o.valid_from END AS starts, o.valid_to AS ends";
 
 /// A record's period: first day counted (`None`: from the beginning) and first day not.
 type Period = (Option<NaiveDate>, Option<NaiveDate>);

@@ -275,7 +275,7 @@ impl Storage {
              FROM org_unit g JOIN implementation_record rec ON rec.org_unit_id = g.id \
              JOIN status st ON st.code = rec.status_code JOIN service s ON s.ozg_id = rec.ozg_id \
              JOIN themenfeld t ON t.id = s.themenfeld_id \
-             WHERE g.parent_id = $1 AND g.kind = 'gemeinde' AND g.valid_to IS NULL AND rec.closed_on IS NULL GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id");
+             WHERE g.parent_id = $1 AND g.kind IN ('gemeinde', 'verband') AND g.valid_to IS NULL AND rec.closed_on IS NULL GROUP BY s.ozg_id, s.name, t.name ORDER BY s.ozg_id");
         type UnitRef = (String, String, String);
         let (own, agg, mut children): (Vec<RecordRow>, Vec<PortfolioAggRow>, Vec<UnitRef>) = on_pool!(self, pool => {
             let own = sqlx::query_as(AssertSqlSafe(own_sql)).bind(&model).bind(unit_id).fetch_all(pool).await?;
@@ -284,7 +284,8 @@ impl Storage {
             } else {
                 Vec::new()
             };
-            let children = sqlx::query_as("SELECT code, name, kind FROM org_unit WHERE parent_id = $1 AND valid_to IS NULL ORDER BY name")
+            // a Kreis's Gemeinden and Verbände, a Verband's members
+            let children = sqlx::query_as("SELECT code, name, kind FROM org_unit WHERE (parent_id = $1 OR verband_id = $1) AND valid_to IS NULL ORDER BY name")
                 .bind(unit_id).fetch_all(pool).await?;
             (own, agg, children)
         });

@@ -47,11 +47,11 @@ const EXCEPTIONS: &str = "SELECT x.ozg_id, o.code, o.name, o.kind FROM responsib
 
 /// The Land's figures a change moves, from the maintained rollups (exact at commit).
 const FIGURES: &str = "SELECT \
-     (SELECT COUNT(*) FROM service WHERE active AND responsibility IN ('kreis', 'gemeinde')) AS municipal_services, \
+     (SELECT COUNT(*) FROM service WHERE active AND responsibility IN ('kreis', 'verband', 'gemeinde')) AS municipal_services, \
      CAST(COALESCE(SUM(r.records_applicable), 0) AS BIGINT) AS records_applicable, \
      CAST(COALESCE(SUM(r.records_online), 0) AS BIGINT) AS records_online, \
-     CAST(COALESCE(SUM(CASE WHEN s.responsibility IN ('kreis', 'gemeinde') THEN r.records_applicable ELSE 0 END), 0) AS BIGINT) AS municipal_records, \
-     CAST(COALESCE(SUM(CASE WHEN s.responsibility IN ('kreis', 'gemeinde') THEN r.records_online ELSE 0 END), 0) AS BIGINT) AS municipal_online, \
+     CAST(COALESCE(SUM(CASE WHEN s.responsibility IN ('kreis', 'verband', 'gemeinde') THEN r.records_applicable ELSE 0 END), 0) AS BIGINT) AS municipal_records, \
+     CAST(COALESCE(SUM(CASE WHEN s.responsibility IN ('kreis', 'verband', 'gemeinde') THEN r.records_online ELSE 0 END), 0) AS BIGINT) AS municipal_online, \
      (SELECT COUNT(*) FROM service WHERE active AND responsibility_confirmed) AS confirmed, \
      (SELECT COUNT(*) FROM service WHERE active) AS services \
      FROM service s JOIN service_rollup r ON r.ozg_id = s.ozg_id WHERE s.active";

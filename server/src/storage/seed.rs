@@ -135,12 +135,20 @@ impl Storage {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (code) DO UPDATE SET name = excluded.name, ags = excluded.ags, ars = excluded.ars, \
                      parent_id = excluded.parent_id, population = excluded.population \
-                     WHERE org_unit.kind IN ('land', 'kreis', 'gemeinde') AND (org_unit.name <> excluded.name \
+                     WHERE org_unit.kind IN ('land', 'kreis', 'verband', 'gemeinde') AND (org_unit.name <> excluded.name \
                      OR org_unit.ags IS DISTINCT FROM excluded.ags OR org_unit.ars IS DISTINCT FROM excluded.ars \
                      OR org_unit.parent_id IS DISTINCT FROM excluded.parent_id \
                      OR org_unit.population IS DISTINCT FROM excluded.population)")
                     .bind(&o.code).bind(o.kind).bind(&o.name).bind(&o.ags).bind(&o.ars).bind(parent)
                     .bind(o.population).bind(o.valid_from).execute(&mut *tx).await?;
+            }
+            // members name their Verwaltungsgemeinschaft or erfüllende Gemeinde (also after a
+            // territory import: an imported Gemeinde the reference data does not know is in none)
+            for o in data.org_units.iter().filter(|o| o.kind == "gemeinde") {
+                sqlx::query("UPDATE org_unit SET verband_id = (SELECT v.id FROM org_unit v WHERE v.code = $1 AND v.kind = 'verband') \
+                     WHERE code = $2 AND kind = 'gemeinde' AND verband_id IS DISTINCT FROM \
+                     (SELECT v.id FROM org_unit v WHERE v.code = $1 AND v.kind = 'verband')")
+                    .bind(&o.verband_code).bind(&o.code).execute(&mut *tx).await?;
             }
         });
         // An imported catalogue is newer than the embedded one: only records for new units.

@@ -22,7 +22,7 @@ pub fn test_reference_data() -> ReferenceData {
     let mut data = ReferenceData::embedded().expect("embedded data parses");
     data.org_units.retain(|o| match o.kind {
         "kreis" => TEST_KREISE.contains(&o.code.as_str()),
-        "gemeinde" => TEST_KREISE.iter().any(|k| o.code.starts_with(k)),
+        "gemeinde" | "verband" => TEST_KREISE.iter().any(|k| o.code.starts_with(k)),
         _ => true,
     });
     // The tests were written against responsibilities from the LeiKa rule, under which
