@@ -7,9 +7,16 @@ use crate::reference_data::LAND_CODE;
 use app::domain::{Deadline, MaturityModel, MaturityOption, OrgUnitKind, OrgUnitQuery};
 use app::domain::{SettingChange, SettingRefusal, Settings, StatusSetting};
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::AssertSqlSafe;
 
 /// Audit action of every settings change; the detail says which.
 pub const SETTING_CHANGED: &str = "einstellung_geaendert";
+
+/// How much names the status `status s`: its records today, and the changes of the history
+/// (a status the history names keeps its code and phase, and cannot be removed).
+const STATUS_USES: &str =
+    "(SELECT COUNT(*) FROM implementation_record r WHERE r.status_code = s.code), \
+     (SELECT COUNT(*) FROM record_event e WHERE e.new_status = s.code OR e.old_status = s.code)";
 
 impl Storage {
     pub async fn settings(&self) -> Result<Settings> {
@@ -21,12 +28,9 @@ impl Storage {
         );
         let (statuses, transitions, levels, in_use): Rows = on_pool!(self, pool => {
             (
-                sqlx::query_as(
-                    "SELECT s.code, s.label, s.phase, s.sort_order, \
-                     (SELECT COUNT(*) FROM implementation_record r WHERE r.status_code = s.code), \
-                     (SELECT COUNT(*) FROM record_event e WHERE e.new_status = s.code OR e.old_status = s.code) \
-                     FROM status s ORDER BY s.sort_order, s.code",
-                ).fetch_all(pool).await?,
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT s.code, s.label, s.phase, s.sort_order, {STATUS_USES} FROM status s ORDER BY s.sort_order, s.code"
+                ))).fetch_all(pool).await?,
                 sqlx::query_as("SELECT from_code, to_code FROM status_transition ORDER BY from_code, to_code")
                     .fetch_all(pool).await?,
                 sqlx::query_as("SELECT model, level, label FROM maturity_level ORDER BY model, level")
@@ -113,11 +117,9 @@ impl Storage {
                     (done.rows_affected() == 0).then(|| SettingRefusal::UnknownStatus(code.clone()))
                 }
                 SettingChange::RemoveStatus { code } => {
-                    let uses: Option<(i64, i64)> = sqlx::query_as(
-                        "SELECT (SELECT COUNT(*) FROM implementation_record r WHERE r.status_code = s.code), \
-                         (SELECT COUNT(*) FROM record_event e WHERE e.new_status = s.code OR e.old_status = s.code) \
-                         FROM status s WHERE s.code = $1",
-                    ).bind(code).fetch_optional(&mut *tx).await?;
+                    let uses: Option<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+                        "SELECT {STATUS_USES} FROM status s WHERE s.code = $1"
+                    ))).bind(code).fetch_optional(&mut *tx).await?;
                     match uses {
                         None => Some(SettingRefusal::UnknownStatus(code.clone())),
                         Some((0, 0)) => {
