@@ -27,6 +27,7 @@ const NAMESPACES: &[&str] = &[
     "audit",
     "responsibilities",
     "settings",
+    "filter",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {

@@ -107,7 +107,7 @@ impl FromServerFnError for AppError {
             // client's fault, 400, not a failure of the server
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 #[cfg(feature = "ssr")]
-                crate::ssr::set_status(http::StatusCode::BAD_REQUEST);
+                ssr::set_status(http::StatusCode::BAD_REQUEST);
                 Self::bad_request(
                     "Die Anfrage ist unvollständig oder fehlerhaft. Bitte laden Sie die Seite neu \
                      und versuchen Sie es erneut.",
@@ -115,6 +115,31 @@ impl FromServerFnError for AppError {
             }
             other => Self::ServerFn(other.to_string()),
         }
+    }
+}
+
+/// The HTTP status of the response being built, on the server.
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::AppError;
+
+    /// Sets the HTTP status of the response being built: the page's during server rendering,
+    /// the server function's when the browser calls it.
+    pub fn set_status(code: http::StatusCode) {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(code);
+        }
+    }
+
+    /// Passes a server function's result through and gives an error its status (404, 400, 503 …).
+    pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &result {
+            set_status(
+                http::StatusCode::from_u16(e.status_code())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        result
     }
 }
 

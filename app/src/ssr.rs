@@ -126,24 +126,8 @@ pub fn backend() -> Result<SharedBackend, AppError> {
     })
 }
 
-/// Sets the HTTP status of the response being built: the page's during server rendering,
-/// the server function's when the browser calls it.
-pub fn set_status(code: http::StatusCode) {
-    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(code);
-    }
-}
-
-/// Passes a server function's result through and gives an error its status (404, 400, 503 …).
-pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &result {
-        set_status(
-            http::StatusCode::from_u16(e.status_code())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
-    result
-}
+// An error's HTTP status lives with the error (`error::ssr`); re-exported here for the pages.
+pub use crate::error::ssr::{set_status, with_status};
 
 /// Whether this server-function call is a plain HTML form post (no JavaScript): the browser
 /// asked for a page, not for data, and will follow a redirect.

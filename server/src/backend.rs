@@ -31,7 +31,7 @@ pub struct ServerBackend {
 fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<DashboardCharts, String> {
     use crate::charts::{self, BarChart, Grouping};
     let segment =
-        |bar: &CategoryBar, c: CoverageCategory| o.filter.catalogue_link(&bar.link_param, c);
+        |bar: &CategoryBar, c: CoverageCategory| o.filter.catalogue_link(&bar.narrowing, c);
     let month = |date: chrono::NaiveDate| {
         let at = DashboardFilter {
             am: Some(date),
@@ -318,7 +318,7 @@ impl app::ssr::Backend for ServerBackend {
                     since: today - chrono::Duration::days(MY_WORK_CHANGES_DAYS),
                     until: None,
                     org_unit: Some(unit.code.clone()),
-                    themenfeld: None,
+                    services: ServiceFilter::default(),
                     page: 1,
                 })
                 .await?;
@@ -406,7 +406,7 @@ impl app::ssr::Backend for ServerBackend {
             since: day_start(query.since),
             until: query.until.and_then(|d| d.succ_opt()).map(day_start),
             org_unit: query.org_unit.clone().filter(|s| !s.is_empty()),
-            themenfeld: query.themenfeld,
+            services: query.services.clone(),
         };
         let page = self
             .storage

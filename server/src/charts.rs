@@ -629,7 +629,11 @@ pub(crate) mod tests {
 
     /// A bar of `full`, `partial` and not started services, linked to Themenfeld `id`.
     pub(crate) fn bar(id: i64, name: &str, full: i64, partial: i64, rest: i64) -> CategoryBar {
-        let mut b = CategoryBar::new(format!("themenfeld={id}"), name.into());
+        let themenfeld = app::domain::ServiceFilter {
+            themenfeld: Some(app::domain::ThemenfeldId(id)),
+            ..app::domain::ServiceFilter::default()
+        };
+        let mut b = CategoryBar::new(themenfeld, name.into());
         for (c, n) in [
             (CoverageCategory::Full, full),
             (CoverageCategory::Partial, partial),
@@ -643,7 +647,7 @@ pub(crate) mod tests {
     }
 
     fn link(b: &CategoryBar, c: CoverageCategory) -> String {
-        format!("/leistungen?{}&stand={}", b.link_param, c.code())
+        app::domain::DashboardFilter::default().catalogue_link(&b.narrowing, c)
     }
 
     fn themenfeld_chart() -> BarChart<'static> {

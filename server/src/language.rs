@@ -2,7 +2,7 @@
 //! a cookie and sends the browser back. A plain link, so it works without JavaScript, and the
 //! next page is rendered by the server in the chosen language.
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use app::i18n::Locale;
 use app::LOCALE_COOKIE;
 use axum::extract::{Path, Query};

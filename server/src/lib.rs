@@ -15,6 +15,7 @@ pub mod exports;
 pub mod generate;
 pub mod generation_cache;
 pub mod imports;
+pub mod json_error;
 pub mod language;
 pub mod map;
 pub mod redirect_target;
@@ -22,6 +23,7 @@ pub mod reference_data;
 pub mod responsibility;
 pub mod scheduled;
 pub mod startup;
+pub mod state;
 pub mod storage;
 
 /// Sets up logging once: text for people, JSON for collectors. With `span_times`, every

@@ -1,56 +1,19 @@
 //! Startup: connect, migrate, seed, demo data; then the axum router with the Leptos app,
 //! the REST API and static files.
 
-use crate::auth::{middleware::page_csp, AuthSettings};
-use crate::backend::{ServerBackend, RECORD_COUNTS_KEPT};
+use crate::auth::middleware::page_csp;
 use crate::config::Config;
-use crate::reference_data::{ReferenceData, LAND_SHORT_NAME};
+use crate::reference_data::ReferenceData;
+use crate::state::AppState;
 use crate::storage::{redact, Storage, StorageError};
 use app::ssr::SharedBackend;
 use app::{shell, App};
-use axum::extract::FromRef;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
 use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub backend: Arc<ServerBackend>,
-    pub auth: AuthSettings,
-}
-
-impl AppState {
-    pub fn new(
-        leptos_options: LeptosOptions,
-        storage: Storage,
-        auth: AuthSettings,
-        operator: app::domain::OperatorInfo,
-    ) -> Self {
-        Self {
-            leptos_options,
-            backend: Arc::new(ServerBackend {
-                storage,
-                land_name: LAND_SHORT_NAME.to_owned(),
-                public_read: auth.public_read,
-                operator,
-                dashboard_cache: Default::default(),
-                record_counts: crate::generation_cache::GenerationCache::new(RECORD_COUNTS_KEPT),
-            }),
-            auth,
-        }
-    }
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -215,7 +178,7 @@ async fn bound_request(
             limit / 1024
         );
         let response =
-            crate::api::ApiError(app::error::AppError::TooLarge(message)).into_response();
+            crate::json_error::ApiError(app::error::AppError::TooLarge(message)).into_response();
         return closing(response);
     }
     let (parts, body) = req.into_parts();

@@ -439,8 +439,11 @@ async fn pdf_reports_hold_the_dashboards_figures_and_every_service() {
     assert_eq!(d.status, 200);
     let (_, text) = report_text(&d.body);
     let filter = app::domain::DashboardFilter {
-        kreis: Some("16051".into()),
-        themenfeld: Some(6),
+        kreis: app::domain::UnitCode::parse("16051"),
+        services: app::domain::ServiceFilter {
+            themenfeld: Some(app::domain::ThemenfeldId(6)),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let o = srv

@@ -539,7 +539,7 @@ async fn the_key_figures_and_the_federal_table_count_the_same_services() {
         .await;
     }
     let erfurt = app::domain::DashboardFilter {
-        kreis: Some("16051".into()),
+        kreis: app::domain::UnitCode::parse("16051"),
         ..Default::default()
     };
     let zoomed = srv

@@ -2,7 +2,7 @@
 
 mod support;
 
-use app::domain::{CoverageCategory, OzgId, ServiceQuery};
+use app::domain::{CoverageCategory, OzgId, ServiceFilter, ServiceQuery, ThemenfeldId};
 use chrono::{TimeZone, Utc};
 use server::scheduled::{run_slot, Job, HISTORY_BROKEN, HISTORY_CHECKED};
 use server::storage::{ChangeOutcome, PageStart, RecordChange, RecordPatch, Storage, StorageError};
@@ -503,7 +503,10 @@ async fn service_queries_filter_search_and_paginate(s: Storage) {
         .unwrap();
     let fam = s
         .services(&ServiceQuery {
-            themenfeld: Some(familie.id),
+            services: ServiceFilter {
+                themenfeld: Some(ThemenfeldId(familie.id)),
+                ..ServiceFilter::default()
+            },
             per_page: 200,
             ..Default::default()
         })
@@ -1127,7 +1130,7 @@ async fn change_lists_count_what_they_list(s: Storage) {
         since,
         until: None,
         org_unit: None,
-        themenfeld: None,
+        services: ServiceFilter::default(),
     };
     let page = s.changes(&all, 1, 2).await.unwrap();
     assert_eq!((page.total, page.items.len()), (3, 2));
@@ -1498,7 +1501,7 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
         .all(|r| r.category == CoverageCategory::Partial && r.figures.online > 0));
     let kreis_code = gemeinden[0].org_unit_code[..5].to_owned();
     let kreis = DashboardFilter {
-        kreis: Some(kreis_code.clone()),
+        kreis: app::domain::UnitCode::parse(&kreis_code),
         ..Default::default()
     };
     let in_kreis = s
@@ -1622,7 +1625,10 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
     assert_eq!(today.late.by_ressort[0].oldest, Some(day(2024, 2, 1)));
     // the EfA filter: the service whose records name an EfA solution, and the others
     let efa = DashboardFilter {
-        efa: Some(true),
+        services: ServiceFilter {
+            efa: Some(true),
+            ..ServiceFilter::default()
+        },
         ..Default::default()
     };
     let with_efa = s
@@ -1632,7 +1638,10 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
         .unwrap();
     assert_eq!(with_efa.services_total, 1);
     let without = DashboardFilter {
-        efa: Some(false),
+        services: ServiceFilter {
+            efa: Some(false),
+            ..ServiceFilter::default()
+        },
         ..Default::default()
     };
     assert_eq!(
@@ -1644,7 +1653,7 @@ async fn the_dashboard_shows_any_past_date_from_the_history(s: Storage) {
         before.services_total - 1
     );
     let unknown = DashboardFilter {
-        kreis: Some("99999".into()),
+        kreis: app::domain::UnitCode::parse("99999"),
         ..Default::default()
     };
     assert!(s
@@ -2063,7 +2072,7 @@ async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_records(s: 
     }
 
     let soemmerda = DashboardFilter {
-        kreis: Some("16068".into()),
+        kreis: app::domain::UnitCode::parse("16068"),
         ..Default::default()
     };
     let figures = |o: app::domain::Overview| {
@@ -2498,7 +2507,10 @@ async fn record_lists_count_each_status_and_themenfeld_of_the_whole_list(s: Stor
         area("16068"),
         RecordFilter {
             area: Some("16051".into()),
-            themenfeld: Some(themenfeld_of[&10000]),
+            services: ServiceFilter {
+                themenfeld: Some(ThemenfeldId(themenfeld_of[&10000])),
+                ..ServiceFilter::default()
+            },
             ..Default::default()
         },
         RecordFilter {
@@ -2525,7 +2537,7 @@ async fn record_lists_count_each_status_and_themenfeld_of_the_whole_list(s: Stor
             .status
             .iter()
             .all(|c| !c.label.is_empty() && c.count > 0));
-        if let Some(t) = filter.themenfeld {
+        if let Some(t) = filter.services.themenfeld {
             assert_eq!(facets.themenfeld.len(), 1);
             assert_eq!(facets.themenfeld[0].value, t.to_string());
         }
@@ -2694,7 +2706,7 @@ async fn moving_a_service_between_levels_and_back_keeps_every_record_and_event(s
         async move { figures(s.overview_at(&f, yesterday).await.unwrap().unwrap()) }
     };
     let soemmerda = DashboardFilter {
-        kreis: Some("16068".into()),
+        kreis: app::domain::UnitCode::parse("16068"),
         ..Default::default()
     };
     let land_before = past(DashboardFilter::default()).await;
@@ -3255,7 +3267,7 @@ async fn a_verband_holds_the_transferred_tasks_of_its_members(s: Storage) {
     );
     assert_eq!(open_records("gemeinde").await, 39);
     let sommerda = DashboardFilter {
-        kreis: Some("16068".into()),
+        kreis: app::domain::UnitCode::parse("16068"),
         ..Default::default()
     };
     let today = Utc::now().date_naive();

@@ -1,29 +1,22 @@
 //! The dashboard (Übersicht): its filter (the page's query string), the figures at a reference
 //! date and the monthly trend, and the rules that turn history rows into them.
 
+use super::filter::{
+    FilterError, MapWeighting, Param, ParamReader, QueryString, ServiceFilter, UnitCode,
+};
 use super::{CoverageCategory, OrgUnitRef};
 use crate::i18n::{td_string, Locale};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The LeiKa-Typen a service can be filtered by (as the catalogue writes them).
-pub const LEIKA_TYPES: [&str; 7] = ["1", "2", "2/3", "3", "4", "5", "6"];
-
 /// One filter for every chart of the dashboard; lives in the URL so any view can be shared.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DashboardFilter {
-    pub themenfeld: Option<i64>,
-    pub lage: Option<i64>,
-    /// Code of the lead ministry (Ressort) of the services.
-    pub ressort: Option<String>,
-    /// Code of a Kreis: figures of its own and its Gemeinden's records only.
-    pub kreis: Option<String>,
-    pub leika_typ: Option<String>,
-    /// Services where at least one unit names the EfA solution it uses (`Some(true)`), or none.
-    pub efa: Option<bool>,
-    /// Services whose responsibility the Kompetenzzentrum confirmed (`Some(true)`), or the
-    /// ones still assumed (`Some(false)`).
-    pub bestaetigt: Option<bool>,
+    // a server function's arguments leave out an empty filter
+    #[serde(default)]
+    pub services: ServiceFilter,
+    /// A Kreis: figures of its own and its Gemeinden's records only.
+    pub kreis: Option<UnitCode>,
     /// Coverage category of the service (in the Land, or in the Kreis when one is chosen).
     pub stand: Option<CoverageCategory>,
     /// "Stand am": the state at the end of this day, from the history; `None` is today.
@@ -32,167 +25,57 @@ pub struct DashboardFilter {
     pub karte: MapWeighting,
 }
 
-/// The measure the coverage map colours regions by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MapWeighting {
-    /// Share of the applicable records (service × Gemeinde) that are online.
-    #[default]
-    Units,
-    /// The same, weighted by the Gemeinden's inhabitants.
-    Inhabitants,
-}
-
 impl DashboardFilter {
-    /// Parses the query string's values; every invalid value is reported, in `locale`.
+    /// The parameters the dashboard reads.
+    pub const PARAMS: [Param; 10] = [
+        Param::Themenfeld,
+        Param::Lage,
+        Param::Ressort,
+        Param::Kreis,
+        Param::LeikaTyp,
+        Param::Efa,
+        Param::Bestaetigt,
+        Param::Stand,
+        Param::Am,
+        Param::Karte,
+    ];
+
+    /// Parses the query string's values; every invalid value is reported.
     pub fn from_params<'a>(
         get: impl Fn(&str) -> Option<&'a str>,
-        locale: Locale,
-    ) -> Result<Self, Vec<String>> {
-        let value = |name: &str| get(name).map(str::trim).filter(|s| !s.is_empty());
-        let mut errors = Vec::new();
-        let mut id = |name: &str| -> Option<i64> {
-            let raw = value(name)?;
-            match raw.parse::<i64>() {
-                Ok(n) if (1..=i64::from(i32::MAX)).contains(&n) => Some(n),
-                _ => {
-                    errors.push(
-                        td_string!(locale, overview.error_id, name = name, raw = raw).to_string(),
-                    );
-                    None
-                }
-            }
+    ) -> Result<Self, Vec<FilterError>> {
+        let mut reader = ParamReader::new(get);
+        let filter = Self {
+            services: ServiceFilter::read(&mut reader),
+            kreis: reader.unit_code(Param::Kreis),
+            stand: reader.category(Param::Stand),
+            am: reader.day(Param::Am),
+            karte: reader.map_weighting(Param::Karte),
         };
-        let themenfeld = id("themenfeld");
-        let lage = id("lage");
-        let mut code = |name: &str| -> Option<String> {
-            let raw = value(name)?;
-            if is_unit_code(raw) {
-                Some(raw.to_owned())
-            } else {
-                errors.push(
-                    td_string!(locale, overview.error_code, name = name, raw = raw).to_string(),
-                );
-                None
-            }
-        };
-        let ressort = code("ressort");
-        let kreis = code("kreis");
-        let leika_typ = match value("leika_typ") {
-            None => None,
-            Some(raw) if LEIKA_TYPES.contains(&raw) => Some(raw.to_owned()),
-            Some(raw) => {
-                errors.push(
-                    td_string!(
-                        locale,
-                        overview.error_leika,
-                        raw = raw,
-                        allowed = LEIKA_TYPES.join(", ")
-                    )
-                    .to_string(),
-                );
-                None
-            }
-        };
-        let efa = match parse_efa(value("efa")) {
-            Ok(efa) => efa,
-            Err(raw) => {
-                errors.push(td_string!(locale, overview.error_efa, raw = raw).to_string());
-                None
-            }
-        };
-        // the same ja/nein values as the EfA filter
-        let bestaetigt = match parse_efa(value("bestaetigt")) {
-            Ok(b) => b,
-            Err(raw) => {
-                errors.push(td_string!(locale, overview.error_confirmed, raw = raw).to_string());
-                None
-            }
-        };
-        let stand = match value("stand") {
-            None => None,
-            Some(raw) => CoverageCategory::from_code(raw).or_else(|| {
-                errors.push(
-                    td_string!(
-                        locale,
-                        catalogue.error_stand,
-                        raw = raw,
-                        allowed = CoverageCategory::ALL.map(|c| c.code()).join(", "),
-                    )
-                    .to_string(),
-                );
-                None
-            }),
-        };
-        let am = match value("am") {
-            None => None,
-            Some(raw) => match parse_day(raw) {
-                Some(d) if d.year() >= 2000 && d.year() <= 2100 => Some(d),
-                _ => {
-                    errors.push(td_string!(locale, overview.error_date, raw = raw).to_string());
-                    None
-                }
-            },
-        };
-        let karte = match value("karte") {
-            None | Some("gemeinden") => MapWeighting::Units,
-            Some("einwohner") => MapWeighting::Inhabitants,
-            Some(raw) => {
-                errors.push(td_string!(locale, overview.error_karte, raw = raw).to_string());
-                MapWeighting::Units
-            }
-        };
-        if errors.is_empty() {
-            Ok(Self {
-                themenfeld,
-                lage,
-                ressort,
-                kreis,
-                leika_typ,
-                efa,
-                bestaetigt,
-                stand,
-                am,
-                karte,
-            })
-        } else {
-            Err(errors)
+        reader.finish(filter)
+    }
+
+    fn write(&self, q: &mut QueryString) {
+        self.services.write(q);
+        if let Some(k) = &self.kreis {
+            q.set(Param::Kreis, k);
+        }
+        if let Some(s) = self.stand {
+            q.set(Param::Stand, s.code());
+        }
+        if let Some(d) = self.am {
+            q.set(Param::Am, d.format("%Y-%m-%d"));
+        }
+        if self.karte == MapWeighting::Inhabitants {
+            q.set(Param::Karte, self.karte.code());
         }
     }
 
     /// The query string of this filter (empty for "everything, today").
     pub fn to_query_string(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(t) = self.themenfeld {
-            parts.push(format!("themenfeld={t}"));
-        }
-        if let Some(l) = self.lage {
-            parts.push(format!("lage={l}"));
-        }
-        if let Some(r) = &self.ressort {
-            parts.push(format!("ressort={}", super::urlencode(r)));
-        }
-        if let Some(k) = &self.kreis {
-            parts.push(format!("kreis={}", super::urlencode(k)));
-        }
-        if let Some(t) = &self.leika_typ {
-            parts.push(format!("leika_typ={}", super::urlencode(t)));
-        }
-        if let Some(e) = self.efa {
-            parts.push(efa_param(e).into());
-        }
-        if let Some(b) = self.bestaetigt {
-            parts.push(format!("bestaetigt={}", if b { "ja" } else { "nein" }));
-        }
-        if let Some(s) = self.stand {
-            parts.push(format!("stand={}", s.code()));
-        }
-        if let Some(d) = self.am {
-            parts.push(format!("am={}", d.format("%Y-%m-%d")));
-        }
-        if self.karte == MapWeighting::Inhabitants {
-            parts.push("karte=einwohner".into());
-        }
-        parts.join("&")
+        let mut q = QueryString::default();
+        self.write(&mut q);
+        q.finish()
     }
 
     /// The query string of the records this filter's services have today, for the exports:
@@ -210,34 +93,19 @@ impl DashboardFilter {
     /// The PDF report of what the dashboard shows: the Kreis's, else the Ressort's, else the
     /// Land's, with the rest of the filter (the map's weighting aside) as its query.
     pub fn report_link(&self) -> String {
-        let rest = Self {
+        let mut rest = Self {
             karte: MapWeighting::Units,
             ..self.clone()
         };
-        let (unit, rest) = match (&self.kreis, &self.ressort) {
-            (Some(kreis), _) => (
-                kreis.clone(),
-                Self {
-                    kreis: None,
-                    ..rest
-                },
-            ),
-            (None, Some(ressort)) => (
-                ressort.clone(),
-                Self {
-                    ressort: None,
-                    ..rest
-                },
-            ),
-            (None, None) => ("land".to_owned(), rest),
-        };
-        let query = rest.to_query_string();
-        let path = format!("/api/v1/reports/{}.pdf", super::urlencode(&unit));
-        if query.is_empty() {
-            path
+        let unit = if let Some(kreis) = rest.kreis.take() {
+            kreis.to_string()
+        } else if let Some(ressort) = rest.services.ressort.take() {
+            ressort.to_string()
         } else {
-            format!("{path}?{query}")
-        }
+            "land".to_owned()
+        };
+        let path = format!("/api/v1/reports/{}.pdf", super::urlencode(&unit));
+        super::path_with_query(&path, &rest.to_query_string())
     }
 
     /// Where a region of the map (and its row in the map's table) leads: a Kreis of the
@@ -248,7 +116,7 @@ impl DashboardFilter {
             format!("/organisationen/{}", super::urlencode(code))
         } else {
             let zoomed = Self {
-                kreis: Some(code.to_owned()),
+                kreis: UnitCode::parse(code),
                 ..self.clone()
             };
             format!("/?{}", zoomed.to_query_string())
@@ -256,74 +124,31 @@ impl DashboardFilter {
     }
 
     /// The Leistungskatalog with the services behind one bar segment: this filter's
-    /// service-level parts, narrowed to `extra` (e.g. `themenfeld=3`) and `category`.
-    pub fn catalogue_link(&self, extra: &str, category: CoverageCategory) -> String {
-        let key = extra.split('=').next().unwrap_or_default();
-        let narrowed = Self {
-            karte: MapWeighting::Units,
-            // the bar's own key replaces the filter's
-            themenfeld: self.themenfeld.filter(|_| key != "themenfeld"),
-            ressort: self.ressort.clone().filter(|_| key != "ressort"),
-            kreis: None,
-            am: None,
+    /// service-level parts, narrowed to the bar's own (e.g. its Themenfeld), in `category`.
+    pub fn catalogue_link(&self, bar: &ServiceFilter, category: CoverageCategory) -> String {
+        let query = super::ServiceQuery {
+            services: self.services.narrowed(bar),
             stand: Some(category),
-            ..self.clone()
+            ..super::ServiceQuery::default()
         };
-        let mut query = narrowed.to_query_string();
-        if !extra.is_empty() {
-            query = format!("{extra}&{query}");
-        }
-        format!("/leistungen?{query}")
+        format!("/leistungen?{}", query.to_query_string())
     }
-}
-
-/// An org-unit code as filters accept it: letters, digits, `-` and `_`, at most 40.
-pub fn is_unit_code(raw: &str) -> bool {
-    raw.chars().count() <= 40
-        && raw
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-/// The `efa` parameter: `ja`, `nein` or empty; `Err` with the raw value otherwise.
-pub fn parse_efa(raw: Option<&str>) -> Result<Option<bool>, String> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some("ja") => Ok(Some(true)),
-        Some("nein") => Ok(Some(false)),
-        Some(other) => Err(other.to_owned()),
-    }
-}
-
-/// `efa=ja` or `efa=nein`.
-pub fn efa_param(uses: bool) -> &'static str {
-    if uses {
-        "efa=ja"
-    } else {
-        "efa=nein"
-    }
-}
-
-/// `2026-03-31` (a date input) or `31.03.2026` (typed the German way).
-pub fn parse_day(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(raw, "%d.%m.%Y"))
-        .ok()
 }
 
 /// One bar of a stacked bar chart: services per coverage category.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryBar {
-    /// The bar's own filter in the Leistungskatalog, e.g. `themenfeld=3`.
-    pub link_param: String,
+    /// The bar's own part of the service filter (its Themenfeld or Ressort), which its links
+    /// to the Leistungskatalog add.
+    pub narrowing: ServiceFilter,
     pub label: String,
     pub counts: Vec<(CoverageCategory, i64)>,
 }
 
 impl CategoryBar {
-    pub fn new(link_param: String, label: String) -> Self {
+    pub fn new(narrowing: ServiceFilter, label: String) -> Self {
         Self {
-            link_param,
+            narrowing,
             label,
             counts: CoverageCategory::ALL.iter().map(|c| (*c, 0)).collect(),
         }
@@ -691,6 +516,7 @@ impl Overview {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{LageId, ThemenfeldId};
     use proptest::strategy::Strategy;
     use std::collections::HashMap;
 
@@ -702,11 +528,11 @@ mod tests {
     fn the_report_link_names_the_narrowest_unit_and_keeps_the_rest_of_the_filter() {
         let mut f = DashboardFilter::default();
         assert_eq!(f.report_link(), "/api/v1/reports/land.pdf");
-        f.ressort = Some("TMDI".into());
-        f.themenfeld = Some(6);
+        f.services.ressort = UnitCode::parse("TMDI");
+        f.services.themenfeld = Some(ThemenfeldId(6));
         f.karte = MapWeighting::Inhabitants;
         assert_eq!(f.report_link(), "/api/v1/reports/TMDI.pdf?themenfeld=6");
-        f.kreis = Some("16051".into());
+        f.kreis = UnitCode::parse("16051");
         f.am = Some(day("2023-06-30"));
         assert_eq!(
             f.report_link(),
@@ -717,7 +543,10 @@ mod tests {
     #[test]
     fn a_kreis_on_the_map_zooms_the_dashboard_with_the_filter_and_a_gemeinde_opens_its_page() {
         let mut f = DashboardFilter {
-            themenfeld: Some(6),
+            services: ServiceFilter {
+                themenfeld: Some(ThemenfeldId(6)),
+                ..ServiceFilter::default()
+            },
             am: Some(day("2023-06-30")),
             karte: MapWeighting::Inhabitants,
             ..DashboardFilter::default()
@@ -726,7 +555,7 @@ mod tests {
             f.region_link("16067"),
             "/?themenfeld=6&kreis=16067&am=2023-06-30&karte=einwohner"
         );
-        f.kreis = Some("16067".into());
+        f.kreis = UnitCode::parse("16067");
         assert_eq!(f.region_link("16067009"), "/organisationen/16067009");
     }
 
@@ -743,7 +572,7 @@ mod tests {
             ("karte", "einwohner"),
         ]
         .into();
-        let f = DashboardFilter::from_params(|k| params.get(k).copied(), Locale::de).unwrap();
+        let f = DashboardFilter::from_params(|k| params.get(k).copied()).unwrap();
         assert_eq!(f.am, Some(day("2022-12-31")));
         assert_eq!(
             f.to_query_string(),
@@ -754,7 +583,7 @@ mod tests {
             .into_owned()
             .collect();
         assert_eq!(
-            DashboardFilter::from_params(|k| again.get(k).map(String::as_str), Locale::de),
+            DashboardFilter::from_params(|k| again.get(k).map(String::as_str)),
             Ok(f)
         );
 
@@ -765,30 +594,44 @@ mod tests {
             ("am", "31.02.2022"),
         ]
         .into();
-        let errors = DashboardFilter::from_params(|k| bad.get(k).copied(), Locale::de).unwrap_err();
+        let errors = DashboardFilter::from_params(|k| bad.get(k).copied()).unwrap_err();
         assert_eq!(errors.len(), 4, "{errors:?}");
     }
 
     #[test]
     fn catalogue_links_keep_service_filters_and_drop_scope_and_date() {
         let f = DashboardFilter {
-            lage: Some(4),
-            kreis: Some("16051".into()),
+            services: ServiceFilter {
+                lage: Some(LageId(4)),
+                ..ServiceFilter::default()
+            },
+            kreis: UnitCode::parse("16051"),
             am: Some(day("2023-01-01")),
             ..Default::default()
         };
+        let themenfeld_bar = ServiceFilter {
+            themenfeld: Some(ThemenfeldId(2)),
+            ..ServiceFilter::default()
+        };
         assert_eq!(
-            f.catalogue_link("themenfeld=2", CoverageCategory::Partial),
+            f.catalogue_link(&themenfeld_bar, CoverageCategory::Partial),
             "/leistungen?themenfeld=2&lage=4&stand=teilweise"
         );
         let narrowed = DashboardFilter {
-            themenfeld: Some(2),
-            ressort: Some("TMDI".into()),
+            services: ServiceFilter {
+                themenfeld: Some(ThemenfeldId(2)),
+                ressort: UnitCode::parse("TMDI"),
+                ..ServiceFilter::default()
+            },
             ..Default::default()
         };
+        let ressort_bar = ServiceFilter {
+            ressort: UnitCode::parse("TFM"),
+            ..ServiceFilter::default()
+        };
         assert_eq!(
-            narrowed.catalogue_link("ressort=TFM", CoverageCategory::Full),
-            "/leistungen?ressort=TFM&themenfeld=2&stand=flaechendeckend"
+            narrowed.catalogue_link(&ressort_bar, CoverageCategory::Full),
+            "/leistungen?themenfeld=2&ressort=TFM&stand=flaechendeckend"
         );
     }
 
@@ -883,9 +726,9 @@ mod tests {
         #[test]
         fn dashboard_params_never_panic_and_accepted_ones_round_trip(
             params in proptest::collection::hash_map(
-                proptest::sample::select(vec![
-                    "themenfeld", "lage", "ressort", "kreis", "leika_typ", "efa", "stand", "am", "karte", "x",
-                ]),
+                proptest::sample::select(
+                    DashboardFilter::PARAMS.iter().map(|p| p.name()).chain(["x"]).collect::<Vec<_>>(),
+                ),
                 proptest::prop_oneof![
                     "\\PC{0,30}",
                     "-?[0-9]{1,12}",
@@ -898,12 +741,12 @@ mod tests {
                 0..8,
             )
         ) {
-            let parsed = DashboardFilter::from_params(|k| params.get(k).map(String::as_str), Locale::de);
+            let parsed = DashboardFilter::from_params(|k| params.get(k).map(String::as_str));
             if let Ok(filter) = parsed {
                 let text = filter.to_query_string();
                 let again: HashMap<String, String> =
                     form_urlencoded::parse(text.as_bytes()).into_owned().collect();
-                let reparsed = DashboardFilter::from_params(|k| again.get(k).map(String::as_str), Locale::de);
+                let reparsed = DashboardFilter::from_params(|k| again.get(k).map(String::as_str));
                 proptest::prop_assert_eq!(reparsed, Ok(filter));
             }
         }

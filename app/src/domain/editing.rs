@@ -610,7 +610,9 @@ pub struct ChangeQuery {
     pub since: NaiveDate,
     pub until: Option<NaiveDate>,
     pub org_unit: Option<String>,
-    pub themenfeld: Option<i64>,
+    // a server function's arguments leave out an empty filter
+    #[serde(default)]
+    pub services: super::ServiceFilter,
     pub page: u32,
 }
 

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod dashboard;
 pub mod editing;
+pub mod filter;
 pub mod ids;
 pub mod imports;
 pub mod model;
@@ -15,6 +16,7 @@ pub use access::{
 };
 pub use dashboard::*;
 pub use editing::*;
+pub use filter::*;
 pub use ids::{Ags, AgsLevel, Ars, IdError, LeikaKey, OzgId};
 pub use imports::{
     CatalogueImportReport, CatalogueKind, CatalogueLine, ImportLine, ImportReport,

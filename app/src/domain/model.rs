@@ -1,6 +1,7 @@
 //! Data transfer objects and the rules that classify them. Everything here is serialisable and
 //! compiles for the browser; rows of the database are converted into these on the server.
 
+use super::filter::{FilterError, Param, ParamReader, QueryString};
 use super::{OzgId, Responsibility};
 use crate::i18n::{td_string, Locale};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -315,12 +316,9 @@ pub struct RecordList {
 /// Filters of the Leistungskatalog; the same fields as the page's query string and the API.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ServiceQuery {
-    pub themenfeld: Option<i64>,
-    pub lage: Option<i64>,
-    /// Code of the lead ministry (the service's own, else its Themenfeld's).
-    pub ressort: Option<String>,
-    pub leika_typ: Option<String>,
-    pub efa: Option<bool>,
+    // a server function's arguments leave out an empty filter
+    #[serde(default)]
+    pub services: super::ServiceFilter,
     pub stand: Option<CoverageCategory>,
     pub q: Option<String>,
     pub page: u32,
@@ -333,167 +331,56 @@ impl ServiceQuery {
     pub const MAX_SEARCH_LEN: usize = 100;
     pub const MAX_PAGE: u32 = 1_000_000;
 
-    /// Builds a query from string parameters; every invalid value is reported, in `locale`.
+    /// The parameters the Leistungskatalog reads.
+    pub const PARAMS: [Param; 10] = [
+        Param::Themenfeld,
+        Param::Lage,
+        Param::Ressort,
+        Param::LeikaTyp,
+        Param::Efa,
+        Param::Bestaetigt,
+        Param::Stand,
+        Param::Q,
+        Param::Seite,
+        Param::ProSeite,
+    ];
+
+    /// Builds a query from string parameters; every invalid value is reported.
     pub fn from_params<'a>(
         get: impl Fn(&str) -> Option<&'a str>,
-        locale: Locale,
-    ) -> Result<Self, Vec<String>> {
-        let mut errors = Vec::new();
-        let mut int = |name: &str, label: &str, min: i64, max: i64| -> Option<i64> {
-            let raw = get(name).map(str::trim).filter(|s| !s.is_empty())?;
-            match raw.parse::<i64>() {
-                Ok(n) if (min..=max).contains(&n) => Some(n),
-                _ => {
-                    errors.push(
-                        td_string!(
-                            locale,
-                            catalogue.error_param,
-                            name = name,
-                            raw = raw,
-                            label = label,
-                            min = min,
-                            max = max,
-                        )
-                        .to_string(),
-                    );
-                    None
-                }
-            }
+    ) -> Result<Self, Vec<FilterError>> {
+        let mut reader = ParamReader::new(get);
+        let query = Self {
+            services: super::ServiceFilter::read(&mut reader),
+            stand: reader.category(Param::Stand),
+            q: reader.search(Param::Q, Self::MAX_SEARCH_LEN),
+            page: reader
+                .number(Param::Seite, 1, i64::from(Self::MAX_PAGE))
+                .map_or(1, |n| n as u32),
+            per_page: reader
+                .number(Param::ProSeite, 1, i64::from(Self::MAX_PER_PAGE))
+                .map_or(Self::DEFAULT_PER_PAGE, |n| n as u32),
         };
-        let themenfeld = int(
-            "themenfeld",
-            td_string!(locale, catalogue.param_themenfeld),
-            1,
-            i64::from(i32::MAX),
-        );
-        let lage = int(
-            "lage",
-            td_string!(locale, catalogue.param_lage),
-            1,
-            i64::from(i32::MAX),
-        );
-        let page = int(
-            "seite",
-            td_string!(locale, catalogue.param_page),
-            1,
-            i64::from(Self::MAX_PAGE),
-        )
-        .unwrap_or(1) as u32;
-        let per_page = int(
-            "pro_seite",
-            td_string!(locale, catalogue.param_per_page),
-            1,
-            i64::from(Self::MAX_PER_PAGE),
-        )
-        .unwrap_or(i64::from(Self::DEFAULT_PER_PAGE)) as u32;
-        let stand = match get("stand").map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(raw) => match CoverageCategory::from_code(raw) {
-                Some(c) => Some(c),
-                None => {
-                    errors.push(
-                        td_string!(
-                            locale,
-                            catalogue.error_stand,
-                            raw = raw,
-                            allowed = CoverageCategory::ALL.map(|c| c.code()).join(", "),
-                        )
-                        .to_string(),
-                    );
-                    None
-                }
-            },
-        };
-        let ressort = match get("ressort").map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(raw) if super::is_unit_code(raw) => Some(raw.to_owned()),
-            Some(raw) => {
-                errors.push(
-                    td_string!(locale, overview.error_code, name = "ressort", raw = raw)
-                        .to_string(),
-                );
-                None
-            }
-        };
-        let leika_typ = match get("leika_typ").map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(raw) if super::LEIKA_TYPES.contains(&raw) => Some(raw.to_owned()),
-            Some(raw) => {
-                errors.push(
-                    td_string!(
-                        locale,
-                        overview.error_leika,
-                        raw = raw,
-                        allowed = super::LEIKA_TYPES.join(", ")
-                    )
-                    .to_string(),
-                );
-                None
-            }
-        };
-        let efa = super::parse_efa(get("efa")).unwrap_or_else(|raw| {
-            errors.push(td_string!(locale, overview.error_efa, raw = raw).to_string());
-            None
-        });
-        let q = get("q")
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
-        if q.as_ref()
-            .is_some_and(|q| q.chars().count() > Self::MAX_SEARCH_LEN)
-        {
-            errors.push(
-                td_string!(locale, catalogue.error_q, max = Self::MAX_SEARCH_LEN).to_string(),
-            );
-        }
-        if errors.is_empty() {
-            Ok(Self {
-                themenfeld,
-                lage,
-                ressort,
-                leika_typ,
-                efa,
-                stand,
-                q,
-                page,
-                per_page,
-            })
-        } else {
-            Err(errors)
-        }
+        reader.finish(query)
     }
 
     /// The query string for this filter (without the page unless it is not the first).
     pub fn to_query_string(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(t) = self.themenfeld {
-            parts.push(format!("themenfeld={t}"));
-        }
-        if let Some(l) = self.lage {
-            parts.push(format!("lage={l}"));
-        }
-        if let Some(r) = &self.ressort {
-            parts.push(format!("ressort={}", urlencode(r)));
-        }
-        if let Some(t) = &self.leika_typ {
-            parts.push(format!("leika_typ={}", urlencode(t)));
-        }
-        if let Some(e) = self.efa {
-            parts.push(super::efa_param(e).into());
-        }
+        let mut q = QueryString::default();
+        self.services.write(&mut q);
         if let Some(s) = self.stand {
-            parts.push(format!("stand={}", s.code()));
+            q.set(Param::Stand, s.code());
         }
-        if let Some(q) = &self.q {
-            parts.push(format!("q={}", urlencode(q)));
+        if let Some(text) = &self.q {
+            q.set(Param::Q, text);
         }
         if self.per_page != Self::DEFAULT_PER_PAGE && self.per_page != 0 {
-            parts.push(format!("pro_seite={}", self.per_page));
+            q.set(Param::ProSeite, self.per_page);
         }
         if self.page > 1 {
-            parts.push(format!("seite={}", self.page));
+            q.set(Param::Seite, self.page);
         }
-        parts.join("&")
+        q.finish()
     }
 
     pub fn effective_per_page(&self) -> u32 {
@@ -760,8 +647,8 @@ mod tests {
             ("seite", "2"),
         ]
         .into();
-        let q = ServiceQuery::from_params(|k| params.get(k).copied(), Locale::de).unwrap();
-        assert_eq!(q.themenfeld, Some(6));
+        let q = ServiceQuery::from_params(|k| params.get(k).copied()).unwrap();
+        assert_eq!(q.services.themenfeld, Some(crate::domain::ThemenfeldId(6)));
         assert_eq!(q.stand, Some(CoverageCategory::Partial));
         assert_eq!(q.q.as_deref(), Some("Eltern"));
         assert_eq!(q.offset(), 25);
@@ -772,9 +659,9 @@ mod tests {
 
         let bad: HashMap<&str, &str> =
             [("themenfeld", "abc"), ("pro_seite", "5000"), ("stand", "x")].into();
-        let errors = ServiceQuery::from_params(|k| bad.get(k).copied(), Locale::de).unwrap_err();
+        let errors = ServiceQuery::from_params(|k| bad.get(k).copied()).unwrap_err();
         assert_eq!(errors.len(), 3, "{errors:?}");
-        assert!(errors[0].contains("themenfeld"));
+        assert!(errors[0].message(Locale::de).contains("themenfeld"));
     }
 
     #[test]
@@ -799,19 +686,19 @@ mod tests {
         #[test]
         fn service_query_params_never_panic_and_accepted_ones_round_trip(
             params in proptest::collection::hash_map(
-                proptest::sample::select(vec!["themenfeld", "lage", "ressort", "leika_typ", "efa", "stand", "q", "seite", "pro_seite", "unbekannt"]),
+                proptest::sample::select(ServiceQuery::PARAMS.iter().map(|p| p.name()).chain(["unbekannt"]).collect::<Vec<_>>()),
                 param_value(),
                 0..7,
             )
         ) {
-            let parsed = ServiceQuery::from_params(|k| params.get(k).map(String::as_str), Locale::de);
+            let parsed = ServiceQuery::from_params(|k| params.get(k).map(String::as_str));
             if let Ok(query) = parsed {
                 proptest::prop_assert!(query.page >= 1);
                 proptest::prop_assert!((1..=ServiceQuery::MAX_PER_PAGE).contains(&query.per_page));
                 proptest::prop_assert!(query.q.as_ref().is_none_or(|q| q.chars().count() <= ServiceQuery::MAX_SEARCH_LEN));
                 let text = query.to_query_string();
                 let again: HashMap<String, String> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
-                let reparsed = ServiceQuery::from_params(|k| again.get(k).map(String::as_str), Locale::de);
+                let reparsed = ServiceQuery::from_params(|k| again.get(k).map(String::as_str));
                 proptest::prop_assert_eq!(reparsed, Ok(query));
             }
         }

@@ -8,7 +8,10 @@ use crate::components::{
     CoverageBar, ErrorNotice, PageTitle, Pagination,
 };
 use crate::current_locale;
-use crate::domain::{CoverageCategory, FilterOptions, Page, ServiceQuery, ServiceSummary};
+use crate::domain::{
+    CoverageCategory, FilterError, FilterOptions, LageId, Page, Param, ServiceQuery,
+    ServiceSummary, ThemenfeldId,
+};
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
@@ -23,7 +26,10 @@ pub fn CataloguePage() -> impl IntoView {
     // `try_` reads: see the dashboard page (a disposed page's resource may rerun its source).
     let query = Memo::new(move |_| {
         params
-            .try_with(|map| ServiceQuery::from_params(|key| map.get_str(key), l))
+            .try_with(|map| {
+                ServiceQuery::from_params(|key| map.get_str(key))
+                    .map_err(|errors| FilterError::messages(&errors, l))
+            })
             .unwrap_or_else(|| Err(Vec::new()))
     });
     let options = Resource::new(|| (), |_| get_filter_options());
@@ -72,25 +78,25 @@ fn FilterForm(
         <Form method="GET" action="/leistungen" on_form_data=without_nameless_fields() attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, catalogue.filter_label)>
             <div class="field">
                 <label for="f-themenfeld">{td_string!(l, catalogue.themenfeld)}</label>
-                <select id="f-themenfeld" name="themenfeld" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, catalogue.all_themenfelder).into(), move || current().themenfeld.is_none())}
+                <select id="f-themenfeld" name=Param::Themenfeld.name() on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all_themenfelder).into(), move || current().services.themenfeld.is_none())}
                     {options.themenfelder.into_iter().map(|t| {
-                        filter_option(t.id.to_string(), t.name, move || current().themenfeld == Some(t.id))
+                        filter_option(t.id.to_string(), t.name, move || current().services.themenfeld == Some(ThemenfeldId(t.id)))
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="f-lage">{td_string!(l, catalogue.lage)}</label>
-                <select id="f-lage" name="lage" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, catalogue.all_lagen).into(), move || current().lage.is_none())}
+                <select id="f-lage" name=Param::Lage.name() on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all_lagen).into(), move || current().services.lage.is_none())}
                     // only the Lagen of the chosen Themenfeld
                     {move || {
-                        let themenfeld = current().themenfeld;
+                        let themenfeld = current().services.themenfeld;
                         lagen.iter()
-                            .filter(|lage| themenfeld.is_none_or(|t| lage.themenfeld_id == t))
+                            .filter(|lage| themenfeld.is_none_or(|t| lage.themenfeld_id == t.0))
                             .map(|lage| {
                                 let id = lage.id;
-                                filter_option(id.to_string(), lage.name.clone(), move || current().lage == Some(id))
+                                filter_option(id.to_string(), lage.name.clone(), move || current().services.lage == Some(LageId(id)))
                             })
                             .collect_view()
                     }}
@@ -98,7 +104,7 @@ fn FilterForm(
             </div>
             <div class="field">
                 <label for="f-stand">{td_string!(l, catalogue.stand)}</label>
-                <select id="f-stand" name="stand" on:change=submit_enclosing_form>
+                <select id="f-stand" name=Param::Stand.name() on:change=submit_enclosing_form>
                     {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().stand.is_none())}
                     {CoverageCategory::ALL.into_iter().map(|c| {
                         filter_option(c.code().into(), c.label(l).into(), move || current().stand == Some(c))
@@ -107,14 +113,14 @@ fn FilterForm(
             </div>
             <div class="field">
                 <label for="f-q">{td_string!(l, catalogue.search)}</label>
-                <input id="f-q" type="search" name="q" maxlength="100"
+                <input id="f-q" type="search" name=Param::Q.name() maxlength=ServiceQuery::MAX_SEARCH_LEN
                     value=move || current().q.unwrap_or_default()
                     prop:value=move || current().q.unwrap_or_default()/>
             </div>
             // filters the dashboard's drill-down links carry, kept when another field changes
-            {move || current().ressort.map(|r| view! { <input type="hidden" name="ressort" value=r/> })}
-            {move || current().leika_typ.map(|t| view! { <input type="hidden" name="leika_typ" value=t/> })}
-            {move || current().efa.map(|e| view! { <input type="hidden" name="efa" value=if e { "ja" } else { "nein" }/> })}
+            {move || current().services.hidden_fields(&[Param::Themenfeld, Param::Lage]).into_iter().map(|(name, value)| {
+                view! { <input type="hidden" name=name value=value/> }
+            }).collect_view()}
             <div class="field field-actions">
                 <button type="submit">{td_string!(l, catalogue.filter)}</button>
                 <A href="/leistungen">{td_string!(l, catalogue.reset)}</A>

@@ -4,7 +4,10 @@
 use crate::api::{get_filter_options, list_changes};
 use crate::components::{loading, PageTitle, Pagination};
 use crate::current_locale;
-use crate::domain::{parse_date, urlencode, ChangeQuery};
+use crate::domain::{
+    parse_date, urlencode, ChangeQuery, FilterError, Param, ParamReader, QueryString,
+    ServiceFilter, ThemenfeldId,
+};
 use crate::format;
 use crate::i18n::td_string;
 use leptos::prelude::*;
@@ -23,19 +26,24 @@ pub fn ChangesPage() -> impl IntoView {
         query
             .try_with(|q| {
                 let get = |k: &str| q.get(k).unwrap_or_default();
+                let mut reader = ParamReader::new(|k: &str| q.get_str(k));
+                let services = ServiceFilter::read(&mut reader);
                 (
                     get("seit"),
                     get("bis"),
                     get("einheit"),
-                    get("themenfeld"),
-                    get("seite"),
+                    reader.finish(services),
+                    get(Param::Seite.name()),
                 )
             })
-            .unwrap_or_default()
+            .unwrap_or_else(|| {
+                let none = String::new;
+                (none(), none(), none(), Ok(ServiceFilter::default()), none())
+            })
     };
     let l = current_locale();
     let parsed = move || -> Result<ChangeQuery, String> {
-        let (seit, bis, einheit, themenfeld, seite) = params();
+        let (seit, bis, einheit, services, seite) = params();
         Ok(ChangeQuery {
             since: parse_date(&seit, l)
                 .map_err(|e| td_string!(l, changes.error_since, message = e).to_string())?
@@ -43,7 +51,7 @@ pub fn ChangesPage() -> impl IntoView {
             until: parse_date(&bis, l)
                 .map_err(|e| td_string!(l, changes.error_until, message = e).to_string())?,
             org_unit: Some(einheit.trim().to_owned()).filter(|s| !s.is_empty()),
-            themenfeld: themenfeld.parse().ok(),
+            services: services.map_err(|e| FilterError::messages(&e, l).join(" "))?,
             page: seite.parse().unwrap_or(1),
         })
     };
@@ -73,19 +81,25 @@ pub fn ChangesPage() -> impl IntoView {
             </div>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let selected = params().3;
+                    let services = params().3.unwrap_or_default();
+                    let selected = services.themenfeld;
                     let themenfelder = options.await.map(|o| o.themenfelder).unwrap_or_default();
+                    let themenfeld = Param::Themenfeld.name();
                     view! {
                         <div>
-                            <label for="themenfeld">{td_string!(l, changes.themenfeld)}</label>
-                            <select id="themenfeld" name="themenfeld">
+                            <label for=themenfeld>{td_string!(l, changes.themenfeld)}</label>
+                            <select id=themenfeld name=themenfeld>
                                 <option value="">{td_string!(l, changes.all)}</option>
                                 {themenfelder.into_iter().map(|t| {
-                                    let is = t.id.to_string() == selected;
+                                    let is = selected == Some(ThemenfeldId(t.id));
                                     view! { <option value=t.id.to_string() selected=is>{t.name}</option> }
                                 }).collect_view()}
                             </select>
                         </div>
+                        // the service filter's other parts, from a link, kept when the form is sent
+                        {services.hidden_fields(&[Param::Themenfeld]).into_iter().map(|(name, value)| {
+                            view! { <input type="hidden" name=name value=value/> }
+                        }).collect_view()}
                     }
                 })}
             </Suspense>
@@ -96,10 +110,16 @@ pub fn ChangesPage() -> impl IntoView {
                 match changes.await {
                     Err(msg) => view! { <div class="error-notice" role="alert"><p>{msg}</p></div> }.into_any(),
                     Ok(page) => {
-                        let (seit, bis, einheit, themenfeld, _) = params();
-                        let href_for = move |n: u32| format!(
-                            "/aenderungen?seit={}&bis={}&einheit={}&themenfeld={}&seite={n}",
-                            urlencode(&seit), urlencode(&bis), urlencode(&einheit), urlencode(&themenfeld));
+                        let (seit, bis, einheit, services, _) = params();
+                        let mut filter = QueryString::default();
+                        services.unwrap_or_default().write(&mut filter);
+                        let href_for = move |n: u32| {
+                            let mut query = filter.clone();
+                            query.set(Param::Seite, n);
+                            format!(
+                                "/aenderungen?seit={}&bis={}&einheit={}&{}",
+                                urlencode(&seit), urlencode(&bis), urlencode(&einheit), query.finish())
+                        };
                         view! {
                             <div class="table-wrap">
                                 <table class="changes-table">

@@ -10,8 +10,9 @@ use crate::components::{
 };
 use crate::current_locale;
 use crate::domain::{
-    CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, FederalCategory, FederalRow,
-    MapWeighting, Overview, ScopeFigures, LEIKA_TYPES,
+    yes_no, CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, FederalCategory,
+    FederalRow, FilterError, LageId, LeikaTyp, MapWeighting, Overview, Param, ScopeFigures,
+    ThemenfeldId, UnitCode, LEIKA_TYPES,
 };
 use crate::error::AppError;
 use crate::format;
@@ -29,7 +30,10 @@ pub fn OverviewPage() -> impl IntoView {
     // web scan). A disposed page renders nothing, so any value will do.
     let filter = Memo::new(move |_| {
         params
-            .try_with(|map| DashboardFilter::from_params(|key| map.get_str(key), l))
+            .try_with(|map| {
+                DashboardFilter::from_params(|key| map.get_str(key))
+                    .map_err(|errors| FilterError::messages(&errors, l))
+            })
             .unwrap_or_else(|| Err(Vec::new()))
     });
     let overview = Resource::new(
@@ -69,40 +73,41 @@ fn FilterBar(
     let current = move || filter.get().unwrap_or_default();
     let l = current_locale();
     let lagen = options.lagen;
-    let unit_options = move |units: Vec<crate::domain::OrgUnitRef>,
-                             pick: fn(&DashboardFilter) -> Option<String>| {
-        units
-            .into_iter()
-            .map(move |u| {
-                let code = u.code.clone();
-                filter_option(u.code, u.name, move || {
-                    pick(&current()).as_deref() == Some(code.as_str())
+    let unit_options =
+        move |units: Vec<crate::domain::OrgUnitRef>,
+              pick: fn(&DashboardFilter) -> Option<UnitCode>| {
+            units
+                .into_iter()
+                .map(move |u| {
+                    let code = u.code.clone();
+                    filter_option(u.code, u.name, move || {
+                        pick(&current()).is_some_and(|c| c.as_str() == code)
+                    })
                 })
-            })
-            .collect_view()
-    };
+                .collect_view()
+        };
     view! {
         <Form method="GET" action="/" on_form_data=without_nameless_fields() attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, overview.filter_label)>
             <div class="field">
                 <label for="d-themenfeld">{td_string!(l, catalogue.themenfeld)}</label>
-                <select id="d-themenfeld" name="themenfeld" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, catalogue.all_themenfelder).into(), move || current().themenfeld.is_none())}
+                <select id="d-themenfeld" name=Param::Themenfeld.name() on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all_themenfelder).into(), move || current().services.themenfeld.is_none())}
                     {options.themenfelder.into_iter().map(|t| {
-                        filter_option(t.id.to_string(), t.name, move || current().themenfeld == Some(t.id))
+                        filter_option(t.id.to_string(), t.name, move || current().services.themenfeld == Some(ThemenfeldId(t.id)))
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="d-lage">{td_string!(l, catalogue.lage)}</label>
-                <select id="d-lage" name="lage" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, catalogue.all_lagen).into(), move || current().lage.is_none())}
+                <select id="d-lage" name=Param::Lage.name() on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all_lagen).into(), move || current().services.lage.is_none())}
                     {move || {
-                        let themenfeld = current().themenfeld;
+                        let themenfeld = current().services.themenfeld;
                         lagen.iter()
-                            .filter(|lage| themenfeld.is_none_or(|t| lage.themenfeld_id == t))
+                            .filter(|lage| themenfeld.is_none_or(|t| lage.themenfeld_id == t.0))
                             .map(|lage| {
                                 let id = lage.id;
-                                filter_option(id.to_string(), lage.name.clone(), move || current().lage == Some(id))
+                                filter_option(id.to_string(), lage.name.clone(), move || current().services.lage == Some(LageId(id)))
                             })
                             .collect_view()
                     }}
@@ -110,46 +115,46 @@ fn FilterBar(
             </div>
             <div class="field">
                 <label for="d-ressort">{td_string!(l, overview.ressort)}</label>
-                <select id="d-ressort" name="ressort" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, overview.all_ressorts).into(), move || current().ressort.is_none())}
-                    {unit_options(options.ressorts, |f| f.ressort.clone())}
+                <select id="d-ressort" name=Param::Ressort.name() on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, overview.all_ressorts).into(), move || current().services.ressort.is_none())}
+                    {unit_options(options.ressorts, |f| f.services.ressort.clone())}
                 </select>
             </div>
             <div class="field">
                 <label for="d-kreis">{td_string!(l, overview.kreis)}</label>
-                <select id="d-kreis" name="kreis" on:change=submit_enclosing_form>
+                <select id="d-kreis" name=Param::Kreis.name() on:change=submit_enclosing_form>
                     {filter_option(String::new(), td_string!(l, overview.whole_land).into(), move || current().kreis.is_none())}
                     {unit_options(options.kreise, |f| f.kreis.clone())}
                 </select>
             </div>
             <div class="field">
                 <label for="d-leika">{td_string!(l, overview.leika_typ)}</label>
-                <select id="d-leika" name="leika_typ" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().leika_typ.is_none())}
+                <select id="d-leika" name=Param::LeikaTyp.name() on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().services.leika_typ.is_none())}
                     {LEIKA_TYPES.into_iter().map(|t| {
-                        filter_option(t.into(), format!("Typ {t}"), move || current().leika_typ.as_deref() == Some(t))
+                        filter_option(t.into(), format!("Typ {t}"), move || current().services.leika_typ == LeikaTyp::parse(t))
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="d-efa">{td_string!(l, overview.efa)}</label>
-                <select id="d-efa" name="efa" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().efa.is_none())}
-                    {filter_option("ja".into(), td_string!(l, overview.efa_yes).into(), move || current().efa == Some(true))}
-                    {filter_option("nein".into(), td_string!(l, overview.efa_no).into(), move || current().efa == Some(false))}
+                <select id="d-efa" name=Param::Efa.name() on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().services.efa.is_none())}
+                    {filter_option(yes_no(true).into(), td_string!(l, overview.efa_yes).into(), move || current().services.efa == Some(true))}
+                    {filter_option(yes_no(false).into(), td_string!(l, overview.efa_no).into(), move || current().services.efa == Some(false))}
                 </select>
             </div>
             <div class="field">
                 <label for="d-bestaetigt">{td_string!(l, overview.confirmed)}</label>
-                <select id="d-bestaetigt" name="bestaetigt" on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().bestaetigt.is_none())}
-                    {filter_option("ja".into(), td_string!(l, overview.confirmed_yes).into(), move || current().bestaetigt == Some(true))}
-                    {filter_option("nein".into(), td_string!(l, overview.confirmed_no).into(), move || current().bestaetigt == Some(false))}
+                <select id="d-bestaetigt" name=Param::Bestaetigt.name() on:change=submit_enclosing_form>
+                    {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().services.bestaetigt.is_none())}
+                    {filter_option(yes_no(true).into(), td_string!(l, overview.confirmed_yes).into(), move || current().services.bestaetigt == Some(true))}
+                    {filter_option(yes_no(false).into(), td_string!(l, overview.confirmed_no).into(), move || current().services.bestaetigt == Some(false))}
                 </select>
             </div>
             <div class="field">
                 <label for="d-stand">{td_string!(l, catalogue.stand)}</label>
-                <select id="d-stand" name="stand" on:change=submit_enclosing_form>
+                <select id="d-stand" name=Param::Stand.name() on:change=submit_enclosing_form>
                     {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().stand.is_none())}
                     {CoverageCategory::ALL.into_iter().map(|c| {
                         filter_option(c.code().into(), c.label(l).into(), move || current().stand == Some(c))
@@ -158,14 +163,14 @@ fn FilterBar(
             </div>
             <div class="field">
                 <label for="d-am">{td_string!(l, overview.as_of)}</label>
-                <input id="d-am" type="date" name="am" min="2000-01-01" max="2100-12-31"
+                <input id="d-am" type="date" name=Param::Am.name() min="2000-01-01" max="2100-12-31"
                     value=move || current().am.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
                     prop:value=move || current().am.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
                     on:change=submit_enclosing_form/>
             </div>
             // the map's measure is chosen next to the map; the form keeps it
             {move || (current().karte == MapWeighting::Inhabitants)
-                .then(|| view! { <input type="hidden" name="karte" value="einwohner"/> })}
+                .then(|| view! { <input type="hidden" name=Param::Karte.name() value=MapWeighting::Inhabitants.code()/> })}
             <div class="field field-actions">
                 <button type="submit">{td_string!(l, catalogue.filter)}</button>
                 <A href="/">{td_string!(l, overview.reset)}</A>
@@ -342,7 +347,7 @@ fn BarTable(bars: Vec<CategoryBar>, filter: DashboardFilter, head: &'static str)
                 <tbody>
                     {bars.into_iter().map(|bar| {
                         let cells = categories.iter().map(|c| {
-                            let href = filter.catalogue_link(&bar.link_param, *c);
+                            let href = filter.catalogue_link(&bar.narrowing, *c);
                             let n = bar.count(*c);
                             view! { <td class="num"><A href=href>{format::int(n)}</A></td> }
                         }).collect_view();

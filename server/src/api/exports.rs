@@ -7,11 +7,10 @@ use super::{check_params, ApiError};
 use crate::exports::csv::{CsvEncoder, Dialect};
 use crate::exports::xlsx::{WorkbookWriter, MAX_ROWS_PER_SHEET};
 use crate::exports::{cells, federal, Cell, ExportDescription, COLUMNS, DEMO_COLUMN, RECORDS_FILE};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{ExportFilter, ExportRow, RecordFilter, StorageError};
-use app::domain::{is_unit_code, DashboardFilter, OzgId};
+use app::domain::{is_unit_code, OzgId, Param, ParamReader, ServiceFilter};
 use app::error::AppError;
-use app::i18n::Locale;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
@@ -29,16 +28,17 @@ pub fn routes() -> Router<AppState> {
         .route("/federal-export.csv", get(federal_csv))
 }
 
-/// The dashboard's service filters, which every export and report accepts.
-pub(super) const SERVICE_FILTER_PARAMS: [&str; 7] = [
-    "themenfeld",
-    "lage",
-    "ressort",
-    "kreis",
-    "leika_typ",
-    "efa",
-    "bestaetigt",
-];
+/// The filters every export and report accepts: the service filter and the dashboard's Kreis.
+pub(super) fn service_filter_params() -> impl Iterator<Item = &'static str> {
+    Param::SERVICE
+        .iter()
+        .chain([&Param::Kreis])
+        .map(|p| p.name())
+}
+
+/// The values of the workbook's `blaetter`: one sheet, or a sheet per Themenfeld (named
+/// like the filter).
+pub(super) const SHEETS: [&str; 2] = ["eines", Param::Themenfeld.name()];
 
 /// The record list's filters, which the record exports accept besides.
 const RECORD_FILTER_PARAMS: [&str; 3] = ["ozg_id", "org_unit", "status"];
@@ -55,7 +55,7 @@ const ROWS_PER_CHUNK: u32 = 256;
 pub(super) async fn export_request(
     state: &AppState,
     params: &HashMap<String, String>,
-    own_params: &[&str],
+    own_params: &[&'static str],
 ) -> Result<(ExportFilter, ExportDescription), ApiError> {
     if params.contains_key("am") || params.contains_key("stand") {
         return Err(AppError::bad_request(
@@ -64,11 +64,9 @@ pub(super) async fn export_request(
         )
         .into());
     }
-    let allowed: Vec<&str> = SERVICE_FILTER_PARAMS
-        .iter()
-        .chain(&RECORD_FILTER_PARAMS)
-        .chain(own_params)
-        .copied()
+    let allowed: Vec<&str> = service_filter_params()
+        .chain(RECORD_FILTER_PARAMS)
+        .chain(own_params.iter().copied())
         .collect();
     check_params(params, &allowed)?;
     let value = |k: &str| {
@@ -77,14 +75,17 @@ pub(super) async fn export_request(
             .map(String::as_str)
             .filter(|v| !v.trim().is_empty())
     };
-    let services = DashboardFilter::from_params(value, Locale::de).map_err(AppError::BadRequest)?;
+    let mut reader = ParamReader::new(value);
+    let services = ServiceFilter::read(&mut reader);
+    let kreis = reader.unit_code(Param::Kreis);
+    let (services, kreis) = reader
+        .finish((services, kreis))
+        .map_err(super::filter_error)?;
     super::check_named_values(
         &state.backend.storage,
         super::NamedValues {
-            themenfeld: services.themenfeld,
-            lage: services.lage,
-            ressort: services.ressort.as_deref(),
-            kreis: services.kreis.as_deref(),
+            services: &services,
+            kreis: kreis.as_ref(),
             ..Default::default()
         },
     )
@@ -108,23 +109,24 @@ pub(super) async fn export_request(
     let mut filter_lines: Vec<(String, String)> = Vec::new();
     let options = storage.filter_options().await.map_err(AppError::from)?;
     if let Some(id) = services.themenfeld {
-        let name = options.themenfelder.iter().find(|t| t.id == id);
+        let name = options.themenfelder.iter().find(|t| t.id == id.0);
         filter_lines.push((
             "Themenfeld".into(),
             name.map_or(id.to_string(), |t| t.name.clone()),
         ));
     }
     if let Some(id) = services.lage {
-        let name = options.lagen.iter().find(|l| l.id == id);
+        let name = options.lagen.iter().find(|l| l.id == id.0);
         filter_lines.push((
             "Lage".into(),
             name.map_or(id.to_string(), |l| l.name.clone()),
         ));
     }
     if let Some(r) = &services.ressort {
-        filter_lines.push(("Ressort".into(), r.clone()));
+        filter_lines.push(("Ressort".into(), r.to_string()));
     }
-    for (label, code) in [("Kreis", &services.kreis), ("Einheit", &org_unit)] {
+    let kreis_code = kreis.as_ref().map(|k| k.as_str().to_owned());
+    for (label, code) in [("Kreis", &kreis_code), ("Einheit", &org_unit)] {
         if let Some(code) = code {
             let name = storage
                 .org_unit_name(code)
@@ -138,8 +140,8 @@ pub(super) async fn export_request(
             filter_lines.push((label.into(), format!("{name} ({code})")));
         }
     }
-    if let Some(t) = &services.leika_typ {
-        filter_lines.push(("LeiKa-Typ".into(), t.clone()));
+    if let Some(t) = services.leika_typ {
+        filter_lines.push(("LeiKa-Typ".into(), t.as_str().to_owned()));
     }
     if let Some(uses) = services.efa {
         let text = if uses {
@@ -182,10 +184,14 @@ pub(super) async fn export_request(
     }
     let scope = org_unit
         .clone()
-        .or_else(|| services.kreis.clone())
+        .or_else(|| kreis_code.clone())
         .or_else(|| ozg_id.map(|id| format!("leistung-{}", id.get())))
-        .or_else(|| services.ressort.clone())
-        .or_else(|| services.themenfeld.map(|t| format!("themenfeld-{t}")))
+        .or_else(|| services.ressort.as_ref().map(ToString::to_string))
+        .or_else(|| {
+            services
+                .themenfeld
+                .map(|t| format!("{}-{t}", Param::Themenfeld))
+        })
         .unwrap_or_else(|| "land".to_owned());
     let about = ExportDescription {
         land_name: state.backend.land_name.clone(),
@@ -196,11 +202,12 @@ pub(super) async fn export_request(
         scope,
     };
     let filter = ExportFilter {
-        services,
+        kreis,
         records: RecordFilter {
             ozg_id: ozg_id.map(|id| i64::from(id.get())),
             org_unit,
             status,
+            services,
             ..RecordFilter::default()
         },
     };
@@ -378,12 +385,14 @@ async fn records_xlsx(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let per_themenfeld = match params.get("blaetter").map(String::as_str) {
-        None | Some("") | Some("eines") => false,
-        Some("themenfeld") => true,
+        None | Some("") => false,
+        Some(sheets) if sheets == SHEETS[0] => false,
+        Some(sheets) if sheets == SHEETS[1] => true,
         Some(other) => {
             return Err(AppError::bad_request(format!(
-                "Parameter „blaetter“: „{}“ ist unbekannt (erlaubt: eines, themenfeld).",
-                other.chars().take(40).collect::<String>()
+                "Parameter „blaetter“: „{}“ ist unbekannt (erlaubt: {}).",
+                other.chars().take(40).collect::<String>(),
+                SHEETS.join(", ")
             ))
             .into())
         }

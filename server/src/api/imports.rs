@@ -14,7 +14,7 @@ use super::{check_params, flag, ApiError, ApiResult};
 use crate::imports::catalogue::{import_catalogue, CatalogueRequest};
 use crate::imports::status::{import_status, ImportRequest};
 use crate::imports::territory::{import_territory, TerritoryRequest};
-use crate::startup::AppState;
+use crate::state::AppState;
 use app::domain::{
     CatalogueImportReport, CurrentUser, ImportReport, TerritoryImportReport, MAX_IMPORT_BYTES,
 };

@@ -8,8 +8,12 @@ mod records;
 mod reports;
 mod responsibility;
 
-use crate::startup::AppState;
-use app::domain::{OrgUnitKind, OrgUnitQuery, OzgId, Page, ServiceQuery, ServiceSummary};
+pub use crate::json_error::ApiError;
+use crate::state::AppState;
+use app::domain::{
+    FilterError, OrgUnitKind, OrgUnitQuery, OzgId, Page, Param, ServiceFilter, ServiceQuery,
+    ServiceSummary, UnitCode,
+};
 use app::error::AppError;
 use app::i18n::Locale;
 use app::ssr::Backend;
@@ -45,35 +49,6 @@ pub fn routes() -> Router<AppState> {
         .fallback(api_not_found)
 }
 
-/// An [`AppError`] as a JSON response.
-pub struct ApiError(pub AppError);
-
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        Self(e)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let details = match &self.0 {
-            AppError::BadRequest(errors) | AppError::Unprocessable(errors) => json!(errors),
-            _ => json!([]),
-        };
-        let body = json!({ "error": { "code": self.0.code(), "message": self.0.to_string(), "details": details } });
-        let mut response = (status, Json(body)).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("5"),
-            );
-        }
-        response
-    }
-}
-
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 #[tracing::instrument(skip(state))]
@@ -107,28 +82,13 @@ async fn list_services(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Page<ServiceItem>> {
-    check_params(
-        &params,
-        &[
-            "themenfeld",
-            "lage",
-            "ressort",
-            "leika_typ",
-            "efa",
-            "stand",
-            "q",
-            "seite",
-            "pro_seite",
-        ],
-    )?;
-    let query = ServiceQuery::from_params(|k| params.get(k).map(String::as_str), Locale::de)
-        .map_err(AppError::BadRequest)?;
+    check_params(&params, &Param::names(&ServiceQuery::PARAMS))?;
+    let query =
+        ServiceQuery::from_params(|k| params.get(k).map(String::as_str)).map_err(filter_error)?;
     check_named_values(
         &state.backend.storage,
         NamedValues {
-            themenfeld: query.themenfeld,
-            lage: query.lage,
-            ressort: query.ressort.as_deref(),
+            services: &query.services,
             ..Default::default()
         },
     )
@@ -250,61 +210,69 @@ pub(super) fn page_param(
 /// contain control characters: 400.
 /// Filter values that name something in the data. Each must exist: a typo (`status=onlin`,
 /// `ressort=XYZ`) is a 400 naming what is allowed, never a quietly empty list.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct NamedValues<'a> {
-    pub themenfeld: Option<i64>,
-    pub lage: Option<i64>,
-    pub ressort: Option<&'a str>,
-    pub kreis: Option<&'a str>,
+    pub services: &'a ServiceFilter,
+    pub kreis: Option<&'a UnitCode>,
     pub status: Option<&'a str>,
+}
+
+impl Default for NamedValues<'_> {
+    fn default() -> Self {
+        Self {
+            services: &ServiceFilter::ALL,
+            kreis: None,
+            status: None,
+        }
+    }
 }
 
 pub(crate) async fn check_named_values(
     storage: &crate::storage::Storage,
     values: NamedValues<'_>,
 ) -> Result<(), ApiError> {
-    let unknown = |name: &str, value: &str, allowed: Vec<String>| {
+    let unknown = |param: &str, value: &str, allowed: Vec<String>| {
         AppError::bad_request(format!(
-            "Parameter „{name}“: „{}“ ist unbekannt (erlaubt: {}).",
+            "Parameter „{param}“: „{}“ ist unbekannt (erlaubt: {}).",
             value.chars().take(40).collect::<String>(),
             allowed.join(", ")
         ))
     };
-    if values.themenfeld.is_some()
-        || values.lage.is_some()
-        || values.ressort.is_some()
+    let services = values.services;
+    if services.themenfeld.is_some()
+        || services.lage.is_some()
+        || services.ressort.is_some()
         || values.kreis.is_some()
     {
         let options = storage.dashboard_options().await.map_err(AppError::from)?;
-        if let Some(t) = values.themenfeld {
-            if !options.themenfelder.iter().any(|o| o.id == t) {
+        if let Some(t) = services.themenfeld {
+            if !options.themenfelder.iter().any(|o| o.id == t.0) {
                 let allowed = options
                     .themenfelder
                     .iter()
                     .map(|o| o.id.to_string())
                     .collect();
-                return Err(unknown("themenfeld", &t.to_string(), allowed).into());
+                return Err(unknown(Param::Themenfeld.name(), &t.to_string(), allowed).into());
             }
         }
-        if let Some(l) = values.lage {
-            if !options.lagen.iter().any(|o| o.id == l) {
+        if let Some(l) = services.lage {
+            if !options.lagen.iter().any(|o| o.id == l.0) {
                 let allowed =
                     vec!["die Nummer einer Lebenslage (GET /api/v1/services listet sie)".into()];
-                return Err(unknown("lage", &l.to_string(), allowed).into());
+                return Err(unknown(Param::Lage.name(), &l.to_string(), allowed).into());
             }
         }
-        if let Some(r) = values.ressort {
-            if !options.ressorts.iter().any(|o| o.code == r) {
+        if let Some(r) = &services.ressort {
+            if !options.ressorts.iter().any(|o| o.code == r.as_str()) {
                 let allowed = options.ressorts.iter().map(|o| o.code.clone()).collect();
-                return Err(unknown("ressort", r, allowed).into());
+                return Err(unknown(Param::Ressort.name(), r.as_str(), allowed).into());
             }
         }
         // a unit that does not exist is not found, as everywhere
         if let Some(k) = values.kreis {
-            if !options.kreise.iter().any(|o| o.code == k) {
+            if !options.kreise.iter().any(|o| o.code == k.as_str()) {
                 return Err(AppError::not_found(format!(
-                    "Eine Organisationseinheit „{}“ gibt es nicht.",
-                    k.chars().take(40).collect::<String>()
+                    "Eine Organisationseinheit „{k}“ gibt es nicht."
                 ))
                 .into());
             }
@@ -322,6 +290,11 @@ pub(crate) async fn check_named_values(
         }
     }
     Ok(())
+}
+
+/// Wrong filter values: a 400 naming each, in German.
+pub(crate) fn filter_error(errors: Vec<FilterError>) -> ApiError {
+    AppError::BadRequest(FilterError::messages(&errors, Locale::de)).into()
 }
 
 fn check_params(params: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.0 description of `/api/v1` (served at `/api/v1/openapi.json`). Written as
 //! data next to the handlers; a test checks that every route of the router is described.
 
-use app::domain::{CoverageCategory, OrgUnitKind, ServiceQuery};
+use app::domain::{CoverageCategory, MapWeighting, OrgUnitKind, Param, ServiceQuery};
 use serde_json::{json, Value};
 
 fn ref_(name: &str) -> Value {
@@ -61,6 +61,77 @@ fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
 }
 
+/// A parameter of the filters (`app::domain::filter`), with an example value that exists in
+/// the shipped reference data (a test calls every list endpoint with each one).
+fn filter_param(p: Param) -> Value {
+    let id = json!({"type": "integer", "minimum": 1, "maximum": i32::MAX});
+    let code = json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"});
+    let yes_no = json!({"type": "string", "enum": ["", "ja", "nein"]});
+    let (description, schema, example) = match p {
+        Param::Themenfeld => ("Themenfeld-Nummer", id, json!(6)),
+        Param::Lage => ("Lebens-/Unternehmenslage-Nummer", id, json!(1)),
+        Param::Ressort => (
+            "Schlüssel des federführenden Ressorts (der Leistung, sonst ihres Themenfelds)",
+            code,
+            json!("TMDI"),
+        ),
+        Param::Kreis => (
+            "Schlüssel eines Kreises: seine und seiner Gemeinden Umsetzungsstände",
+            code,
+            json!("16051"),
+        ),
+        Param::LeikaTyp => (
+            "LeiKa-Typ",
+            json!({"type": "string", "enum": app::domain::LEIKA_TYPES}),
+            json!("2/3"),
+        ),
+        Param::Efa => (
+            "ja: mindestens eine Stelle nennt ihre EfA-Lösung; nein: keine",
+            yes_no,
+            json!("ja"),
+        ),
+        Param::Bestaetigt => (
+            "ja: Leistungen mit bestätigter Zuständigkeit; nein: nur angenommene",
+            yes_no,
+            json!("nein"),
+        ),
+        Param::Stand => (
+            "Abdeckungskategorie der Leistung (leer: alle)",
+            json!({"type": "string", "enum": coverage_codes()}),
+            json!(CoverageCategory::Partial.code()),
+        ),
+        Param::Am => (
+            "Stand am (TT.MM.JJJJ oder JJJJ-MM-TT): die Zahlen zum Ende dieses Tages aus der Historie",
+            json!({"type": "string", "maxLength": 20}),
+            json!("31.12.2022"),
+        ),
+        Param::Karte => (
+            "Was die Karte färbt: gemeinden (Vorgabe) oder einwohner",
+            json!({"type": "string", "enum": ["", MapWeighting::Units.code(), MapWeighting::Inhabitants.code()]}),
+            json!(MapWeighting::Inhabitants.code()),
+        ),
+        Param::Q => (
+            "Suchtext (Name oder OZG-ID)",
+            json!({"type": "string", "maxLength": ServiceQuery::MAX_SEARCH_LEN}),
+            json!("Eltern"),
+        ),
+        Param::Seite => ("Seite (ab 1)", page_number(), json!(1)),
+        Param::ProSeite => (
+            "Einträge je Seite",
+            json!({"type": "integer", "minimum": 1, "maximum": ServiceQuery::MAX_PER_PAGE}),
+            json!(10),
+        ),
+    };
+    let mut param = query(p.name(), description, schema);
+    param["example"] = example;
+    param
+}
+
+/// The query parameters of `params`.
+fn filter_params(params: &[Param]) -> Vec<Value> {
+    params.iter().copied().map(filter_param).collect()
+}
+
 fn path_param(name: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "path", "required": true, "schema": schema })
 }
@@ -105,46 +176,53 @@ fn kind_codes() -> Vec<&'static str> {
 /// The filter every export reads (the dashboard's service filter and the record list's),
 /// followed by the format's own parameter.
 fn export_filter_params(own: [Value; 1]) -> Vec<Value> {
-    let id = json!({"type": "integer", "minimum": 1, "maximum": i32::MAX});
     let code = json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"});
-    let mut params = vec![
-        query("themenfeld", "Themenfeld-Nummer", id.clone()),
-        query("lage", "Lebens-/Unternehmenslage-Nummer", id),
-        query(
-            "ressort",
-            "Schlüssel des federführenden Ressorts",
-            code.clone(),
+    let mut params = filter_params(&Param::SERVICE);
+    params.push(filter_param(Param::Kreis));
+    params.extend([
+        example(query("ozg_id", "OZG-ID", ozg_id()), json!(10000)),
+        example(
+            query(
+                "org_unit",
+                "Kennung einer Einheit; schließt ihre untergeordneten ein",
+                code,
+            ),
+            json!("16051"),
         ),
-        query(
-            "kreis",
-            "Kennung eines Kreises: seine und seiner Gemeinden Umsetzungsstände",
-            code.clone(),
+        example(
+            query("status", "Statuscode", json!({"type": "string"})),
+            json!("online"),
         ),
-        query(
-            "leika_typ",
-            "LeiKa-Typ",
-            json!({"type": "string", "enum": app::domain::LEIKA_TYPES}),
-        ),
-        query(
-            "efa",
-            "ja: Leistungen mit genannter EfA-Lösung; nein: ohne",
-            json!({"type": "string", "enum": ["", "ja", "nein"]}),
-        ),
-        query(
-            "bestaetigt",
-            "ja: Leistungen mit bestätigter Zuständigkeit; nein: nur angenommene",
-            json!({"type": "string", "enum": ["", "ja", "nein"]}),
-        ),
-        query("ozg_id", "OZG-ID", ozg_id()),
-        query(
-            "org_unit",
-            "Kennung einer Einheit; schließt ihre untergeordneten ein",
-            code,
-        ),
-        query("status", "Statuscode", json!({"type": "string"})),
-    ];
+    ]);
     params.extend(own);
     params
+}
+
+/// `own` parameters and the service filter's.
+fn with_service_filter<const N: usize>(own: [Value; N]) -> Vec<Value> {
+    let mut params = own.to_vec();
+    params.extend(filter_params(&Param::SERVICE));
+    params
+}
+
+/// A report's unit, the service filter, the dashboard's Kreis, Stand and Stand am.
+fn report_params() -> Vec<Value> {
+    let mut params = vec![example(
+        path_param(
+            "unit",
+            json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$", "description": "land, das Kürzel eines Ressorts oder der Schlüssel eines Kreises; es setzt „ressort“ oder „kreis“ des Berichts"}),
+        ),
+        json!("land"),
+    )];
+    params.extend(filter_params(&Param::SERVICE));
+    params.extend(filter_params(&[Param::Kreis, Param::Stand, Param::Am]));
+    params
+}
+
+/// `param` with an example value.
+fn example(mut param: Value, value: Value) -> Value {
+    param["example"] = value;
+    param
 }
 
 fn nullable(mut schema: Value) -> Value {
@@ -193,17 +271,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "OZG-Leistungen mit Umsetzungsstand (gefiltert, seitenweise)",
-                "parameters": [
-                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
-                    query("lage", "Lebens-/Unternehmenslage-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
-                    query("ressort", "Schlüssel des federführenden Ressorts (der Leistung, sonst ihres Themenfelds)", json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"})),
-                    query("leika_typ", "LeiKa-Typ", json!({"type": "string", "enum": app::domain::LEIKA_TYPES})),
-                    query("efa", "ja: mindestens eine Stelle nennt ihre EfA-Lösung; nein: keine", json!({"type": "string", "enum": ["ja", "nein"]})),
-                    query("stand", "Abdeckungskategorie (leer: alle)", json!({"type": "string", "enum": coverage_codes()})),
-                    query("q", "Suchtext", json!({"type": "string", "maxLength": ServiceQuery::MAX_SEARCH_LEN})),
-                    query("seite", "Seite (ab 1)", json!({"type": "integer", "minimum": 1, "maximum": ServiceQuery::MAX_PAGE})),
-                    query("pro_seite", "Einträge je Seite (1–200)", json!({"type": "integer", "minimum": 1, "maximum": ServiceQuery::MAX_PER_PAGE}))
-                ],
+                "parameters": filter_params(&ServiceQuery::PARAMS),
                 "responses": { "200": json_response("Eine Seite OZG-Leistungen", page_of("ServiceItem")) }
             }),
         ),
@@ -213,9 +281,9 @@ pub fn document() -> Value {
             json!({
                 "summary": "Eine OZG-Leistung mit LeiKa-Leistungen und Umsetzungsständen",
                 "parameters": [
-                    path_param("ozg_id", ozg_id()),
-                    query("seite", "Seite der Umsetzungsstände", page_number()),
-                    query("einheit", "nur die Umsetzungsstände einer Einheit (Schlüssel, mit den Gemeinden darunter) oder der Einheiten, deren Name dies enthält", json!({"type": "string", "maxLength": 100}))
+                    example(path_param("ozg_id", ozg_id()), json!(10000)),
+                    example(query("seite", "Seite der Umsetzungsstände", page_number()), json!(2)),
+                    example(query("einheit", "nur die Umsetzungsstände einer Einheit (Schlüssel, mit den Gemeinden darunter) oder der Einheiten, deren Name dies enthält", json!({"type": "string", "maxLength": 100})), json!("Erfurt"))
                 ],
                 "responses": { "200": json_response("Die Leistung", json!({"type": "object", "required": ["summary", "leika", "records"]})), "404": error("Unbekannte OZG-ID") }
             }),
@@ -226,8 +294,8 @@ pub fn document() -> Value {
             json!({
                 "summary": "Organisationseinheiten (Land, Ressorts, Kreise, Gemeinden)",
                 "parameters": [
-                    query("art", "Art (leer: alle)", json!({"type": "string", "enum": kind_codes()})),
-                    query("uebergeordnet", "Kennung der übergeordneten Einheit", json!({"type": "string"}))
+                    example(query("art", "Art (leer: alle)", json!({"type": "string", "enum": kind_codes()})), json!("kreis")),
+                    example(query("uebergeordnet", "Kennung der übergeordneten Einheit", json!({"type": "string"})), json!("16051"))
                 ],
                 "responses": { "200": json_response("Liste", json!({"type": "array", "items": ref_("OrgUnit")})) }
             }),
@@ -237,7 +305,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Eine Organisationseinheit mit ihren Umsetzungsständen",
-                "parameters": [path_param("code", json!({"type": "string", "pattern": "^[A-Za-z0-9]{1,32}$"}))],
+                "parameters": [example(path_param("code", json!({"type": "string", "pattern": "^[A-Za-z0-9]{1,32}$"})), json!("16051"))],
                 "responses": { "200": json_response("Die Einheit", json!({"type": "object", "required": ["unit", "children", "records"]})), "404": error("Unbekannte Kennung") }
             }),
         ),
@@ -246,16 +314,15 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Umsetzungsstände (mit id und version für Änderungen)",
-                "parameters": [
-                    query("ozg_id", "OZG-ID", ozg_id()),
-                    query("org_unit", "Kennung einer Einheit; schließt ihre untergeordneten ein (Kreis → Gemeinden)", json!({"type": "string"})),
-                    query("gebiet", "Regionalschlüssel-Präfix (2–12 Ziffern): Einheiten, deren ARS damit beginnt, und Einheiten ohne ARS direkt darunter (16: ganz Thüringen mit den Ressorts; 16051: ein Kreis mit seinen Gemeinden)", json!({"type": "string", "pattern": "^[0-9]{2,12}$"})),
-                    query("themenfeld", "Nummer eines Themenfelds", json!({"type": "integer"})),
-                    query("status", "Statuscode", json!({"type": "string"})),
-                    query("seite", "Seite (ab 1); nicht mit „nach“", page_number()),
-                    query("nach", "Die Seite nach diesem Umsetzungsstand (next_after der vorigen Seite): gleich schnell für jede Seite, auch die letzte; nicht mit „seite“", record_id()),
-                    query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": super::records::MAX_PER_PAGE}))
-                ],
+                "parameters": with_service_filter([
+                    example(query("ozg_id", "OZG-ID", ozg_id()), json!(10000)),
+                    example(query("org_unit", "Kennung einer Einheit; schließt ihre untergeordneten ein (Kreis → Gemeinden)", json!({"type": "string"})), json!("16051")),
+                    example(query("gebiet", "Regionalschlüssel-Präfix (2–12 Ziffern): Einheiten, deren ARS damit beginnt, und Einheiten ohne ARS direkt darunter (16: ganz Thüringen mit den Ressorts; 16051: ein Kreis mit seinen Gemeinden)", json!({"type": "string", "pattern": "^[0-9]{2,12}$"})), json!("16051")),
+                    example(query("status", "Statuscode", json!({"type": "string"})), json!("online")),
+                    example(query("seite", "Seite (ab 1); nicht mit „nach“", page_number()), json!(2)),
+                    example(query("nach", "Die Seite nach diesem Umsetzungsstand (next_after der vorigen Seite): gleich schnell für jede Seite, auch die letzte; nicht mit „seite“", record_id()), json!(1)),
+                    example(query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": super::records::MAX_PER_PAGE})), json!(10))
+                ]),
                 "responses": { "200": json_response("Eine Seite Umsetzungsstände, nach OZG-ID, Name und Kennung der Einheit geordnet, mit den Anzahlen je Status und Themenfeld der ganzen Liste (ihre Summe ist total)", record_list()), "400": error("Ungültiger Parameter, „seite“ zusammen mit „nach“ oder ein unbekannter Umsetzungsstand in „nach“"), "404": error("Eine Organisationseinheit „org_unit“ gibt es nicht") }
             }),
         ),
@@ -373,7 +440,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Umsetzungsstände als CSV (gestreamt): für deutsches Excel (;, UTF-8 mit BOM, TT.MM.JJJJ) oder RFC 4180",
-                "parameters": export_filter_params([query("dialect", "excel (Vorgabe) oder rfc4180", json!({"type": "string", "enum": ["", "excel", "rfc4180"]}))]),
+                "parameters": export_filter_params([example(query("dialect", "excel (Vorgabe) oder rfc4180", json!({"type": "string", "enum": ["", "excel", "rfc4180"]})), json!("rfc4180"))]),
                 "responses": {
                     "200": {"description": "CSV-Datei; der Dateiname nennt Auswahl, Datenstand und ggf. Demo-Daten, Demo-Daten tragen zudem eine letzte Spalte „Datenbasis“ mit „DEMODATEN“ in jeder Zeile", "content": {"text/csv": {"schema": {"type": "string"}}}},
                     "404": error("Unbekannte Organisationseinheit")
@@ -385,7 +452,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Umsetzungsstände als Excel-Arbeitsmappe (mit Blatt „Filter und Datenstand“)",
-                "parameters": export_filter_params([query("blaetter", "eines (Vorgabe) oder themenfeld: ein Blatt je Themenfeld", json!({"type": "string", "enum": ["", "eines", "themenfeld"]}))]),
+                "parameters": export_filter_params([example(query("blaetter", "eines (Vorgabe) oder je Themenfeld ein Blatt", json!({"type": "string", "enum": std::iter::once("").chain(super::exports::SHEETS).collect::<Vec<_>>()})), json!(super::exports::SHEETS[1]))]),
                 "responses": {
                     "200": {"description": "XLSX-Datei", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}},
                     "404": error("Unbekannte Organisationseinheit"),
@@ -398,7 +465,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Online verfügbare Umsetzungsstände im Feldformat der Daten-API des Bundes-Dashboards „Digitale Verwaltung“ (DvDataDto: leika_key, ars, ozgid, online_status, art_flaechendeckung …), je LeiKa-Leistung eine Zeile; gestreamt",
-                "parameters": export_filter_params([query("dialect", "rfc4180 (Vorgabe) oder excel", json!({"type": "string", "enum": ["", "excel", "rfc4180"]}))]),
+                "parameters": export_filter_params([example(query("dialect", "rfc4180 (Vorgabe) oder excel", json!({"type": "string", "enum": ["", "excel", "rfc4180"]})), json!("excel"))]),
                 "responses": {
                     "200": {"description": "CSV-Datei", "content": {"text/csv": {"schema": {"type": "string"}}}},
                     "404": error("Unbekannte Organisationseinheit")
@@ -410,17 +477,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "PDF-Bericht des Landes, eines Ressorts oder eines Kreises: Titelseite mit Datenstand und Filter, Kennzahlen mit Bezugsgrößen, die Diagramme der Übersicht als Vektorgrafik, alle Leistungen mit Umsetzungsstand; Seitenzahlen",
-                "parameters": [
-                    path_param("unit", json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$", "description": "land, das Kürzel eines Ressorts oder der Schlüssel eines Kreises"})),
-                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
-                    query("lage", "Lebens-/Unternehmenslage-Nummer", json!({"type": "integer", "minimum": 1, "maximum": i32::MAX})),
-                    query("ressort", "Schlüssel des federführenden Ressorts (bei einem Ressortbericht dessen eigener)", json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"})),
-                    query("kreis", "Schlüssel eines Kreises (bei einem Kreisbericht dessen eigener)", json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{0,40}$"})),
-                    query("leika_typ", "LeiKa-Typ", json!({"type": "string", "enum": app::domain::LEIKA_TYPES})),
-                    query("efa", "ja: mindestens eine Stelle nennt ihre EfA-Lösung; nein: keine", json!({"type": "string", "enum": ["", "ja", "nein"]})),
-                    query("stand", "Abdeckungskategorie der Leistungen (leer: alle)", json!({"type": "string", "enum": coverage_codes()})),
-                    query("am", "Stand am (TT.MM.JJJJ): die Zahlen zum Ende dieses Tages aus der Historie", json!({"type": "string", "maxLength": 20}))
-                ],
+                "parameters": report_params(),
                 "responses": {
                     "200": {"description": "PDF-Datei", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                     "404": error("Kein Land, Ressort oder Kreis dieses Namens")
@@ -515,7 +572,7 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Die Zuständigkeitsmatrix als CSV (OZG-ID, OZG-Leistung, Themenfeld, Ebene, Federführung, Bestätigt, Ausnahmen, Einträge); der Matrix-Import liest sie zurück",
-                "parameters": [query("dialect", "excel (Vorgabe: ;, UTF-8 mit BOM) oder rfc4180", json!({"type": "string", "enum": ["", "excel", "rfc4180"]}))],
+                "parameters": [example(query("dialect", "excel (Vorgabe: ;, UTF-8 mit BOM) oder rfc4180", json!({"type": "string", "enum": ["", "excel", "rfc4180"]})), json!("rfc4180"))],
                 "responses": { "200": {"description": "CSV-Datei", "content": {"text/csv": {"schema": {"type": "string"}}}} }
             }),
         ),
@@ -557,13 +614,12 @@ pub fn document() -> Value {
             "get",
             json!({
                 "summary": "Alle Änderungen in einem Zeitraum (neueste zuerst)",
-                "parameters": [
-                    {"name": "since", "in": "query", "required": true, "description": "Ab diesem Tag (JJJJ-MM-TT, Jahr 2000–2100; TT.MM.JJJJ wird auch angenommen)", "schema": day()},
-                    query("until", "Bis einschließlich diesem Tag", day()),
-                    query("org_unit", "Kennung einer Einheit (mit untergeordneten)", json!({"type": "string"})),
-                    query("themenfeld", "Themenfeld-Nummer", json!({"type": "integer", "format": "int64"})),
-                    query("seite", "Seite (ab 1)", page_number())
-                ],
+                "parameters": with_service_filter([
+                    json!({"name": "since", "in": "query", "required": true, "description": "Ab diesem Tag (JJJJ-MM-TT, Jahr 2000–2100; TT.MM.JJJJ wird auch angenommen)", "schema": day(), "example": "2022-01-01"}),
+                    example(query("until", "Bis einschließlich diesem Tag", day()), json!("2026-12-31")),
+                    example(query("org_unit", "Kennung einer Einheit (mit untergeordneten)", json!({"type": "string"})), json!("16051")),
+                    example(query("seite", "Seite (ab 1)", page_number()), json!(1))
+                ]),
                 "responses": { "200": json_response("Eine Seite Änderungen", page_of("ChangeEntry")) }
             }),
         ),

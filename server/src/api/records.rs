@@ -3,11 +3,12 @@
 
 use super::{check_params, page_param, ApiError, ApiResult};
 use crate::editing;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{PageStart, RecordFilter};
 use app::domain::{
     field, parse_date, BulkRequest, BulkSummary, ChangeEntry, ChangeQuery, CurrentUser, FieldError,
-    HistoryEntry, OzgId, Page, RecordDetail, RecordList, RecordValues, SaveOutcome,
+    HistoryEntry, OzgId, Page, Param, ParamReader, RecordDetail, RecordList, RecordValues,
+    SaveOutcome, ServiceFilter,
 };
 use app::error::AppError;
 use app::i18n::Locale;
@@ -68,18 +69,33 @@ fn area_param(params: &HashMap<String, String>) -> Result<Option<String>, ApiErr
     }
 }
 
-/// The `themenfeld` parameter: a Themenfeld's number.
-fn themenfeld_param(params: &HashMap<String, String>) -> Result<Option<i64>, ApiError> {
-    match params.get("themenfeld").filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(t) => t.parse::<i64>().map(Some).map_err(|_| {
-            AppError::bad_request(format!(
-                "Parameter „themenfeld“: „{}“ ist keine Nummer.",
-                t.chars().take(40).collect::<String>()
-            ))
-            .into()
-        }),
-    }
+/// The record list's own parameters, besides the service filter.
+const RECORD_LIST_PARAMS: [&str; 7] = [
+    "ozg_id",
+    "org_unit",
+    "gebiet",
+    "status",
+    "seite",
+    "pro_seite",
+    "nach",
+];
+
+/// The change list's own parameters, besides the service filter.
+const CHANGE_LIST_PARAMS: [&str; 4] = ["since", "until", "org_unit", "seite"];
+
+/// `own` and the service filter's parameters.
+fn with_service_filter(own: &[&'static str]) -> Vec<&'static str> {
+    own.iter()
+        .copied()
+        .chain(Param::SERVICE.map(Param::name))
+        .collect()
+}
+
+/// The service filter of a request; wrong values are a 400 naming each.
+fn service_filter(params: &HashMap<String, String>) -> Result<ServiceFilter, ApiError> {
+    let mut reader = ParamReader::new(|k: &str| params.get(k).map(String::as_str));
+    let services = ServiceFilter::read(&mut reader);
+    reader.finish(services).map_err(super::filter_error)
 }
 
 #[tracing::instrument(skip(state))]
@@ -87,19 +103,7 @@ async fn list_records(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<RecordList> {
-    check_params(
-        &params,
-        &[
-            "ozg_id",
-            "org_unit",
-            "gebiet",
-            "themenfeld",
-            "status",
-            "seite",
-            "pro_seite",
-            "nach",
-        ],
-    )?;
+    check_params(&params, &with_service_filter(&RECORD_LIST_PARAMS))?;
     let ozg_id = match params.get("ozg_id").filter(|s| !s.is_empty()) {
         Some(s) => Some(i64::from(
             OzgId::parse(s)
@@ -112,13 +116,13 @@ async fn list_records(
         ozg_id,
         org_unit: params.get("org_unit").filter(|s| !s.is_empty()).cloned(),
         status: params.get("status").filter(|s| !s.is_empty()).cloned(),
-        themenfeld: themenfeld_param(&params)?,
+        services: service_filter(&params)?,
         area: area_param(&params)?,
     };
     super::check_named_values(
         &state.backend.storage,
         super::NamedValues {
-            themenfeld: filter.themenfeld,
+            services: &filter.services,
             status: filter.status.as_deref(),
             ..Default::default()
         },
@@ -423,10 +427,7 @@ async fn list_changes(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Page<ChangeEntry>> {
-    check_params(
-        &params,
-        &["since", "until", "org_unit", "themenfeld", "seite"],
-    )?;
+    check_params(&params, &with_service_filter(&CHANGE_LIST_PARAMS))?;
     let date = |name: &str| -> Result<Option<chrono::NaiveDate>, ApiError> {
         match params.get(name) {
             None => Ok(None),
@@ -437,12 +438,20 @@ async fn list_changes(
     let since = date("since")?.ok_or_else(|| {
         AppError::bad_request("Parameter „since“ (Datum, ab dem Änderungen gelistet werden) fehlt.")
     })?;
-    let themenfeld = themenfeld_param(&params)?;
+    let services = service_filter(&params)?;
+    super::check_named_values(
+        &state.backend.storage,
+        super::NamedValues {
+            services: &services,
+            ..Default::default()
+        },
+    )
+    .await?;
     let query = ChangeQuery {
         since,
         until: date("until")?,
         org_unit: params.get("org_unit").filter(|s| !s.is_empty()).cloned(),
-        themenfeld,
+        services,
         page: page_param(&params, "seite", 1, u32::MAX)?,
     };
     Ok(Json(state.backend.changes(&query).await?))

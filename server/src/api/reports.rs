@@ -3,11 +3,11 @@
 //! drawn at a past date (`am`). The figures are the dashboard's; the layout is
 //! `exports::pdf`.
 
-use super::exports::{download, export_request, FILE_SLOTS, SERVICE_FILTER_PARAMS};
+use super::exports::{download, export_request, service_filter_params, FILE_SLOTS};
 use super::{check_params, ApiError};
 use crate::exports::pdf::{self, Report, REPORT_FILE};
-use crate::startup::AppState;
-use app::domain::DashboardFilter;
+use crate::state::AppState;
+use app::domain::{DashboardFilter, Param};
 use app::error::AppError;
 use app::i18n::Locale;
 use axum::body::Body;
@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
 /// What a report takes besides the service filters of every export: the dashboard's
 /// coverage category and reference date. Its unit sets its own `ressort` or `kreis` (the
 /// dashboard's Kreis report of one Ressort is `/reports/16051.pdf?ressort=TMDI`).
-const REPORT_PARAMS: [&str; 2] = ["stand", "am"];
+const REPORT_PARAMS: [Param; 2] = [Param::Stand, Param::Am];
 
 #[tracing::instrument(skip(state))]
 async fn report_pdf(
@@ -35,16 +35,16 @@ async fn report_pdf(
     let unit = file.strip_suffix(".pdf").ok_or_else(|| {
         AppError::not_found("Berichte gibt es als PDF: /api/v1/reports/{Einheit}.pdf.")
     })?;
-    check_params(
-        &params,
-        &[&SERVICE_FILTER_PARAMS[..], &REPORT_PARAMS].concat(),
-    )?;
+    let allowed: Vec<&str> = service_filter_params()
+        .chain(REPORT_PARAMS.map(Param::name))
+        .collect();
+    check_params(&params, &allowed)?;
     let storage = &state.backend.storage;
     let land = &state.backend.land_name;
     // the export's own description of the filter; "stand" and "am" are the report's
     let mut export_params: HashMap<String, String> = params
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "stand" | "am"))
+        .filter(|(k, _)| !REPORT_PARAMS.iter().any(|p| p.name() == k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let options = storage.dashboard_options().await.map_err(AppError::from)?;
@@ -59,10 +59,10 @@ async fn report_pdf(
     let scope_title = if unit == "land" {
         format!("{land} (ganzes Land)")
     } else if let Some(r) = options.ressorts.iter().find(|r| r.code == unit) {
-        unit_param("ressort", &r.code)?;
+        unit_param(Param::Ressort.name(), &r.code)?;
         format!("{} ({})", r.name, r.code)
     } else if let Some(k) = options.kreise.iter().find(|k| k.code == unit) {
-        unit_param("kreis", &k.code)?;
+        unit_param(Param::Kreis.name(), &k.code)?;
         format!("{} ({})", k.name, k.code)
     } else {
         return Err(AppError::not_found(format!(
@@ -81,7 +81,7 @@ async fn report_pdf(
             .map(String::as_str)
             .filter(|v| !v.trim().is_empty())
     };
-    let filter = DashboardFilter::from_params(value, Locale::de).map_err(AppError::BadRequest)?;
+    let filter = DashboardFilter::from_params(value).map_err(super::filter_error)?;
     if let Some(stand) = filter.stand {
         about
             .filter

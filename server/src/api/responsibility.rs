@@ -5,7 +5,7 @@ use super::exports::download;
 use super::{check_params, flag, ApiError, ApiResult};
 use crate::exports::csv::Dialect;
 use crate::exports::responsibility as matrix;
-use crate::startup::AppState;
+use crate::state::AppState;
 use app::domain::{
     CurrentUser, NewService, OzgId, ResponsibilityChange, ResponsibilityFigures,
     ResponsibilityOutcome, ServiceResponsibility,

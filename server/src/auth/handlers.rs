@@ -7,7 +7,7 @@ use super::{
     action, hash_secret, new_secret, password, ClientAddr, SecureTransport, SessionToken,
     SESSION_COOKIE, SESSION_HOURS,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{normalise_email, AuditEntry, Claim, Storage};
 use app::domain::{urlencode, CurrentUser};
 use axum::extract::State;
@@ -98,7 +98,7 @@ async fn login(
         .await
     {
         Ok(known) => known,
-        Err(e) => return crate::api::ApiError(e.into()).into_response(),
+        Err(e) => return crate::json_error::ApiError(e.into()).into_response(),
     };
     let keys = AttemptKeys::new(&email, &client, known_client);
     match storage.claim_sign_in(&keys.all(), now).await {
@@ -114,12 +114,12 @@ async fn login(
             .await;
             return back("gesperrt");
         }
-        Err(e) => return crate::api::ApiError(e.into()).into_response(),
+        Err(e) => return crate::json_error::ApiError(e.into()).into_response(),
     }
 
     let found = match storage.user_by_email(&email).await {
         Ok(u) => u,
-        Err(e) => return crate::api::ApiError(e.into()).into_response(),
+        Err(e) => return crate::json_error::ApiError(e.into()).into_response(),
     };
     let password_ok = match &found {
         Some(u) => password::verify(&form.password, &u.password_hash) && u.active,
@@ -139,7 +139,7 @@ async fn login(
         .give_back_sign_in(std::slice::from_ref(&keys.own), &keys.shared, now)
         .await
     {
-        return crate::api::ApiError(e.into()).into_response();
+        return crate::json_error::ApiError(e.into()).into_response();
     }
     // A fresh session id at every login (no session fixation); the old one ends.
     if let Some(Extension(SessionToken(old))) = old_session {
@@ -151,7 +151,7 @@ async fn login(
         .create_session(&hash_secret(&secret), user.user.id, expires)
         .await
     {
-        return crate::api::ApiError(e.into()).into_response();
+        return crate::json_error::ApiError(e.into()).into_response();
     }
     audit(
         storage,
@@ -183,7 +183,7 @@ async fn logout(
     let storage = &state.backend.storage;
     if let Some(Extension(SessionToken(token))) = session {
         if let Err(e) = storage.delete_session(&token).await {
-            return crate::api::ApiError(e.into()).into_response();
+            return crate::json_error::ApiError(e.into()).into_response();
         }
     }
     if let Some(Extension(u)) = user {
@@ -222,7 +222,7 @@ async fn change_password(
     let stored = match storage.user_by_id(user.id).await {
         Ok(Some(s)) => s,
         Ok(None) => return back("fehler"),
-        Err(e) => return crate::api::ApiError(e.into()).into_response(),
+        Err(e) => return crate::json_error::ApiError(e.into()).into_response(),
     };
     if !password::verify(&form.current, &stored.password_hash) {
         audit(
@@ -245,7 +245,7 @@ async fn change_password(
         .set_password(user.id, &password::hash(&form.new), Some(&session))
         .await
     {
-        return crate::api::ApiError(e.into()).into_response();
+        return crate::json_error::ApiError(e.into()).into_response();
     }
     audit(
         storage,

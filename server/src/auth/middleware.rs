@@ -2,8 +2,8 @@
 //! is a state-changing request same-origin, and the security headers on every answer.
 
 use super::{action, hash_secret, ClientAddr, SecureTransport, SessionToken, SESSION_COOKIE};
-use crate::api::ApiError;
-use crate::startup::AppState;
+use crate::json_error::ApiError;
+use crate::state::AppState;
 use crate::storage::AuditEntry;
 use app::domain::CurrentUser;
 use app::error::AppError;

@@ -5,15 +5,16 @@
 //! deleted, so their records and history stay. A dry run reports all of it; a catalogue is
 //! taken whole or not at all.
 
+use super::catalogue_plan::{change, named, too_many_dropped, Plan};
 use super::headings::{column, read_sheets};
 use super::leika;
 use super::table::{self, Row, Sheet};
 use crate::auth::action;
-use crate::reference_data::{Lage, LeikaService, Service};
+use crate::reference_data::{Lage, Service};
 use crate::storage::{CatalogueWrite, NewRecordHistory, Storage, StoredCatalogue, StoredService};
 use app::domain::{
-    CatalogueImportReport, CatalogueKind, CatalogueLine, CurrentUser, FieldChange, ImportLine,
-    LeikaTypes, OzgId, Responsibility,
+    CatalogueImportReport, CatalogueKind, CatalogueLine, CurrentUser, ImportLine, LeikaTypes,
+    OzgId, Responsibility,
 };
 use app::error::AppError;
 use chrono::Utc;
@@ -27,13 +28,6 @@ pub struct CatalogueRequest {
     /// `false` for a file that lists only some services.
     pub deactivate_missing: bool,
 }
-
-/// The longest name a service, Lebenslage or LeiKa-Leistung may have.
-const MAX_NAME_CHARS: usize = 500;
-
-/// A complete catalogue that drops more than this share of the active services is more
-/// likely a partial file than a new catalogue.
-const MAX_DEACTIVATED_SHARE: f64 = 0.5;
 
 /// The columns, each with the headings it is known by (compared without case, spaces,
 /// hyphens and underscores): the reference file's own and the German ones of the UI.
@@ -83,30 +77,6 @@ impl Columns {
         );
         Err(errors)
     }
-}
-
-/// A required name: present and not too long (else an error in `errors`).
-pub(super) fn named(errors: &mut Vec<String>, label: &str, value: String) -> String {
-    if value.is_empty() {
-        errors.push(format!("„{label}“ fehlt."));
-    } else if value.chars().count() > MAX_NAME_CHARS {
-        errors.push(format!(
-            "„{label}“ ist zu lang (höchstens {MAX_NAME_CHARS} Zeichen)."
-        ));
-    }
-    value
-}
-
-/// Why a complete list that drops `dropped` of `total` entries is refused, if it drops more
-/// than [`MAX_DEACTIVATED_SHARE`]: most likely a partial list.
-pub(super) fn too_many_dropped(dropped: usize, total: usize, verb: &str) -> Option<String> {
-    (total > 0 && dropped as f64 > MAX_DEACTIVATED_SHARE * total as f64).then(|| {
-        format!(
-            "Die Datei würde {dropped} von {total} {verb}. Das sieht nach einer Teilliste aus, \
-             nicht nach einem vollständigen Katalog. Eine Teilliste lässt sich mit der Option \
-             „Fehlendes nicht deaktivieren“ übernehmen."
-        )
-    })
 }
 
 /// One data line as read.
@@ -166,25 +136,6 @@ fn read_lines(sheets: &[Sheet]) -> Result<(Vec<Line>, Vec<String>), Vec<String>>
 
 fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
-}
-
-pub(super) fn change(field: &str, label: &str, old: String, new: String) -> FieldChange {
-    FieldChange {
-        field: field.into(),
-        label: label.into(),
-        old,
-        new,
-    }
-}
-
-/// The file's lines checked against the stored catalogue: the report, and every valid line
-/// as what to write (unchanged ones are no-ops in the write).
-#[derive(Debug, Default)]
-pub(super) struct Plan {
-    pub report: CatalogueImportReport,
-    pub services: Vec<Service>,
-    pub new_lagen: Vec<Lage>,
-    pub leika: Vec<LeikaService>,
 }
 
 fn plan(lines: Vec<Line>, stored: &StoredCatalogue, request: CatalogueRequest) -> Plan {

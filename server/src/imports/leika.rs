@@ -4,7 +4,7 @@
 //! record. New ones are added, changed ones updated; with a complete list, ones it no longer
 //! names are removed (they carry no history; the services and their records stay).
 
-use super::catalogue::{change, named, too_many_dropped, Plan};
+use super::catalogue_plan::{change, named, too_many_dropped, Plan};
 use super::headings::{column, known_as, note_unknown, unknown};
 use super::table::{Row, Sheet};
 use crate::reference_data::LeikaService;

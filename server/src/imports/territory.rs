@@ -14,7 +14,7 @@
 //! Gemeinden get it as their successor, and a new Gemeinde starts with the state of its most
 //! populous predecessor. A territory is taken whole or not at all.
 
-use super::catalogue::{change, named};
+use super::catalogue_plan::{change, named};
 use super::headings::{column, read_sheets};
 use super::table::{self, Row, Sheet, Value};
 use crate::auth::action;

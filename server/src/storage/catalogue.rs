@@ -6,8 +6,8 @@
 //! Once a catalogue has been imported ([`CATALOGUE_IMPORTED`]), the database is the
 //! catalogue's source of truth: the seed no longer writes the embedded 2019 catalogue over it.
 
+use super::contribution::{phase_sql, Contribution};
 use super::history::{apply_history, day_of, HistoryDeltas, KREIS_OF_UNIT};
-use super::writes::{phase_sql, Contribution};
 use super::{in_transaction, on_pool, Result, Storage};
 use crate::reference_data::{Lage, LeikaService, Service};
 use app::domain::{CatalogueImported, Phase};

@@ -2,18 +2,14 @@
 //! history rollups (one index seek per service, a few change points per service), never
 //! from the records or events.
 
+use super::contribution::{Contribution, MATURITY_LEVELS};
 use super::history::{baseline_day, FIGURE_COLUMNS, LAND_SCOPE};
-use super::writes::{Contribution, MATURITY_LEVELS};
+use super::service_filter::{and_service_conditions, RESSORT_OF_SERVICE};
 use super::{bind_all, on_pool, Bind, Filter, Result, Storage, StorageError};
 use app::domain::*;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use sqlx::AssertSqlSafe;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The lead ministry's code of service `s`: its own lead unit, else its Themenfeld's.
-pub(crate) const RESSORT_OF_SERVICE: &str =
-    "COALESCE((SELECT code FROM org_unit WHERE id = s.lead_unit_id), \
-     (SELECT lead_unit_code FROM themenfeld WHERE id = s.themenfeld_id))";
 
 #[derive(sqlx::FromRow)]
 struct StateRow {
@@ -48,40 +44,10 @@ pub enum ScopeError {
     UnknownKreis(String),
 }
 
-/// The service-level conditions of `f` on `service s`.
+/// The services the dashboard counts, on `service s`: the active ones that `f` keeps.
 pub(super) fn service_conditions(f: &DashboardFilter, sql: &mut Filter) {
     sql.and("s.active", []);
-    if let Some(t) = f.themenfeld {
-        sql.and("s.themenfeld_id = ?", [Bind::Int(t)]);
-    }
-    if let Some(l) = f.lage {
-        sql.and("s.lage_id = ?", [Bind::Int(l)]);
-    }
-    if let Some(r) = &f.ressort {
-        sql.and(
-            &format!("{RESSORT_OF_SERVICE} = ?"),
-            [Bind::Text(r.clone())],
-        );
-    }
-    if let Some(t) = &f.leika_typ {
-        sql.and(
-            "(';' || s.leika_types || ';') LIKE ?",
-            [Bind::Text(format!("%;{t};%"))],
-        );
-    }
-    if let Some(uses) = f.efa {
-        sql.and(efa_condition(uses), []);
-    }
-    if let Some(confirmed) = f.bestaetigt {
-        sql.and(
-            if confirmed {
-                "s.responsibility_confirmed"
-            } else {
-                "NOT s.responsibility_confirmed"
-            },
-            [],
-        );
-    }
+    and_service_conditions(sql, &f.services);
 }
 
 /// The services of `land` on `service s`: the filter's conditions, and with a category filter
@@ -96,15 +62,6 @@ fn included_services(f: &DashboardFilter, land: &BTreeMap<i64, ScopeFigures>, sq
         };
         let marks = vec!["?"; ids.len()].join(", ");
         sql.and(&format!("s.ozg_id IN ({marks})"), ids);
-    }
-}
-
-/// Services where some unit names its EfA solution (or none does), from the maintained rollup.
-pub(crate) fn efa_condition(uses: bool) -> &'static str {
-    if uses {
-        "(SELECT r2.records_efa FROM service_rollup r2 WHERE r2.ozg_id = s.ozg_id) > 0"
-    } else {
-        "(SELECT r2.records_efa FROM service_rollup r2 WHERE r2.ozg_id = s.ozg_id) = 0"
     }
 }
 
@@ -194,7 +151,7 @@ impl Storage {
         &self,
         f: &DashboardFilter,
     ) -> Result<std::result::Result<Option<(i64, OrgUnitRef)>, ScopeError>> {
-        let Some(code) = &f.kreis else {
+        let Some(code) = f.kreis.as_ref().map(UnitCode::as_str) else {
             return Ok(Ok(None));
         };
         let row: Option<(i64, String)> = on_pool!(self, pool => {
@@ -205,12 +162,12 @@ impl Storage {
             Some((id, name)) => Ok(Some((
                 id,
                 OrgUnitRef {
-                    code: code.clone(),
+                    code: code.to_owned(),
                     name,
                     kind: OrgUnitKind::Kreis,
                 },
             ))),
-            None => Err(ScopeError::UnknownKreis(code.clone())),
+            None => Err(ScopeError::UnknownKreis(code.to_owned())),
         })
     }
 
@@ -382,17 +339,23 @@ impl Storage {
             for (total, n) in level_counts.iter_mut().zip(figures.levels) {
                 *total += n;
             }
-            bar_for(
-                &mut o.bars,
-                format!("themenfeld={}", r.themenfeld_id),
-                &r.themenfeld,
-            )
-            .add(category);
-            let (param, label) = match &r.ressort_code {
-                Some(code) => (format!("ressort={}", urlencode(code)), ressort_name(code)),
-                None => (String::new(), String::new()),
+            let themenfeld = ServiceFilter {
+                themenfeld: Some(ThemenfeldId(r.themenfeld_id)),
+                ..ServiceFilter::default()
             };
-            bar_for(&mut o.ressort_bars, param, &label).add(category);
+            bar_for(&mut o.bars, themenfeld, &r.themenfeld).add(category);
+            // a service without a lead ministry has a bar without a name, which narrows nothing
+            let ressort = r.ressort_code.as_deref().and_then(UnitCode::parse);
+            let label = r
+                .ressort_code
+                .as_deref()
+                .map(ressort_name)
+                .unwrap_or_default();
+            let ressort = ServiceFilter {
+                ressort,
+                ..ServiceFilter::default()
+            };
+            bar_for(&mut o.ressort_bars, ressort, &label).add(category);
         }
         o.ressort_bars.sort_by_key(|b| std::cmp::Reverse(b.total()));
         o.maturity = level_counts
@@ -764,11 +727,15 @@ fn empty_region(code: String, name: String) -> RegionCoverage {
     }
 }
 
-fn bar_for<'a>(bars: &'a mut Vec<CategoryBar>, param: String, label: &str) -> &'a mut CategoryBar {
-    match bars.iter().position(|b| b.link_param == param) {
+fn bar_for<'a>(
+    bars: &'a mut Vec<CategoryBar>,
+    narrowing: ServiceFilter,
+    label: &str,
+) -> &'a mut CategoryBar {
+    match bars.iter().position(|b| b.narrowing == narrowing) {
         Some(i) => &mut bars[i],
         None => {
-            bars.push(CategoryBar::new(param, label.to_owned()));
+            bars.push(CategoryBar::new(narrowing, label.to_owned()));
             bars.last_mut().expect("just pushed")
         }
     }

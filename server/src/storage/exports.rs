@@ -3,22 +3,23 @@
 //! counts per Themenfeld an XLSX workbook must check against Excel's sheet limit; and the
 //! rows of the federal dashboard's layout.
 
-use super::dashboard::{service_conditions, RESSORT_OF_SERVICE};
 use super::history::LAND_SCOPE;
 use super::records::{and_record_conditions, COUNTED_RECORD};
+use super::service_filter::RESSORT_OF_SERVICE;
 use super::{bind_all, on_pool, Filter, RecordFilter, Result, Storage};
-use app::domain::{DashboardFilter, LeikaTypes, OrgUnitKind};
+use app::domain::{LeikaTypes, OrgUnitKind, UnitCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
-/// Which records an export holds: the dashboard's service filter (its `stand` and `am` do
-/// not apply: an export is today's records) and the record list's own filter.
+/// Which records an export holds: the record list's filter (with its service filter) and the
+/// dashboard's Kreis (the dashboard's `stand` and `am` do not apply: an export is today's
+/// records).
 #[derive(Debug, Clone, Default)]
 pub struct ExportFilter {
-    pub services: DashboardFilter,
+    pub kreis: Option<UnitCode>,
     pub records: RecordFilter,
 }
 
@@ -109,12 +110,12 @@ const EXPORT_FROM: &str = "implementation_record rec JOIN service s ON s.ozg_id 
 fn export_conditions(f: &ExportFilter) -> Filter {
     let mut sql = Filter::default();
     sql.and(COUNTED_RECORD, []);
-    service_conditions(&f.services, &mut sql);
+    sql.and("s.active", []);
     // a Kreis is the unit filter of the dashboard: its own and its Gemeinden's records
     and_record_conditions(
         &mut sql,
         &RecordFilter {
-            org_unit: f.services.kreis.clone(),
+            org_unit: f.kreis.as_ref().map(|k| k.as_str().to_owned()),
             ..RecordFilter::default()
         },
     );

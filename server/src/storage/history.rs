@@ -8,7 +8,7 @@
 //! [`Storage::rebuild_history`] recomputes both from records and events (seeding, bulk demo
 //! data, databases migrated with history already present).
 
-use super::writes::{phase_sql, Contribution, MATURITY_LEVELS};
+use super::contribution::{phase_sql, Contribution, MATURITY_LEVELS};
 use super::{in_transaction, on_pool, Result, Storage};
 use app::domain::{CoverageCategory, Phase};
 use chrono::{DateTime, NaiveDate, Utc};

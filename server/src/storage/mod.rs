@@ -8,7 +8,9 @@
 mod accounts;
 mod catalogue;
 pub mod chain;
+mod contribution;
 mod dashboard;
+mod events;
 mod exports;
 pub(crate) mod history;
 mod imports;
@@ -19,6 +21,7 @@ mod responsibility;
 mod rows;
 mod scheduled;
 mod seed;
+mod service_filter;
 mod settings;
 mod territory;
 mod throttle;
@@ -30,6 +33,7 @@ pub use catalogue::{
     StoredService, CATALOGUE_IMPORTED,
 };
 pub use dashboard::{ReportService, ScopeError};
+pub use events::StoredEvent;
 pub use exports::{ExportFilter, ExportRow, FederalRow};
 pub use imports::ImportKeys;
 pub use records::{ChangeFilter, PageStart, RecordFilter, StoredChange, WorkList};
@@ -41,7 +45,7 @@ pub use territory::{
     TERRITORY_IMPORTED,
 };
 pub use throttle::{Backoff, Claim, ThrottleKey};
-pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch, StoredEvent};
+pub use writes::{ChangeOutcome, RecordChange, RecordKey, RecordPatch};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

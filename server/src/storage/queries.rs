@@ -1,9 +1,9 @@
 //! Reads for pages and the API. None of them scans all implementation records:
 //! dashboard figures come from `service_rollup`, lists are paginated.
 
+use super::contribution::phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE};
 use super::records::{COUNTED_RECORD, CURRENT_UNIT};
 use super::rows::*;
-use super::writes::phase_sql::{APPLICABLE, IN_PROGRESS, ONLINE};
 use super::{bind_all, on_pool, past_the_end, Bind, Filter, Result, Storage, StorageError};
 use app::domain::*;
 use chrono::{DateTime, Utc};
@@ -74,27 +74,7 @@ impl Storage {
 
     pub async fn services(&self, q: &ServiceQuery) -> Result<Page<ServiceSummary>> {
         let mut f = Filter::default();
-        if let Some(t) = q.themenfeld {
-            f.and("s.themenfeld_id = ?", [Bind::Int(t)]);
-        }
-        if let Some(l) = q.lage {
-            f.and("s.lage_id = ?", [Bind::Int(l)]);
-        }
-        if let Some(r) = &q.ressort {
-            f.and(
-                &format!("{} = ?", super::dashboard::RESSORT_OF_SERVICE),
-                [Bind::Text(r.clone())],
-            );
-        }
-        if let Some(t) = &q.leika_typ {
-            f.and(
-                "(';' || s.leika_types || ';') LIKE ?",
-                [Bind::Text(format!("%;{t};%"))],
-            );
-        }
-        if let Some(uses) = q.efa {
-            f.and(super::dashboard::efa_condition(uses), []);
-        }
+        super::service_filter::and_service_conditions(&mut f, &q.services);
         if let Some(text) = &q.q {
             let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
             f.and("s.search_text LIKE ? ESCAPE '\\'", [Bind::Text(pattern)]);

@@ -2,12 +2,13 @@
 //! pipeline and scale, a record's history, lists for the API and bulk selection, and the
 //! changes in a period.
 
+use super::events::{StoredEvent, EVENT_COLUMNS};
 use super::rows::{kind, ozg_id, phase};
-use super::writes::{StoredEvent, EVENT_COLUMNS};
+use super::service_filter::{and_record_services, and_service_conditions};
 use super::{bind_all, on_pool, past_the_end, Bind, Filter, Result, Storage, StorageError};
 use app::domain::{
     EditOptions, FacetCount, MaturityOption, Page, RecordDetail, RecordFacets, RecordList,
-    StatusOption,
+    ServiceFilter, StatusOption,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
@@ -105,7 +106,8 @@ pub struct RecordFilter {
     /// and its Gemeinden).
     pub org_unit: Option<String>,
     pub status: Option<String>,
-    pub themenfeld: Option<i64>,
+    /// The records of the services this keeps.
+    pub services: ServiceFilter,
     /// A Regionalschlüssel prefix (2–12 digits, checked by the caller): the units whose ARS
     /// begins with it, and units without an ARS directly below one of them (the ministries
     /// under the Land). `16` is all of Thüringen, `16051` the Kreis Erfurt.
@@ -128,7 +130,7 @@ pub struct ChangeFilter {
     pub until: Option<DateTime<Utc>>,
     /// The unit itself and its direct children.
     pub org_unit: Option<String>,
-    pub themenfeld: Option<i64>,
+    pub services: ServiceFilter,
 }
 
 /// A stored event with the record it belongs to.
@@ -189,12 +191,7 @@ fn and_own_conditions(filter: &mut Filter, f: &RecordFilter) {
     if let Some(status) = &f.status {
         filter.and("rec.status_code = ?", [Bind::Text(status.clone())]);
     }
-    if let Some(themenfeld) = f.themenfeld {
-        filter.and(
-            "rec.ozg_id IN (SELECT ozg_id FROM service WHERE themenfeld_id = ?)",
-            [Bind::Int(themenfeld)],
-        );
-    }
+    and_record_services(filter, &f.services);
 }
 
 /// The conditions of `f` on the record's org unit `o`.
@@ -490,15 +487,13 @@ impl Storage {
             let (condition, binds) = unit_with_children(code);
             filter.and(condition, binds);
         }
-        if let Some(t) = f.themenfeld {
-            filter.and("s.themenfeld_id = ?", [Bind::Int(t)]);
-        }
+        and_service_conditions(&mut filter, &f.services);
         let from = "FROM record_event e JOIN implementation_record rec ON rec.id = e.record_id \
                     JOIN service s ON s.ozg_id = rec.ozg_id JOIN org_unit o ON o.id = rec.org_unit_id";
         let n = filter.next_placeholder();
-        // Without a unit or Themenfeld filter the count needs no joins: it runs on the time
+        // Without a unit or service filter the count needs no joins: it runs on the time
         // index alone (with the joins, "all changes since January" took 0.7 s at Thüringen scale).
-        let count_from = if f.org_unit.is_none() && f.themenfeld.is_none() {
+        let count_from = if f.org_unit.is_none() && f.services.is_empty() {
             "FROM record_event e"
         } else {
             from

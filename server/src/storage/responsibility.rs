@@ -8,9 +8,10 @@
 //! figures. A dry run does all of it, reads the outcome and rolls back.
 
 use super::catalogue::RESPONSIBLE_UNIT;
+use super::contribution::{phase_sql, Contribution};
 use super::history::{apply_history, day_of, HistoryDeltas, KREIS_OF_UNIT};
 use super::rows::{kind, ozg_id, phase};
-use super::writes::{phase_sql, rollup_insert_sql, Contribution};
+use super::writes::rollup_insert_sql;
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
 use app::domain::{
     LageOption, NewService, OrgUnitRef, OzgId, Phase, Responsibility, ResponsibilityChange,

@@ -3,10 +3,12 @@
 //! an event appended and the service rollup adjusted, all in one transaction.
 
 use super::chain::{self, ChainedEvent};
+use super::contribution::{phase_sql, Contribution};
+use super::events::{StoredEvent, EVENT_COLUMNS};
 use super::history::{self, HistoryDeltas};
 use super::records::{detail_by_id_sql, DetailRow};
 use super::{in_transaction, on_pool, Result, Storage, StorageError};
-use app::domain::{CoverageCategory, EditOptions, Phase, RecordDetail};
+use app::domain::{EditOptions, Phase, RecordDetail};
 // refusals at this level are a last guard; the pages check first, in the user's language
 use app::i18n::Locale;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -109,80 +111,6 @@ struct CurrentRow {
     /// change): a change dated earlier would rewrite a time it did not count.
     counted_from: Option<NaiveDate>,
 }
-
-/// What one record contributes to its service's rollup.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Contribution {
-    pub applicable: i64,
-    pub online: i64,
-    pub in_progress: i64,
-    pub population_applicable: i64,
-    pub population_online: i64,
-    pub maturity_sum: i64,
-    pub maturity_count: i64,
-    /// Applicable records per Reifegrad (0–7; a higher level counts as 7).
-    pub levels: [i64; MATURITY_LEVELS],
-}
-
-/// Reifegrade the history counts separately: 0–7, the largest scale (model 2.0).
-pub(crate) const MATURITY_LEVELS: usize = 8;
-
-impl Contribution {
-    pub fn of(phase: Phase, maturity: Option<i64>, weight: i64) -> Self {
-        if !phase.is_applicable() {
-            return Self::default();
-        }
-        let online = i64::from(phase == Phase::Online);
-        let mut levels = [0; MATURITY_LEVELS];
-        if let Some(level) = maturity {
-            levels[level.clamp(0, MATURITY_LEVELS as i64 - 1) as usize] = 1;
-        }
-        Self {
-            applicable: 1,
-            online,
-            in_progress: i64::from(phase.is_in_progress()),
-            population_applicable: weight,
-            population_online: weight * online,
-            maturity_sum: maturity.unwrap_or(0),
-            maturity_count: i64::from(maturity.is_some()),
-            levels,
-        }
-    }
-
-    pub fn add(&mut self, other: Self, sign: i64) {
-        self.applicable += sign * other.applicable;
-        self.online += sign * other.online;
-        self.in_progress += sign * other.in_progress;
-        self.population_applicable += sign * other.population_applicable;
-        self.population_online += sign * other.population_online;
-        self.maturity_sum += sign * other.maturity_sum;
-        self.maturity_count += sign * other.maturity_count;
-        for (mine, theirs) in self.levels.iter_mut().zip(other.levels) {
-            *mine += sign * theirs;
-        }
-    }
-
-    pub fn category(&self) -> CoverageCategory {
-        CoverageCategory::classify(self.applicable, self.online, self.in_progress)
-    }
-}
-
-/// The same rules as [`Contribution::of`] in SQL, on `status st`, `org_unit o` and
-/// `implementation_record rec`, for queries that aggregate many records at once.
-pub(crate) mod phase_sql {
-    pub const APPLICABLE: &str = "st.phase <> 'not_relevant'";
-    pub const ONLINE: &str = "st.phase = 'online'";
-    pub const IN_PROGRESS: &str = "st.phase IN ('planning', 'implementation', 'pilot')";
-    /// A record's weight in inhabitant-weighted coverage: its territory's population; a
-    /// ministry's or the Land's record serves the whole Land.
-    pub const WEIGHT: &str =
-        "COALESCE(o.population, (SELECT MAX(population) FROM org_unit WHERE kind = 'land'), 0)";
-}
-
-/// Columns of [`StoredEvent`] on `record_event e`.
-pub(crate) const EVENT_COLUMNS: &str =
-    "e.id, e.record_id, e.occurred_at, e.actor, e.old_status, e.new_status, \
-     e.old_maturity, e.new_maturity, e.changes, e.comment, e.is_demo";
 
 /// Rows per multi-row statement: stays below SQLite's 32,766 and PostgreSQL's 65,535 binds.
 const CHUNK: usize = 1000;
@@ -562,21 +490,6 @@ pub struct RecordKey {
     pub org_unit_code: String,
     pub parent_id: Option<i64>,
     pub version: i64,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StoredEvent {
-    pub id: i64,
-    pub record_id: i64,
-    pub occurred_at: DateTime<Utc>,
-    pub actor: String,
-    pub old_status: Option<String>,
-    pub new_status: Option<String>,
-    pub old_maturity: Option<i64>,
-    pub new_maturity: Option<i64>,
-    pub changes: String,
-    pub comment: Option<String>,
-    pub is_demo: bool,
 }
 
 /// Why a change at `at` is refused for a dissolved unit, or one that did not exist yet.

@@ -10,7 +10,8 @@ use reqwest::StatusCode;
 use server::auth::AuthSettings;
 use server::config::Config;
 use server::reference_data::ReferenceData;
-use server::startup::{leptos_options, router, AppState};
+use server::startup::{leptos_options, router};
+use server::state::AppState;
 use server::storage::{RecordKey, Storage};
 
 pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
