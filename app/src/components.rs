@@ -31,8 +31,8 @@ pub fn PageTitle(#[prop(into)] text: TextProp) -> impl IntoView {
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let info = Resource::new(|| (), |_| get_site_info());
-    let user = Resource::new(|| (), |_| get_current_user());
+    let info = Resource::new(|| (), |()| get_site_info());
+    let user = Resource::new(|| (), |()| get_current_user());
     let l = current_locale();
     view! {
         <a class="skip-link" href="#inhalt">{td_string!(l, common.skip_link)}</a>
@@ -44,7 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
-                    let public = info.await.map(|i| i.public_read).unwrap_or(false);
+                    let public = info.await.is_ok_and(|i| i.public_read);
                     view! { <MainNav user=user public=public/> }
                 })}
             </Suspense>
@@ -93,8 +93,12 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
     let reads = user.is_some() || public;
-    let edits = user.as_ref().is_some_and(|u| u.edits());
-    let admin = user.as_ref().is_some_and(|u| u.is_admin());
+    let edits = user
+        .as_ref()
+        .is_some_and(super::domain::access::CurrentUser::edits);
+    let admin = user
+        .as_ref()
+        .is_some_and(super::domain::access::CurrentUser::is_admin);
     let l = current_locale();
     view! {
         {reads.then(|| view! {
@@ -286,7 +290,7 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
 /// into an editing page is not offered to readers.
 #[component]
 pub fn ForEditors(children: ChildrenFn) -> impl IntoView {
-    let user = Resource::new(|| (), |_| get_current_user());
+    let user = Resource::new(|| (), |()| get_current_user());
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback=|| ()>

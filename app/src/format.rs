@@ -69,9 +69,10 @@ pub fn datetime(t: DateTime<Utc>) -> String {
 
 /// The "Datenstand": the date of the newest change, or why there is none.
 pub fn data_date(newest_change: Option<DateTime<Utc>>, locale: Locale) -> String {
-    newest_change
-        .map(datetime_date)
-        .unwrap_or_else(|| td_string!(locale, common.no_changes_yet).to_owned())
+    newest_change.map_or_else(
+        || td_string!(locale, common.no_changes_yet).to_owned(),
+        datetime_date,
+    )
 }
 
 #[cfg(test)]

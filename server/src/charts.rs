@@ -235,7 +235,7 @@ pub fn draw_category_bars<DB: DrawingBackend>(
         for (i, bar) in bars.iter().enumerate() {
             let top = n - i as f64 - 0.15;
             let bottom = n - i as f64 - 0.85;
-            let middle = (top + bottom) / 2.0;
+            let middle = f64::midpoint(top, bottom);
             let mut x = 0.0;
             for c in &categories {
                 let v = bar.count(*c) as f64;
@@ -259,7 +259,7 @@ pub fn draw_category_bars<DB: DrawingBackend>(
                 if to.0 - from.0 >= 8 * v.to_string().len() as i32 + 4 {
                     root.draw(&Text::new(
                         format!("{v}"),
-                        ((from.0 + to.0) / 2, (from.1 + to.1) / 2),
+                        (i32::midpoint(from.0, to.0), i32::midpoint(from.1, to.1)),
                         anchored(11, HPos::Center, VPos::Center, text_colour(*c)),
                     ))
                     .map_err(err)?;

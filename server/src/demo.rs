@@ -220,6 +220,8 @@ fn administration_of(unit_code: &str) -> String {
     }
 }
 
+/// A patch's new status (`Some`: set it).
+#[allow(clippy::unnecessary_wraps)]
 fn status(code: &str) -> Option<String> {
     Some(code.to_owned())
 }

@@ -307,7 +307,7 @@ pub async fn bulk(
                     .as_deref()
                     .and_then(|to| options.transition_error(&r.status_code, to, l))
                     .unwrap_or(reason);
-                summary.refused.push(item(Some(reason)))
+                summary.refused.push(item(Some(reason)));
             }
             ChangeOutcome::Stale { .. } => summary
                 .refused
@@ -444,8 +444,7 @@ fn display_value(name: &str, value: Option<&serde_json::Value>, options: &EditOp
         }
         (field::PLANNED_GO_LIVE | field::ACTUAL_GO_LIVE, serde_json::Value::String(d)) => d
             .parse::<NaiveDate>()
-            .map(app::format::date)
-            .unwrap_or_else(|_| d.clone()),
+            .map_or_else(|_| d.clone(), app::format::date),
         (_, serde_json::Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     }

@@ -114,7 +114,7 @@ pub fn draw(
         (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
         |(a, b, c, d), (lon, lat)| (a.min(*lon), b.max(*lon), c.min(*lat), d.max(*lat)),
     );
-    let cos_lat = ((min_lat + max_lat) / 2.0).to_radians().cos();
+    let cos_lat = f64::midpoint(min_lat, max_lat).to_radians().cos();
     let geo_w = ((max_lon - min_lon) * cos_lat).max(1e-9);
     let geo_h = (max_lat - min_lat).max(1e-9);
     let scale = ((width - 2.0 * margin) / geo_w).min((map_height - 2.0 * margin) / geo_h);
@@ -159,46 +159,43 @@ pub fn draw(
             || td_string!(locale, overview.map_no_data).to_owned(),
             |s| format!("{} %", app::format::decimal(s * 100.0, 0)),
         );
-        match region {
-            Some(region) => {
-                region.on_map = true;
-                matched.insert(area.key.as_str());
-                let title = td_string!(
-                    locale,
-                    overview.map_link,
-                    name = region.name.clone(),
-                    share = share_text.clone()
-                )
-                .to_string();
-                let _ = write!(
-                    paths,
-                    "<a href=\"{}\" class=\"map-region\" data-code=\"{}\"><title>{}</title><path d=\"{d}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.7\"/></a>",
-                    escape(&link(region)),
-                    escape(&region.code),
-                    escape(&title)
-                );
-                match share {
-                    Some(s) => {
-                        if best.as_ref().is_none_or(|(b, _)| s > *b) {
-                            best = Some((s, region.name.clone()));
-                        }
-                        if worst.as_ref().is_none_or(|(w, _)| s < *w) {
-                            worst = Some((s, region.name.clone()));
-                        }
+        if let Some(region) = region {
+            region.on_map = true;
+            matched.insert(area.key.as_str());
+            let title = td_string!(
+                locale,
+                overview.map_link,
+                name = region.name.clone(),
+                share = share_text.clone()
+            )
+            .to_string();
+            let _ = write!(
+                paths,
+                "<a href=\"{}\" class=\"map-region\" data-code=\"{}\"><title>{}</title><path d=\"{d}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.7\"/></a>",
+                escape(&link(region)),
+                escape(&region.code),
+                escape(&title)
+            );
+            match share {
+                Some(s) => {
+                    if best.as_ref().is_none_or(|(b, _)| s > *b) {
+                        best = Some((s, region.name.clone()));
                     }
-                    None => without += 1,
+                    if worst.as_ref().is_none_or(|(w, _)| s < *w) {
+                        worst = Some((s, region.name.clone()));
+                    }
                 }
+                None => without += 1,
             }
-            None => {
-                areas_without_unit.push(area.name.clone());
-                without += 1;
-                let _ = write!(
-                    paths,
-                    "<path d=\"{d}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.7\"><title>{}: {}</title></path>",
-                    escape(&area.name),
-                    escape(td_string!(locale, overview.map_no_data))
-                );
-            }
+        } else {
+            areas_without_unit.push(area.name.clone());
+            without += 1;
+            let _ = write!(
+                paths,
+                "<path d=\"{d}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.7\"><title>{}: {}</title></path>",
+                escape(&area.name),
+                escape(td_string!(locale, overview.map_no_data))
+            );
         }
         if let Some((cx, cy)) = label_point(area, &project) {
             let short = if share.is_some() {

@@ -19,7 +19,7 @@ pub const HISTORY_BROKEN: &str = "historie_verletzt";
 
 /// The first attempt after start waits this long (or one period, if shorter), so a restart
 /// loop does not run a daily check at every start, and startup work finishes first.
-const STARTUP_DELAY: Duration = Duration::from_secs(60);
+const STARTUP_DELAY: Duration = Duration::from_mins(1);
 /// Records of runs are kept this long.
 const KEEP_RUNS_DAYS: i64 = 90;
 
@@ -141,8 +141,7 @@ pub fn slot_start(now: DateTime<Utc>, period: Duration) -> i64 {
 /// This process, as named in `scheduled_run.instance`.
 fn instance_name() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_else(|_| "unknown-host".into());
+        .map_or_else(|_| "unknown-host".into(), |h| h.trim().to_owned());
     format!("{host}:{}", std::process::id())
 }
 
@@ -215,8 +214,8 @@ mod tests {
 
     #[test]
     fn slots_are_aligned_to_the_period_for_every_instance() {
-        let hour = Duration::from_secs(3600);
-        let day = Duration::from_secs(86_400);
+        let hour = Duration::from_hours(1);
+        let day = Duration::from_hours(24);
         let a = slot_start(at("2026-11-28T10:00:00Z"), hour);
         assert_eq!(a, slot_start(at("2026-11-28T10:59:59.999Z"), hour));
         assert_eq!(a + 3600, slot_start(at("2026-11-28T11:00:00Z"), hour));
@@ -229,13 +228,10 @@ mod tests {
 
     #[test]
     fn the_wait_ends_at_the_next_slot_and_is_never_negative() {
-        let hour = Duration::from_secs(3600);
+        let hour = Duration::from_hours(1);
         let now = at("2026-11-28T10:15:00Z");
         let slot = slot_start(now, hour);
-        assert_eq!(
-            until_next_slot(now, slot, hour),
-            Duration::from_secs(45 * 60)
-        );
+        assert_eq!(until_next_slot(now, slot, hour), Duration::from_mins(45));
         // a job that overran its slot goes straight on to the next one
         let late = at("2026-11-28T11:30:00Z");
         assert_eq!(until_next_slot(late, slot, hour), Duration::ZERO);

@@ -45,7 +45,7 @@ pub async fn prepare_storage(config: &Config) -> Result<Storage, StartupError> {
     let data = ReferenceData::embedded().map_err(StartupError::ReferenceData)?;
     let report = storage.seed(&data, false).await?;
     tracing::info!(
-        backend = storage.backend_name(),
+        database = storage.database_kind(),
         skipped_unchanged = report.skipped_unchanged,
         catalogue_kept = report.catalogue_kept,
         records_created = report.records_created,
@@ -87,7 +87,7 @@ pub const UPLOAD_PREFIX: &str = "/api/v1/imports/";
 /// A request that takes longer is answered with 408 (uploads: [`UPLOAD_TIMEOUT`]).
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// An import of a whole Land's file (256,000 lines) takes about half a minute on SQLite.
-pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_mins(5);
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
@@ -259,8 +259,8 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        () = ctrl_c => {},
+        () = terminate => {},
     }
     tracing::info!("shutting down");
 }

@@ -885,7 +885,7 @@ async fn parallel_api_writers(storage: server::storage::Storage) {
                     200 => {
                         // the answer is this write's state, not a later writer's
                         assert_eq!(body["note"], note.as_str(), "{body}");
-                        acks.push((id, body["version"].as_i64().unwrap(), note))
+                        acks.push((id, body["version"].as_i64().unwrap(), note));
                     }
                     409 => assert_eq!(body["error"]["code"], "conflict"),
                     other => panic!("unexpected {other}: {body}"),

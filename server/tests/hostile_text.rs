@@ -21,7 +21,7 @@ const COMMENT: &str =
     r#"</script><meta http-equiv="refresh" content="0;url=http://evil.example/"><script>"#;
 const ACTOR: &str =
     r#"Mallory</title><style>body{display:none}</style><meta http-equiv="refresh" content="0">"#;
-const TOKEN: &str = r#"<img src=x onerror=alert(3)>"#;
+const TOKEN: &str = r"<img src=x onerror=alert(3)>";
 const SERVICE: &str =
     r#"Elterngeld</title><meta http-equiv="refresh" content="0;url=http://evil.example/">"#;
 const UNIT: &str = r#"Sömmerda"><svg onload=alert(4)>"#;
@@ -169,8 +169,7 @@ async fn typed_text_is_shown_as_text_on_every_page() {
             .unwrap_or_else(|| panic!("{selector}"));
         e.value()
             .attr("value")
-            .map(str::to_owned)
-            .unwrap_or_else(|| e.text().collect())
+            .map_or_else(|| e.text().collect(), str::to_owned)
     };
     assert_eq!(value("#f-note"), NOTE);
     assert_eq!(value("#f-efa"), EFA);

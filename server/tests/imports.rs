@@ -192,7 +192,10 @@ async fn xlsx_round_trip_with_a_sheet_per_themenfeld() {
         "a description sheet and several Themenfeld sheets"
     );
     assert_eq!(sheets[0].0, "Filter und Datenstand");
-    let header: Vec<String> = sheets[1].1[0].iter().map(|d| d.to_string()).collect();
+    let header: Vec<String> = sheets[1].1[0]
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     let at = |name: &str| header.iter().position(|h| h == name).unwrap();
     let (status, planned, id) = (at("Status (Code)"), at("Geplanter Start"), at("Datensatz"));
     let record = sheets[1].1[1][id].to_string();

@@ -655,7 +655,7 @@ async fn a_service_the_catalogue_lacks_is_added_recorded_online_and_counted() {
     let tlvwa = add_user(&srv, "tlvwa@example.org", "koordination", "TLVwA").await;
     let (_, suggested) = srv.storage.new_service_choices().await.unwrap();
     assert_eq!(
-        suggested.map(|id| id.get()),
+        suggested.map(app::domain::OzgId::get),
         Some(10602),
         "after the catalogue's 10601"
     );

@@ -70,8 +70,7 @@ impl EditOptions {
 
     pub fn status_label(&self, code: &str) -> String {
         self.status(code)
-            .map(|s| s.label.clone())
-            .unwrap_or_else(|| code.to_owned())
+            .map_or_else(|| code.to_owned(), |s| s.label.clone())
     }
 
     /// A status of the phase "nicht relevant": out of the denominator.
@@ -281,16 +280,17 @@ impl RecordForm {
         let mut errors = Vec::new();
         let maturity = match self.maturity.trim() {
             "" => None,
-            m => match m.parse::<i64>() {
-                Ok(v) => Some(v),
-                Err(_) => {
+            m => {
+                if let Ok(v) = m.parse::<i64>() {
+                    Some(v)
+                } else {
                     errors.push(FieldError::new(
                         field::MATURITY,
                         td_string!(locale, record.error_not_a_level, value = m).to_string(),
                     ));
                     None
                 }
-            },
+            }
         };
         let mut date = |name: &str, text: &str| match parse_date(text, locale) {
             Ok(d) => d,

@@ -409,7 +409,9 @@ impl FilterError {
                 filter.unknown_stand,
                 name = name,
                 raw = raw,
-                allowed = CoverageCategory::ALL.map(|c| c.code()).join(", ")
+                allowed = CoverageCategory::ALL
+                    .map(super::model::CoverageCategory::code)
+                    .join(", ")
             )
             .to_string(),
             FilterError::NotADay { raw, .. } => {

@@ -135,7 +135,7 @@ fn TokenTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeToken>) -> i
                         <tr>
                             <td>{t.name.clone()}</td>
                             <td>{format::datetime(t.created_at)}</td>
-                            <td>{t.last_used_at.map(format::datetime).unwrap_or_else(|| td_string!(l, account.never).into())}</td>
+                            <td>{t.last_used_at.map_or_else(|| td_string!(l, account.never).into(), format::datetime)}</td>
                             <td>{match t.revoked_at {
                                 Some(at) => td_string!(l, account.revoked_on, date = format::datetime_date(at)).into_any(),
                                 None => view! {

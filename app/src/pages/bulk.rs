@@ -93,7 +93,7 @@ fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl
             all_editable.clone()
         } else {
             BTreeSet::new()
-        })
+        });
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -152,8 +152,8 @@ fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl
                 </div>
                 {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
                 <NeedsJavaScript hydrated=hydrated/>
-                <button type="submit" disabled=move || !hydrated.get() || selected.with(|s| s.is_empty()) || apply.pending().get()>
-                    {move || td_string!(l, bulk.apply, count = selected.with(|s| s.len())).to_string()}
+                <button type="submit" disabled=move || !hydrated.get() || selected.with(std::collections::BTreeSet::is_empty) || apply.pending().get()>
+                    {move || td_string!(l, bulk.apply, count = selected.with(std::collections::BTreeSet::len)).to_string()}
                 </button>
             </fieldset>
             <p class="muted">{td_string!(l, bulk.found,
@@ -197,8 +197,8 @@ fn BulkEditor(selection: BulkSelection, apply: ServerAction<BulkUpdate>) -> impl
                                     <td><A href=format!("/umsetzungsstaende/{id}")>{format!("{} ({})", r.service_name, r.ozg_id)}</A></td>
                                     <td>{r.org_unit_name}</td>
                                     <td><span class=format!("status status-{}", r.phase.code())>{r.status_label}</span></td>
-                                    <td>{r.maturity.map(|m| m.to_string()).unwrap_or_else(|| "–".into())}</td>
-                                    <td>{r.planned_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>
+                                    <td>{r.maturity.map_or_else(|| "–".into(), |m| m.to_string())}</td>
+                                    <td>{r.planned_go_live.map_or_else(|| "–".into(), format::date)}</td>
                                 </tr>
                             }
                         }).collect_view()}

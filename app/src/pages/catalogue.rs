@@ -32,7 +32,7 @@ pub fn CataloguePage() -> impl IntoView {
             })
             .unwrap_or_else(|| Err(Vec::new()))
     });
-    let options = Resource::new(|| (), |_| get_filter_options());
+    let options = Resource::new(|| (), |()| get_filter_options());
     let services = Resource::new(
         move || query.try_get().unwrap_or_else(|| Err(Vec::new())),
         |query| async move {
@@ -165,7 +165,7 @@ fn ServiceTable(page: Page<ServiceSummary>, current: ServiceQuery) -> impl IntoV
                     {rows.into_iter().map(|s| {
                         let href = format!("/leistungen/{}", s.ozg_id);
                         let category = s.category();
-                        let maturity = s.average_maturity().map(|m| format::decimal(m, 1)).unwrap_or_else(|| "–".into());
+                        let maturity = s.average_maturity().map_or_else(|| "–".into(), |m| format::decimal(m, 1));
                         view! {
                             <tr>
                                 <td>{s.ozg_id.to_string()}</td>

@@ -55,7 +55,7 @@ pub fn ChangesPage() -> impl IntoView {
             page: seite.parse().unwrap_or(1),
         })
     };
-    let options = Resource::new(|| (), |_| get_filter_options());
+    let options = Resource::new(|| (), |()| get_filter_options());
     let changes = Resource::new(parsed, move |q| async move {
         match q {
             Ok(q) => list_changes(q).await.map_err(|e| e.message(l)),

@@ -75,7 +75,7 @@ pub fn ImportPage() -> impl IntoView {
 #[component]
 fn OwnExports() -> impl IntoView {
     let l = current_locale();
-    let user = Resource::new(|| (), |_| crate::api::get_current_user());
+    let user = Resource::new(|| (), |()| crate::api::get_current_user());
     view! {
         <Suspense fallback=move || view! { {td_string!(l, imports.step_export)} }>
             {move || Suspend::new(async move {

@@ -13,7 +13,7 @@ use leptos_router::components::A;
 /// Reads the operator's details, then renders `body` with them in the page's language.
 fn with_operator<V: IntoView + 'static>(body: fn(OperatorInfo, Locale) -> V) -> impl IntoView {
     let l = current_locale();
-    let info = Resource::new(|| (), |_| get_site_info());
+    let info = Resource::new(|| (), |()| get_site_info());
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {

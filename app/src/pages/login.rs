@@ -24,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = move || query.read().get("fehler").map(|c| message(&c, l));
     let logged_out = move || query.read().get("abgemeldet").is_some();
     let next = move || query.read().get("weiter").unwrap_or_else(|| "/".into());
-    let user = Resource::new(|| (), |_| get_current_user());
+    let user = Resource::new(|| (), |()| get_current_user());
     view! {
         <PageTitle text=td_string!(l, login.title)/>
         <h1>{td_string!(l, login.title)}</h1>

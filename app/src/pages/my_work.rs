@@ -13,7 +13,7 @@ use leptos_router::components::A;
 
 #[component]
 pub fn MyWorkPage() -> impl IntoView {
-    let work = Resource::new(|| (), |_| get_my_work());
+    let work = Resource::new(|| (), |()| get_my_work());
     let l = current_locale();
     view! {
         <PageTitle text=td_string!(l, my_work.title)/>
@@ -131,7 +131,7 @@ fn WorkTable(
                 <tbody>
                     {records.into_iter().map(|r| {
                         let when = if planned_first {
-                            r.planned_go_live.map(format::date).unwrap_or_else(|| "–".into())
+                            r.planned_go_live.map_or_else(|| "–".into(), format::date)
                         } else {
                             format::datetime_date(r.updated_at)
                         };

@@ -13,7 +13,7 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn OrgUnitsPage() -> impl IntoView {
-    let units = Resource::new(|| (), |_| list_org_units(OrgUnitQuery::default()));
+    let units = Resource::new(|| (), |()| list_org_units(OrgUnitQuery::default()));
     let l = current_locale();
     view! {
         <PageTitle text=td_string!(l, org_units.title)/>
@@ -59,7 +59,7 @@ fn UnitSection(title: &'static str, kind: OrgUnitKind, units: Vec<OrgUnit>) -> i
                             <tr>
                                 <td>{u.code.clone()}</td>
                                 <td><A href=format!("/organisationen/{}", u.code)>{u.name}</A></td>
-                                <td class="num">{u.population.map(format::int).unwrap_or_else(|| "–".into())}</td>
+                                <td class="num">{u.population.map_or_else(|| "–".into(), format::int)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -185,8 +185,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
     let l = current_locale();
     let maturity = o
         .average_maturity()
-        .map(|m| format::decimal(m, 2))
-        .unwrap_or_else(|| "–".to_owned());
+        .map_or_else(|| "–".to_owned(), |m| format::decimal(m, 2));
     // zoomed into a Kreis (e.g. from the map), its name leads on to the Kreis's own page
     let scope = o.kreis.clone().map_or_else(
         || td_string!(l, overview.scope_land).into_any(),

@@ -52,7 +52,7 @@ pub fn RecordPageView() -> impl IntoView {
 }
 
 fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
-    d.map(format::date).unwrap_or_else(|| "–".into())
+    d.map_or_else(|| "–".into(), format::date)
 }
 
 #[component]
@@ -310,7 +310,7 @@ where
             <History entries=theirs/>
             <p>{td_string!(l, record.conflict_now,
                 status = current.status_label.as_str(),
-                maturity = current.maturity.map(|m| m.to_string()).unwrap_or_else(|| "–".into()),
+                maturity = current.maturity.map_or_else(|| "–".into(), |m| m.to_string()),
                 planned = date_or_dash(current.planned_go_live)).to_string()}</p>
             <p class="hint">{td_string!(l, record.conflict_hint)}</p>
             <button type="button" on:click=move |_| reapply(newer.get_value())>{td_string!(l, record.reapply)}</button>

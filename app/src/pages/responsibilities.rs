@@ -100,8 +100,7 @@ fn lead_and_exceptions(s: &ServiceResponsibility) -> (String, String) {
     let lead = s
         .lead_unit
         .as_ref()
-        .map(|u| u.name.clone())
-        .unwrap_or_else(|| "–".to_owned());
+        .map_or_else(|| "–".to_owned(), |u| u.name.clone());
     let exceptions = s
         .exceptions
         .iter()
@@ -281,9 +280,7 @@ fn ResponsibilityForm(
             <dt>{td_string!(l, responsibilities.col_records)}</dt>
             <dd>{records_text(&s, l)}</dd>
         </dl>
-        {if !edit.can_edit {
-            view! { <p class="note">{td_string!(l, responsibilities.admin_only)}</p> }.into_any()
-        } else {
+        {if edit.can_edit {
             view! {
                 <form class="stacked-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); send(true); }>
                     <label for="z-level">{td_string!(l, responsibilities.level_label)}</label>
@@ -324,6 +321,8 @@ fn ResponsibilityForm(
                     </div>
                 </form>
             }.into_any()
+        } else {
+            view! { <p class="note">{td_string!(l, responsibilities.admin_only)}</p> }.into_any()
         }}
     }
 }
@@ -423,7 +422,7 @@ fn OutcomeView(outcome: ResponsibilityOutcome, #[prop(optional)] added: bool) ->
 /// many records it would bring, then it is added.
 #[component]
 pub fn NewServicePage() -> impl IntoView {
-    let options = Resource::new(|| (), |_| get_new_service_options());
+    let options = Resource::new(|| (), |()| get_new_service_options());
     let add = ServerAction::<AddService>::new();
     let l = current_locale();
     view! {

@@ -172,9 +172,9 @@ pub fn RecordTable(records: Vec<RecordView>, unit_column: bool) -> impl IntoView
                                         </span>
                                     })}
                                 </td>
-                                <td>{r.maturity.map(|m| format!("{m} – {}", r.maturity_label.clone().unwrap_or_default())).unwrap_or_else(|| "–".into())}</td>
-                                <td>{r.planned_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>
-                                <td>{r.actual_go_live.map(format::date).unwrap_or_else(|| "–".into())}</td>
+                                <td>{r.maturity.map_or_else(|| "–".into(), |m| format!("{m} – {}", r.maturity_label.clone().unwrap_or_default()))}</td>
+                                <td>{r.planned_go_live.map_or_else(|| "–".into(), format::date)}</td>
+                                <td>{r.actual_go_live.map_or_else(|| "–".into(), format::date)}</td>
                                 <td>{r.online_url.clone().map(|u| view! { <a href=u.clone() rel="noopener noreferrer">{td_string!(l, service.to_offer)}</a> })}</td>
                                 <td>{format::datetime_date(r.updated_at)}</td>
                             </tr>

@@ -63,7 +63,7 @@ pub fn SourcesPage() -> impl IntoView {
 #[component]
 fn CatalogueImportNotice() -> impl IntoView {
     let l = current_locale();
-    let imported = Resource::new(|| (), |_| get_data_imports());
+    let imported = Resource::new(|| (), |()| get_data_imports());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

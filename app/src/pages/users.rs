@@ -81,10 +81,9 @@ fn UserList(users: Vec<UserSummary>, save: ServerAction<SaveUser>) -> impl IntoV
 fn UserFormView(user: Option<UserSummary>, save: ServerAction<SaveUser>) -> impl IntoView {
     let prefix = user
         .as_ref()
-        .map(|u| format!("u{}", u.id))
-        .unwrap_or_else(|| "neu".into());
+        .map_or_else(|| "neu".into(), |u| format!("u{}", u.id));
     let id = move |name: &str| format!("{prefix}-{name}");
-    let role = user.as_ref().map(|u| u.role).unwrap_or(Role::Koordination);
+    let role = user.as_ref().map_or(Role::Koordination, |u| u.role);
     let scopes = user
         .as_ref()
         .map(|u| {

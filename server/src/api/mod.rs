@@ -63,7 +63,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
     let body = json!({
         "status": if reachable { "ok" } else { "unavailable" },
         "database": {
-            "backend": state.backend.storage.backend_name(),
+            "backend": state.backend.storage.database_kind(),
             "reachable": reachable,
             "latency_ms": started.elapsed().as_secs_f64() * 1000.0,
         },
@@ -306,7 +306,7 @@ fn check_params(params: &HashMap<String, String>, allowed: &[&str]) -> Result<()
                     "Unbekannter Parameter „{k}“ (erlaubt: {}).",
                     allowed.join(", ")
                 ))
-            } else if v.chars().any(|c| c.is_control()) {
+            } else if v.chars().any(char::is_control) {
                 // no name, code or search text contains control characters; PostgreSQL
                 // cannot even compare text with a NUL in it
                 Some(format!("Parameter „{k}“ enthält Steuerzeichen."))

@@ -634,7 +634,7 @@ pub fn document() -> Value {
         ),
     ];
     let mut paths = serde_json::Map::new();
-    for (path, method, op) in ops.iter_mut() {
+    for (path, method, op) in &mut ops {
         if *path != "/openapi.json" {
             read_errors(op);
         }

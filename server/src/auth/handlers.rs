@@ -121,12 +121,11 @@ async fn login(
         Ok(u) => u,
         Err(e) => return crate::json_error::ApiError(e.into()).into_response(),
     };
-    let password_ok = match &found {
-        Some(u) => password::verify(&form.password, &u.password_hash) && u.active,
-        None => {
-            password::verify_dummy(&form.password);
-            false
-        }
+    let password_ok = if let Some(u) = &found {
+        password::verify(&form.password, &u.password_hash) && u.active
+    } else {
+        password::verify_dummy(&form.password);
+        false
     };
     let Some(user) = found.filter(|_| password_ok) else {
         audit(storage, action::LOGIN_FAILED, None, Some(&email), &client).await;

@@ -119,8 +119,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         let target = req
             .uri()
             .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
+            .map_or("/", axum::http::uri::PathAndQuery::as_str);
         return finish(
             Redirect::to(&format!(
                 "/anmelden?weiter={}",
@@ -198,8 +197,7 @@ fn client_addr(req: &Request, trust_proxy: bool) -> String {
     }
     req.extensions()
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unbekannt".into())
+        .map_or_else(|| "unbekannt".into(), |c| c.0.ip().to_string())
 }
 
 /// Security headers on every response. HTML pages get their Content-Security-Policy (with

@@ -3,7 +3,7 @@
 //! LeiKa-Leistung, so a Land can compare its figures with the federal ones or deliver them.
 
 use super::Cell;
-use crate::storage::FederalRow;
+use crate::storage::FederalExportRow;
 use std::borrow::Cow;
 
 /// The federal API's field names, in its order.
@@ -26,7 +26,7 @@ pub const COLUMNS: [&str; 13] = [
 /// The federal coverage result of a service for a unit, from the best it reaches: in the
 /// whole Land, in the unit's Kreis, or (being online here) in at least one Kommune. The
 /// federal "bundesweit flächendeckend" needs every Land's data and is never claimed here.
-pub fn coverage(row: &FederalRow) -> &'static str {
+pub fn coverage(row: &FederalExportRow) -> &'static str {
     if row.full_in_land == 1 {
         "landesweit flächendeckend"
     } else if row.full_in_kreis == 1 {
@@ -43,7 +43,7 @@ pub fn ars_12(ars: &str) -> String {
 }
 
 /// The cells of `row`; `bundesland` is the Land's name.
-pub fn cells<'a>(row: &'a FederalRow, bundesland: &'a str) -> Vec<Cell<'a>> {
+pub fn cells<'a>(row: &'a FederalExportRow, bundesland: &'a str) -> Vec<Cell<'a>> {
     let text = |s: &'a str| Cell::Text(Cow::Borrowed(s));
     let optional = |s: &'a Option<String>| s.as_deref().map_or(Cell::Empty, text);
     vec![
@@ -68,8 +68,8 @@ pub fn cells<'a>(row: &'a FederalRow, bundesland: &'a str) -> Vec<Cell<'a>> {
 mod tests {
     use super::*;
 
-    fn row() -> FederalRow {
-        FederalRow {
+    fn row() -> FederalExportRow {
+        FederalExportRow {
             leika_key: Some("99041006017000".into()),
             leika_name: Some("Hundehaltung anmelden".into()),
             ars: "160510000000".into(),

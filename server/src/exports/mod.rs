@@ -73,8 +73,8 @@ fn text(s: &str) -> Cell<'_> {
     Cell::Text(Cow::Borrowed(s))
 }
 
-fn optional_text(s: &Option<String>) -> Cell<'_> {
-    s.as_deref().map_or(Cell::Empty, text)
+fn optional_text(s: Option<&str>) -> Cell<'_> {
+    s.map_or(Cell::Empty, text)
 }
 
 /// The cells of `row`, in the order of [`COLUMNS`].
@@ -89,7 +89,7 @@ pub fn cells(row: &ExportRow) -> [Cell<'_>; 18] {
         Cell::Int(row.ozg_id),
         text(&row.service_name),
         text(&row.themenfeld),
-        optional_text(&row.ressort_code),
+        optional_text(row.ressort_code.as_deref()),
         text(&row.unit_code),
         text(&row.unit_name),
         Cell::Text(kind),
@@ -98,9 +98,9 @@ pub fn cells(row: &ExportRow) -> [Cell<'_>; 18] {
         row.maturity.map_or(Cell::Empty, Cell::Int),
         row.planned_go_live.map_or(Cell::Empty, Cell::Date),
         row.actual_go_live.map_or(Cell::Empty, Cell::Date),
-        optional_text(&row.online_url),
-        optional_text(&row.efa_solution),
-        optional_text(&row.note),
+        optional_text(row.online_url.as_deref()),
+        optional_text(row.efa_solution.as_deref()),
+        optional_text(row.note.as_deref()),
         Cell::Time(row.updated_at),
     ]
 }

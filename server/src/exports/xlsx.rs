@@ -195,6 +195,8 @@ fn unique_sheet_name(wanted: &str, taken: &BTreeSet<String>) -> String {
     let cleaned = cleaned.trim_matches('\'').trim();
     let cleaned = if cleaned.is_empty() { "Blatt" } else { cleaned };
     let lower: BTreeSet<String> = taken.iter().map(|t| t.to_lowercase()).collect();
+    // ends: at most `taken.len()` numbers are taken
+    #[allow(clippy::maybe_infinite_iter)]
     (1..)
         .map(|n| {
             let suffix = if n == 1 {
@@ -242,7 +244,7 @@ mod tests {
             .next()
             .unwrap()
             .iter()
-            .map(|c| c.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         assert_eq!(header, COLUMNS.map(|(n, _)| n.to_owned()).to_vec());
         let row = &data.rows().nth(1).unwrap();

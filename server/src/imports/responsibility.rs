@@ -241,7 +241,7 @@ pub async fn import_responsibilities(
                     vec![format!(
                         "„{code}“ ist keine bestehende Einheit der Art „{level}“."
                     )],
-                ))
+                ));
             }
             Ok((id, change)) => match stored.get(&id) {
                 None => report.failed.push(failed(

@@ -183,9 +183,9 @@ fn read_lines(sheets: &[Sheet]) -> Result<(Vec<Line>, Vec<String>), Vec<String>>
             }
             Err(mut errors) => {
                 if let Some(name) = &sheet.name {
-                    errors
-                        .iter_mut()
-                        .for_each(|e| *e = format!("Blatt „{name}“: {e}"));
+                    for e in &mut errors {
+                        *e = format!("Blatt „{name}“: {e}");
+                    }
                 }
                 return Err(errors);
             }
@@ -738,7 +738,7 @@ mod tests {
                     line: 2,
                     cells: vec![
                         Value::Number(1234.0),
-                        Value::Number(16051000.0),
+                        Value::Number(16_051_000.0),
                         Value::Text("3".into()),
                         Value::Text("online".into()),
                         Value::Empty,

@@ -112,12 +112,11 @@ fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, TextEncoding) {
         };
         return (text, kind);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (std::borrow::Cow::Borrowed(text), TextEncoding::Utf8),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (text, TextEncoding::Windows1252)
-        }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        (std::borrow::Cow::Borrowed(text), TextEncoding::Utf8)
+    } else {
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        (text, TextEncoding::Windows1252)
     }
 }
 
@@ -811,7 +810,7 @@ mod tests {
 
     #[test]
     fn numbers_read_as_text_without_fraction() {
-        assert_eq!(Value::Number(16051000.0).text(), "16051000");
+        assert_eq!(Value::Number(16_051_000.0).text(), "16051000");
         assert_eq!(Value::Number(2.5).text(), "2.5");
         assert_eq!(
             Value::Date(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()).text(),

@@ -298,20 +298,96 @@ fn unit_line(position: Option<String>, code: &str, kind: OrgUnitKind, name: &str
     }
 }
 
-fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
-    let mut plan = Plan::default();
-    let report = &mut plan.report;
-    report.lines_read = lines.len() as u64;
-    report.effective = Some(today);
-    let by_code: HashMap<&str, &StoredUnit> =
-        stored.units.iter().map(|u| (u.code.as_str(), u)).collect();
-    let current_gemeinden: Vec<&StoredUnit> = stored
-        .units
-        .iter()
-        .filter(|u| u.kind == "gemeinde" && u.valid_to.is_none())
-        .collect();
+/// The file's Gemeinden read against the stored units: what the Kreise add up to, and the
+/// Gemeinden to write with their report lines.
+#[derive(Default)]
+struct GemeindenPlan {
+    /// Each Kreis key with the inhabitants of its Gemeinden in the file.
+    kreis_population: BTreeMap<String, i64>,
+    /// Per Kreis key: its first line, and how often each Kreis name is given.
+    kreis_names: BTreeMap<String, (String, Vec<(String, usize)>)>,
+    /// New or changed Gemeinden (unchanged ones are only counted).
+    gemeinden: Vec<(TerritoryLine, UnitWrite)>,
+    population_changed: bool,
+}
 
-    // the Land's lines; every AGS once
+impl GemeindenPlan {
+    /// The name most of a Kreis's lines give (a kreisfreie Stadt's own line may differ).
+    fn kreis_name(&self, key: &str) -> Option<String> {
+        let (_, names) = self.kreis_names.get(key)?;
+        let most = names.iter().map(|(_, c)| *c).max()?;
+        names
+            .iter()
+            .find(|(_, c)| *c == most)
+            .map(|(n, _)| n.clone())
+    }
+}
+
+/// The stored units the phases of [`plan`] read, by code.
+struct Stored<'a> {
+    territory: &'a StoredTerritory,
+    by_code: HashMap<&'a str, &'a StoredUnit>,
+}
+
+impl<'a> Stored<'a> {
+    fn new(territory: &'a StoredTerritory) -> Self {
+        let by_code = territory
+            .units
+            .iter()
+            .map(|u| (u.code.as_str(), u))
+            .collect();
+        Self { territory, by_code }
+    }
+
+    fn current_gemeinden(&self) -> Vec<&'a StoredUnit> {
+        self.territory
+            .units
+            .iter()
+            .filter(|u| u.kind == "gemeinde" && u.valid_to.is_none())
+            .collect()
+    }
+
+    fn population_of(&self, code: &str) -> i64 {
+        self.by_code
+            .get(code)
+            .and_then(|u| u.population)
+            .unwrap_or(0)
+    }
+}
+
+/// The file checked against the stored territory, in phases: the Land's lines, who went into
+/// whom, the Gemeinden, the Kreise, the new Gemeinden's predecessors, what is dissolved, and
+/// what blocks the whole file.
+fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
+    let stored = Stored::new(stored);
+    let mut plan = Plan::default();
+    plan.report.lines_read = lines.len() as u64;
+    plan.report.effective = Some(today);
+    let (mut lines, listed) = land_lines(lines, &mut plan.report);
+    let successor_of = successors(&mut lines, &listed, &stored);
+    let gemeinden = read_gemeinden(&lines, &stored, &mut plan.report);
+    let kreise = plan_kreise(&gemeinden, &stored, &mut plan.report);
+    place_gemeinden(&gemeinden, &successor_of, &stored, &mut plan);
+    // Kreise before Gemeinden: a new Gemeinde's parent must exist
+    plan.units.splice(0..0, kreise);
+    dissolve_the_unlisted(
+        &lines,
+        &listed,
+        &successor_of,
+        &gemeinden,
+        &stored,
+        &mut plan,
+    );
+    check_the_whole(lines, &listed, &gemeinden, &stored, &mut plan);
+    plan
+}
+
+/// The Land's lines (others are counted), each AGS once: a repeated one is an error. Also the
+/// AGS the file lists.
+fn land_lines(
+    lines: Vec<Line>,
+    report: &mut TerritoryImportReport,
+) -> (Vec<Line>, HashSet<String>) {
     let mut lines: Vec<Line> = lines
         .into_iter()
         .filter(|l| match &l.ags {
@@ -331,15 +407,22 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
             }
         }
     }
-    let listed: HashSet<String> = seen;
+    (lines, seen)
+}
 
-    // who goes into whom
+/// Who goes into whom: each predecessor a line names, by the AGS of the Gemeinde that takes it
+/// in. A predecessor that is not a current Gemeinde the file leaves out is an error on its line.
+fn successors(
+    lines: &mut [Line],
+    listed: &HashSet<String>,
+    stored: &Stored<'_>,
+) -> BTreeMap<String, String> {
     let mut successor_of: BTreeMap<String, String> = BTreeMap::new();
-    for l in &mut lines {
+    for l in lines {
         let Some(ags) = l.ags.clone() else { continue };
         for p in l.predecessors.clone() {
             let p = p.to_string();
-            let problem = match by_code.get(p.as_str()) {
+            let problem = match stored.by_code.get(p.as_str()) {
                 _ if p == ags.as_str() => Some(format!(
                     "Vorgänger-AGS {p}: eine Gemeinde ist nicht ihr eigener Vorgänger."
                 )),
@@ -366,20 +449,26 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
             }
         }
     }
+    successor_of
+}
 
-    // Gemeinden
-    let mut kreis_population: BTreeMap<String, i64> = BTreeMap::new();
-    // per Kreis: its first line, and how often each Kreis name is given
-    let mut kreis_names: BTreeMap<String, (String, Vec<(String, usize)>)> = BTreeMap::new();
-    let mut gemeinden = Vec::new();
-    let mut population_changed = false;
-    for l in &lines {
+/// Each Gemeinde line against its stored unit: new, changed (name, ARS, inhabitants) or
+/// unchanged; a dissolved AGS is refused. The Kreise's inhabitants and names are summed up
+/// on the way.
+fn read_gemeinden(
+    lines: &[Line],
+    stored: &Stored<'_>,
+    report: &mut TerritoryImportReport,
+) -> GemeindenPlan {
+    let mut out = GemeindenPlan::default();
+    for l in lines {
         let (Some(ags), Some(population)) = (&l.ags, l.population) else {
             continue;
         };
         let kreis = ags.kreis().unwrap_or_default().to_owned();
-        *kreis_population.entry(kreis.clone()).or_default() += population;
-        let (_, names) = kreis_names
+        *out.kreis_population.entry(kreis.clone()).or_default() += population;
+        let (_, names) = out
+            .kreis_names
             .entry(kreis.clone())
             .or_insert_with(|| (l.position.clone(), Vec::new()));
         if let Some(name) = &l.kreis_name {
@@ -396,7 +485,13 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
             parent_code: kreis,
             population,
         };
-        match by_code.get(ags.as_str()) {
+        let line = unit_line(
+            Some(l.position.clone()),
+            &write.code,
+            OrgUnitKind::Gemeinde,
+            &write.name,
+        );
+        match stored.by_code.get(ags.as_str()) {
             Some(u) if u.valid_to.is_some() => {
                 report.failed.push(ImportLine {
                     position: l.position.clone(),
@@ -408,7 +503,6 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
                     )],
                     ..Default::default()
                 });
-                continue;
             }
             Some(u) => {
                 let mut changes = Vec::new();
@@ -430,7 +524,7 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
                     write.ars = u.ars.clone();
                 }
                 if u.population != Some(population) {
-                    population_changed = true;
+                    out.population_changed = true;
                     changes.push(change(
                         "population",
                         "Einwohner",
@@ -441,43 +535,29 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
                 if changes.is_empty() {
                     report.unchanged += 1;
                 } else {
-                    let mut line = unit_line(
-                        Some(l.position.clone()),
-                        &write.code,
-                        OrgUnitKind::Gemeinde,
-                        &write.name,
-                    );
+                    let mut line = line;
                     line.changes = changes;
-                    gemeinden.push((line, write));
+                    out.gemeinden.push((line, write));
                 }
             }
-            None => {
-                let line = unit_line(
-                    Some(l.position.clone()),
-                    &write.code,
-                    OrgUnitKind::Gemeinde,
-                    &write.name,
-                );
-                gemeinden.push((line, write));
-            }
+            None => out.gemeinden.push((line, write)),
         }
     }
+    out
+}
 
-    // Kreise: those the file's AGS name, and the stored ones it no longer names
+/// The Kreise the file's AGS name: new ones (their name from the lines), and known ones whose
+/// name or inhabitants changed.
+fn plan_kreise(
+    gemeinden: &GemeindenPlan,
+    stored: &Stored<'_>,
+    report: &mut TerritoryImportReport,
+) -> Vec<UnitWrite> {
     let mut kreise = Vec::new();
-    // the name most of a Kreis's lines give (a kreisfreie Stadt's own line may differ)
-    let kreis_name = |key: &str| -> Option<String> {
-        let (_, names) = kreis_names.get(key)?;
-        let most = names.iter().map(|(_, c)| *c).max()?;
-        names
-            .iter()
-            .find(|(_, c)| *c == most)
-            .map(|(n, _)| n.clone())
-    };
-    for (key, population) in &kreis_population {
-        let position = &kreis_names[key].0;
-        let name = &kreis_name(key);
-        match by_code.get(key.as_str()) {
+    for (key, population) in &gemeinden.kreis_population {
+        let position = &gemeinden.kreis_names[key].0;
+        let name = &gemeinden.kreis_name(key);
+        match stored.by_code.get(key.as_str()) {
             Some(u) if u.valid_to.is_some() => report.failed.push(ImportLine {
                 position: position.clone(),
                 errors: vec![format!("Der Kreis {key} ({}) ist aufgelöst.", u.name)],
@@ -519,7 +599,7 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
                         OrgUnitKind::Kreis,
                         name,
                     ));
-                    report.records_created += stored.kreis_services as u64;
+                    report.records_created += stored.territory.kreis_services as u64;
                     kreise.push(UnitWrite {
                         code: key.clone(),
                         kind: "kreis",
@@ -539,10 +619,21 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
             },
         }
     }
+    kreise
+}
 
-    let population_of = |code: &str| by_code.get(code).and_then(|u| u.population).unwrap_or(0);
-    for (mut line, write) in gemeinden {
-        let is_new = !by_code.contains_key(write.code.as_str());
+/// The new and changed Gemeinden into the plan, each with the predecessors it takes in; a new
+/// Gemeinde takes over the records of its most populous predecessor.
+fn place_gemeinden(
+    gemeinden: &GemeindenPlan,
+    successor_of: &BTreeMap<String, String>,
+    stored: &Stored<'_>,
+    plan: &mut Plan,
+) {
+    let report = &mut plan.report;
+    for (line, write) in &gemeinden.gemeinden {
+        let mut line = line.clone();
+        let is_new = !stored.by_code.contains_key(write.code.as_str());
         let predecessors: Vec<&String> = successor_of
             .iter()
             .filter(|(_, s)| **s == write.code)
@@ -550,29 +641,51 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
             .collect();
         line.predecessors = predecessors
             .iter()
-            .map(|p| label(p, by_code.get(p.as_str()).map_or("", |u| u.name.as_str())))
+            .map(|p| {
+                let name = stored
+                    .by_code
+                    .get(p.as_str())
+                    .map_or("", |u| u.name.as_str());
+                label(p, name)
+            })
             .collect();
         if is_new {
-            report.records_created += stored.gemeinde_services as u64;
+            report.records_created += stored.territory.gemeinde_services as u64;
             if let Some(main) = predecessors
                 .iter()
-                .max_by_key(|p| (population_of(p), std::cmp::Reverse(**p)))
+                .max_by_key(|p| (stored.population_of(p), std::cmp::Reverse(**p)))
             {
-                report.records_taken_over += stored.gemeinde_services as u64;
+                report.records_taken_over += stored.territory.gemeinde_services as u64;
                 plan.takeovers.push((write.code.clone(), (*main).clone()));
             }
             report.added.push(line);
         } else {
             report.changed.push(line);
         }
-        plan.units.push(write);
+        plan.units.push(write.clone());
     }
-    // Kreise before Gemeinden: a new Gemeinde's parent must exist
-    plan.units.splice(0..0, kreise);
+}
 
-    // dissolved Gemeinden, then Kreise left without a Gemeinde
-    let file_kreise: HashSet<&String> = kreis_population.keys().collect();
-    for u in &current_gemeinden {
+/// The current Gemeinden the file leaves out are dissolved (into their successor, if a line
+/// names one), then the Kreise left without a Gemeinde (into the Kreis all their Gemeinden
+/// went to, if one).
+fn dissolve_the_unlisted(
+    lines: &[Line],
+    listed: &HashSet<String>,
+    successor_of: &BTreeMap<String, String>,
+    gemeinden: &GemeindenPlan,
+    stored: &Stored<'_>,
+    plan: &mut Plan,
+) {
+    let records_of = |code: &str| {
+        stored
+            .territory
+            .records_by_unit
+            .get(code)
+            .copied()
+            .unwrap_or(0) as u64
+    };
+    for u in stored.current_gemeinden() {
         if listed.contains(&u.code) {
             continue;
         }
@@ -587,14 +700,16 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
                     .map_or("", |l| l.name.as_str()),
             )
         });
-        report.records_retired += stored.records_by_unit.get(&u.code).copied().unwrap_or(0) as u64;
-        report.dissolved.push(line);
+        plan.report.records_retired += records_of(&u.code);
+        plan.report.dissolved.push(line);
         plan.dissolved.push(Dissolution {
             code: u.code.clone(),
             successor,
         });
     }
+    let file_kreise: HashSet<&String> = gemeinden.kreis_population.keys().collect();
     for k in stored
+        .territory
         .units
         .iter()
         .filter(|u| u.kind == "kreis" && u.valid_to.is_none() && !file_kreise.contains(&u.code))
@@ -611,22 +726,33 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
             (targets.len() == 1).then(|| targets.into_iter().next().unwrap_or_default().to_owned());
         let mut line = unit_line(None, &k.code, OrgUnitKind::Kreis, &k.name);
         line.successor = successor.as_ref().map(|s| {
-            let name = match by_code.get(s.as_str()) {
+            let name = match stored.by_code.get(s.as_str()) {
                 Some(u) => u.name.clone(),
                 // a Kreis the import creates
-                None => kreis_name(s).unwrap_or_default(),
+                None => gemeinden.kreis_name(s).unwrap_or_default(),
             };
             label(s, &name)
         });
-        report.records_retired += stored.records_by_unit.get(&k.code).copied().unwrap_or(0) as u64;
-        report.dissolved.push(line);
+        plan.report.records_retired += records_of(&k.code);
+        plan.report.dissolved.push(line);
         plan.dissolved.push(Dissolution {
             code: k.code.clone(),
             successor,
         });
     }
+}
 
-    // errors, and what blocks the whole file
+/// The lines' errors, and what blocks the whole file (errors, no Gemeinde of the Land, too
+/// many dissolved: a part of the list); notes on Gemeinden dissolved without successor and on
+/// changed inhabitants.
+fn check_the_whole(
+    lines: Vec<Line>,
+    listed: &HashSet<String>,
+    gemeinden: &GemeindenPlan,
+    stored: &Stored<'_>,
+    plan: &mut Plan,
+) {
+    let report = &mut plan.report;
     for l in lines {
         if !l.errors.is_empty() {
             report.failed.push(ImportLine {
@@ -644,17 +770,17 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
             report.failed.len()
         ));
     }
+    let current = stored.current_gemeinden().len();
     if listed.is_empty() {
         report.blocked.push(format!(
             "Die Datei enthält keine Gemeinde des Landes (AGS {LAND_CODE}…)."
         ));
     } else {
         let dissolved = plan.dissolved.iter().filter(|d| d.code.len() == 8).count();
-        if dissolved as f64 > MAX_DISSOLVED_SHARE * current_gemeinden.len() as f64 {
+        if dissolved as f64 > MAX_DISSOLVED_SHARE * current as f64 {
             report.blocked.push(format!(
-                "Die Datei würde {dissolved} von {} Gemeinden auflösen. Das sieht nach einem \
-                 Ausschnitt aus, nicht nach dem vollständigen Gemeindeverzeichnis des Landes.",
-                current_gemeinden.len()
+                "Die Datei würde {dissolved} von {current} Gemeinden auflösen. Das sieht nach \
+                 einem Ausschnitt aus, nicht nach dem vollständigen Gemeindeverzeichnis des Landes."
             ));
         }
     }
@@ -671,7 +797,7 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
              Historie, und eine neue Gemeinde übernimmt ihren Umsetzungsstand."
         ));
     }
-    if population_changed {
+    if gemeinden.population_changed {
         report.notes.push(
             "Einwohnerzahlen ändern sich: einwohnergewichtete Werte werden auch für frühere \
              Stichtage mit den neuen Zahlen berechnet; die Zahl der Umsetzungsstände früherer \
@@ -679,7 +805,6 @@ fn plan(lines: Vec<Line>, stored: &StoredTerritory, today: NaiveDate) -> Plan {
                 .into(),
         );
     }
-    plan
 }
 
 /// Checks (and unless `dry_run` applies) an uploaded Gemeindeverzeichnis. Administrators only.

@@ -14,11 +14,11 @@ pub(crate) struct Contribution {
     pub maturity_sum: i64,
     pub maturity_count: i64,
     /// Applicable records per Reifegrad (0–7; a higher level counts as 7).
-    pub levels: [i64; MATURITY_LEVELS],
+    pub levels: [i64; MATURITY_BINS],
 }
 
 /// Reifegrade the history counts separately: 0–7, the largest scale (model 2.0).
-pub(crate) const MATURITY_LEVELS: usize = 8;
+pub(crate) const MATURITY_BINS: usize = 8;
 
 impl Contribution {
     pub fn of(phase: Phase, maturity: Option<i64>, weight: i64) -> Self {
@@ -26,9 +26,9 @@ impl Contribution {
             return Self::default();
         }
         let online = i64::from(phase == Phase::Online);
-        let mut levels = [0; MATURITY_LEVELS];
+        let mut levels = [0; MATURITY_BINS];
         if let Some(level) = maturity {
-            levels[level.clamp(0, MATURITY_LEVELS as i64 - 1) as usize] = 1;
+            levels[level.clamp(0, MATURITY_BINS as i64 - 1) as usize] = 1;
         }
         Self {
             applicable: 1,

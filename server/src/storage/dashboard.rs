@@ -2,7 +2,7 @@
 //! history rollups (one index seek per service, a few change points per service), never
 //! from the records or events.
 
-use super::contribution::{Contribution, MATURITY_LEVELS};
+use super::contribution::{Contribution, MATURITY_BINS};
 use super::history::{baseline_day, FIGURE_COLUMNS, LAND_SCOPE};
 use super::service_filter::{and_service_conditions, RESSORT_OF_SERVICE};
 use super::{bind_all, on_pool, Bind, Filter, Result, Storage, StorageError};
@@ -297,7 +297,7 @@ impl Storage {
                 .find(|(c, _)| c == code)
                 .map_or_else(|| code.to_owned(), |(_, n)| n.clone())
         };
-        let mut level_counts = [0i64; MATURITY_LEVELS];
+        let mut level_counts = [0i64; MATURITY_BINS];
         let mut included: Vec<i64> = Vec::with_capacity(rows.len());
         let mut included_figures: Vec<(i64, ScopeFigures)> = Vec::with_capacity(rows.len());
         let mut ressort_of: BTreeMap<i64, Option<String>> = BTreeMap::new();
@@ -732,11 +732,10 @@ fn bar_for<'a>(
     narrowing: ServiceFilter,
     label: &str,
 ) -> &'a mut CategoryBar {
-    match bars.iter().position(|b| b.narrowing == narrowing) {
-        Some(i) => &mut bars[i],
-        None => {
-            bars.push(CategoryBar::new(narrowing, label.to_owned()));
-            bars.last_mut().expect("just pushed")
-        }
+    if let Some(i) = bars.iter().position(|b| b.narrowing == narrowing) {
+        &mut bars[i]
+    } else {
+        bars.push(CategoryBar::new(narrowing, label.to_owned()));
+        bars.last_mut().expect("just pushed")
     }
 }

@@ -50,7 +50,7 @@ pub struct ExportRow {
 /// One online record and one LeiKa-Leistung of its service, as the federal dashboard's data
 /// API lists online services per Gebietskörperschaft.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FederalRow {
+pub struct FederalExportRow {
     /// None for the catalogue's entries "nicht im LeiKa" and services without LeiKa entries.
     pub leika_key: Option<String>,
     pub leika_name: Option<String>,
@@ -87,8 +87,12 @@ struct FederalRecord {
 }
 
 impl FederalRecord {
-    fn with_leika(&self, leika_key: Option<String>, leika_name: Option<String>) -> FederalRow {
-        FederalRow {
+    fn with_leika(
+        &self,
+        leika_key: Option<String>,
+        leika_name: Option<String>,
+    ) -> FederalExportRow {
+        FederalExportRow {
             leika_key,
             leika_name,
             ars: self.ars.clone(),
@@ -163,7 +167,7 @@ impl Storage {
     pub async fn federal_rows(
         &self,
         f: &ExportFilter,
-    ) -> Result<BoxStream<'_, Result<FederalRow>>> {
+    ) -> Result<BoxStream<'_, Result<FederalExportRow>>> {
         let leika: Vec<(i64, Option<String>, String, String)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT ozg_id, leika_key, name, leika_type FROM leika_service WHERE ozg_id IS NOT NULL ORDER BY ozg_id, id")
                 .fetch_all(pool).await?
@@ -207,13 +211,13 @@ impl Storage {
         });
         Ok(records
             .flat_map(move |record: Result<FederalRecord>| {
-                let rows: Vec<Result<FederalRow>> = match record {
+                let rows: Vec<Result<FederalExportRow>> = match record {
                     Err(e) => vec![Err(e)],
                     Ok(r) => {
                         // a LeiKa-Leistung only where its type fits the unit's level; a record
                         // none fits (the Land decided otherwise) still goes out, without a key
                         let kind = OrgUnitKind::from_code(&r.unit_kind);
-                        let fitting: Vec<FederalRow> = by_service
+                        let fitting: Vec<FederalExportRow> = by_service
                             .get(&r.ozg_id)
                             .into_iter()
                             .flatten()

@@ -8,7 +8,7 @@
 //! [`Storage::rebuild_history`] recomputes both from records and events (seeding, bulk demo
 //! data, databases migrated with history already present).
 
-use super::contribution::{phase_sql, Contribution, MATURITY_LEVELS};
+use super::contribution::{phase_sql, Contribution, MATURITY_BINS};
 use super::{in_transaction, on_pool, Result, Storage};
 use app::domain::{CoverageCategory, Phase};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -278,7 +278,7 @@ where
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct RecordRow {
+pub(crate) struct ReplayedRecord {
     id: i64,
     ozg_id: i64,
     kreis_id: Option<i64>,
@@ -348,11 +348,11 @@ pub(crate) fn rebuild_sources() -> (String, &'static str, &'static str) {
 /// its events had reached by then, each later event on its day, and no longer from the day
 /// the period ends (a responsibility change closed it) or its unit was dissolved.
 pub(crate) fn rebuilt_history(
-    records: &[RecordRow],
+    records: &[ReplayedRecord],
     events: &[EventRow],
     periods: &[PeriodRow],
 ) -> Result<Vec<(i64, i64, Series, CategoryPoints)>> {
-    let by_id: HashMap<i64, &RecordRow> = records.iter().map(|r| (r.id, r)).collect();
+    let by_id: HashMap<i64, &ReplayedRecord> = records.iter().map(|r| (r.id, r)).collect();
     let mut changes_of: HashMap<i64, Vec<(NaiveDate, Contribution)>> = HashMap::new();
     for e in events {
         let Some(r) = by_id.get(&e.record_id) else {
@@ -433,10 +433,10 @@ macro_rules! rebuild_history_in {
     ($tx:ident) => {{
         use $crate::storage::history::{
             insert_categories, rebuild_sources, rebuilt_history, upsert_rows, EventRow, PeriodRow,
-            RecordRow, ROWS_PER_STATEMENT,
+            ReplayedRecord, ROWS_PER_STATEMENT,
         };
         let (records_sql, events_sql, periods_sql) = rebuild_sources();
-        let records: Vec<RecordRow> = sqlx::query_as(sqlx::AssertSqlSafe(records_sql))
+        let records: Vec<ReplayedRecord> = sqlx::query_as(sqlx::AssertSqlSafe(records_sql))
             .fetch_all(&mut *$tx)
             .await?;
         let events: Vec<EventRow> = sqlx::query_as(events_sql).fetch_all(&mut *$tx).await?;
@@ -556,7 +556,7 @@ impl Storage {
 }
 
 const _: () = assert!(
-    MATURITY_LEVELS == 8,
+    MATURITY_BINS == 8,
     "rollup_history has maturity_0..maturity_7"
 );
 

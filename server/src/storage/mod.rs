@@ -3,7 +3,7 @@
 //! Queries are written once with `$1, $2 …` placeholders (both native drivers accept them)
 //! and run on either pool through the [`on_pool!`] / [`in_transaction!`] macros, which expand
 //! the same body for each backend. `AnyPool` is no option: it cannot decode dates or booleans
-//! on both (see docs/architecture.md). The contract suite in `tests/storage_contract.rs` checks both.
+//! on both (see docs/architecture.md). The contract suite in `tests/storage/` checks both.
 
 mod accounts;
 mod catalogue;
@@ -34,7 +34,7 @@ pub use catalogue::{
 };
 pub use dashboard::{ReportService, ScopeError};
 pub use events::StoredEvent;
-pub use exports::{ExportFilter, ExportRow, FederalRow};
+pub use exports::{ExportFilter, ExportRow, FederalExportRow};
 pub use imports::ImportKeys;
 pub use records::{ChangeFilter, PageStart, RecordFilter, StoredChange, WorkList};
 pub use responsibility::{RESPONSIBILITY_CHANGED, SERVICE_ADDED};
@@ -241,7 +241,8 @@ impl Storage {
         }
     }
 
-    pub fn backend_name(&self) -> &'static str {
+    /// Which database this is (`sqlite` or `postgres`); "backend" elsewhere is the pages' data contract.
+    pub fn database_kind(&self) -> &'static str {
         match self {
             Self::Sqlite(_) => "sqlite",
             Self::Postgres(_) => "postgres",
@@ -266,7 +267,7 @@ impl Storage {
     }
 
     pub async fn close(&self) {
-        on_pool!(self, pool => pool.close().await)
+        on_pool!(self, pool => pool.close().await);
     }
 
     /// A number that changes with every committed change of the data (every `in_transaction!`;

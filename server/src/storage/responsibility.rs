@@ -106,7 +106,7 @@ impl From<FiguresRow> for ResponsibilityFigures {
 
 /// A record of the service being changed, with what its figures need.
 #[derive(sqlx::FromRow)]
-struct RecordRow {
+struct AffectedRecord {
     id: i64,
     org_unit_id: i64,
     closed_on: Option<NaiveDate>,
@@ -480,7 +480,7 @@ impl Storage {
             let responsible: BTreeSet<i64> = sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!(
                 "SELECT o.id FROM service s JOIN org_unit o ON {RESPONSIBLE_UNIT} WHERE s.ozg_id = $1")))
                 .bind(ozg).fetch_all(&mut *tx).await?.into_iter().collect();
-            let records: Vec<RecordRow> = sqlx::query_as(AssertSqlSafe(format!(
+            let records: Vec<AffectedRecord> = sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT rec.id, rec.org_unit_id, rec.closed_on, st.phase, rec.maturity, \
                  {KREIS_OF_UNIT} AS kreis_id, {} AS weight FROM implementation_record rec \
                  JOIN status st ON st.code = rec.status_code JOIN org_unit o ON o.id = rec.org_unit_id \

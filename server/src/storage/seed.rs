@@ -52,7 +52,7 @@ pub const DEFAULT_TRANSITIONS: &[(&str, &str)] = &[
 ];
 
 /// Reifegrad models: 1.1 (0–4) in use by default; 2.0 (0–7, since 07/2025) available.
-pub const MATURITY_LEVELS: &[(&str, i64, &str)] = &[
+pub const DEFAULT_MATURITY_LABELS: &[(&str, i64, &str)] = &[
     ("1.1", 0, "Offline"),
     ("1.1", 1, "Information"),
     ("1.1", 2, "Formular-Assistent"),
@@ -108,7 +108,7 @@ impl Storage {
                 sqlx::query("INSERT INTO status_transition (from_code, to_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                     .bind(*from).bind(*to).execute(&mut *tx).await?;
             }
-            for (model, level, label) in MATURITY_LEVELS.iter().filter(|_| labelled == 0) {
+            for (model, level, label) in DEFAULT_MATURITY_LABELS.iter().filter(|_| labelled == 0) {
                 sqlx::query("INSERT INTO maturity_level (model, level, label) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
                     .bind(*model).bind(*level).bind(*label).execute(&mut *tx).await?;
             }
