@@ -604,9 +604,93 @@ impl QueryString {
     }
 }
 
+/// Filters of the Leistungskatalog; the same fields as the page's query string and the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceQuery {
+    // a server function's arguments leave out an empty filter
+    #[serde(default)]
+    pub services: ServiceFilter,
+    pub stand: Option<CoverageCategory>,
+    pub q: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl ServiceQuery {
+    pub const DEFAULT_PER_PAGE: u32 = 25;
+    pub const MAX_PER_PAGE: u32 = 200;
+    pub const MAX_SEARCH_LEN: usize = 100;
+    pub const MAX_PAGE: u32 = 1_000_000;
+
+    /// The parameters the Leistungskatalog reads.
+    pub const PARAMS: [Param; 10] = [
+        Param::Themenfeld,
+        Param::Lage,
+        Param::Ressort,
+        Param::LeikaTyp,
+        Param::Efa,
+        Param::Bestaetigt,
+        Param::Stand,
+        Param::Q,
+        Param::Seite,
+        Param::ProSeite,
+    ];
+
+    /// Builds a query from string parameters; every invalid value is reported.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<Self, Vec<FilterError>> {
+        let mut reader = ParamReader::new(get);
+        let query = Self {
+            services: ServiceFilter::read(&mut reader),
+            stand: reader.category(Param::Stand),
+            q: reader.search(Param::Q, Self::MAX_SEARCH_LEN),
+            page: reader
+                .number(Param::Seite, 1, i64::from(Self::MAX_PAGE))
+                .map_or(1, |n| n as u32),
+            per_page: reader
+                .number(Param::ProSeite, 1, i64::from(Self::MAX_PER_PAGE))
+                .map_or(Self::DEFAULT_PER_PAGE, |n| n as u32),
+        };
+        reader.finish(query)
+    }
+
+    /// The query string for this filter (without the page unless it is not the first).
+    pub fn to_query_string(&self) -> String {
+        let mut q = QueryString::default();
+        self.services.write(&mut q);
+        if let Some(s) = self.stand {
+            q.set(Param::Stand, s.code());
+        }
+        if let Some(text) = &self.q {
+            q.set(Param::Q, text);
+        }
+        if self.per_page != Self::DEFAULT_PER_PAGE && self.per_page != 0 {
+            q.set(Param::ProSeite, self.per_page);
+        }
+        if self.page > 1 {
+            q.set(Param::Seite, self.page);
+        }
+        q.finish()
+    }
+
+    pub fn effective_per_page(&self) -> u32 {
+        if self.per_page == 0 {
+            Self::DEFAULT_PER_PAGE
+        } else {
+            self.per_page.min(Self::MAX_PER_PAGE)
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page.max(1) - 1) * i64::from(self.effective_per_page())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::collections::HashMap;
 
     fn read(pairs: &[(&str, &str)]) -> Result<ServiceFilter, Vec<FilterError>> {
@@ -737,6 +821,67 @@ mod tests {
             let mut reader = ParamReader::new(|k: &str| map.get(k).copied());
             let back = ServiceFilter::read(&mut reader);
             proptest::prop_assert_eq!(reader.finish(back), Ok(f));
+        }
+    }
+
+    #[test]
+    fn service_query_parses_and_reports_german_errors() {
+        let params: HashMap<&str, &str> = [
+            ("themenfeld", "6"),
+            ("stand", "teilweise"),
+            ("q", " Eltern "),
+            ("seite", "2"),
+        ]
+        .into();
+        let q = ServiceQuery::from_params(|k| params.get(k).copied()).unwrap();
+        assert_eq!(q.services.themenfeld, Some(ThemenfeldId(6)));
+        assert_eq!(q.stand, Some(CoverageCategory::Partial));
+        assert_eq!(q.q.as_deref(), Some("Eltern"));
+        assert_eq!(q.offset(), 25);
+        assert_eq!(
+            q.to_query_string(),
+            "themenfeld=6&stand=teilweise&q=Eltern&seite=2"
+        );
+
+        let bad: HashMap<&str, &str> =
+            [("themenfeld", "abc"), ("pro_seite", "5000"), ("stand", "x")].into();
+        let errors = ServiceQuery::from_params(|k| bad.get(k).copied()).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].message(Locale::de).contains("themenfeld"));
+    }
+
+    /// A query parameter as a visitor might type or a scanner might send it.
+    fn param_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,120}",
+            "-?[0-9]{1,12}",
+            " *[0-9]{1,3} *",
+            proptest::sample::select(vec!["voll", "teilweise", "keine", "kreisweit", ""])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Any combination of parameters: no panic; an accepted query is within its limits and
+        /// survives the trip through its own query string unchanged.
+        #[test]
+        fn service_query_params_never_panic_and_accepted_ones_round_trip(
+            params in proptest::collection::hash_map(
+                proptest::sample::select(ServiceQuery::PARAMS.iter().map(|p| p.name()).chain(["unbekannt"]).collect::<Vec<_>>()),
+                param_value(),
+                0..7,
+            )
+        ) {
+            let parsed = ServiceQuery::from_params(|k| params.get(k).map(String::as_str));
+            if let Ok(query) = parsed {
+                proptest::prop_assert!(query.page >= 1);
+                proptest::prop_assert!((1..=ServiceQuery::MAX_PER_PAGE).contains(&query.per_page));
+                proptest::prop_assert!(query.q.as_ref().is_none_or(|q| q.chars().count() <= ServiceQuery::MAX_SEARCH_LEN));
+                let text = query.to_query_string();
+                let again: HashMap<String, String> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
+                let reparsed = ServiceQuery::from_params(|k| again.get(k).map(String::as_str));
+                proptest::prop_assert_eq!(reparsed, Ok(query));
+            }
         }
     }
 }
