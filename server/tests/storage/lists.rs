@@ -39,11 +39,23 @@ pub(super) async fn change_lists_count_what_they_list(s: Storage) {
         .org_unit_code;
     let in_unit = ChangeFilter {
         org_unit: Some(unit),
-        ..all
+        ..all.clone()
     };
     let page = s.changes(&in_unit, 1, 50).await.unwrap();
     assert_eq!(page.total, page.items.len() as i64);
     assert!(page.total >= 1 && page.total < 3, "{}", page.total);
+    // the service filter narrows the changes too (counted with the joins): no record of the
+    // seeded data names an EfA solution
+    let by_efa = |uses: bool| ChangeFilter {
+        services: ServiceFilter {
+            efa: Some(uses),
+            ..ServiceFilter::default()
+        },
+        ..all.clone()
+    };
+    let without = s.changes(&by_efa(false), 1, 50).await.unwrap();
+    assert_eq!((without.total, without.items.len()), (3, 3));
+    assert_eq!(s.changes(&by_efa(true), 1, 50).await.unwrap().total, 0);
 }
 
 /// Keyset paging (`nach` in the API) walks the same records in the same order as numbered
