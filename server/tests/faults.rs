@@ -148,15 +148,13 @@ fn client() -> reqwest::Client {
 }
 
 async fn record_ids(srv: &Instance, token: &str, n: usize) -> Vec<(i64, i64)> {
-    let body: serde_json::Value = client()
+    let answer = client()
         .get(srv.url("/api/v1/records?ozg_id=10124&pro_seite=100"))
         .bearer_auth(token)
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    let (_, body) = api_contract::checked("get", answer).await;
     let items = body["items"].as_array().expect("records");
     assert!(items.len() >= n, "{} records", items.len());
     items
@@ -598,7 +596,8 @@ async fn database_outage_answers_503_and_recovers_without_restart() {
                     .send()
                     .await
                     .expect("the server itself stays up");
-                *statuses.entry(r.status().as_u16()).or_default() += 1;
+                let (status, _) = api_contract::checked("get", r).await;
+                *statuses.entry(status).or_default() += 1;
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             statuses
@@ -648,9 +647,9 @@ async fn database_outage_answers_503_and_recovers_without_restart() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 503);
     assert_eq!(r.headers()["retry-after"], "5");
-    let body: serde_json::Value = r.json().await.unwrap();
+    let (status, body) = api_contract::checked("get", r).await;
+    assert_eq!(status, 503);
     assert_eq!(body["error"]["code"], "unavailable", "{body}");
     let page = client.get(srv.url("/leistungen")).send().await.unwrap();
     assert_eq!(page.status(), 503, "pages say it too");
@@ -692,7 +691,11 @@ async fn database_outage_answers_503_and_recovers_without_restart() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 200, "recovered without a restart");
+    assert_eq!(
+        api_contract::checked("get", r).await.0,
+        200,
+        "recovered without a restart"
+    );
 
     let storage = Storage::connect(&url).await.unwrap();
     assert_notes_stored_once(&storage, &acknowledged.notes).await;

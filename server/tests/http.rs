@@ -675,3 +675,63 @@ async fn the_map_switch_marks_the_chosen_measure_once() {
         assert!(marked[0].contains(chosen), "{path}: {switch}");
     }
 }
+
+// The check every API answer of these tests passes (support/api_contract.rs) finds what it should.
+#[test]
+fn the_api_contract_check_paths_match_their_templates_and_literal_paths_win() {
+    assert!(api_contract::matches_template(
+        "/records/{id}",
+        "/records/5"
+    ));
+    assert!(api_contract::matches_template(
+        "/reports/{unit}.pdf",
+        "/reports/land.pdf"
+    ));
+    assert!(!api_contract::matches_template(
+        "/reports/{unit}.pdf",
+        "/reports/.pdf"
+    ));
+    assert!(!api_contract::matches_template(
+        "/records/{id}",
+        "/records/5/history"
+    ));
+    assert_eq!(
+        api_contract::documented_path(&server::api::openapi::document(), "/records/bulk"),
+        Some("/records/bulk")
+    );
+    assert_eq!(
+        api_contract::documented_path(&server::api::openapi::document(), "/records/7/history"),
+        Some("/records/{id}/history")
+    );
+}
+
+#[test]
+fn the_api_contract_check_an_answer_that_breaks_its_schema_is_found() {
+    let record_page_without_facets = br#"{"items": [], "total": 0, "page": 1, "per_page": 10}"#;
+    let found = api_contract::answer_is_documented(
+        "get",
+        "/records",
+        200,
+        "application/json",
+        Some(record_page_without_facets),
+    )
+    .unwrap_err();
+    assert!(found.contains("facets"), "{found}");
+    assert!(api_contract::answer_is_documented(
+        "get",
+        "/records",
+        418,
+        "application/json",
+        Some(b"{}")
+    )
+    .unwrap_err()
+    .contains("status not documented"));
+    assert!(api_contract::answer_is_documented(
+        "get",
+        "/records",
+        400,
+        "application/json",
+        Some(br#"{"error": {"code": "bad_request", "message": "x", "details": []}}"#)
+    )
+    .is_ok());
+}

@@ -139,6 +139,7 @@ impl EditOptions {
 
 /// One implementation record with everything its edit page needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecordDetail {
     pub id: i64,
     pub version: i64,
@@ -191,6 +192,7 @@ pub struct RecordValues {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -507,6 +509,7 @@ pub fn validate_change(
 
 /// One field of one change in the history, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     pub field: String,
     pub label: String,
@@ -516,6 +519,7 @@ pub struct FieldChange {
 
 /// One event of a record's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub id: i64,
     pub record_id: i64,
@@ -570,6 +574,7 @@ pub struct BulkRequest {
 pub const MAX_BULK_RECORDS: usize = 5000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BulkItem {
     pub record_id: i64,
     /// "Leistung – Stelle", for the summary.
@@ -579,6 +584,7 @@ pub struct BulkItem {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BulkSummary {
     pub changed: Vec<BulkItem>,
     pub unchanged: Vec<BulkItem>,
@@ -646,6 +652,7 @@ pub struct UnitWork {
 
 /// One change with the record it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChangeEntry {
     pub entry: HistoryEntry,
     pub ozg_id: OzgId,

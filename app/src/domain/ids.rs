@@ -60,6 +60,22 @@ impl From<OzgId> for i64 {
     }
 }
 
+/// In the OpenAPI document: an integer in the range the type accepts.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for OzgId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(Self::MIN))
+            .maximum(Some(Self::MAX))
+            .description(Some("OZG-ID: fünf Ziffern"))
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for OzgId {}
+
 impl fmt::Display for OzgId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)

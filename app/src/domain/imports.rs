@@ -11,6 +11,7 @@ pub const MAX_IMPORT_LINES: usize = 300_000;
 
 /// The answer to an import, dry run or not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     /// `CSV` or `XLSX`.
     pub file_kind: String,
@@ -44,6 +45,7 @@ impl ImportReport {
 
 /// One line of the file that changes a record or has errors.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportLine {
     /// Where in the file, in German: `Zeile 5` or `Blatt „Bauen & Wohnen“, Zeile 5`.
     pub position: String,
@@ -60,6 +62,7 @@ pub struct ImportLine {
 /// The answer to a catalogue import, dry run or not. A catalogue is taken whole or not at
 /// all: any line error, or a file that would deactivate most of the catalogue, blocks it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CatalogueImportReport {
     /// What the file lists: OZG-Leistungen or LeiKa-Leistungen.
     pub catalogue: CatalogueKind,
@@ -106,6 +109,7 @@ impl CatalogueImportReport {
 
 /// The two catalogue files of the OZG: its services, and the LeiKa-Leistungen they bundle.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CatalogueKind {
     #[default]
@@ -115,6 +119,7 @@ pub enum CatalogueKind {
 
 /// One entry a catalogue import adds, changes or deactivates.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CatalogueLine {
     /// `Zeile 5`; `None` for an entry the file does not list.
     pub position: Option<String>,
@@ -130,6 +135,7 @@ pub struct CatalogueLine {
 /// The answer to an org-unit import (a Gemeindeverzeichnis), dry run or not. Like a
 /// catalogue, a territory is taken whole or not at all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TerritoryImportReport {
     /// `CSV` or `XLSX`.
     pub file_kind: String,
@@ -176,6 +182,7 @@ impl TerritoryImportReport {
 
 /// One Gemeinde or Kreis an org-unit import adds, changes or dissolves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TerritoryLine {
     /// `Zeile 5`; `None` for a unit the file does not list.
     pub position: Option<String>,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// The fixed meaning behind a configurable status. The status list (labels, order, transitions)
 /// is data; dashboards count by phase so they keep working when an admin renames a status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     NotStarted,
@@ -65,6 +66,7 @@ impl Phase {
 /// A service's overall state across all responsible units, counted the way the federal
 /// dashboard does — but never "online" because one unit is: the categories are distinct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CoverageCategory {
     /// Online in every applicable unit ("flächendeckend").
@@ -129,6 +131,7 @@ impl CoverageCategory {
 
 /// Kinds of organisation units, from the Land down to the Gemeinde.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrgUnitKind {
     Land,
@@ -266,6 +269,7 @@ impl OperatorInfo {
 
 /// A page of results with its total, so the UI can say "21–40 von 557".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -289,6 +293,7 @@ impl<T> Page<T> {
 /// How many records of a list have each value of a field (a facet), over the whole filtered
 /// list, not just one page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     /// The value as the filter takes it (a status code, a Themenfeld number).
     pub value: String,
@@ -299,6 +304,7 @@ pub struct FacetCount {
 /// The counts per status (in pipeline order) and per Themenfeld (by number) of a filtered
 /// record list; values without records are left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecordFacets {
     pub status: Vec<FacetCount>,
     pub themenfeld: Vec<FacetCount>,
@@ -306,6 +312,7 @@ pub struct RecordFacets {
 
 /// A page of records with the facet counts of the whole list (the API's record list).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecordList {
     #[serde(flatten)]
     pub page: Page<super::RecordDetail>,
@@ -357,6 +364,7 @@ pub fn urlencode(s: &str) -> String {
 
 /// One OZG-Leistung with its maintained rollup (kept current on every write).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceSummary {
     pub ozg_id: OzgId,
     pub name: String,
@@ -390,6 +398,7 @@ impl ServiceSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LeikaService {
     pub key: Option<String>,
     pub name: String,
@@ -400,6 +409,7 @@ pub struct LeikaService {
 
 /// One implementation record (Umsetzungsstand) as the pages show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecordView {
     pub id: i64,
     pub ozg_id: OzgId,
@@ -424,6 +434,7 @@ pub struct RecordView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceDetail {
     pub summary: ServiceSummary,
     pub lead_unit: Option<OrgUnitRef>,
@@ -432,6 +443,7 @@ pub struct ServiceDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrgUnitRef {
     pub code: String,
     pub name: String,
@@ -439,6 +451,7 @@ pub struct OrgUnitRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrgUnit {
     pub code: String,
     pub name: String,
@@ -460,6 +473,7 @@ pub struct OrgUnitQuery {
 
 /// One service's records in the Gemeinden of a Kreis, summed up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceCoverage {
     pub ozg_id: OzgId,
     pub service_name: String,
@@ -470,6 +484,7 @@ pub struct ServiceCoverage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrgUnitDetail {
     pub unit: OrgUnit,
     pub children: Vec<OrgUnitRef>,

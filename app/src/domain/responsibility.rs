@@ -9,6 +9,7 @@ use std::fmt;
 
 /// The level that executes a service in the Land, and so holds its implementation records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Responsibility {
     /// The Bund (or a third party such as a social insurer) executes it: one informational
@@ -86,6 +87,7 @@ impl Responsibility {
 
 /// Who executes one service, as the Kompetenzzentrum keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceResponsibility {
     pub ozg_id: super::OzgId,
     pub name: String,
@@ -107,6 +109,7 @@ pub struct ServiceResponsibility {
 /// Ressort or Landesbehörde), the confirmation and the exceptions (unit codes); what is left
 /// out stays as it is, except the lead unit, which a level without one drops.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResponsibilityChange {
     pub level: Option<Responsibility>,
@@ -123,6 +126,7 @@ pub struct ResponsibilityChange {
 /// It then counts in every figure, export and report like a catalogue service; a catalogue
 /// import leaves it alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewService {
     pub ozg_id: super::OzgId,
@@ -251,6 +255,7 @@ pub struct NewServiceOptions {
 
 /// The Land's key figures a responsibility change moves (today's state).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResponsibilityFigures {
     /// Active services executed by the municipalities (Kreis or Gemeinde).
     pub municipal_services: i64,
@@ -276,6 +281,7 @@ impl ResponsibilityFigures {
 
 /// What a responsibility change does (or, as a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResponsibilityOutcome {
     pub ozg_id: super::OzgId,
     pub dry_run: bool,
@@ -345,6 +351,7 @@ pub struct ResponsibilityEdit {
 
 /// One line of a matrix import that changes a service or has errors.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResponsibilityLine {
     /// Where in the file, in German: `Zeile 5`.
     pub position: String,
@@ -358,6 +365,7 @@ pub struct ResponsibilityLine {
 /// The answer to an import of the responsibility matrix (CSV or XLSX), dry run or not. Taken
 /// whole or not at all: any line error blocks it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResponsibilityImportReport {
     /// `CSV` or `XLSX`.
     pub file_kind: String,

@@ -104,10 +104,12 @@ async fn list_services(
 }
 
 /// A service in the API list: its summary plus the figures derived from it.
-#[derive(serde::Serialize)]
-struct ServiceItem {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ServiceItem {
     #[serde(flatten)]
     summary: ServiceSummary,
+    /// The coverage category's code (as the filter „stand“ takes it).
+    #[schema(schema_with = openapi::coverage_code)]
     stand: &'static str,
     average_maturity: Option<f64>,
 }

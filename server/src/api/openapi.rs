@@ -1,8 +1,74 @@
-//! The OpenAPI 3.0 description of `/api/v1` (served at `/api/v1/openapi.json`). Written as
-//! data next to the handlers; a test checks that every route of the router is described.
+//! The OpenAPI 3.1 description of `/api/v1` (served at `/api/v1/openapi.json`). The operations
+//! and their parameters are written as data next to the handlers (the parameters from the
+//! filters' own list, `Param`); the schemas of what the API sends and takes are derived from
+//! the Rust types (utoipa), so they cannot drift from what is serialized. A test checks that
+//! every route of the router is described; the HTTP tests check every answer against it.
 
-use app::domain::{CoverageCategory, MapWeighting, OrgUnitKind, Param, ServiceQuery};
+use super::records::{BulkBody, Conflict, Invalid, RecordPatchBody};
+use super::responsibility::ResponsibilityList;
+use super::ServiceItem;
+use crate::json_error::ErrorBody;
+use app::domain::{
+    BulkSummary, CatalogueImportReport, ChangeEntry, CoverageCategory, HistoryEntry, ImportReport,
+    MapWeighting, NewService, OrgUnit, OrgUnitDetail, OrgUnitKind, Page, Param, RecordDetail,
+    RecordList, ResponsibilityChange, ResponsibilityFigures, ResponsibilityImportReport,
+    ResponsibilityOutcome, ServiceDetail, ServiceQuery, ServiceResponsibility,
+    TerritoryImportReport,
+};
 use serde_json::{json, Value};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::OpenApi;
+
+/// The schemas of every answer and request body, with the schemas they use.
+#[derive(OpenApi)]
+#[openapi(components(schemas(
+    ErrorBody,
+    ServiceItem,
+    Page<ServiceItem>,
+    ServiceDetail,
+    OrgUnit,
+    OrgUnitDetail,
+    RecordList,
+    RecordDetail,
+    RecordPatchBody,
+    Conflict,
+    Invalid,
+    BulkBody,
+    BulkSummary,
+    HistoryEntry,
+    ChangeEntry,
+    Page<ChangeEntry>,
+    ImportReport,
+    CatalogueImportReport,
+    TerritoryImportReport,
+    ServiceResponsibility,
+    ResponsibilityList,
+    ResponsibilityChange,
+    NewService,
+    ResponsibilityFigures,
+    ResponsibilityOutcome,
+    ResponsibilityImportReport,
+)))]
+struct DerivedSchemas;
+
+/// The derived schemas as they appear under `components.schemas`.
+fn derived_schemas() -> Value {
+    let components = DerivedSchemas::openapi()
+        .components
+        .expect("the derived document has components");
+    serde_json::to_value(components.schemas).expect("schemas serialize")
+}
+
+/// The schema of a service's coverage code (`ServiceItem.stand`).
+pub(super) fn coverage_code() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(CoverageCategory::ALL.map(CoverageCategory::code)))
+        .description(Some(
+            "Abdeckungskategorie (wie der Filter „stand“ sie nimmt)",
+        ))
+        .into()
+}
 
 fn ref_(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
@@ -14,47 +80,6 @@ fn json_response(description: &str, schema: Value) -> Value {
 
 fn error(description: &str) -> Value {
     json_response(description, ref_("Error"))
-}
-
-fn page_of(item: &str) -> Value {
-    json!({
-        "type": "object",
-        "required": ["items", "total", "page", "per_page"],
-        "properties": {
-            "items": { "type": "array", "items": ref_(item) },
-            "total": { "type": "integer" },
-            "page": { "type": "integer", "description": "Seitennummer; 0 bei einer Seite nach einem Eintrag („nach“)" },
-            "per_page": { "type": "integer" },
-            "next_after": { "type": "integer", "format": "int64", "description": "Wo die nächste Seite beginnt (für „nach“); fehlt auf der letzten Seite und in Listen, die nur Seitennummern kennen" }
-        }
-    })
-}
-
-/// The record list: a page of records and the facet counts of the whole list.
-fn record_list() -> Value {
-    let mut list = page_of("Record");
-    let facet = json!({
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["value", "label", "count"],
-            "properties": {
-                "value": { "type": "string", "description": "Der Wert, wie ihn der Filter nimmt" },
-                "label": { "type": "string" },
-                "count": { "type": "integer" }
-            }
-        }
-    });
-    list["required"]
-        .as_array_mut()
-        .expect("a page lists its required fields")
-        .push(json!("facets"));
-    list["properties"]["facets"] = json!({
-        "type": "object",
-        "required": ["status", "themenfeld"],
-        "properties": { "status": facet.clone(), "themenfeld": facet }
-    });
-    list
 }
 
 fn query(name: &str, description: &str, schema: Value) -> Value {
@@ -134,10 +159,6 @@ fn filter_params(params: &[Param]) -> Vec<Value> {
 
 fn path_param(name: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "path", "required": true, "schema": schema })
-}
-
-fn date() -> Value {
-    json!({ "type": "string", "format": "date" })
 }
 
 /// An OZG-ID: five digits.
@@ -225,11 +246,6 @@ fn example(mut param: Value, value: Value) -> Value {
     param
 }
 
-fn nullable(mut schema: Value) -> Value {
-    schema["nullable"] = json!(true);
-    schema
-}
-
 /// Every path and method the API serves, as `(path, method)`; compared with the router in tests.
 pub const DOCUMENTED: &[(&str, &str)] = &[
     ("/services", "get"),
@@ -272,7 +288,7 @@ pub fn document() -> Value {
             json!({
                 "summary": "OZG-Leistungen mit Umsetzungsstand (gefiltert, seitenweise)",
                 "parameters": filter_params(&ServiceQuery::PARAMS),
-                "responses": { "200": json_response("Eine Seite OZG-Leistungen", page_of("ServiceItem")) }
+                "responses": { "200": json_response("Eine Seite OZG-Leistungen", ref_("Page_ServiceItem")) }
             }),
         ),
         (
@@ -285,7 +301,7 @@ pub fn document() -> Value {
                     example(query("seite", "Seite der Umsetzungsstände", page_number()), json!(2)),
                     example(query("einheit", "nur die Umsetzungsstände einer Einheit (Schlüssel, mit den Gemeinden darunter) oder der Einheiten, deren Name dies enthält", json!({"type": "string", "maxLength": 100})), json!("Erfurt"))
                 ],
-                "responses": { "200": json_response("Die Leistung", json!({"type": "object", "required": ["summary", "leika", "records"]})), "404": error("Unbekannte OZG-ID") }
+                "responses": { "200": json_response("Die Leistung", ref_("ServiceDetail")), "404": error("Unbekannte OZG-ID") }
             }),
         ),
         (
@@ -306,7 +322,7 @@ pub fn document() -> Value {
             json!({
                 "summary": "Eine Organisationseinheit mit ihren Umsetzungsständen",
                 "parameters": [example(path_param("code", json!({"type": "string", "pattern": "^[A-Za-z0-9]{1,32}$"})), json!("16051"))],
-                "responses": { "200": json_response("Die Einheit", json!({"type": "object", "required": ["unit", "children", "records"]})), "404": error("Unbekannte Kennung") }
+                "responses": { "200": json_response("Die Einheit", ref_("OrgUnitDetail")), "404": error("Unbekannte Kennung") }
             }),
         ),
         (
@@ -323,7 +339,7 @@ pub fn document() -> Value {
                     example(query("nach", "Die Seite nach diesem Umsetzungsstand (next_after der vorigen Seite): gleich schnell für jede Seite, auch die letzte; nicht mit „seite“", record_id()), json!(1)),
                     example(query("pro_seite", "Einträge je Seite (1–500)", json!({"type": "integer", "minimum": 1, "maximum": super::records::MAX_PER_PAGE})), json!(10))
                 ]),
-                "responses": { "200": json_response("Eine Seite Umsetzungsstände, nach OZG-ID, Name und Kennung der Einheit geordnet, mit den Anzahlen je Status und Themenfeld der ganzen Liste (ihre Summe ist total)", record_list()), "400": error("Ungültiger Parameter, „seite“ zusammen mit „nach“ oder ein unbekannter Umsetzungsstand in „nach“"), "404": error("Eine Organisationseinheit „org_unit“ gibt es nicht") }
+                "responses": { "200": json_response("Eine Seite Umsetzungsstände, nach OZG-ID, Name und Kennung der Einheit geordnet, mit den Anzahlen je Status und Themenfeld der ganzen Liste (ihre Summe ist total)", ref_("RecordList")), "400": error("Ungültiger Parameter, „seite“ zusammen mit „nach“ oder ein unbekannter Umsetzungsstand in „nach“"), "404": error("Eine Organisationseinheit „org_unit“ gibt es nicht") }
             }),
         ),
         (
@@ -389,7 +405,7 @@ pub fn document() -> Value {
             json!({
                 "summary": "Ein Umsetzungsstand; ETag ist die Version",
                 "parameters": [path_param("id", record_id())],
-                "responses": { "200": json_response("Der Umsetzungsstand", ref_("Record")), "404": error("Unbekannt") }
+                "responses": { "200": json_response("Der Umsetzungsstand", ref_("RecordDetail")), "404": error("Unbekannt") }
             }),
         ),
         (
@@ -404,7 +420,7 @@ pub fn document() -> Value {
                 ],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": ref_("RecordPatch") } } },
                 "responses": {
-                    "200": json_response("Gespeichert (oder unverändert)", ref_("Record")),
+                    "200": json_response("Gespeichert (oder unverändert)", ref_("RecordDetail")),
                     "403": error("Keine Berechtigung für diese Organisationseinheit"),
                     "404": error("Unbekannt"),
                     "409": json_response("Veraltete Version: nichts gespeichert", ref_("Conflict")),
@@ -620,7 +636,7 @@ pub fn document() -> Value {
                     example(query("org_unit", "Kennung einer Einheit (mit untergeordneten)", json!({"type": "string"})), json!("16051")),
                     example(query("seite", "Seite (ab 1)", page_number()), json!(1))
                 ]),
-                "responses": { "200": json_response("Eine Seite Änderungen", page_of("ChangeEntry")) }
+                "responses": { "200": json_response("Eine Seite Änderungen", ref_("Page_ChangeEntry")) }
             }),
         ),
         (
@@ -629,7 +645,7 @@ pub fn document() -> Value {
             json!({
                 "summary": "Diese Beschreibung",
                 "security": [],
-                "responses": { "200": json_response("OpenAPI 3.0", json!({"type": "object"})) }
+                "responses": { "200": json_response("OpenAPI 3.1", json!({"type": "object"})) }
             }),
         ),
     ];
@@ -638,95 +654,13 @@ pub fn document() -> Value {
         if *path != "/openapi.json" {
             read_errors(op);
         }
+        if op.get("requestBody").is_some() && op["responses"].get("413").is_none() {
+            op["responses"]["413"] = error("Inhalt zu groß");
+        }
         paths.entry(path.to_string()).or_insert_with(|| json!({}))[*method] = op.clone();
     }
-    let record_properties = json!({
-        "id": {"type": "integer"}, "version": {"type": "integer"}, "ozg_id": {"type": "integer"},
-        "service_name": {"type": "string"}, "org_unit_id": {"type": "integer"},
-        "org_unit_parent_id": nullable(json!({"type": "integer"})), "org_unit_code": {"type": "string"},
-        "org_unit_name": {"type": "string"}, "org_unit_kind": {"type": "string"},
-        "status_code": {"type": "string"}, "status_label": {"type": "string"}, "phase": {"type": "string"},
-        "maturity": nullable(json!({"type": "integer"})), "planned_go_live": nullable(date()),
-        "actual_go_live": nullable(date()), "online_url": nullable(json!({"type": "string"})),
-        "efa_solution": nullable(json!({"type": "string"})), "note": nullable(json!({"type": "string"})),
-        "updated_at": {"type": "string", "format": "date-time"}
-    });
-    let history_entry = json!({
-        "type": "object",
-        "required": ["id", "record_id", "occurred_at", "actor", "changes", "is_demo"],
-        "properties": {
-            "id": {"type": "integer"}, "record_id": {"type": "integer"},
-            "occurred_at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
-            "comment": nullable(json!({"type": "string"})), "is_demo": {"type": "boolean"},
-            "changes": {"type": "array", "items": {"type": "object", "required": ["field", "label", "old", "new"], "properties": {
-                "field": {"type": "string"}, "label": {"type": "string"}, "old": {"type": "string"}, "new": {"type": "string"}}}}
-        }
-    });
-    let bulk_item = json!({"type": "object", "required": ["record_id", "label"], "properties": {
-        "record_id": {"type": "integer"}, "label": {"type": "string"}, "reason": nullable(json!({"type": "string"}))}});
-    let import_report = json!({"type": "object", "required": ["file_kind", "dry_run", "all_or_nothing", "written", "lines_read", "changed", "unchanged", "failed", "notes", "lines"], "properties": {
-                    "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"},
-                    "all_or_nothing": {"type": "boolean"}, "written": {"type": "boolean"},
-                    "lines_read": {"type": "integer"}, "changed": {"type": "integer"}, "unchanged": {"type": "integer"},
-                    "failed": {"type": "integer"}, "notes": {"type": "array", "items": {"type": "string"}},
-                    "lines": {"type": "array", "items": {"type": "object", "required": ["position", "changes", "errors"], "properties": {
-                        "position": {"type": "string"}, "record_id": nullable(json!({"type": "integer"})),
-                        "label": nullable(json!({"type": "string"})),
-                        "changes": history_entry["properties"]["changes"].clone(),
-                        "errors": {"type": "array", "items": {"type": "string"}}}}}}});
-    let catalogue_line = json!({"type": "object", "required": ["key", "name", "changes"], "properties": {
-        "position": nullable(json!({"type": "string"})), "key": {"type": "string"},
-        "ozg_id": nullable(json!({"type": "integer"})), "name": {"type": "string"},
-        "changes": history_entry["properties"]["changes"].clone()}});
-    let catalogue_report = json!({"type": "object", "required": ["catalogue", "file_kind", "dry_run", "deactivate_missing", "written", "lines_read",
-        "unchanged", "added", "changed", "deactivated", "new_lagen", "records_created", "failed", "blocked", "notes"], "properties": {
-        "catalogue": {"type": "string", "enum": ["leistungen", "leika"]},
-        "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"},
-        "deactivate_missing": {"type": "boolean"}, "written": {"type": "boolean"},
-        "lines_read": {"type": "integer"}, "unchanged": {"type": "integer"},
-        "added": {"type": "array", "items": catalogue_line.clone()},
-        "changed": {"type": "array", "items": catalogue_line.clone()},
-        "deactivated": {"type": "array", "items": catalogue_line},
-        "new_lagen": {"type": "array", "items": {"type": "string"}},
-        "records_created": {"type": "integer"},
-        "failed": import_report["properties"]["lines"].clone(),
-        "blocked": {"type": "array", "items": {"type": "string"}},
-        "notes": {"type": "array", "items": {"type": "string"}}}});
-    let territory_line = json!({"type": "object", "required": ["ags", "kind", "name", "changes", "predecessors"], "properties": {
-        "position": nullable(json!({"type": "string"})), "ags": {"type": "string"},
-        "kind": {"type": "string", "enum": ["kreis", "gemeinde"]}, "name": {"type": "string"},
-        "changes": history_entry["properties"]["changes"].clone(),
-        "successor": nullable(json!({"type": "string"})),
-        "predecessors": {"type": "array", "items": {"type": "string"}}}});
-    let territory_report = json!({"type": "object", "required": ["file_kind", "dry_run", "written", "lines_read", "other_laender",
-        "unchanged", "added", "changed", "dissolved", "records_created", "records_taken_over", "records_retired", "failed", "blocked", "notes"], "properties": {
-        "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"}, "written": {"type": "boolean"},
-        "effective": nullable(json!({"type": "string", "format": "date"})),
-        "lines_read": {"type": "integer"}, "other_laender": {"type": "integer"}, "unchanged": {"type": "integer"},
-        "added": {"type": "array", "items": territory_line.clone()},
-        "changed": {"type": "array", "items": territory_line.clone()},
-        "dissolved": {"type": "array", "items": territory_line},
-        "records_created": {"type": "integer"}, "records_taken_over": {"type": "integer"}, "records_retired": {"type": "integer"},
-        "failed": import_report["properties"]["lines"].clone(),
-        "blocked": {"type": "array", "items": {"type": "string"}},
-        "notes": {"type": "array", "items": {"type": "string"}}}});
-    let responsibility_level = json!({"type": "string", "enum": app::domain::Responsibility::ALL.map(app::domain::Responsibility::code)});
-    let responsibility_figures = json!({"type": "object", "required": ["municipal_services", "records_applicable", "records_online",
-        "municipal_records", "municipal_online", "confirmed", "services"], "properties": {
-        "municipal_services": {"type": "integer", "description": "aktive Leistungen, die Kreise oder Gemeinden vollziehen"},
-        "records_applicable": {"type": "integer"}, "records_online": {"type": "integer"},
-        "municipal_records": {"type": "integer"}, "municipal_online": {"type": "integer"},
-        "confirmed": {"type": "integer", "description": "Leistungen mit bestätigter Zuständigkeit"}, "services": {"type": "integer"}}});
-    let responsibility_line = json!({"type": "object", "required": ["position", "changes", "errors"], "properties": {
-        "position": {"type": "string"}, "ozg_id": nullable(json!({"type": "integer"})),
-        "changes": {"type": "array", "items": {"type": "string"}}, "errors": {"type": "array", "items": {"type": "string"}}}});
-    let error_schema = json!({
-        "type": "object", "required": ["error"],
-        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array", "items": {"type": "string"}}}}}
-    });
     json!({
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "OZG-Monitor API",
             "version": env!("CARGO_PKG_VERSION"),
@@ -742,84 +676,7 @@ pub fn document() -> Value {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Persönliches API-Token (ozgm_…)"},
                 "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE}
             },
-            "schemas": {
-                "Error": error_schema,
-                "ServiceItem": {"type": "object", "required": ["ozg_id", "name", "stand"], "properties": {
-                    "ozg_id": {"type": "integer"}, "name": {"type": "string"}, "themenfeld": {"type": "string"},
-                    "records_applicable": {"type": "integer"}, "records_online": {"type": "integer"},
-                    "stand": {"type": "string"}, "average_maturity": nullable(json!({"type": "number"}))}},
-                "OrgUnit": {"type": "object", "required": ["code", "name", "kind"], "properties": {
-                    "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
-                    "ags": nullable(json!({"type": "string"})), "ars": nullable(json!({"type": "string"})),
-                    "population": nullable(json!({"type": "integer"}))}},
-                "Record": {"type": "object", "required": ["id", "version", "ozg_id", "org_unit_code", "status_code", "updated_at"], "properties": record_properties},
-                "RecordPatch": {"type": "object", "additionalProperties": false, "properties": {
-                    "version": {"type": "integer", "format": "int64", "description": "Version, auf der die Änderung beruht (oder If-Match)"},
-                    "status": {"type": "string"}, "maturity": nullable(json!({"type": "integer"})),
-                    "planned_go_live": nullable(json!({"type": "string", "description": "JJJJ-MM-TT oder TT.MM.JJJJ"})),
-                    "actual_go_live": nullable(json!({"type": "string"})), "online_url": nullable(json!({"type": "string"})),
-                    "efa_solution": nullable(json!({"type": "string"})), "note": nullable(json!({"type": "string"})),
-                    "comment": {"type": "string"}}},
-                "Conflict": {"type": "object", "required": ["error", "current", "their_changes"], "properties": {
-                    "error": error_schema["properties"]["error"].clone(), "current": ref_("Record"),
-                    "their_changes": {"type": "array", "items": ref_("HistoryEntry")}}},
-                "Invalid": {"type": "object", "required": ["error", "fields"], "properties": {
-                    "error": error_schema["properties"]["error"].clone(),
-                    "fields": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
-                        "field": {"type": "string"}, "message": {"type": "string"}}}}}},
-                "BulkRequest": {"type": "object", "required": ["record_ids"], "additionalProperties": false, "properties": {
-                    "record_ids": {"type": "array", "items": record_id(), "maxItems": app::domain::MAX_BULK_RECORDS},
-                    "status": {"type": "string"}, "maturity": {"type": "integer"},
-                    "planned_go_live": {"type": "string"}, "comment": {"type": "string"}}},
-                "BulkSummary": {"type": "object", "required": ["changed", "unchanged", "refused"], "properties": {
-                    "changed": {"type": "array", "items": bulk_item.clone()}, "unchanged": {"type": "array", "items": bulk_item.clone()},
-                    "refused": {"type": "array", "items": bulk_item}}},
-                "UnitRef": {"type": "object", "required": ["code", "name", "kind"], "properties": {
-                    "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "enum": ["land", "ressort", "landesbehoerde", "kreis", "verband", "gemeinde"]}}},
-                "ServiceResponsibility": {"type": "object", "required": ["ozg_id", "name", "themenfeld", "level", "confirmed", "exceptions", "records_open", "records_closed"], "properties": {
-                    "ozg_id": {"type": "integer"}, "name": {"type": "string"}, "themenfeld": {"type": "string"},
-                    "level": responsibility_level.clone(),
-                    "lead_unit": nullable(ref_("UnitRef")),
-                    "confirmed": {"type": "boolean", "description": "vom Kompetenzzentrum bestätigt; sonst Annahme"},
-                    "exceptions": {"type": "array", "items": ref_("UnitRef"), "description": "Stellen, die die Leistung außerhalb ihrer Ebene vollziehen"},
-                    "records_open": {"type": "integer"}, "records_closed": {"type": "integer", "description": "Einträge nicht mehr zuständiger Stellen (mit Historie)"}}},
-                "NewService": {"type": "object", "required": ["ozg_id", "name", "lage_id", "level"], "additionalProperties": false, "properties": {
-                    "ozg_id": {"type": "integer", "minimum": app::domain::OzgId::MIN, "maximum": app::domain::OzgId::MAX, "description": "noch nicht vergeben"},
-                    "name": {"type": "string", "maxLength": app::domain::NewService::MAX_NAME},
-                    "lage_id": {"type": "integer", "description": "Lebenslage; das Themenfeld ist ihres"},
-                    "leika_keys": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{14}$"}},
-                    "leika_types": {"type": "string", "description": "LeiKa-Typen wie im Katalog, z. B. 4 oder 2/3;5"},
-                    "level": responsibility_level.clone(),
-                    "lead_unit": nullable(json!({"type": "string", "description": "Schlüssel des Ressorts oder der Landesbehörde (für diese Ebenen)"})),
-                    "confirmed": {"type": "boolean"}}},
-                "ResponsibilityChange": {"type": "object", "additionalProperties": false, "properties": {
-                    "level": responsibility_level,
-                    "lead_unit": nullable(json!({"type": "string", "description": "Schlüssel des Ressorts oder der Landesbehörde (für diese Ebenen)"})),
-                    "confirmed": nullable(json!({"type": "boolean"})),
-                    "exceptions": nullable(json!({"type": "array", "items": {"type": "string"}, "description": "Schlüssel der Ausnahmen; ersetzt die bisherigen"}))}},
-                "ResponsibilityFigures": responsibility_figures.clone(),
-                "ResponsibilityList": {"type": "object", "required": ["items", "figures"], "properties": {
-                    "items": {"type": "array", "items": ref_("ServiceResponsibility")}, "figures": responsibility_figures}},
-                "ResponsibilityOutcome": {"type": "object", "required": ["ozg_id", "dry_run", "before", "after", "records_created", "records_closed", "records_reopened", "figures_before", "figures_after"], "properties": {
-                    "ozg_id": {"type": "integer"}, "dry_run": {"type": "boolean"},
-                    "before": ref_("ServiceResponsibility"), "after": ref_("ServiceResponsibility"),
-                    "records_created": {"type": "integer"}, "records_closed": {"type": "integer"}, "records_reopened": {"type": "integer"},
-                    "figures_before": ref_("ResponsibilityFigures"), "figures_after": ref_("ResponsibilityFigures")}},
-                "ResponsibilityImportReport": {"type": "object", "required": ["file_kind", "dry_run", "written", "lines_read", "unchanged", "changed", "failed",
-                    "records_created", "records_closed", "records_reopened"], "properties": {
-                    "file_kind": {"type": "string", "enum": ["CSV", "XLSX"]}, "dry_run": {"type": "boolean"}, "written": {"type": "boolean"},
-                    "lines_read": {"type": "integer"}, "unchanged": {"type": "integer"},
-                    "changed": {"type": "array", "items": responsibility_line.clone()}, "failed": {"type": "array", "items": responsibility_line},
-                    "records_created": {"type": "integer"}, "records_closed": {"type": "integer"}, "records_reopened": {"type": "integer"},
-                    "figures_before": nullable(ref_("ResponsibilityFigures")), "figures_after": nullable(ref_("ResponsibilityFigures"))}},
-                "HistoryEntry": history_entry.clone(),
-                "ImportReport": import_report,
-                "CatalogueImportReport": catalogue_report,
-                "TerritoryImportReport": territory_report,
-                "ChangeEntry": {"type": "object", "required": ["entry", "ozg_id", "service_name", "org_unit_code", "org_unit_name"], "properties": {
-                    "entry": ref_("HistoryEntry"), "ozg_id": {"type": "integer"}, "service_name": {"type": "string"},
-                    "org_unit_code": {"type": "string"}, "org_unit_name": {"type": "string"}}}
-            }
+            "schemas": derived_schemas()
         }
     })
 }

@@ -3,6 +3,7 @@
 
 use super::{check_params, page_param, ApiError, ApiResult};
 use crate::editing;
+use crate::json_error::ErrorDetail;
 use crate::state::AppState;
 use crate::storage::{PageStart, RecordFilter};
 use app::domain::{
@@ -20,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::json;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -190,8 +190,9 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// The body of `PATCH /records/{id}`: only the fields to change; `null` clears one.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RecordPatch)]
 pub struct RecordPatchBody {
     /// The version the change is based on (or send `If-Match: "<version>"`).
     pub version: Option<i64>,
@@ -281,15 +282,20 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         })
 }
 
-#[derive(Serialize)]
-struct Refusal<'a> {
-    error: serde_json::Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    current: Option<&'a RecordDetail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    their_changes: Option<&'a [HistoryEntry]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<&'a [FieldError]>,
+/// The answer to a save based on an outdated version (409, or 412 with If-Match): nothing was
+/// saved; the record as it is now and the changes made since.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Conflict {
+    error: ErrorDetail,
+    current: RecordDetail,
+    their_changes: Vec<HistoryEntry>,
+}
+
+/// The answer to values the record cannot take (422): nothing was saved; the reason per field.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Invalid {
+    error: ErrorDetail,
+    fields: Vec<FieldError>,
 }
 
 #[tracing::instrument(skip(state, user, headers, body))]
@@ -351,15 +357,19 @@ async fn patch_record(
                 "Der Umsetzungsstand wurde inzwischen geändert (Version {} statt {expected}). Nichts wurde gespeichert.",
                 current.version
             );
-            let body = Refusal {
-                error: json!({ "code": if if_match.is_some() { "precondition_failed" } else { "conflict" }, "message": message, "details": [] }),
-                current: Some(&current),
-                their_changes: Some(&theirs),
-                fields: None,
+            let code = if if_match.is_some() {
+                "precondition_failed"
+            } else {
+                "conflict"
+            };
+            let version = current.version;
+            let body = Conflict {
+                error: ErrorDetail::new(code, message, Vec::new()),
+                current,
+                their_changes: theirs,
             };
             let mut res = (status, Json(body)).into_response();
-            res.headers_mut()
-                .insert(header::ETAG, etag(current.version));
+            res.headers_mut().insert(header::ETAG, etag(version));
             Ok(res)
         }
     }
@@ -367,18 +377,17 @@ async fn patch_record(
 
 fn unprocessable(errors: &[FieldError]) -> Response {
     let messages: Vec<String> = errors.iter().map(|e| e.describe(Locale::de)).collect();
-    let body = Refusal {
-        error: json!({ "code": "unprocessable", "message": messages.join(" "), "details": messages }),
-        current: None,
-        their_changes: None,
-        fields: Some(errors),
+    let body = Invalid {
+        error: ErrorDetail::new("unprocessable", messages.join(" "), messages),
+        fields: errors.to_vec(),
     };
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
 /// The body of `POST /records/bulk`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = BulkRequest)]
 pub struct BulkBody {
     pub record_ids: Vec<i64>,
     pub status: Option<String>,

@@ -31,8 +31,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Every service's responsibility, with the Land's figures that rest on it.
-#[derive(serde::Serialize)]
-struct ResponsibilityList {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ResponsibilityList {
     items: Vec<ServiceResponsibility>,
     figures: ResponsibilityFigures,
 }

@@ -2,6 +2,7 @@
 //! slice of the real reference data (all services, two Kreise) so tests stay fast.
 #![allow(dead_code)]
 
+pub mod api_contract;
 pub mod import_fixture;
 
 use app::domain::UserForm;
@@ -153,6 +154,20 @@ pub struct TestServer {
     pub storage: Storage,
     /// Without a cookie store: each test decides which cookies it sends.
     pub client: reqwest::Client,
+    /// The server's API answers that the OpenAPI document does not describe.
+    pub undocumented: api_contract::Violations,
+}
+
+impl Drop for TestServer {
+    /// A test fails when its server answered anything the API's document does not describe.
+    fn drop(&mut self) {
+        let undocumented = self.undocumented.take();
+        assert!(
+            undocumented.is_empty() || std::thread::panicking(),
+            "answers the OpenAPI document does not describe:\n{}",
+            undocumented.join("\n")
+        );
+    }
 }
 
 pub async fn spawn_server(storage: Storage, auth: AuthSettings) -> TestServer {
@@ -168,10 +183,15 @@ pub async fn spawn_server(storage: Storage, auth: AuthSettings) -> TestServer {
             ..Default::default()
         },
     );
+    let undocumented = api_contract::Violations::default();
+    let app = router(state).layer(axum::middleware::from_fn_with_state(
+        undocumented.clone(),
+        api_contract::check_answers,
+    ));
     tokio::spawn(async move {
         axum::serve(
             listener,
-            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .await
         .unwrap();
@@ -185,6 +205,7 @@ pub async fn spawn_server(storage: Storage, auth: AuthSettings) -> TestServer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        undocumented,
     }
 }
 
