@@ -10,7 +10,7 @@ use std::path::PathBuf;
 const NAMESPACES: &[&str] = &[
     "common",
     "domain",
-    "overview",
+    "dashboard",
     "catalogue",
     "service",
     "org_units",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reruns the figures of docs/results.md on this machine: release build time, wasm size
 # (raw, gzip, brotli), first start (migrate + seed + demo data) and the server time of the
-# overview page (sequential requests to 127.0.0.1 only, bounded in count).
+# dashboard page (Übersicht) (sequential requests to 127.0.0.1 only, bounded in count).
 # Usage: scripts/measure.sh [requests=200]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,4 +31,4 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null &
 for _ in $(seq 1 10); do curl -fs -o /dev/null "http://127.0.0.1:$port/"; done
 for _ in $(seq 1 "$requests"); do
   curl -fs -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/"
-done | sort -n | awk '{a[NR]=$1} END {printf "overview GET / (%d requests): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", NR, a[int(NR*0.5)]*1000, a[int(NR*0.95)]*1000, a[NR]*1000}'
+done | sort -n | awk '{a[NR]=$1} END {printf "dashboard GET / (%d requests): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", NR, a[int(NR*0.5)]*1000, a[int(NR*0.95)]*1000, a[NR]*1000}'

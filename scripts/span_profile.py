@@ -2,7 +2,7 @@
 """Sums up a server log written with OZG_LOG_SPAN_TIMES=true into a profile.
 
 Each traced step logs one line when it ends (tracing's FmtSpan::CLOSE), e.g.
-  … DEBUG overview{filter=…}:figures_at:overview_and_services_at: close time.busy=1.2ms time.idle=30ms
+  … DEBUG dashboard{filter=…}:figures_at:dashboard_and_services_at: close time.busy=1.2ms time.idle=30ms
 The step's wall time is busy + idle (idle: waiting, mostly for the database). Prints one line
 per step, nested under the step that called it, with its count and wall time p50/p95 in ms.
 Usage: span_profile.py LOG [min_count=1]

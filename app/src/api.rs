@@ -24,12 +24,12 @@ pub async fn get_filter_options() -> Result<FilterOptions, AppError> {
     with_status(backend()?.filter_options().await)
 }
 
-#[server(prefix = "/api/fn", endpoint = "overview")]
-pub async fn get_overview(
+#[server(prefix = "/api/fn", endpoint = "dashboard")]
+pub async fn get_dashboard(
     #[server(default)] filter: DashboardFilter,
-) -> Result<Overview, AppError> {
+) -> Result<Dashboard, AppError> {
     use crate::ssr::{backend, with_status};
-    with_status(backend()?.overview(&filter).await)
+    with_status(backend()?.dashboard(&filter).await)
 }
 
 #[server(prefix = "/api/fn", endpoint = "services")]
@@ -74,7 +74,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 }
 
 #[server(prefix = "/api/fn", endpoint = "record")]
-pub async fn get_record(id: i64) -> Result<RecordPage, AppError> {
+pub async fn get_record(id: i64) -> Result<RecordEditing, AppError> {
     use crate::ssr::{backend, current_user, with_status};
     with_status(backend()?.record_page(current_user().as_ref(), id).await)
 }
@@ -128,7 +128,7 @@ pub async fn list_changes(query: ChangeQuery) -> Result<Page<ChangeEntry>, AppEr
 }
 
 #[server(prefix = "/api/fn", endpoint = "account")]
-pub async fn get_account() -> Result<AccountPage, AppError> {
+pub async fn get_account() -> Result<AccountWithTokens, AppError> {
     use crate::ssr::{backend, require_user, with_status};
     let run = async { backend()?.account(&require_user()?).await };
     with_status(run.await)
@@ -172,7 +172,7 @@ pub async fn get_audit_log(action: Option<String>, page: u32) -> Result<Page<Aud
 #[server(prefix = "/api/fn", endpoint = "responsibilities")]
 pub async fn list_responsibilities(
     #[server(default)] query: ResponsibilityQuery,
-) -> Result<ResponsibilityPage, AppError> {
+) -> Result<ResponsibilityMatrix, AppError> {
     use crate::ssr::{backend, current_user, with_status};
     with_status(
         backend()?

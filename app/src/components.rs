@@ -104,7 +104,7 @@ fn MainNav(user: Option<CurrentUser>, public: bool) -> impl IntoView {
         {reads.then(|| view! {
             <nav aria-label=td_string!(l, common.nav_main)>
                 <ul>
-                    <li><A href="/">{td_string!(l, common.nav_overview)}</A></li>
+                    <li><A href="/">{td_string!(l, common.nav_dashboard)}</A></li>
                     <li><A href="/leistungen">{td_string!(l, common.nav_catalogue)}</A></li>
                     <li><A href="/organisationen">{td_string!(l, common.nav_org_units)}</A></li>
                     <li><A href="/aenderungen">{td_string!(l, common.nav_changes)}</A></li>

@@ -91,7 +91,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("") view=OverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/leistungen") view=CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/leistungen/:ozg_id") view=ServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen") view=OrgUnitsPage ssr=SsrMode::Async/>

@@ -12,7 +12,7 @@ pub trait Backend: Send + Sync + 'static {
     /// every page's info).
     async fn data_imports(&self) -> Result<DataImports, AppError>;
     async fn filter_options(&self) -> Result<FilterOptions, AppError>;
-    async fn overview(&self, filter: &DashboardFilter) -> Result<Overview, AppError>;
+    async fn dashboard(&self, filter: &DashboardFilter) -> Result<Dashboard, AppError>;
     async fn services(&self, query: &ServiceQuery) -> Result<Page<ServiceSummary>, AppError>;
     /// One service and a page of its records, narrowed by `unit` (a unit's code, with the
     /// Gemeinden under it, or part of a name).
@@ -31,7 +31,7 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         user: Option<&CurrentUser>,
         id: i64,
-    ) -> Result<RecordPage, AppError>;
+    ) -> Result<RecordEditing, AppError>;
     async fn save_record(
         &self,
         user: &CurrentUser,
@@ -56,7 +56,7 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         user: Option<&CurrentUser>,
         query: &ResponsibilityQuery,
-    ) -> Result<ResponsibilityPage, AppError>;
+    ) -> Result<ResponsibilityMatrix, AppError>;
     async fn responsibility(
         &self,
         user: Option<&CurrentUser>,
@@ -81,7 +81,7 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<ResponsibilityOutcome, AppError>;
 
     // Accounts
-    async fn account(&self, user: &CurrentUser) -> Result<AccountPage, AppError>;
+    async fn account(&self, user: &CurrentUser) -> Result<AccountWithTokens, AppError>;
     async fn create_token(&self, user: &CurrentUser, name: String)
         -> Result<NewApiToken, AppError>;
     async fn revoke_token(&self, user: &CurrentUser, token_id: i64) -> Result<(), AppError>;

@@ -28,7 +28,7 @@ pub struct ServerBackend {
 
 /// The dashboard's four charts, with drill-down links that keep the page's filter.
 #[tracing::instrument(level = "debug", skip_all)]
-fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<DashboardCharts, String> {
+fn dashboard_charts(o: &Dashboard, locale: app::i18n::Locale) -> Result<DashboardCharts, String> {
     use crate::charts::{self, BarChart, Grouping};
     let segment =
         |bar: &CategoryBar, c: CoverageCategory| o.filter.catalogue_link(&bar.narrowing, c);
@@ -46,7 +46,7 @@ fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<Dashboard
             &o.bars,
             &BarChart {
                 id: "status-by-themenfeld",
-                title: td_string!(locale, overview.chart_title),
+                title: td_string!(locale, dashboard.chart_title),
                 desc: charts::bars_desc(&o.bars, Grouping::Themenfeld, locale),
                 link: &segment,
             },
@@ -56,7 +56,7 @@ fn dashboard_charts(o: &Overview, locale: app::i18n::Locale) -> Result<Dashboard
             &o.ressort_bars,
             &BarChart {
                 id: "status-by-ressort",
-                title: td_string!(locale, overview.ressort_title),
+                title: td_string!(locale, dashboard.ressort_title),
                 desc: charts::bars_desc(&o.ressort_bars, Grouping::Ressort, locale),
                 link: &segment,
             },
@@ -105,30 +105,30 @@ impl ServerBackend {
     }
 
     /// The dashboard's view of `filter` at `as_of`: figures, charts and map, drawn.
-    async fn draw_overview(
+    async fn draw_dashboard(
         &self,
         filter: &DashboardFilter,
         as_of: chrono::NaiveDate,
         locale: app::i18n::Locale,
-    ) -> Result<Overview, AppError> {
-        let mut overview = self.figures_at(filter, as_of, None).await?;
-        overview.options = self.storage.dashboard_options().await?;
-        overview.charts = dashboard_charts(&overview, locale).map_err(|e| {
+    ) -> Result<Dashboard, AppError> {
+        let mut dashboard = self.figures_at(filter, as_of, None).await?;
+        dashboard.options = self.storage.dashboard_options().await?;
+        dashboard.charts = dashboard_charts(&dashboard, locale).map_err(|e| {
             tracing::error!(error = %e, "chart rendering failed");
             AppError::Internal
         })?;
         let region_link = |r: &RegionCoverage| filter.region_link(&r.code);
-        let kreis = overview.kreis.clone();
+        let kreis = dashboard.kreis.clone();
         let drawn = crate::map::draw(
-            &mut overview.map,
+            &mut dashboard.map,
             kreis.as_ref(),
             filter.karte,
             &region_link,
             locale,
         );
-        overview.charts.map = drawn.svg;
-        overview.map.areas_without_unit = drawn.areas_without_unit;
-        Ok(overview)
+        dashboard.charts.map = drawn.svg;
+        dashboard.map.areas_without_unit = drawn.areas_without_unit;
+        Ok(dashboard)
     }
 
     /// The dashboard's figures for `filter`, ready to show (deadlines, a name for services
@@ -138,7 +138,7 @@ impl ServerBackend {
         &self,
         filter: &DashboardFilter,
         services: Option<&mut Vec<crate::storage::ReportService>>,
-    ) -> Result<Overview, AppError> {
+    ) -> Result<Dashboard, AppError> {
         self.figures_at(filter, reference_date(filter), services)
             .await
     }
@@ -149,32 +149,32 @@ impl ServerBackend {
         filter: &DashboardFilter,
         as_of: chrono::NaiveDate,
         services: Option<&mut Vec<crate::storage::ReportService>>,
-    ) -> Result<Overview, AppError> {
+    ) -> Result<Dashboard, AppError> {
         let locale = request_locale();
-        let mut overview = match self
+        let mut dashboard = match self
             .storage
-            .overview_and_services_at(filter, as_of, services)
+            .dashboard_and_services_at(filter, as_of, services)
             .await?
         {
             Ok(o) => o,
             Err(crate::storage::ScopeError::UnknownKreis(code)) => {
                 return Err(AppError::bad_request(
-                    td_string!(locale, overview.error_kreis, code = code).to_string(),
+                    td_string!(locale, dashboard.error_kreis, code = code).to_string(),
                 ))
             }
         };
-        overview.deadlines = self.storage.deadlines().await?;
-        for bar in &mut overview.ressort_bars {
+        dashboard.deadlines = self.storage.deadlines().await?;
+        for bar in &mut dashboard.ressort_bars {
             if bar.label.is_empty() {
-                bar.label = td_string!(locale, overview.no_ressort).to_owned();
+                bar.label = td_string!(locale, dashboard.no_ressort).to_owned();
             }
         }
-        for row in &mut overview.late.by_ressort {
+        for row in &mut dashboard.late.by_ressort {
             if row.label.is_empty() {
-                row.label = td_string!(locale, overview.no_ressort).to_owned();
+                row.label = td_string!(locale, dashboard.no_ressort).to_owned();
             }
         }
-        Ok(overview)
+        Ok(dashboard)
     }
 }
 
@@ -223,7 +223,7 @@ impl app::ssr::Backend for ServerBackend {
     }
 
     #[tracing::instrument(skip(self))]
-    async fn overview(&self, filter: &DashboardFilter) -> Result<Overview, AppError> {
+    async fn dashboard(&self, filter: &DashboardFilter) -> Result<Dashboard, AppError> {
         let locale = request_locale();
         let as_of = reference_date(filter);
         // read before the data, so a view is never kept under a newer generation than its data
@@ -235,10 +235,10 @@ impl app::ssr::Backend for ServerBackend {
                 as_of,
                 locale,
                 generation,
-                self.draw_overview(filter, as_of, locale),
+                self.draw_dashboard(filter, as_of, locale),
             )
             .await?;
-        Ok(Overview::clone(&view))
+        Ok(Dashboard::clone(&view))
     }
 
     async fn services(&self, query: &ServiceQuery) -> Result<Page<ServiceSummary>, AppError> {
@@ -269,7 +269,7 @@ impl app::ssr::Backend for ServerBackend {
         &self,
         user: Option<&CurrentUser>,
         id: i64,
-    ) -> Result<RecordPage, AppError> {
+    ) -> Result<RecordEditing, AppError> {
         editing::record_page(&self.storage, user, id).await
     }
 
@@ -438,10 +438,10 @@ impl app::ssr::Backend for ServerBackend {
         &self,
         user: Option<&CurrentUser>,
         query: &ResponsibilityQuery,
-    ) -> Result<ResponsibilityPage, AppError> {
+    ) -> Result<ResponsibilityMatrix, AppError> {
         let mut items = self.storage.responsibilities().await?;
         items.retain(|s| query.matches(s));
-        Ok(ResponsibilityPage {
+        Ok(ResponsibilityMatrix {
             items,
             figures: self.storage.responsibility_figures().await?,
             can_edit: user.is_some_and(CurrentUser::is_admin),
@@ -492,8 +492,8 @@ impl app::ssr::Backend for ServerBackend {
         crate::responsibility::add_service(&self.storage, user, &new, dry_run).await
     }
 
-    async fn account(&self, user: &CurrentUser) -> Result<AccountPage, AppError> {
-        Ok(AccountPage {
+    async fn account(&self, user: &CurrentUser) -> Result<AccountWithTokens, AppError> {
+        Ok(AccountWithTokens {
             user: user.clone(),
             tokens: self.storage.api_tokens(user.id).await?,
         })

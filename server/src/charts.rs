@@ -121,7 +121,7 @@ pub fn bars_desc(bars: &[CategoryBar], grouping: Grouping, locale: Locale) -> St
     match grouping {
         Grouping::Themenfeld => td_string!(
             locale,
-            overview.chart_desc,
+            dashboard.chart_desc,
             total = total,
             full = full,
             partial = partial
@@ -129,7 +129,7 @@ pub fn bars_desc(bars: &[CategoryBar], grouping: Grouping, locale: Locale) -> St
         .to_string(),
         Grouping::Ressort => td_string!(
             locale,
-            overview.ressort_desc,
+            dashboard.ressort_desc,
             total = total,
             full = full,
             partial = partial
@@ -226,7 +226,7 @@ pub fn draw_category_bars<DB: DrawingBackend>(
         plot.configure_mesh()
             .disable_y_mesh()
             .y_labels(0)
-            .x_desc(td_string!(locale, overview.chart_axis))
+            .x_desc(td_string!(locale, dashboard.chart_axis))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .label_style(("sans-serif", 13))
             .draw()
@@ -314,7 +314,7 @@ pub fn trend(
         with_title(
             svg,
             "trend",
-            td_string!(locale, overview.trend_title),
+            td_string!(locale, dashboard.trend_title),
             &trend_desc(points, locale),
         ),
         &areas,
@@ -326,7 +326,7 @@ pub fn trend_desc(points: &[TrendPoint], locale: Locale) -> String {
     match (points.first(), points.last()) {
         (Some(a), Some(b)) => td_string!(
             locale,
-            overview.trend_desc,
+            dashboard.trend_desc,
             from = a.date.format("%d.%m.%Y").to_string(),
             to = b.date.format("%d.%m.%Y").to_string(),
             full_from = a.count(CoverageCategory::Full),
@@ -334,7 +334,7 @@ pub fn trend_desc(points: &[TrendPoint], locale: Locale) -> String {
             partial_to = b.count(CoverageCategory::Partial),
         )
         .to_string(),
-        _ => td_string!(locale, overview.trend_empty).to_owned(),
+        _ => td_string!(locale, dashboard.trend_empty).to_owned(),
     }
 }
 
@@ -385,7 +385,7 @@ pub fn draw_trend<DB: DrawingBackend>(
         plot.configure_mesh()
             .x_labels(8)
             .x_label_formatter(&label_of)
-            .y_desc(td_string!(locale, overview.chart_axis))
+            .y_desc(td_string!(locale, dashboard.chart_axis))
             .y_label_formatter(&|y| format!("{y:.0}"))
             .label_style(("sans-serif", 12))
             .draw()
@@ -472,7 +472,7 @@ pub fn draw_trend<DB: DrawingBackend>(
                 href: link(p.date),
                 label: td_string!(
                     locale,
-                    overview.trend_link,
+                    dashboard.trend_link,
                     date = p.date.format("%d.%m.%Y").to_string()
                 )
                 .to_string(),
@@ -490,7 +490,7 @@ pub fn maturity(bins: &[MaturityBin], unknown: i64, locale: Locale) -> Result<St
     Ok(with_title(
         svg,
         "maturity",
-        td_string!(locale, overview.maturity_chart_title),
+        td_string!(locale, dashboard.maturity_chart_title),
         &maturity_desc(bins, unknown, locale),
     ))
 }
@@ -500,7 +500,7 @@ pub fn maturity_desc(bins: &[MaturityBin], unknown: i64, locale: Locale) -> Stri
     let total = bins.iter().map(|b| b.records).sum::<i64>() + unknown;
     td_string!(
         locale,
-        overview.maturity_desc,
+        dashboard.maturity_desc,
         total = app::format::int(total),
         unknown = app::format::int(unknown)
     )
@@ -522,7 +522,7 @@ pub fn draw_maturity<DB: DrawingBackend>(
         .map(|b| (format!("{} {}", b.level, b.label), b.records))
         .collect();
     columns.push((
-        td_string!(locale, overview.maturity_none).to_owned(),
+        td_string!(locale, dashboard.maturity_none).to_owned(),
         unknown,
     ));
     let max = columns.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
@@ -538,7 +538,7 @@ pub fn draw_maturity<DB: DrawingBackend>(
         plot.configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_desc(td_string!(locale, overview.maturity_axis))
+            .y_desc(td_string!(locale, dashboard.maturity_axis))
             .y_label_formatter(&|y| app::format::int(*y as i64))
             .label_style(("sans-serif", 12))
             .draw()

@@ -4,7 +4,7 @@
 //! neither.
 
 use crate::generation_cache::GenerationCache;
-use app::domain::{DashboardFilter, Overview};
+use app::domain::{Dashboard, DashboardFilter};
 use app::i18n::Locale;
 use chrono::NaiveDate;
 use std::future::Future;
@@ -19,7 +19,7 @@ const VIEWS_KEPT: usize = 32;
 type ViewKey = (DashboardFilter, NaiveDate, Locale);
 
 pub struct DashboardCache {
-    views: GenerationCache<ViewKey, Overview>,
+    views: GenerationCache<ViewKey, Dashboard>,
 }
 
 impl Default for DashboardCache {
@@ -39,8 +39,8 @@ impl DashboardCache {
         as_of: NaiveDate,
         locale: Locale,
         generation: i64,
-        draw: impl Future<Output = Result<Overview, E>>,
-    ) -> Result<Arc<Overview>, E> {
+        draw: impl Future<Output = Result<Dashboard, E>>,
+    ) -> Result<Arc<Dashboard>, E> {
         self.views
             .get_or_compute(&(filter.clone(), as_of, locale), generation, draw)
             .await

@@ -6,7 +6,7 @@ use crate::auth::action;
 use crate::storage::{ChangeOutcome, RecordChange, RecordPatch, Storage, StoredEvent};
 use app::domain::{
     field, validate_change, BulkItem, BulkRequest, BulkSummary, CurrentUser, EditOptions,
-    FieldChange, FieldError, HistoryEntry, Phase, RecordDetail, RecordPage, RecordValues,
+    FieldChange, FieldError, HistoryEntry, Phase, RecordDetail, RecordEditing, RecordValues,
     SaveOutcome, MAX_BULK_RECORDS,
 };
 use app::error::AppError;
@@ -38,7 +38,7 @@ pub async fn record_page(
     storage: &Storage,
     user: Option<&CurrentUser>,
     id: i64,
-) -> Result<RecordPage, AppError> {
+) -> Result<RecordEditing, AppError> {
     let record = storage
         .record_detail(id)
         .await?
@@ -48,7 +48,7 @@ pub async fn record_page(
     // a record closed by a responsibility change keeps its history, read-only
     let can_edit = record.closed_on.is_none()
         && user.is_some_and(|u| u.may_edit(record.org_unit_id, record.org_unit_parent_id));
-    Ok(RecordPage {
+    Ok(RecordEditing {
         history: history_entries(events, &options),
         record,
         options,

@@ -156,7 +156,7 @@ pub fn draw(
             None => ("url(#keine-daten)".to_owned(), "#000000"),
         };
         let share_text = share.map_or_else(
-            || td_string!(locale, overview.map_no_data).to_owned(),
+            || td_string!(locale, dashboard.map_no_data).to_owned(),
             |s| format!("{} %", app::format::decimal(s * 100.0, 0)),
         );
         if let Some(region) = region {
@@ -164,7 +164,7 @@ pub fn draw(
             matched.insert(area.key.as_str());
             let title = td_string!(
                 locale,
-                overview.map_link,
+                dashboard.map_link,
                 name = region.name.clone(),
                 share = share_text.clone()
             )
@@ -194,7 +194,7 @@ pub fn draw(
                 paths,
                 "<path d=\"{d}\" fill=\"{fill}\" stroke=\"#333333\" stroke-width=\"0.7\"><title>{}: {}</title></path>",
                 escape(&area.name),
-                escape(td_string!(locale, overview.map_no_data))
+                escape(td_string!(locale, dashboard.map_no_data))
             );
         }
         if let Some((cx, cy)) = label_point(area, &project) {
@@ -227,9 +227,9 @@ pub fn draw(
         legend,
         "<rect x=\"410\" y=\"{legend_y:.1}\" width=\"16\" height=\"16\" fill=\"url(#keine-daten)\" stroke=\"#333333\"/><text x=\"430\" y=\"{:.1}\" font-family=\"sans-serif\" font-size=\"11\">{}</text><text x=\"10\" y=\"{:.1}\" font-family=\"sans-serif\" font-size=\"10\">{}</text>",
         legend_y + 12.0,
-        escape(td_string!(locale, overview.map_legend_none)),
+        escape(td_string!(locale, dashboard.map_legend_none)),
         legend_y + 38.0,
-        escape(td_string!(locale, overview.map_attribution))
+        escape(td_string!(locale, dashboard.map_attribution))
     );
     let name = |v: Option<(f64, String)>| {
         v.map_or_else(
@@ -239,7 +239,7 @@ pub fn draw(
     };
     let desc = td_string!(
         locale,
-        overview.map_desc,
+        dashboard.map_desc,
         regions = areas.len(),
         best = name(best),
         worst = name(worst),
@@ -247,10 +247,13 @@ pub fn draw(
     )
     .to_string();
     let title = match kreis {
-        Some(k) => {
-            td_string!(locale, overview.map_title_gemeinden, kreis = k.name.clone()).to_string()
-        }
-        None => td_string!(locale, overview.map_title_kreise).to_owned(),
+        Some(k) => td_string!(
+            locale,
+            dashboard.map_title_gemeinden,
+            kreis = k.name.clone()
+        )
+        .to_string(),
+        None => td_string!(locale, dashboard.map_title_kreise).to_owned(),
     };
     let svg = format!(
         "<svg width=\"{width}\" height=\"{total_height:.0}\" viewBox=\"0 0 {width} {total_height:.0}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-labelledby=\"map-title map-desc\"><title id=\"map-title\">{}</title><desc id=\"map-desc\">{}</desc><defs><pattern id=\"keine-daten\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#888888\" stroke-width=\"2\"/></pattern></defs><rect width=\"{width}\" height=\"{total_height:.0}\" fill=\"#ffffff\"/>{paths}{labels}{legend}</svg>",

@@ -1143,7 +1143,7 @@ async fn every_documented_parameter_of_every_list_is_accepted() {
 }
 
 /// A coordinator who signs in without a page to return to lands on "Meine Aufgaben": their
-/// units' overdue and waiting records and recent changes; a reader lands on the overview.
+/// units' overdue and waiting records and recent changes; a reader lands on the dashboard.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coordinators_land_on_their_own_work() {
     let srv = closed_server().await;

@@ -251,12 +251,12 @@ async fn an_empty_selection_is_a_header_only_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_offer_the_downloads_of_what_they_show() {
     let srv = spawn().await;
-    let (_, overview) = srv.get("/?themenfeld=6&am=2023-06-30").await;
-    let overview = overview.replace("&amp;", "&");
-    assert!(overview.contains("href=\"/api/v1/records.csv?themenfeld=6\""));
-    assert!(overview.contains("href=\"/api/v1/records.xlsx?themenfeld=6&blaetter=themenfeld\""));
-    assert!(overview.contains("„Stand am“ und „Stand“ gelten für sie nicht"));
-    assert!(overview.contains("href=\"/api/v1/reports/land.pdf?themenfeld=6&am=2023-06-30\""));
+    let (_, dashboard) = srv.get("/?themenfeld=6&am=2023-06-30").await;
+    let dashboard = dashboard.replace("&amp;", "&");
+    assert!(dashboard.contains("href=\"/api/v1/records.csv?themenfeld=6\""));
+    assert!(dashboard.contains("href=\"/api/v1/records.xlsx?themenfeld=6&blaetter=themenfeld\""));
+    assert!(dashboard.contains("„Stand am“ und „Stand“ gelten für sie nicht"));
+    assert!(dashboard.contains("href=\"/api/v1/reports/land.pdf?themenfeld=6&am=2023-06-30\""));
     let (_, unit) = srv.get("/organisationen/16051").await;
     assert!(unit.contains("href=\"/api/v1/records.csv?org_unit=16051\""));
     assert!(unit.contains("href=\"/api/v1/reports/16051.pdf\""));
@@ -448,7 +448,7 @@ async fn pdf_reports_hold_the_dashboards_figures_and_every_service() {
     };
     let o = srv
         .storage
-        .overview_at(&filter, chrono::Utc::now().date_naive())
+        .dashboard_at(&filter, chrono::Utc::now().date_naive())
         .await
         .unwrap()
         .unwrap();

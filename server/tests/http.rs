@@ -76,7 +76,7 @@ async fn pages_json_and_csv_are_compressed_for_a_client_that_accepts_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn overview_is_server_rendered_with_kpis_chart_and_demo_notice() {
+async fn dashboard_is_server_rendered_with_kpis_chart_and_demo_notice() {
     let srv = spawn_public(true).await;
     let (status, html) = srv.get("/").await;
     assert_eq!(status, 200);
@@ -566,7 +566,7 @@ async fn server_functions_take_empty_filters_and_refuse_malformed_arguments() {
             .body(body)
             .send()
     };
-    for endpoint in ["org-units", "services", "overview"] {
+    for endpoint in ["org-units", "services", "dashboard"] {
         let r = call(endpoint, "").await.unwrap();
         let status = r.status().as_u16();
         assert_eq!(status, 200, "{endpoint}: {}", r.text().await.unwrap());

@@ -493,7 +493,7 @@ async fn the_key_figures_and_the_federal_table_count_the_same_services() {
     // the Land: every service has a responsible unit
     let land = srv
         .storage
-        .overview_at(&Default::default(), today)
+        .dashboard_at(&Default::default(), today)
         .await
         .unwrap()
         .unwrap();
@@ -544,7 +544,7 @@ async fn the_key_figures_and_the_federal_table_count_the_same_services() {
     };
     let zoomed = srv
         .storage
-        .overview_at(&erfurt, today)
+        .dashboard_at(&erfurt, today)
         .await
         .unwrap()
         .unwrap();
@@ -755,7 +755,7 @@ async fn a_service_the_catalogue_lacks_is_added_recorded_online_and_counted() {
     let today = chrono::Utc::now().date_naive();
     let o = srv
         .storage
-        .overview_at(&Default::default(), today)
+        .dashboard_at(&Default::default(), today)
         .await
         .unwrap()
         .unwrap();
@@ -1129,7 +1129,7 @@ async fn the_settings_are_the_administrations_and_show_everywhere_at_once() {
     assert_eq!(settings["statuses"].as_array().unwrap().len(), 8);
     assert_eq!(settings["maturity_model"], "1.1");
 
-    // a target date in the trend of the overview
+    // a target date in the trend of the dashboard
     let (status, after) = setting(&srv, Some(&admin), "add-deadline", &deadline).await;
     assert_eq!(status, 200, "{after}");
     assert_eq!(after["deadlines"].as_array().unwrap().len(), 2);

@@ -218,9 +218,9 @@ impl AuditLine {
 
 pub const AUDIT_PER_PAGE: u32 = 100;
 
-/// The account page: who I am and my tokens.
+/// What the account page shows: who I am and my tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountPage {
+pub struct AccountWithTokens {
     pub user: CurrentUser,
     pub tokens: Vec<ApiTokenInfo>,
 }

@@ -319,10 +319,10 @@ impl FederalCategory {
 
     pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            Self::Land => td_string!(locale, overview.federal_land),
-            Self::Kreis => td_string!(locale, overview.federal_kreis),
-            Self::Kommune => td_string!(locale, overview.federal_kommune),
-            Self::Nowhere => td_string!(locale, overview.federal_nowhere),
+            Self::Land => td_string!(locale, dashboard.federal_land),
+            Self::Kreis => td_string!(locale, dashboard.federal_kreis),
+            Self::Kommune => td_string!(locale, dashboard.federal_kommune),
+            Self::Nowhere => td_string!(locale, dashboard.federal_nowhere),
         }
     }
 }
@@ -449,7 +449,7 @@ pub struct DashboardCharts {
 
 /// The dashboard at one reference date for one filter. Each figure carries its denominator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Overview {
+pub struct Dashboard {
     pub filter: DashboardFilter,
     /// The day the figures describe: the "Stand am" date, or today.
     pub as_of: NaiveDate,
@@ -486,7 +486,7 @@ pub struct Overview {
     pub options: DashboardOptions,
 }
 
-impl Overview {
+impl Dashboard {
     /// The services the service KPIs divide by: those with at least one applicable record in
     /// the view. A service no unit in the view executes (a Ressort's service zoomed into a
     /// Kreis) or that is "nicht relevant" everywhere cannot go online there and is not

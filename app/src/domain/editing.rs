@@ -530,9 +530,10 @@ pub struct HistoryEntry {
     pub is_demo: bool,
 }
 
-/// The edit page: the record, what it may become, its history, and whether this user may edit.
+/// What the edit page shows: the record, what it may become, its history, and whether this
+/// user may edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecordPage {
+pub struct RecordEditing {
     pub record: RecordDetail,
     pub options: EditOptions,
     pub history: Vec<HistoryEntry>,

@@ -11,8 +11,8 @@ pub mod responsibility;
 pub mod settings;
 
 pub use access::{
-    AccountPage, ApiTokenInfo, AuditLine, CurrentUser, NewApiToken, Role, ScopeUnit, UserForm,
-    UserSummary, AUDIT_PER_PAGE,
+    AccountWithTokens, ApiTokenInfo, AuditLine, CurrentUser, NewApiToken, Role, ScopeUnit,
+    UserForm, UserSummary, AUDIT_PER_PAGE,
 };
 pub use dashboard::*;
 pub use editing::*;
@@ -26,7 +26,7 @@ pub use model::*;
 pub use responsibility::{
     LageOption, LeikaTypes, NewService, NewServiceForm, NewServiceOptions, Responsibility,
     ResponsibilityChange, ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport,
-    ResponsibilityLine, ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery,
+    ResponsibilityLine, ResponsibilityMatrix, ResponsibilityOutcome, ResponsibilityQuery,
     ServiceResponsibility,
 };
 pub use settings::{

@@ -331,9 +331,9 @@ impl ResponsibilityQuery {
     }
 }
 
-/// The Zuständigkeiten page: the services the filter keeps and the Land's figures.
+/// What the Zuständigkeiten page shows: the services the filter keeps and the Land's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResponsibilityPage {
+pub struct ResponsibilityMatrix {
     pub items: Vec<ServiceResponsibility>,
     pub figures: ResponsibilityFigures,
     /// The administration may change them.

@@ -3,7 +3,7 @@
 use crate::api::{get_account, CreateToken, RevokeToken};
 use crate::components::{loading, use_hydrated, ErrorNotice, NeedsJavaScript, PageTitle};
 use crate::current_locale;
-use crate::domain::{AccountPage, ApiTokenInfo};
+use crate::domain::{AccountWithTokens, ApiTokenInfo};
 use crate::format;
 use crate::i18n::{td_string, Locale};
 use leptos::form::ActionForm;
@@ -56,7 +56,7 @@ pub fn AccountPageView() -> impl IntoView {
 
 #[component]
 fn AccountBody(
-    account: AccountPage,
+    account: AccountWithTokens,
     create: ServerAction<CreateToken>,
     revoke: ServerAction<RevokeToken>,
 ) -> impl IntoView {

@@ -33,7 +33,7 @@ pub fn LoginPage() -> impl IntoView {
                 match user.await.ok().flatten() {
                     Some(u) => view! {
                         <p>{td_string!(l, login.signed_in_as)}<strong>{u.display_name}</strong>" ("{u.email}"). "
-                           <a href="/">{td_string!(l, common.to_overview)}</a></p>
+                           <a href="/">{td_string!(l, common.to_dashboard)}</a></p>
                     }.into_any(),
                     None => view! {
                         {move || logged_out().then(|| view! { <p class="notice" role="status">{td_string!(l, login.signed_out)}</p> })}

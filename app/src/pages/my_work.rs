@@ -58,7 +58,7 @@ fn UnitsWork(work: MyWork) -> impl IntoView {
         }
         return view! {
             <p class="notice">{td_string!(l, my_work.no_units)}" "
-                <A href="/">{td_string!(l, my_work.to_overview)}</A></p>
+                <A href="/">{td_string!(l, my_work.to_dashboard)}</A></p>
         }
         .into_any();
     }

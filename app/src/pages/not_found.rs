@@ -14,7 +14,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <h1>{td_string!(l, common.not_found_title)}</h1>
         <p>
             {td_string!(l, common.not_found_text)}
-            <A href="/">{td_string!(l, common.to_overview)}</A>
+            <A href="/">{td_string!(l, common.to_dashboard)}</A>
         </p>
     }
 }

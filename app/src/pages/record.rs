@@ -5,7 +5,8 @@ use crate::api::{get_record, SaveRecord};
 use crate::components::{error_for, loading, raw_text_content, ErrorNotice, PageTitle};
 use crate::current_locale;
 use crate::domain::{
-    field, urlencode, FieldError, HistoryEntry, RecordDetail, RecordForm, RecordPage, SaveOutcome,
+    field, urlencode, FieldError, HistoryEntry, RecordDetail, RecordEditing, RecordForm,
+    SaveOutcome,
 };
 use crate::error::AppError;
 use crate::format;
@@ -56,7 +57,7 @@ fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
 }
 
 #[component]
-fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
+fn RecordBody(page: RecordEditing, save: ServerAction<SaveRecord>) -> impl IntoView {
     let r = page.record.clone();
     let title = format!("{} – {}", r.service_name, r.org_unit_name);
     let maturity_text = r.maturity.map(|m| {
@@ -123,7 +124,7 @@ fn RecordBody(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView
 }
 
 #[component]
-fn EditForm(page: RecordPage, save: ServerAction<SaveRecord>) -> impl IntoView {
+fn EditForm(page: RecordEditing, save: ServerAction<SaveRecord>) -> impl IntoView {
     let r = page.record.clone();
     let start = RecordForm::from_detail(&r);
     // the version the edit is based on; after a conflict the user may re-apply on the newer one

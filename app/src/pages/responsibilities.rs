@@ -13,7 +13,7 @@ use crate::current_locale;
 use crate::domain::{
     LageOption, NewService, NewServiceForm, NewServiceOptions, OrgUnitKind, OzgId, Responsibility,
     ResponsibilityEdit, ResponsibilityFigures, ResponsibilityImportReport, ResponsibilityLine,
-    ResponsibilityOutcome, ResponsibilityPage, ResponsibilityQuery, ServiceResponsibility,
+    ResponsibilityMatrix, ResponsibilityOutcome, ResponsibilityQuery, ServiceResponsibility,
 };
 use crate::format;
 use crate::i18n::{td_string, Locale};
@@ -125,7 +125,7 @@ fn records_text(s: &ServiceResponsibility, l: Locale) -> String {
 }
 
 #[component]
-fn ResponsibilityTable(page: ResponsibilityPage) -> impl IntoView {
+fn ResponsibilityTable(page: ResponsibilityMatrix) -> impl IntoView {
     let l = current_locale();
     let can_edit = page.can_edit;
     view! {

@@ -88,18 +88,18 @@ async fn report_pdf(
             .push(("Stand der Leistung".into(), stand.label(Locale::de).into()));
     }
     let mut services = Vec::new();
-    let overview = state.backend.figures(&filter, Some(&mut services)).await?;
+    let dashboard = state.backend.figures(&filter, Some(&mut services)).await?;
     if let Some(day) = filter.am {
         about
             .filter
             .push(("Stand am".into(), app::format::date(day)));
-        about.data_as_of = overview.data_as_of;
+        about.data_as_of = dashboard.data_as_of;
     }
     let file_name = about.file_name(REPORT_FILE, "pdf");
     let report = Report {
         about,
         scope_title,
-        overview,
+        dashboard,
         services,
     };
     let _slot = FILE_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;

@@ -174,24 +174,24 @@ impl Storage {
     /// The dashboard's figures at the end of `as_of` for filter `f` (charts and deadlines are
     /// added by the caller). Reads one history row per matching service and their category
     /// change points: the cost does not depend on the length of the history.
-    pub async fn overview_at(
+    pub async fn dashboard_at(
         &self,
         f: &DashboardFilter,
         as_of: NaiveDate,
-    ) -> Result<std::result::Result<Overview, ScopeError>> {
-        self.overview_and_services_at(f, as_of, None).await
+    ) -> Result<std::result::Result<Dashboard, ScopeError>> {
+        self.dashboard_and_services_at(f, as_of, None).await
     }
 
-    /// [`Storage::overview_at`], and with `services` each service in the figures with its
+    /// [`Storage::dashboard_at`], and with `services` each service in the figures with its
     /// coverage in the filter's Kreis (or the Land), in the dashboard's order: the PDF
     /// report's table, from the same rows.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn overview_and_services_at(
+    pub async fn dashboard_and_services_at(
         &self,
         f: &DashboardFilter,
         as_of: NaiveDate,
         mut services: Option<&mut Vec<ReportService>>,
-    ) -> Result<std::result::Result<Overview, ScopeError>> {
+    ) -> Result<std::result::Result<Dashboard, ScopeError>> {
         let kreis = match self.dashboard_kreis(f).await? {
             Ok(k) => k,
             Err(e) => return Ok(Err(e)),
@@ -261,7 +261,7 @@ impl Storage {
             per_service.entry(ozg_id).or_default().push((day, category));
         }
 
-        let mut o = Overview {
+        let mut o = Dashboard {
             filter: f.clone(),
             as_of,
             kreis: kreis.map(|(_, unit)| unit),

@@ -306,7 +306,7 @@ pub(super) async fn an_imported_catalogue_counts_new_services_from_today_and_out
     let today = Utc::now().date_naive();
     let yesterday = today.pred_opt().unwrap();
     let all = DashboardFilter::default();
-    let figures = |o: app::domain::Overview| {
+    let figures = |o: app::domain::Dashboard| {
         (
             o.services_total,
             o.municipal_records_applicable,
@@ -318,13 +318,13 @@ pub(super) async fn an_imported_catalogue_counts_new_services_from_today_and_out
                 .sum::<i64>(),
         )
     };
-    let overview = |day| {
+    let dashboard = |day| {
         let s = s.clone();
         let all = all.clone();
-        async move { figures(s.overview_at(&all, day).await.unwrap().unwrap()) }
+        async move { figures(s.dashboard_at(&all, day).await.unwrap().unwrap()) }
     };
-    let past = overview(yesterday).await;
-    let now = overview(today).await;
+    let past = dashboard(yesterday).await;
+    let now = dashboard(today).await;
 
     // a newer catalogue: one new Gemeinde service, Elterngeld renamed
     let data = test_reference_data();
@@ -377,8 +377,8 @@ pub(super) async fn an_imported_catalogue_counts_new_services_from_today_and_out
     s.rebuild_rollups().await.unwrap();
     assert_eq!(maintained, s.rollup_snapshot().await.unwrap());
     // the past stays as it was; today counts the new service and its records
-    assert_eq!(overview(yesterday).await, past, "the past is unchanged");
-    let after = overview(today).await;
+    assert_eq!(dashboard(yesterday).await, past, "the past is unchanged");
+    let after = dashboard(today).await;
     assert_eq!(after.0, now.0 + 1, "one more service");
     assert_eq!(
         after.1,
@@ -417,7 +417,7 @@ pub(super) async fn an_imported_catalogue_counts_new_services_from_today_and_out
         .await
         .unwrap();
     assert!(added.summary.active);
-    assert_eq!(overview(today).await, after);
+    assert_eq!(dashboard(today).await, after);
 
     // a catalogue without a service deactivates it, records and history kept
     services.retain(|x| x.ozg_id.get() != 10001);
@@ -447,5 +447,5 @@ pub(super) async fn an_imported_catalogue_counts_new_services_from_today_and_out
         .await
         .unwrap();
     assert!(!gone.summary.active);
-    assert_eq!(overview(today).await.0, after.0 - 1);
+    assert_eq!(dashboard(today).await.0, after.0 - 1);
 }

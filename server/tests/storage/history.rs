@@ -27,34 +27,34 @@ pub(super) async fn demo_data_goes_through_the_change_path(s: Storage) {
         "rollups kept current by every write"
     );
 
-    let overview = s
-        .overview_at(&Default::default(), now.date_naive())
+    let dashboard = s
+        .dashboard_at(&Default::default(), now.date_naive())
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(overview.services_total, 557);
+    assert_eq!(dashboard.services_total, 557);
     // today's state from the history rollups equals the current rollups
     let current: i64 = maintained.iter().map(|(_, figures)| figures[1]).sum();
-    let municipal_and_other = overview
+    let municipal_and_other = dashboard
         .bars
         .iter()
         .map(app::domain::CategoryBar::total)
         .sum::<i64>();
     assert_eq!(municipal_and_other, 557);
-    let trend_end = overview.trend.last().expect("years of demo history");
+    let trend_end = dashboard.trend.last().expect("years of demo history");
     assert_eq!(trend_end.date, now.date_naive());
     assert_eq!(
         trend_end.count(app::domain::CoverageCategory::Full),
-        overview.services_online_full
+        dashboard.services_online_full
     );
-    assert!(overview.trend.len() > 60, "monthly points since 2019");
-    assert!(current >= overview.municipal_records_online);
-    assert!(overview.services_online_any > 100 && overview.services_online_any < 557);
-    assert!(overview.services_online_full <= overview.services_online_any);
-    assert!(overview.municipal_records_online > 0);
-    assert_eq!(overview.bars.len(), 14);
+    assert!(dashboard.trend.len() > 60, "monthly points since 2019");
+    assert!(current >= dashboard.municipal_records_online);
+    assert!(dashboard.services_online_any > 100 && dashboard.services_online_any < 557);
+    assert!(dashboard.services_online_full <= dashboard.services_online_any);
+    assert!(dashboard.municipal_records_online > 0);
+    assert_eq!(dashboard.bars.len(), 14);
     assert_eq!(
-        overview
+        dashboard
             .bars
             .iter()
             .map(app::domain::CategoryBar::total)
@@ -336,7 +336,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
     }
     let all = DashboardFilter::default();
     let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let figures = |o: &app::domain::Overview| {
+    let figures = |o: &app::domain::Dashboard| {
         (
             o.services_online_any,
             o.municipal_records_online,
@@ -344,13 +344,13 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         )
     };
     let before = s
-        .overview_at(&all, day(2023, 12, 31))
+        .dashboard_at(&all, day(2023, 12, 31))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(figures(&before), (0, 0, 0));
     assert!(
-        s.overview_at(&all, day(2023, 5, 31))
+        s.dashboard_at(&all, day(2023, 5, 31))
             .await
             .unwrap()
             .unwrap()
@@ -359,7 +359,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         "no change before that date"
     );
     let january = s
-        .overview_at(&all, day(2024, 1, 10))
+        .dashboard_at(&all, day(2024, 1, 10))
         .await
         .unwrap()
         .unwrap();
@@ -369,7 +369,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         "the backdated change counts from its day"
     );
     let march = s
-        .overview_at(&all, day(2024, 3, 31))
+        .dashboard_at(&all, day(2024, 3, 31))
         .await
         .unwrap()
         .unwrap();
@@ -408,7 +408,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         ..Default::default()
     };
     let partly = s
-        .overview_at(&teilweise, day(2024, 3, 31))
+        .dashboard_at(&teilweise, day(2024, 3, 31))
         .await
         .unwrap()
         .unwrap();
@@ -417,7 +417,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
     assert!(partly.map.regions.iter().all(|r| r.services <= 1));
     assert!(partly.map.regions.iter().any(|r| r.services == 1));
     let none = s
-        .overview_at(&teilweise, day(2023, 3, 31))
+        .dashboard_at(&teilweise, day(2023, 3, 31))
         .await
         .unwrap()
         .unwrap();
@@ -426,7 +426,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
     // a report's rows come from the same figures: one per service counted, the filter's
     let mut rows = Vec::new();
     let reported = s
-        .overview_and_services_at(&teilweise, day(2024, 3, 31), Some(&mut rows))
+        .dashboard_and_services_at(&teilweise, day(2024, 3, 31), Some(&mut rows))
         .await
         .unwrap()
         .unwrap();
@@ -441,7 +441,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         ..Default::default()
     };
     let in_kreis = s
-        .overview_at(&kreis, day(2024, 1, 31))
+        .dashboard_at(&kreis, day(2024, 1, 31))
         .await
         .unwrap()
         .unwrap();
@@ -453,7 +453,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
     assert!(in_kreis.gemeinden_total < before.gemeinden_total);
     // and in a Kreis, the Kreis's figures per service
     let mut kreis_rows = Vec::new();
-    s.overview_and_services_at(&kreis, day(2024, 1, 31), Some(&mut kreis_rows))
+    s.dashboard_and_services_at(&kreis, day(2024, 1, 31), Some(&mut kreis_rows))
         .await
         .unwrap()
         .unwrap();
@@ -535,13 +535,13 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
     );
     // today: the third record, planned for 01.02.2024 and still in progress, is late
     let today = s
-        .overview_at(&all, Utc::now().date_naive())
+        .dashboard_at(&all, Utc::now().date_naive())
         .await
         .unwrap()
         .unwrap();
     // today's fast path (newest rows) and the seek for a date after the last change agree
     let later = s
-        .overview_at(&all, day(2025, 6, 30))
+        .dashboard_at(&all, day(2025, 6, 30))
         .await
         .unwrap()
         .unwrap();
@@ -568,7 +568,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         ..Default::default()
     };
     let with_efa = s
-        .overview_at(&efa, day(2024, 3, 31))
+        .dashboard_at(&efa, day(2024, 3, 31))
         .await
         .unwrap()
         .unwrap();
@@ -581,7 +581,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         ..Default::default()
     };
     assert_eq!(
-        s.overview_at(&without, day(2024, 3, 31))
+        s.dashboard_at(&without, day(2024, 3, 31))
             .await
             .unwrap()
             .unwrap()
@@ -593,7 +593,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         ..Default::default()
     };
     assert!(s
-        .overview_at(&unknown, day(2024, 1, 31))
+        .dashboard_at(&unknown, day(2024, 1, 31))
         .await
         .unwrap()
         .is_err());

@@ -47,7 +47,7 @@ pub(super) async fn moving_a_service_between_levels_and_back_keeps_every_record_
             .unwrap();
         assert!(matches!(out[0], ChangeOutcome::Applied { .. }), "{out:?}");
     }
-    let figures = |o: app::domain::Overview| {
+    let figures = |o: app::domain::Dashboard| {
         (
             o.municipal_records_applicable,
             o.municipal_records_online,
@@ -57,7 +57,7 @@ pub(super) async fn moving_a_service_between_levels_and_back_keeps_every_record_
     };
     let past = |f: DashboardFilter| {
         let s = s.clone();
-        async move { figures(s.overview_at(&f, yesterday).await.unwrap().unwrap()) }
+        async move { figures(s.dashboard_at(&f, yesterday).await.unwrap().unwrap()) }
     };
     let soemmerda = DashboardFilter {
         kreis: app::domain::UnitCode::parse("16068"),
@@ -232,7 +232,7 @@ pub(super) async fn moving_a_service_between_levels_and_back_keeps_every_record_
     );
 
     let now = s
-        .overview_at(&DashboardFilter::default(), today)
+        .dashboard_at(&DashboardFilter::default(), today)
         .await
         .unwrap()
         .unwrap();
@@ -292,7 +292,7 @@ pub(super) async fn moving_a_service_between_levels_and_back_keeps_every_record_
     // no longer a municipal service today, but on a past date it was one and counts as one
     assert_eq!(past(DashboardFilter::default()).await, land_before);
     let now = s
-        .overview_at(&DashboardFilter::default(), today)
+        .dashboard_at(&DashboardFilter::default(), today)
         .await
         .unwrap()
         .unwrap();
@@ -401,7 +401,7 @@ pub(super) async fn a_verband_holds_the_transferred_tasks_of_its_members(s: Stor
         ..Default::default()
     };
     let today = Utc::now().date_naive();
-    let region = |o: &app::domain::Overview, code: &str| {
+    let region = |o: &app::domain::Dashboard, code: &str| {
         o.map
             .regions
             .iter()
@@ -410,7 +410,7 @@ pub(super) async fn a_verband_holds_the_transferred_tasks_of_its_members(s: Stor
             .figures
             .applicable
     };
-    let before = s.overview_at(&sommerda, today).await.unwrap().unwrap();
+    let before = s.dashboard_at(&sommerda, today).await.unwrap().unwrap();
     assert!(before.map.gemeinden);
 
     let to_verband = ResponsibilityChange {
@@ -435,7 +435,7 @@ pub(super) async fn a_verband_holds_the_transferred_tasks_of_its_members(s: Stor
         (6, 4)
     );
 
-    let after = s.overview_at(&sommerda, today).await.unwrap().unwrap();
+    let after = s.dashboard_at(&sommerda, today).await.unwrap().unwrap();
     // Andisleben (VG Gera-Aue) is served by its VG's record now, Sömmerda (in none) by its own
     for member in ["16068002", "16068051"] {
         assert_eq!(region(&after, member), region(&before, member), "{member}");

@@ -14,7 +14,7 @@ pub(super) async fn a_renamed_unit_keeps_its_counts_and_a_new_population_counts_
     let erfurt = s.org_unit("16051000").await.unwrap().unit;
     let population = erfurt.population.unwrap();
     let land_population = |s: Storage| async move {
-        s.overview_at(&DashboardFilter::default(), today)
+        s.dashboard_at(&DashboardFilter::default(), today)
             .await
             .unwrap()
             .unwrap()
@@ -119,7 +119,7 @@ pub(super) async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_
         kreis: app::domain::UnitCode::parse("16068"),
         ..Default::default()
     };
-    let figures = |o: app::domain::Overview| {
+    let figures = |o: app::domain::Dashboard| {
         (
             o.municipal_records_applicable,
             o.municipal_records_online,
@@ -128,13 +128,13 @@ pub(super) async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_
             o.services_online_any,
         )
     };
-    let overview = |f: DashboardFilter, day| {
+    let dashboard = |f: DashboardFilter, day| {
         let s = s.clone();
-        async move { figures(s.overview_at(&f, day).await.unwrap().unwrap()) }
+        async move { figures(s.dashboard_at(&f, day).await.unwrap().unwrap()) }
     };
-    let land_before = overview(DashboardFilter::default(), yesterday).await;
-    let soemmerda_before = overview(soemmerda.clone(), yesterday).await;
-    let land_today = overview(DashboardFilter::default(), today).await;
+    let land_before = dashboard(DashboardFilter::default(), yesterday).await;
+    let soemmerda_before = dashboard(soemmerda.clone(), yesterday).await;
+    let land_today = dashboard(DashboardFilter::default(), today).await;
 
     let gemeinden = s
         .org_units(&OrgUnitQuery {
@@ -240,15 +240,15 @@ pub(super) async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_
 
     // every earlier day is as it was
     assert_eq!(
-        overview(DashboardFilter::default(), yesterday).await,
+        dashboard(DashboardFilter::default(), yesterday).await,
         land_before
     );
     assert_eq!(
-        overview(soemmerda.clone(), yesterday).await,
+        dashboard(soemmerda.clone(), yesterday).await,
         soemmerda_before
     );
     // today: Erfurt counts in Sömmerda with its state, the taken-in Gemeinde no longer
-    let land_after = overview(DashboardFilter::default(), today).await;
+    let land_after = dashboard(DashboardFilter::default(), today).await;
     let retired = (count_records(&taken.code) + count_records("16051")) as i64;
     assert_eq!(
         land_after.0,
@@ -261,7 +261,7 @@ pub(super) async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_
     );
     assert_eq!(land_after.3, land_today.3 - 1, "one Gemeinde fewer");
     assert_eq!(land_after.4, land_today.4);
-    let soemmerda_after = overview(soemmerda, today).await;
+    let soemmerda_after = dashboard(soemmerda, today).await;
     assert_eq!(
         soemmerda_after.3, soemmerda_before.3,
         "Erfurt in, one Gemeinde out"

@@ -7,7 +7,7 @@ use super::layout::*;
 use super::Report;
 use crate::charts::{self, Grouping};
 use crate::exports::ExportDescription;
-use app::domain::Overview;
+use app::domain::Dashboard;
 use app::format::{self, int, percent};
 use app::i18n::{td_string, Locale};
 /// Rows of label, value and what the value counts against.
@@ -89,7 +89,7 @@ pub(super) fn filter_text(about: &ExportDescription) -> String {
 
 pub(super) fn title_block(layout: &mut Layout, report: &Report) {
     let about = &report.about;
-    let o = &report.overview;
+    let o = &report.dashboard;
     layout.paragraph(
         &format!("OZG-Monitor · {}", about.land_name),
         10.0,
@@ -149,8 +149,8 @@ pub(super) fn title_block(layout: &mut Layout, report: &Report) {
     }
 }
 
-pub(super) fn key_figures(layout: &mut Layout, o: &Overview) {
-    layout.heading(td_string!(Locale::de, overview.kpis));
+pub(super) fn key_figures(layout: &mut Layout, o: &Dashboard) {
+    layout.heading(td_string!(Locale::de, dashboard.kpis));
     // the services the KPIs divide by are the federal table's: those someone in the view executes
     let n = o.services_counted();
     let place = if o.kreis.is_some() {
@@ -173,7 +173,7 @@ pub(super) fn key_figures(layout: &mut Layout, o: &Overview) {
             ),
         ),
         (
-            td_string!(Locale::de, overview.full_title).to_owned(),
+            td_string!(Locale::de, dashboard.full_title).to_owned(),
             format!("{} ({})", int(o.services_online_full), percent(o.services_online_full, n)),
             format!("von {} Leistungen bei allen zuständigen Stellen {place} online", int(n)),
         ),
@@ -183,7 +183,7 @@ pub(super) fn key_figures(layout: &mut Layout, o: &Overview) {
             format!("von {} Leistungen", int(n)),
         ),
         (
-            td_string!(Locale::de, overview.municipal_title).to_owned(),
+            td_string!(Locale::de, dashboard.municipal_title).to_owned(),
             percent(o.municipal_records_online, o.municipal_records_applicable),
             format!(
                 "{} von {} kommunalen Umsetzungsständen (OZG-Leistung × Gemeinde) online; {} Gemeinden",
@@ -193,13 +193,13 @@ pub(super) fn key_figures(layout: &mut Layout, o: &Overview) {
             ),
         ),
         (
-            td_string!(Locale::de, overview.population_title).to_owned(),
+            td_string!(Locale::de, dashboard.population_title).to_owned(),
             percent(o.municipal_population_online, o.municipal_population_applicable),
             "Anteil der Einwohner, deren Gemeinde bzw. Kreis die jeweilige kommunale Leistung online anbietet, über die kommunalen Leistungen gemittelt (Einwohner: Destatis)"
                 .to_owned(),
         ),
         (
-            td_string!(Locale::de, overview.maturity_title).to_owned(),
+            td_string!(Locale::de, dashboard.maturity_title).to_owned(),
             o.average_maturity()
                 .map_or_else(|| "–".to_owned(), |m| format::decimal(m, 1)),
             format!(
@@ -225,7 +225,7 @@ pub(super) fn key_figures(layout: &mut Layout, o: &Overview) {
     }
     figure_table(layout, &rows);
 
-    layout.heading(td_string!(Locale::de, overview.federal_title));
+    layout.heading(td_string!(Locale::de, dashboard.federal_title));
     let rows: Vec<(String, String, String)> = o
         .federal
         .iter()
@@ -248,12 +248,12 @@ pub(super) fn key_figures(layout: &mut Layout, o: &Overview) {
     figure_table(layout, &rows);
 }
 
-pub(super) fn chart_sections(layout: &mut Layout, o: &Overview) {
+pub(super) fn chart_sections(layout: &mut Layout, o: &Dashboard) {
     let sections = [
         (
             Chart::Trend,
-            td_string!(Locale::de, overview.trend_title),
-            td_string!(Locale::de, overview.trend_caption).replace(
+            td_string!(Locale::de, dashboard.trend_title),
+            td_string!(Locale::de, dashboard.trend_caption).replace(
                 " Ein Klick auf einen Monat zeigt die Übersicht zu diesem Datum.",
                 "",
             ),
@@ -262,24 +262,24 @@ pub(super) fn chart_sections(layout: &mut Layout, o: &Overview) {
         ),
         (
             Chart::Themenfeld,
-            td_string!(Locale::de, overview.chart_title),
+            td_string!(Locale::de, dashboard.chart_title),
             charts::bars_desc(&o.bars, Grouping::Themenfeld, Locale::de),
             charts::bars_text(&o.bars, Locale::de),
             charts::category_bars_size(&o.bars),
         ),
         (
             Chart::Ressort,
-            td_string!(Locale::de, overview.ressort_title),
+            td_string!(Locale::de, dashboard.ressort_title),
             charts::bars_desc(&o.ressort_bars, Grouping::Ressort, Locale::de),
             charts::bars_text(&o.ressort_bars, Locale::de),
             charts::category_bars_size(&o.ressort_bars),
         ),
         (
             Chart::Maturity,
-            td_string!(Locale::de, overview.maturity_chart_title),
+            td_string!(Locale::de, dashboard.maturity_chart_title),
             td_string!(
                 Locale::de,
-                overview.maturity_caption,
+                dashboard.maturity_caption,
                 model = o.maturity_model.clone()
             )
             .to_string(),
@@ -318,7 +318,7 @@ pub(super) const SERVICE_COLUMNS: [(&str, f32, bool); 5] = [
 ];
 
 pub(super) fn service_table(layout: &mut Layout, report: &Report) {
-    let place = if report.overview.kreis.is_some() {
+    let place = if report.dashboard.kreis.is_some() {
         "im Kreis"
     } else {
         "im Land"
@@ -458,9 +458,9 @@ pub(super) fn service_table(layout: &mut Layout, report: &Report) {
 pub(super) fn lay_out(report: &Report) -> Layout {
     let mut layout = Layout::new();
     title_block(&mut layout, report);
-    key_figures(&mut layout, &report.overview);
+    key_figures(&mut layout, &report.dashboard);
     layout.new_page();
-    chart_sections(&mut layout, &report.overview);
+    chart_sections(&mut layout, &report.dashboard);
     service_table(&mut layout, report);
     layout
 }

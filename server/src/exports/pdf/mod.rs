@@ -16,7 +16,7 @@ mod render;
 
 use super::ExportDescription;
 use crate::storage::ReportService;
-use app::domain::Overview;
+use app::domain::Dashboard;
 pub use render::render;
 
 /// Everything a report shows; the caller reads it, [`render`] only lays it out.
@@ -24,7 +24,7 @@ pub struct Report {
     pub about: ExportDescription,
     /// What the report covers, e.g. "Kreis Erfurt (16051)".
     pub scope_title: String,
-    pub overview: Overview,
+    pub dashboard: Dashboard,
     pub services: Vec<ReportService>,
 }
 
@@ -44,9 +44,9 @@ mod tests {
         crate::charts::tests::bar(0, label, full, partial, rest)
     }
 
-    fn overview() -> Overview {
+    fn dashboard() -> Dashboard {
         let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-        Overview {
+        Dashboard {
             filter: DashboardFilter::default(),
             as_of: day("2026-11-02"),
             kreis: None,
@@ -121,7 +121,7 @@ mod tests {
         Report {
             about: crate::exports::tests_support::about(demo),
             scope_title: "Ministerium für Digitales und Infrastruktur (TMDI)".into(),
-            overview: overview(),
+            dashboard: dashboard(),
             services: (0..services)
                 .map(|i| ReportService {
                     ozg_id: 10_000 + i as i64,
@@ -318,7 +318,7 @@ mod tests {
         // nothing in the filter: no bars, no trend, no Reifegrad (this failed PDF/UA
         // validation once: an empty bar chart had an empty alternative text)
         let mut empty = report(0, false);
-        let o = &mut empty.overview;
+        let o = &mut empty.dashboard;
         o.services_total = 0;
         o.bars.clear();
         o.ressort_bars.clear();

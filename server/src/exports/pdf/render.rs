@@ -8,7 +8,7 @@ use super::layout::*;
 use super::plot;
 use super::Report;
 use crate::charts;
-use app::domain::{CoverageCategory, Overview};
+use app::domain::{CoverageCategory, Dashboard};
 use app::format;
 use app::i18n::Locale;
 use chrono::{Datelike, Timelike};
@@ -54,7 +54,7 @@ pub(super) fn draw_text(
     );
 }
 
-pub(super) fn draw_chart(surface: &mut Surface, chart: Chart, o: &Overview) -> Result<(), String> {
+pub(super) fn draw_chart(surface: &mut Surface, chart: Chart, o: &Dashboard) -> Result<(), String> {
     let no_link = |_: &app::domain::CategoryBar, _: CoverageCategory| String::new();
     let no_month_link = |_: chrono::NaiveDate| String::new();
     let size = match chart {
@@ -94,7 +94,7 @@ pub(super) fn footer(
 ) -> (String, String) {
     let mut facts = format!(
         "Datenstand {}",
-        format::data_date(report.overview.data_as_of, Locale::de)
+        format::data_date(report.dashboard.data_as_of, Locale::de)
     );
     if report.about.demo_data {
         facts.push_str(" · DEMODATEN");
@@ -114,7 +114,7 @@ pub(super) fn footer(
     (format!("{title}{separator}{facts}"), right)
 }
 
-pub(super) fn draw_op(surface: &mut Surface, op: &Op, overview: &Overview) -> Result<(), String> {
+pub(super) fn draw_op(surface: &mut Surface, op: &Op, dashboard: &Dashboard) -> Result<(), String> {
     match op {
         Op::Text {
             x,
@@ -153,7 +153,7 @@ pub(super) fn draw_op(surface: &mut Surface, op: &Op, overview: &Overview) -> Re
         }
         Op::Chart { chart, x, y, scale } => {
             surface.push_transform(&Transform::from_row(*scale, 0.0, 0.0, *scale, *x, *y));
-            draw_chart(surface, *chart, overview)?;
+            draw_chart(surface, *chart, dashboard)?;
             surface.pop();
         }
     }
@@ -263,7 +263,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
                 _ => ContentTag::Span(SpanTag::empty()),
             };
             let id = surface.start_tagged(tag);
-            draw_op(&mut surface, op, &report.overview)?;
+            draw_op(&mut surface, op, &report.dashboard)?;
             surface.end_tagged();
             if structural.contains(&at) {
                 ids.insert(at, id);

@@ -3,15 +3,15 @@
 //! distribution; each chart with a data table. "Stand am" shows any past date from the history.
 //! The filter is a GET form (works without JavaScript); hydrated, a change re-renders in place.
 
-use crate::api::get_overview;
+use crate::api::get_dashboard;
 use crate::components::{
     filter_option, loading, submit_enclosing_form, without_nameless_fields, Downloads, ErrorNotice,
     KpiTile, PageTitle,
 };
 use crate::current_locale;
 use crate::domain::{
-    yes_no, CategoryBar, CoverageCategory, DashboardFilter, DashboardOptions, FederalCategory,
-    FederalRow, FilterError, LageId, LeikaTyp, MapWeighting, Overview, Param, ScopeFigures,
+    yes_no, CategoryBar, CoverageCategory, Dashboard, DashboardFilter, DashboardOptions,
+    FederalCategory, FederalRow, FilterError, LageId, LeikaTyp, MapWeighting, Param, ScopeFigures,
     ThemenfeldId, UnitCode, LEIKA_TYPES,
 };
 use crate::error::AppError;
@@ -22,7 +22,7 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn OverviewPage() -> impl IntoView {
+pub fn DashboardPage() -> impl IntoView {
     let params = use_query_map();
     let l = current_locale();
     // `try_`: when a client leaves mid-request the server disposes the page while the
@@ -36,28 +36,28 @@ pub fn OverviewPage() -> impl IntoView {
             })
             .unwrap_or_else(|| Err(Vec::new()))
     });
-    let overview = Resource::new(
+    let dashboard = Resource::new(
         move || filter.try_get().unwrap_or_else(|| Err(Vec::new())),
         |filter| async move {
             match filter {
-                Ok(f) => get_overview(f).await,
+                Ok(f) => get_dashboard(f).await,
                 Err(errors) => Err(AppError::BadRequest(errors)),
             }
         },
     );
     view! {
-        <PageTitle text=td_string!(l, overview.title)/>
-        <h1>{td_string!(l, overview.heading)}</h1>
+        <PageTitle text=td_string!(l, dashboard.title)/>
+        <h1>{td_string!(l, dashboard.heading)}</h1>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
-                match overview.await {
+                match dashboard.await {
                     Ok(o) => view! {
                         <FilterBar options=o.options.clone() filter/>
-                        <OverviewBody overview=o/>
+                        <DashboardBody dashboard=o/>
                     }.into_any(),
                     Err(e) => view! {
                         <ErrorNotice error=e/>
-                        <p><A href="/">{td_string!(l, overview.reset)}</A></p>
+                        <p><A href="/">{td_string!(l, dashboard.reset)}</A></p>
                     }.into_any(),
                 }
             })}
@@ -87,7 +87,7 @@ fn FilterBar(
                 .collect_view()
         };
     view! {
-        <Form method="GET" action="/" on_form_data=without_nameless_fields() attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, overview.filter_label)>
+        <Form method="GET" action="/" on_form_data=without_nameless_fields() attr:class="filters" attr:role="search" attr:aria-label=td_string!(l, dashboard.filter_label)>
             <div class="field">
                 <label for="d-themenfeld">{td_string!(l, catalogue.themenfeld)}</label>
                 <select id="d-themenfeld" name=Param::Themenfeld.name() on:change=submit_enclosing_form>
@@ -114,21 +114,21 @@ fn FilterBar(
                 </select>
             </div>
             <div class="field">
-                <label for="d-ressort">{td_string!(l, overview.ressort)}</label>
+                <label for="d-ressort">{td_string!(l, dashboard.ressort)}</label>
                 <select id="d-ressort" name=Param::Ressort.name() on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, overview.all_ressorts).into(), move || current().services.ressort.is_none())}
+                    {filter_option(String::new(), td_string!(l, dashboard.all_ressorts).into(), move || current().services.ressort.is_none())}
                     {unit_options(options.ressorts, |f| f.services.ressort.clone())}
                 </select>
             </div>
             <div class="field">
-                <label for="d-kreis">{td_string!(l, overview.kreis)}</label>
+                <label for="d-kreis">{td_string!(l, dashboard.kreis)}</label>
                 <select id="d-kreis" name=Param::Kreis.name() on:change=submit_enclosing_form>
-                    {filter_option(String::new(), td_string!(l, overview.whole_land).into(), move || current().kreis.is_none())}
+                    {filter_option(String::new(), td_string!(l, dashboard.whole_land).into(), move || current().kreis.is_none())}
                     {unit_options(options.kreise, |f| f.kreis.clone())}
                 </select>
             </div>
             <div class="field">
-                <label for="d-leika">{td_string!(l, overview.leika_typ)}</label>
+                <label for="d-leika">{td_string!(l, dashboard.leika_typ)}</label>
                 <select id="d-leika" name=Param::LeikaTyp.name() on:change=submit_enclosing_form>
                     {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().services.leika_typ.is_none())}
                     {LEIKA_TYPES.into_iter().map(|t| {
@@ -137,19 +137,19 @@ fn FilterBar(
                 </select>
             </div>
             <div class="field">
-                <label for="d-efa">{td_string!(l, overview.efa)}</label>
+                <label for="d-efa">{td_string!(l, dashboard.efa)}</label>
                 <select id="d-efa" name=Param::Efa.name() on:change=submit_enclosing_form>
                     {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().services.efa.is_none())}
-                    {filter_option(yes_no(true).into(), td_string!(l, overview.efa_yes).into(), move || current().services.efa == Some(true))}
-                    {filter_option(yes_no(false).into(), td_string!(l, overview.efa_no).into(), move || current().services.efa == Some(false))}
+                    {filter_option(yes_no(true).into(), td_string!(l, dashboard.efa_yes).into(), move || current().services.efa == Some(true))}
+                    {filter_option(yes_no(false).into(), td_string!(l, dashboard.efa_no).into(), move || current().services.efa == Some(false))}
                 </select>
             </div>
             <div class="field">
-                <label for="d-bestaetigt">{td_string!(l, overview.confirmed)}</label>
+                <label for="d-bestaetigt">{td_string!(l, dashboard.confirmed)}</label>
                 <select id="d-bestaetigt" name=Param::Bestaetigt.name() on:change=submit_enclosing_form>
                     {filter_option(String::new(), td_string!(l, catalogue.all).into(), move || current().services.bestaetigt.is_none())}
-                    {filter_option(yes_no(true).into(), td_string!(l, overview.confirmed_yes).into(), move || current().services.bestaetigt == Some(true))}
-                    {filter_option(yes_no(false).into(), td_string!(l, overview.confirmed_no).into(), move || current().services.bestaetigt == Some(false))}
+                    {filter_option(yes_no(true).into(), td_string!(l, dashboard.confirmed_yes).into(), move || current().services.bestaetigt == Some(true))}
+                    {filter_option(yes_no(false).into(), td_string!(l, dashboard.confirmed_no).into(), move || current().services.bestaetigt == Some(false))}
                 </select>
             </div>
             <div class="field">
@@ -162,7 +162,7 @@ fn FilterBar(
                 </select>
             </div>
             <div class="field">
-                <label for="d-am">{td_string!(l, overview.as_of)}</label>
+                <label for="d-am">{td_string!(l, dashboard.as_of)}</label>
                 <input id="d-am" type="date" name=Param::Am.name() min="2000-01-01" max="2100-12-31"
                     value=move || current().am.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
                     prop:value=move || current().am.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
@@ -173,22 +173,22 @@ fn FilterBar(
                 .then(|| view! { <input type="hidden" name=Param::Karte.name() value=MapWeighting::Inhabitants.code()/> })}
             <div class="field field-actions">
                 <button type="submit">{td_string!(l, catalogue.filter)}</button>
-                <A href="/">{td_string!(l, overview.reset)}</A>
+                <A href="/">{td_string!(l, dashboard.reset)}</A>
             </div>
         </Form>
     }
 }
 
 #[component]
-fn OverviewBody(overview: Overview) -> impl IntoView {
-    let o = overview;
+fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
+    let o = dashboard;
     let l = current_locale();
     let maturity = o
         .average_maturity()
         .map_or_else(|| "–".to_owned(), |m| format::decimal(m, 2));
     // zoomed into a Kreis (e.g. from the map), its name leads on to the Kreis's own page
     let scope = o.kreis.clone().map_or_else(
-        || td_string!(l, overview.scope_land).into_any(),
+        || td_string!(l, dashboard.scope_land).into_any(),
         |k| {
             let href = format!("/organisationen/{}", crate::domain::urlencode(&k.code));
             view! { <A href=href>{k.name}</A> }.into_any()
@@ -199,7 +199,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
     let maturity_detail = match o.maturity_scale() {
         Some((lowest, highest)) => td_string!(
             l,
-            overview.maturity_detail,
+            dashboard.maturity_detail,
             model = o.maturity_model.clone(),
             min = lowest.level,
             min_label = lowest.label.clone(),
@@ -210,7 +210,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
         .to_string(),
         None => td_string!(
             l,
-            overview.maturity_detail_unscaled,
+            dashboard.maturity_detail_unscaled,
             count = format::int(o.maturity_count)
         )
         .to_string(),
@@ -219,7 +219,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
     let counted = o.services_counted();
     let mut full_note = td_string!(
         l,
-        overview.full_note,
+        dashboard.full_note,
         any = format::int(o.services_online_any),
         total = format::int(counted),
         percent = format::percent(o.services_online_any, counted)
@@ -230,7 +230,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
         full_note.push_str(
             &td_string!(
                 l,
-                overview.full_not_counted,
+                dashboard.full_not_counted,
                 count = format::int(o.services_not_counted())
             )
             .to_string(),
@@ -238,10 +238,10 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
     }
     view! {
         <p class="scope-line" data-testid="scope-line">
-            {if past { td_string!(l, overview.state_at_past) } else { td_string!(l, overview.state_at_today) }}
-            " " <strong>{as_of}</strong> " · " {td_string!(l, overview.scope)} " " <strong>{scope}</strong>
-            " · " {td_string!(l, overview.data_date)} {format::data_date(o.data_as_of, l)}
-            " · " {td_string!(l, overview.in_filter, total = format::int(o.services_total))}
+            {if past { td_string!(l, dashboard.state_at_past) } else { td_string!(l, dashboard.state_at_today) }}
+            " " <strong>{as_of}</strong> " · " {td_string!(l, dashboard.scope)} " " <strong>{scope}</strong>
+            " · " {td_string!(l, dashboard.data_date)} {format::data_date(o.data_as_of, l)}
+            " · " {td_string!(l, dashboard.in_filter, total = format::int(o.services_total))}
         </p>
         <Downloads
             query=o.filter.export_query()
@@ -250,71 +250,71 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                 .then(|| td_string!(l, common.downloads_today).to_owned())
         />
         <section aria-labelledby="kennzahlen">
-            <h2 id="kennzahlen">{td_string!(l, overview.kpis)}</h2>
+            <h2 id="kennzahlen">{td_string!(l, dashboard.kpis)}</h2>
             <div class="kpis">
                 <KpiTile
-                    title=td_string!(l, overview.full_title)
+                    title=td_string!(l, dashboard.full_title)
                     value=format::percent(o.services_online_full, counted)
-                    detail=td_string!(l, overview.full_detail,
+                    detail=td_string!(l, dashboard.full_detail,
                         full = format::int(o.services_online_full), total = format::int(counted)).to_string()
                     note=full_note
                 />
                 <KpiTile
-                    title=td_string!(l, overview.municipal_title)
+                    title=td_string!(l, dashboard.municipal_title)
                     value=format::percent(o.municipal_records_online, o.municipal_records_applicable)
-                    detail=td_string!(l, overview.municipal_detail,
+                    detail=td_string!(l, dashboard.municipal_detail,
                         online = format::int(o.municipal_records_online),
                         applicable = format::int(o.municipal_records_applicable)).to_string()
-                    note=td_string!(l, overview.municipal_note, gemeinden = format::int(o.gemeinden_total),
+                    note=td_string!(l, dashboard.municipal_note, gemeinden = format::int(o.gemeinden_total),
                         services = format::int(o.municipal_services), confirmed = format::int(o.municipal_confirmed)).to_string()
                 />
                 <KpiTile
-                    title=td_string!(l, overview.population_title)
+                    title=td_string!(l, dashboard.population_title)
                     value=format::percent(o.municipal_population_online, o.municipal_population_applicable)
-                    detail=td_string!(l, overview.population_detail).to_owned()
-                    note=td_string!(l, overview.population_note).to_owned()
+                    detail=td_string!(l, dashboard.population_detail).to_owned()
+                    note=td_string!(l, dashboard.population_note).to_owned()
                 />
                 <KpiTile
-                    title=td_string!(l, overview.maturity_title)
+                    title=td_string!(l, dashboard.maturity_title)
                     value=maturity
                     detail=maturity_detail
                 />
             </div>
         </section>
-        <FederalTable overview=o.clone()/>
-        <MapSection overview=o.clone()/>
-        <LateSection overview=o.clone()/>
+        <FederalTable dashboard=o.clone()/>
+        <MapSection dashboard=o.clone()/>
+        <LateSection dashboard=o.clone()/>
         <section aria-labelledby="trend">
-            <h2 id="trend">{td_string!(l, overview.trend_title)}</h2>
+            <h2 id="trend">{td_string!(l, dashboard.trend_title)}</h2>
             <figure class="chart">
                 <div class="chart-svg" data-testid="chart-trend" inner_html=o.charts.trend.clone()></div>
-                <figcaption>{td_string!(l, overview.trend_caption)}</figcaption>
+                <figcaption>{td_string!(l, dashboard.trend_caption)}</figcaption>
             </figure>
-            <TrendTable overview=o.clone()/>
+            <TrendTable dashboard=o.clone()/>
         </section>
         <section aria-labelledby="themenfelder">
-            <h2 id="themenfelder">{td_string!(l, overview.chart_heading)}</h2>
+            <h2 id="themenfelder">{td_string!(l, dashboard.chart_heading)}</h2>
             <figure class="chart">
                 <div class="chart-svg" data-testid="chart-themenfeld" inner_html=o.charts.themenfeld.clone()></div>
-                <figcaption>{td_string!(l, overview.chart_caption)}</figcaption>
+                <figcaption>{td_string!(l, dashboard.chart_caption)}</figcaption>
             </figure>
-            <BarTable bars=o.bars.clone() filter=o.filter.clone() head=td_string!(l, overview.col_themenfeld)/>
+            <BarTable bars=o.bars.clone() filter=o.filter.clone() head=td_string!(l, dashboard.col_themenfeld)/>
         </section>
         <section aria-labelledby="ressorts">
-            <h2 id="ressorts">{td_string!(l, overview.ressort_title)}</h2>
+            <h2 id="ressorts">{td_string!(l, dashboard.ressort_title)}</h2>
             <figure class="chart">
                 <div class="chart-svg" data-testid="chart-ressort" inner_html=o.charts.ressort.clone()></div>
-                <figcaption>{td_string!(l, overview.ressort_caption)}</figcaption>
+                <figcaption>{td_string!(l, dashboard.ressort_caption)}</figcaption>
             </figure>
-            <BarTable bars=o.ressort_bars.clone() filter=o.filter.clone() head=td_string!(l, overview.ressort)/>
+            <BarTable bars=o.ressort_bars.clone() filter=o.filter.clone() head=td_string!(l, dashboard.ressort)/>
         </section>
         <section aria-labelledby="reifegrad">
-            <h2 id="reifegrad">{td_string!(l, overview.maturity_chart_title)}</h2>
+            <h2 id="reifegrad">{td_string!(l, dashboard.maturity_chart_title)}</h2>
             <figure class="chart">
                 <div class="chart-svg" data-testid="chart-maturity" inner_html=o.charts.maturity.clone()></div>
-                <figcaption>{td_string!(l, overview.maturity_caption, model = o.maturity_model.clone())}</figcaption>
+                <figcaption>{td_string!(l, dashboard.maturity_caption, model = o.maturity_model.clone())}</figcaption>
             </figure>
-            <MaturityTable overview=o/>
+            <MaturityTable dashboard=o/>
         </section>
     }
 }
@@ -334,13 +334,13 @@ fn BarTable(bars: Vec<CategoryBar>, filter: DashboardFilter, head: &'static str)
     let header = categories.clone();
     view! {
         <details class="data-table">
-            <summary>{td_string!(l, overview.table_summary)}</summary>
+            <summary>{td_string!(l, dashboard.table_summary)}</summary>
             <table>
                 <thead>
                     <tr>
                         <th scope="col">{head}</th>
                         {header.into_iter().map(|c| view! { <th scope="col">{c.label(l)}</th> }).collect_view()}
-                        <th scope="col">{td_string!(l, overview.col_total)}</th>
+                        <th scope="col">{td_string!(l, dashboard.col_total)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -365,12 +365,12 @@ fn BarTable(bars: Vec<CategoryBar>, filter: DashboardFilter, head: &'static str)
 }
 
 #[component]
-fn TrendTable(overview: Overview) -> impl IntoView {
+fn TrendTable(dashboard: Dashboard) -> impl IntoView {
     let l = current_locale();
-    let points = overview.trend;
+    let points = dashboard.trend;
     let categories = table_categories(|c| points.iter().any(|p| p.count(c) > 0));
     let header = categories.clone();
-    let deadlines = overview
+    let deadlines = dashboard
         .deadlines
         .iter()
         .map(|d| format!("{} ({})", d.label, format::date(d.date)))
@@ -378,12 +378,12 @@ fn TrendTable(overview: Overview) -> impl IntoView {
         .join("; ");
     view! {
         <details class="data-table">
-            <summary>{td_string!(l, overview.table_summary)}</summary>
+            <summary>{td_string!(l, dashboard.table_summary)}</summary>
             <table>
-                <caption>{td_string!(l, overview.trend_table_caption, deadlines = deadlines)}</caption>
+                <caption>{td_string!(l, dashboard.trend_table_caption, deadlines = deadlines)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{td_string!(l, overview.col_month_end)}</th>
+                        <th scope="col">{td_string!(l, dashboard.col_month_end)}</th>
                         {header.into_iter().map(|c| view! { <th scope="col">{c.label(l)}</th> }).collect_view()}
                     </tr>
                 </thead>
@@ -399,25 +399,25 @@ fn TrendTable(overview: Overview) -> impl IntoView {
 }
 
 #[component]
-fn MaturityTable(overview: Overview) -> impl IntoView {
+fn MaturityTable(dashboard: Dashboard) -> impl IntoView {
     let l = current_locale();
     view! {
         <details class="data-table">
-            <summary>{td_string!(l, overview.table_summary)}</summary>
+            <summary>{td_string!(l, dashboard.table_summary)}</summary>
             <table>
                 <thead>
                     <tr>
-                        <th scope="col">{td_string!(l, overview.col_maturity)}</th>
-                        <th scope="col">{td_string!(l, overview.col_records)}</th>
+                        <th scope="col">{td_string!(l, dashboard.col_maturity)}</th>
+                        <th scope="col">{td_string!(l, dashboard.col_records)}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {overview.maturity.into_iter().map(|b| view! {
+                    {dashboard.maturity.into_iter().map(|b| view! {
                         <tr><th scope="row">{format!("{} {}", b.level, b.label)}</th><td class="num">{format::int(b.records)}</td></tr>
                     }).collect_view()}
                     <tr>
-                        <th scope="row">{td_string!(l, overview.maturity_none)}</th>
-                        <td class="num">{format::int(overview.maturity_unknown)}</td>
+                        <th scope="row">{td_string!(l, dashboard.maturity_none)}</th>
+                        <td class="num">{format::int(dashboard.maturity_unknown)}</td>
                     </tr>
                 </tbody>
             </table>
@@ -427,22 +427,22 @@ fn MaturityTable(overview: Overview) -> impl IntoView {
 
 /// The federal dashboard's coverage categories next to the share of inhabitants they reach.
 #[component]
-fn FederalTable(overview: Overview) -> impl IntoView {
+fn FederalTable(dashboard: Dashboard) -> impl IntoView {
     let l = current_locale();
-    let total = overview.services_counted();
+    let total = dashboard.services_counted();
     let mut all = FederalRow {
         category: FederalCategory::Nowhere,
         services: total,
         figures: ScopeFigures::default(),
     };
-    for r in &overview.federal {
+    for r in &dashboard.federal {
         all.figures.add(r.figures);
     }
     let mean_inhabitants =
         |r: &FederalRow| match (r.mean_population_online(), r.mean_population_applicable()) {
             (Some(online), Some(applicable)) => td_string!(
                 l,
-                overview.mean_inhabitants,
+                dashboard.mean_inhabitants,
                 online = format::int(online),
                 applicable = format::int(applicable)
             )
@@ -451,21 +451,21 @@ fn FederalTable(overview: Overview) -> impl IntoView {
         };
     view! {
         <section aria-labelledby="bund">
-            <h2 id="bund">{td_string!(l, overview.federal_title)}</h2>
+            <h2 id="bund">{td_string!(l, dashboard.federal_title)}</h2>
             <div class="table-wrap">
                 <table data-testid="federal-table">
-                    <caption>{td_string!(l, overview.federal_caption)}</caption>
+                    <caption>{td_string!(l, dashboard.federal_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{td_string!(l, overview.col_federal)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_services)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_share)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_inhabitants)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_weighted)}</th>
+                            <th scope="col">{td_string!(l, dashboard.col_federal)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_services)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_share)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_inhabitants)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_weighted)}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {overview.federal.into_iter().map(|r| view! {
+                        {dashboard.federal.into_iter().map(|r| view! {
                             <tr>
                                 <th scope="row">{r.category.label(l)}</th>
                                 <td class="num">{format::int(r.services)}</td>
@@ -477,7 +477,7 @@ fn FederalTable(overview: Overview) -> impl IntoView {
                     </tbody>
                     <tfoot>
                         <tr>
-                            <th scope="row">{td_string!(l, overview.federal_counted)}</th>
+                            <th scope="row">{td_string!(l, dashboard.federal_counted)}</th>
                             <td class="num" data-testid="federal-total">{format::int(total)}</td>
                             <td class="num">{format::percent(total, total)}</td>
                             <td class="num">{mean_inhabitants(&all)}</td>
@@ -492,10 +492,10 @@ fn FederalTable(overview: Overview) -> impl IntoView {
 
 /// The coverage map with its measure switch, attribution and data table.
 #[component]
-fn MapSection(overview: Overview) -> impl IntoView {
+fn MapSection(dashboard: Dashboard) -> impl IntoView {
     let l = current_locale();
-    let filter = overview.filter.clone();
-    let region_filter = overview.filter.clone();
+    let filter = dashboard.filter.clone();
+    let region_filter = dashboard.filter.clone();
     let with = move |karte: MapWeighting| {
         let f = DashboardFilter {
             karte,
@@ -503,60 +503,60 @@ fn MapSection(overview: Overview) -> impl IntoView {
         };
         format!("/?{}", f.to_query_string())
     };
-    let weighting = overview.filter.karte;
+    let weighting = dashboard.filter.karte;
     let current = move |w: MapWeighting| (weighting == w).then_some("page");
     let caption = match weighting {
-        MapWeighting::Units => td_string!(l, overview.map_caption_units),
-        MapWeighting::Inhabitants => td_string!(l, overview.map_caption_inhabitants),
+        MapWeighting::Units => td_string!(l, dashboard.map_caption_units),
+        MapWeighting::Inhabitants => td_string!(l, dashboard.map_caption_inhabitants),
     };
-    let heading = match &overview.kreis {
-        Some(k) => td_string!(l, overview.map_title_gemeinden, kreis = k.name.clone()).to_string(),
-        None => td_string!(l, overview.map_title_kreise).to_owned(),
+    let heading = match &dashboard.kreis {
+        Some(k) => td_string!(l, dashboard.map_title_gemeinden, kreis = k.name.clone()).to_string(),
+        None => td_string!(l, dashboard.map_title_kreise).to_owned(),
     };
-    let without = overview.map.areas_without_unit.join(", ");
+    let without = dashboard.map.areas_without_unit.join(", ");
     view! {
         <section aria-labelledby="karte">
             <h2 id="karte">{heading}</h2>
             <p class="map-switch">
-                {td_string!(l, overview.map_show)} " "
+                {td_string!(l, dashboard.map_show)} " "
                 // plain links (the router still navigates in place): its `A` adds its own
                 // aria-current to the link of the current address, which gave this one two
-                <a href=with(MapWeighting::Units) aria-current=current(MapWeighting::Units)>{td_string!(l, overview.map_units)}</a>
+                <a href=with(MapWeighting::Units) aria-current=current(MapWeighting::Units)>{td_string!(l, dashboard.map_units)}</a>
                 " · "
-                <a href=with(MapWeighting::Inhabitants) aria-current=current(MapWeighting::Inhabitants)>{td_string!(l, overview.map_inhabitants)}</a>
+                <a href=with(MapWeighting::Inhabitants) aria-current=current(MapWeighting::Inhabitants)>{td_string!(l, dashboard.map_inhabitants)}</a>
             </p>
             <figure class="chart map">
-                <div class="chart-svg" data-testid="chart-map" inner_html=overview.charts.map.clone()></div>
+                <div class="chart-svg" data-testid="chart-map" inner_html=dashboard.charts.map.clone()></div>
                 <figcaption>
                     {caption} " "
-                    <a href="http://www.bkg.bund.de" rel="external">{td_string!(l, overview.map_attribution)}</a>
+                    <a href="http://www.bkg.bund.de" rel="external">{td_string!(l, dashboard.map_attribution)}</a>
                     ", dl-de/by-2-0."
                 </figcaption>
             </figure>
             {(!without.is_empty()).then(|| view! {
-                <p class="note">{td_string!(l, overview.areas_without_unit, names = without)}</p>
+                <p class="note">{td_string!(l, dashboard.areas_without_unit, names = without)}</p>
             })}
             <details class="data-table">
-                <summary>{td_string!(l, overview.table_summary)}</summary>
+                <summary>{td_string!(l, dashboard.table_summary)}</summary>
                 <table>
                     <thead>
                         <tr>
-                            <th scope="col">{td_string!(l, overview.col_region)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_applicable)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_online)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_share)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_weighted)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_services_full)}</th>
+                            <th scope="col">{td_string!(l, dashboard.col_region)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_applicable)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_online)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_share)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_weighted)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_services_full)}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {overview.map.regions.into_iter().map(|r| {
+                        {dashboard.map.regions.into_iter().map(|r| {
                             let href = region_filter.region_link(&r.code);
                             let f = r.figures;
                             view! {
                                 <tr>
                                     <th scope="row"><A href=href>{r.name.clone()}</A>
-                                        {(!r.on_map).then(|| format!(" {}", td_string!(l, overview.not_on_map)))}</th>
+                                        {(!r.on_map).then(|| format!(" {}", td_string!(l, dashboard.not_on_map)))}</th>
                                     <td class="num">{format::int(f.applicable)}</td>
                                     <td class="num">{format::int(f.online)}</td>
                                     <td class="num">{format::percent(f.online, f.applicable)}</td>
@@ -574,9 +574,9 @@ fn MapSection(overview: Overview) -> impl IntoView {
 
 /// Records past their planned go-live, by Ressort and by Kreis (today only).
 #[component]
-fn LateSection(overview: Overview) -> impl IntoView {
+fn LateSection(dashboard: Dashboard) -> impl IntoView {
     let l = current_locale();
-    let late = overview.late;
+    let late = dashboard.late;
     let table = move |head: &'static str,
                       rows: Vec<crate::domain::LateRow>,
                       testid: &'static str| {
@@ -586,9 +586,9 @@ fn LateSection(overview: Overview) -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">{head}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_late_records)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_late_services)}</th>
-                            <th scope="col" class="num">{td_string!(l, overview.col_late_oldest)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_late_records)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_late_services)}</th>
+                            <th scope="col" class="num">{td_string!(l, dashboard.col_late_oldest)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -610,17 +610,17 @@ fn LateSection(overview: Overview) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="verspaetet">
-            <h2 id="verspaetet">{td_string!(l, overview.late_title)}</h2>
+            <h2 id="verspaetet">{td_string!(l, dashboard.late_title)}</h2>
             {if late.available {
                 view! {
-                    <p>{td_string!(l, overview.late_lead, records = format::int(late.records))}</p>
+                    <p>{td_string!(l, dashboard.late_lead, records = format::int(late.records))}</p>
                     <div class="late-tables">
-                        {table(td_string!(l, overview.ressort), late.by_ressort, "late-by-ressort")}
-                        {table(td_string!(l, overview.kreis), late.by_kreis, "late-by-kreis")}
+                        {table(td_string!(l, dashboard.ressort), late.by_ressort, "late-by-ressort")}
+                        {table(td_string!(l, dashboard.kreis), late.by_kreis, "late-by-kreis")}
                     </div>
                 }.into_any()
             } else {
-                view! { <p class="note">{td_string!(l, overview.late_today_only)}</p> }.into_any()
+                view! { <p class="note">{td_string!(l, dashboard.late_today_only)}</p> }.into_any()
             }}
         </section>
     }
