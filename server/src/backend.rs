@@ -62,7 +62,7 @@ fn dashboard_charts(o: &Dashboard, locale: app::i18n::Locale) -> Result<Dashboar
             },
             locale,
         )?,
-        maturity: charts::maturity(&o.maturity, o.maturity_unknown, locale)?,
+        maturity: charts::maturity(&o.maturity.bins, o.maturity.unknown, locale)?,
     })
 }
 
@@ -163,7 +163,6 @@ impl ServerBackend {
                 ))
             }
         };
-        dashboard.deadlines = self.storage.deadlines().await?;
         for bar in &mut dashboard.ressort_bars {
             if bar.label.is_empty() {
                 bar.label = td_string!(locale, dashboard.no_ressort).to_owned();

@@ -453,16 +453,16 @@ async fn pdf_reports_hold_the_dashboards_figures_and_every_service() {
         .unwrap()
         .unwrap();
     for expected in [
-        format!("Leistungen ({})", o.services_total),
+        format!("Leistungen ({})", o.services.total),
         format!(
             "{} ({})",
-            int(o.services_online_full),
-            percent(o.services_online_full, o.services_counted())
+            int(o.services.online_full),
+            percent(o.services.online_full, o.services_counted())
         ),
         format!(
             "{} von {} kommunalen Umsetzungsständen",
-            int(o.municipal_records_online),
-            int(o.municipal_records_applicable)
+            int(o.municipal.records_online),
+            int(o.municipal.records_applicable)
         ),
         "Kreis: Erfurt".to_owned(),
         "Demodaten:".to_owned(),

@@ -549,7 +549,7 @@ async fn the_key_figures_and_the_federal_table_count_the_same_services() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        zoomed.services_total, 193,
+        zoomed.services.total, 193,
         "the services with a record in Erfurt"
     );
     assert_eq!(
@@ -759,8 +759,8 @@ async fn a_service_the_catalogue_lacks_is_added_recorded_online_and_counted() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((o.services_total, o.services_counted()), (558, 558));
-    assert_eq!(o.services_online_full, 1, "online wherever it applies");
+    assert_eq!((o.services.total, o.services_counted()), (558, 558));
+    assert_eq!(o.services.online_full, 1, "online wherever it applies");
     let (_, page) = srv
         .get_signed_in(
             "/leistungen/10602",

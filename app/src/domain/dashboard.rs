@@ -447,6 +447,55 @@ pub struct DashboardCharts {
     pub maturity: String,
 }
 
+/// The services in the view and how many are online somewhere or everywhere.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceKpis {
+    pub total: i64,
+    pub online_any: i64,
+    pub online_full: i64,
+}
+
+/// The municipal figures: services Kreise or Gemeinden execute, their records and inhabitants.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MunicipalKpis {
+    /// Services in the view that Kreise or Gemeinden execute (the municipal figures' base),
+    /// and of these the ones whose responsibility the Kompetenzzentrum confirmed.
+    pub services: i64,
+    pub confirmed: i64,
+    pub records_applicable: i64,
+    pub records_online: i64,
+    pub population_applicable: i64,
+    pub population_online: i64,
+    /// The Gemeinden in the view on the reference date.
+    pub gemeinden: i64,
+}
+
+/// The Reifegrad of the applicable records: its sum and count (for the average), the records
+/// per level and those without one, in the model in use.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MaturityFigures {
+    pub model: String,
+    pub sum: i64,
+    pub count: i64,
+    pub bins: Vec<MaturityBin>,
+    /// Applicable records without a Reifegrad.
+    pub unknown: i64,
+}
+
+impl MaturityFigures {
+    pub fn average(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum as f64 / self.count as f64)
+    }
+
+    /// The lowest and the highest level of the Reifegrad model in use, with their names (as
+    /// configured: no text names one scale).
+    pub fn scale(&self) -> Option<(&MaturityBin, &MaturityBin)> {
+        let mut named = self.bins.iter().filter(|b| !b.label.is_empty());
+        let lowest = named.next()?;
+        Some((lowest, named.next_back().unwrap_or(lowest)))
+    }
+}
+
 /// The dashboard at one reference date for one filter. Each figure carries its denominator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -457,26 +506,11 @@ pub struct Dashboard {
     pub kreis: Option<OrgUnitRef>,
     /// Time of the newest change up to the reference date.
     pub data_as_of: Option<DateTime<Utc>>,
-    pub services_total: i64,
-    pub services_online_any: i64,
-    pub services_online_full: i64,
-    pub municipal_records_applicable: i64,
-    pub municipal_records_online: i64,
-    pub municipal_population_applicable: i64,
-    pub municipal_population_online: i64,
-    pub gemeinden_total: i64,
-    /// Services in the view that Kreise or Gemeinden execute (the municipal figures' base),
-    /// and of these the ones whose responsibility the Kompetenzzentrum confirmed.
-    pub municipal_services: i64,
-    pub municipal_confirmed: i64,
-    pub maturity_sum: i64,
-    pub maturity_count: i64,
+    pub services: ServiceKpis,
+    pub municipal: MunicipalKpis,
+    pub maturity: MaturityFigures,
     pub bars: Vec<CategoryBar>,
     pub ressort_bars: Vec<CategoryBar>,
-    pub maturity: Vec<MaturityBin>,
-    /// Applicable records without a Reifegrad.
-    pub maturity_unknown: i64,
-    pub maturity_model: String,
     pub trend: Vec<TrendPoint>,
     pub deadlines: Vec<Deadline>,
     pub federal: Vec<FederalRow>,
@@ -497,19 +531,7 @@ impl Dashboard {
 
     /// Services in the filter that [`Self::services_counted`] leaves out.
     pub fn services_not_counted(&self) -> i64 {
-        self.services_total - self.services_counted()
-    }
-
-    pub fn average_maturity(&self) -> Option<f64> {
-        (self.maturity_count > 0).then(|| self.maturity_sum as f64 / self.maturity_count as f64)
-    }
-
-    /// The lowest and the highest level of the Reifegrad model in use, with their names (as
-    /// configured: no text names one scale).
-    pub fn maturity_scale(&self) -> Option<(&MaturityBin, &MaturityBin)> {
-        let mut named = self.maturity.iter().filter(|b| !b.label.is_empty());
-        let lowest = named.next()?;
-        Some((lowest, named.next_back().unwrap_or(lowest)))
+        self.services.total - self.services_counted()
     }
 }
 

@@ -184,7 +184,8 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
     let o = dashboard;
     let l = current_locale();
     let maturity = o
-        .average_maturity()
+        .maturity
+        .average()
         .map_or_else(|| "–".to_owned(), |m| format::decimal(m, 2));
     // zoomed into a Kreis (e.g. from the map), its name leads on to the Kreis's own page
     let scope = o.kreis.clone().map_or_else(
@@ -196,22 +197,22 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
     );
     let as_of = format::date(o.as_of);
     let past = o.filter.am.is_some();
-    let maturity_detail = match o.maturity_scale() {
+    let maturity_detail = match o.maturity.scale() {
         Some((lowest, highest)) => td_string!(
             l,
             dashboard.maturity_detail,
-            model = o.maturity_model.clone(),
+            model = o.maturity.model.clone(),
             min = lowest.level,
             min_label = lowest.label.clone(),
             max = highest.level,
             max_label = highest.label.clone(),
-            count = format::int(o.maturity_count)
+            count = format::int(o.maturity.count)
         )
         .to_string(),
         None => td_string!(
             l,
             dashboard.maturity_detail_unscaled,
-            count = format::int(o.maturity_count)
+            count = format::int(o.maturity.count)
         )
         .to_string(),
     };
@@ -220,9 +221,9 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
     let mut full_note = td_string!(
         l,
         dashboard.full_note,
-        any = format::int(o.services_online_any),
+        any = format::int(o.services.online_any),
         total = format::int(counted),
-        percent = format::percent(o.services_online_any, counted)
+        percent = format::percent(o.services.online_any, counted)
     )
     .to_string();
     if o.services_not_counted() > 0 {
@@ -241,7 +242,7 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
             {if past { td_string!(l, dashboard.state_at_past) } else { td_string!(l, dashboard.state_at_today) }}
             " " <strong>{as_of}</strong> " · " {td_string!(l, dashboard.scope)} " " <strong>{scope}</strong>
             " · " {td_string!(l, dashboard.data_date)} {format::data_date(o.data_as_of, l)}
-            " · " {td_string!(l, dashboard.in_filter, total = format::int(o.services_total))}
+            " · " {td_string!(l, dashboard.in_filter, total = format::int(o.services.total))}
         </p>
         <Downloads
             query=o.filter.export_query()
@@ -254,23 +255,23 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
             <div class="kpis">
                 <KpiTile
                     title=td_string!(l, dashboard.full_title)
-                    value=format::percent(o.services_online_full, counted)
+                    value=format::percent(o.services.online_full, counted)
                     detail=td_string!(l, dashboard.full_detail,
-                        full = format::int(o.services_online_full), total = format::int(counted)).to_string()
+                        full = format::int(o.services.online_full), total = format::int(counted)).to_string()
                     note=full_note
                 />
                 <KpiTile
                     title=td_string!(l, dashboard.municipal_title)
-                    value=format::percent(o.municipal_records_online, o.municipal_records_applicable)
+                    value=format::percent(o.municipal.records_online, o.municipal.records_applicable)
                     detail=td_string!(l, dashboard.municipal_detail,
-                        online = format::int(o.municipal_records_online),
-                        applicable = format::int(o.municipal_records_applicable)).to_string()
-                    note=td_string!(l, dashboard.municipal_note, gemeinden = format::int(o.gemeinden_total),
-                        services = format::int(o.municipal_services), confirmed = format::int(o.municipal_confirmed)).to_string()
+                        online = format::int(o.municipal.records_online),
+                        applicable = format::int(o.municipal.records_applicable)).to_string()
+                    note=td_string!(l, dashboard.municipal_note, gemeinden = format::int(o.municipal.gemeinden),
+                        services = format::int(o.municipal.services), confirmed = format::int(o.municipal.confirmed)).to_string()
                 />
                 <KpiTile
                     title=td_string!(l, dashboard.population_title)
-                    value=format::percent(o.municipal_population_online, o.municipal_population_applicable)
+                    value=format::percent(o.municipal.population_online, o.municipal.population_applicable)
                     detail=td_string!(l, dashboard.population_detail).to_owned()
                     note=td_string!(l, dashboard.population_note).to_owned()
                 />
@@ -312,7 +313,7 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
             <h2 id="reifegrad">{td_string!(l, dashboard.maturity_chart_title)}</h2>
             <figure class="chart">
                 <div class="chart-svg" data-testid="chart-maturity" inner_html=o.charts.maturity.clone()></div>
-                <figcaption>{td_string!(l, dashboard.maturity_caption, model = o.maturity_model.clone())}</figcaption>
+                <figcaption>{td_string!(l, dashboard.maturity_caption, model = o.maturity.model.clone())}</figcaption>
             </figure>
             <MaturityTable dashboard=o/>
         </section>
@@ -412,12 +413,12 @@ fn MaturityTable(dashboard: Dashboard) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {dashboard.maturity.into_iter().map(|b| view! {
+                    {dashboard.maturity.bins.into_iter().map(|b| view! {
                         <tr><th scope="row">{format!("{} {}", b.level, b.label)}</th><td class="num">{format::int(b.records)}</td></tr>
                     }).collect_view()}
                     <tr>
                         <th scope="row">{td_string!(l, dashboard.maturity_none)}</th>
-                        <td class="num">{format::int(dashboard.maturity_unknown)}</td>
+                        <td class="num">{format::int(dashboard.maturity.unknown)}</td>
                     </tr>
                 </tbody>
             </table>

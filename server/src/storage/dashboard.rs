@@ -190,14 +190,78 @@ impl Storage {
         &self,
         f: &DashboardFilter,
         as_of: NaiveDate,
-        mut services: Option<&mut Vec<ReportService>>,
+        services: Option<&mut Vec<ReportService>>,
     ) -> Result<std::result::Result<Dashboard, ScopeError>> {
         let kreis = match self.dashboard_kreis(f).await? {
             Ok(k) => k,
             Err(e) => return Ok(Err(e)),
         };
         let scope = kreis.as_ref().map_or(LAND_SCOPE, |(id, _)| *id);
+        let read = self
+            .dashboard_rows(f, as_of, scope, kreis.as_ref().map(|(id, _)| *id))
+            .await?;
+        let mut per_service = change_points(read.change_rows)?;
+        let tally = Tally::count(f, read.rows, &read.ressort_names, services);
+        let land_figures: BTreeMap<i64, ScopeFigures> = tally.figures.into_iter().collect();
+        let (map, full_in_a_kreis) = match &kreis {
+            None => self.kreis_map(f, as_of, &land_figures).await?,
+            Some(_) => (
+                self.gemeinde_map(f, as_of, scope, &land_figures).await?,
+                BTreeSet::new(),
+            ),
+        };
+        let with_full_kreis: Vec<(ScopeFigures, bool)> = land_figures
+            .iter()
+            .map(|(id, land)| (*land, full_in_a_kreis.contains(id)))
+            .collect();
+        let late = if is_today(as_of) {
+            self.lateness(f, as_of, scope, &tally.ressort_of, &read.ressort_names)
+                .await?
+        } else {
+            Lateness::default()
+        };
+        let series: Vec<Vec<(NaiveDate, CoverageCategory)>> = tally
+            .included
+            .iter()
+            .filter_map(|id| per_service.remove(id))
+            .collect();
+        Ok(Ok(Dashboard {
+            filter: f.clone(),
+            as_of,
+            kreis: kreis.map(|(_, unit)| unit),
+            data_as_of: read.data_as_of,
+            services: tally.services,
+            municipal: MunicipalKpis {
+                gemeinden: read.gemeinden,
+                ..tally.municipal
+            },
+            maturity: MaturityFigures {
+                model: read.maturity_model,
+                bins: maturity_bins(&tally.level_counts, &read.levels),
+                ..tally.maturity
+            },
+            bars: tally.bars,
+            ressort_bars: tally.ressort_bars,
+            trend: monthly_trend(&series, baseline_day(), as_of),
+            deadlines: self.deadlines().await?,
+            federal: federal_summary(&with_full_kreis),
+            map,
+            late,
+            // what the page draws and offers (the backend adds them; the PDF report has none)
+            charts: DashboardCharts::default(),
+            options: DashboardOptions::default(),
+        }))
+    }
 
+    /// The rows the dashboard counts: each service of the filter with its figures in the
+    /// scope at the end of `as_of`, the coverage change points, and what names them.
+    async fn dashboard_rows(
+        &self,
+        f: &DashboardFilter,
+        as_of: NaiveDate,
+        scope: i64,
+        kreis_id: Option<i64>,
+    ) -> Result<DashboardRows> {
         let mut state = Filter::default();
         service_conditions(f, &mut state);
         let n = state.next_placeholder();
@@ -229,7 +293,6 @@ impl Storage {
             changes.sql()
         );
         let model = self.maturity_model().await?;
-        let kreis_id = kreis.as_ref().map(|(id, _)| *id);
         let (rows, change_rows, gemeinden, ressort_names, levels, data_as_of) = on_pool!(self, pool => {
             let rows: Vec<StateRow> = bind_all!(sqlx::query_as(AssertSqlSafe(state_sql)), state.binds)
                 .fetch_all(pool).await?;
@@ -252,63 +315,83 @@ impl Storage {
             (rows, change_rows, gemeinden, ressort_names, levels, data_as_of)
         });
 
-        // change points per service, for the trend and for the category filter
-        let mut per_service: BTreeMap<i64, Vec<(NaiveDate, CoverageCategory)>> = BTreeMap::new();
-        for (ozg_id, day, code) in change_rows {
-            let category = CoverageCategory::from_code(&code).ok_or_else(|| {
-                StorageError::Inconsistent(format!("unknown coverage category {code}"))
-            })?;
-            per_service.entry(ozg_id).or_default().push((day, category));
-        }
-
-        let mut o = Dashboard {
-            filter: f.clone(),
-            as_of,
-            kreis: kreis.map(|(_, unit)| unit),
+        Ok(DashboardRows {
+            rows,
+            change_rows,
+            gemeinden,
+            ressort_names,
+            levels,
             data_as_of,
-            services_total: 0,
-            services_online_any: 0,
-            services_online_full: 0,
-            municipal_records_applicable: 0,
-            municipal_records_online: 0,
-            municipal_population_applicable: 0,
-            municipal_population_online: 0,
-            gemeinden_total: gemeinden,
-            municipal_services: 0,
-            municipal_confirmed: 0,
-            maturity_sum: 0,
-            maturity_count: 0,
-            bars: Vec::new(),
-            ressort_bars: Vec::new(),
-            maturity: Vec::new(),
-            maturity_unknown: 0,
             maturity_model: model,
-            trend: Vec::new(),
-            deadlines: Vec::new(),
-            federal: Vec::new(),
-            map: CoverageMap::default(),
-            late: Lateness::default(),
-            charts: DashboardCharts::default(),
-            options: DashboardOptions::default(),
-        };
+        })
+    }
+}
+
+/// What [`Storage::dashboard_rows`] reads.
+struct DashboardRows {
+    rows: Vec<StateRow>,
+    change_rows: Vec<(i64, NaiveDate, String)>,
+    /// The Gemeinden in the view that existed at the end of the day.
+    gemeinden: i64,
+    ressort_names: Vec<CodeName>,
+    /// The levels of the Reifegrad model in use, with their names.
+    levels: Vec<(i64, String)>,
+    data_as_of: Option<DateTime<Utc>>,
+    maturity_model: String,
+}
+
+/// The coverage change points of each service, for the trend.
+fn change_points(
+    rows: Vec<(i64, NaiveDate, String)>,
+) -> Result<BTreeMap<i64, Vec<(NaiveDate, CoverageCategory)>>> {
+    let mut per_service: BTreeMap<i64, Vec<(NaiveDate, CoverageCategory)>> = BTreeMap::new();
+    for (ozg_id, day, code) in rows {
+        let category = CoverageCategory::from_code(&code).ok_or_else(|| {
+            StorageError::Inconsistent(format!("unknown coverage category {code}"))
+        })?;
+        per_service.entry(ozg_id).or_default().push((day, category));
+    }
+    Ok(per_service)
+}
+
+/// The dashboard's counts over the services the filter keeps (the category filter `stand`
+/// applied here, on each service's figures at the reference date).
+#[derive(Default)]
+struct Tally {
+    services: ServiceKpis,
+    municipal: MunicipalKpis,
+    maturity: MaturityFigures,
+    level_counts: [i64; MATURITY_BINS],
+    bars: Vec<CategoryBar>,
+    ressort_bars: Vec<CategoryBar>,
+    /// The services counted, in the rows' order, with their figures in the scope.
+    included: Vec<i64>,
+    figures: Vec<(i64, ScopeFigures)>,
+    ressort_of: BTreeMap<i64, Option<String>>,
+}
+
+impl Tally {
+    fn count(
+        f: &DashboardFilter,
+        rows: Vec<StateRow>,
+        ressort_names: &[CodeName],
+        mut report: Option<&mut Vec<ReportService>>,
+    ) -> Self {
         let ressort_name = |code: &str| {
             ressort_names
                 .iter()
                 .find(|(c, _)| c == code)
                 .map_or_else(|| code.to_owned(), |(_, n)| n.clone())
         };
-        let mut level_counts = [0i64; MATURITY_BINS];
-        let mut included: Vec<i64> = Vec::with_capacity(rows.len());
-        let mut included_figures: Vec<(i64, ScopeFigures)> = Vec::with_capacity(rows.len());
-        let mut ressort_of: BTreeMap<i64, Option<String>> = BTreeMap::new();
+        let mut t = Tally::default();
         for r in rows {
             let figures: Contribution = r.figures.into();
             let category = figures.category();
             if f.stand.is_some_and(|s| s != category) {
                 continue;
             }
-            included.push(r.ozg_id);
-            if let Some(list) = services.as_mut() {
+            t.included.push(r.ozg_id);
+            if let Some(list) = report.as_mut() {
                 list.push(ReportService {
                     ozg_id: r.ozg_id,
                     name: r.service_name.clone(),
@@ -317,33 +400,34 @@ impl Storage {
                     figures: scope_figures(&figures),
                 });
             }
-            ressort_of.insert(r.ozg_id, r.ressort_code.clone());
-            included_figures.push((r.ozg_id, scope_figures(&figures)));
-            o.services_total += 1;
-            o.services_online_any += i64::from(figures.online > 0);
-            o.services_online_full += i64::from(category == CoverageCategory::Full);
+            t.ressort_of.insert(r.ozg_id, r.ressort_code.clone());
+            t.figures.push((r.ozg_id, scope_figures(&figures)));
+            t.services.total += 1;
+            t.services.online_any += i64::from(figures.online > 0);
+            t.services.online_full += i64::from(category == CoverageCategory::Full);
             if matches!(
                 Responsibility::from_code(&r.responsibility),
                 Some(Responsibility::Gemeinde | Responsibility::Verband | Responsibility::Kreis)
             ) {
-                o.municipal_services += 1;
-                o.municipal_confirmed += i64::from(r.confirmed);
-                o.municipal_records_applicable += figures.applicable;
-                o.municipal_records_online += figures.online;
-                o.municipal_population_applicable += figures.population_applicable;
-                o.municipal_population_online += figures.population_online;
+                let m = &mut t.municipal;
+                m.services += 1;
+                m.confirmed += i64::from(r.confirmed);
+                m.records_applicable += figures.applicable;
+                m.records_online += figures.online;
+                m.population_applicable += figures.population_applicable;
+                m.population_online += figures.population_online;
             }
-            o.maturity_sum += figures.maturity_sum;
-            o.maturity_count += figures.maturity_count;
-            o.maturity_unknown += figures.applicable - figures.maturity_count;
-            for (total, n) in level_counts.iter_mut().zip(figures.levels) {
+            t.maturity.sum += figures.maturity_sum;
+            t.maturity.count += figures.maturity_count;
+            t.maturity.unknown += figures.applicable - figures.maturity_count;
+            for (total, n) in t.level_counts.iter_mut().zip(figures.levels) {
                 *total += n;
             }
             let themenfeld = ServiceFilter {
                 themenfeld: Some(ThemenfeldId(r.themenfeld_id)),
                 ..ServiceFilter::default()
             };
-            bar_for(&mut o.bars, themenfeld, &r.themenfeld).add(category);
+            bar_for(&mut t.bars, themenfeld, &r.themenfeld).add(category);
             // a service without a lead ministry has a bar without a name, which narrows nothing
             let ressort = r.ressort_code.as_deref().and_then(UnitCode::parse);
             let label = r
@@ -355,52 +439,32 @@ impl Storage {
                 ressort,
                 ..ServiceFilter::default()
             };
-            bar_for(&mut o.ressort_bars, ressort, &label).add(category);
+            bar_for(&mut t.ressort_bars, ressort, &label).add(category);
         }
-        o.ressort_bars.sort_by_key(|b| std::cmp::Reverse(b.total()));
-        o.maturity = level_counts
-            .iter()
-            .enumerate()
-            .filter_map(|(level, records)| {
-                let level = level as i64;
-                let label = levels
-                    .iter()
-                    .find(|(l, _)| *l == level)
-                    .map(|(_, s)| s.clone());
-                // levels outside the configured scale appear only if records carry them
-                (label.is_some() || *records > 0).then(|| MaturityBin {
-                    level,
-                    label: label.unwrap_or_default(),
-                    records: *records,
-                })
-            })
-            .collect();
-        let land_figures: BTreeMap<i64, ScopeFigures> = included_figures.into_iter().collect();
-        let (map, full_in_a_kreis) = match &o.kreis {
-            None => self.kreis_map(f, as_of, &land_figures).await?,
-            Some(_) => (
-                self.gemeinde_map(f, as_of, scope, &land_figures).await?,
-                BTreeSet::new(),
-            ),
-        };
-        o.map = map;
-        let services: Vec<(ScopeFigures, bool)> = land_figures
-            .iter()
-            .map(|(id, land)| (*land, full_in_a_kreis.contains(id)))
-            .collect();
-        o.federal = federal_summary(&services);
-        if is_today(as_of) {
-            o.late = self
-                .lateness(f, as_of, scope, &ressort_of, &ressort_names)
-                .await?;
-        }
-        let series: Vec<Vec<(NaiveDate, CoverageCategory)>> = included
-            .iter()
-            .filter_map(|id| per_service.remove(id))
-            .collect();
-        o.trend = monthly_trend(&series, baseline_day(), as_of);
-        Ok(Ok(o))
+        t.ressort_bars.sort_by_key(|b| std::cmp::Reverse(b.total()));
+        t
     }
+}
+
+/// The records per Reifegrad level, named as the model names them; levels outside the
+/// configured scale appear only if records carry them.
+fn maturity_bins(counts: &[i64; MATURITY_BINS], levels: &[(i64, String)]) -> Vec<MaturityBin> {
+    counts
+        .iter()
+        .enumerate()
+        .filter_map(|(level, records)| {
+            let level = level as i64;
+            let label = levels
+                .iter()
+                .find(|(l, _)| *l == level)
+                .map(|(_, s)| s.clone());
+            (label.is_some() || *records > 0).then(|| MaturityBin {
+                level,
+                label: label.unwrap_or_default(),
+                records: *records,
+            })
+        })
+        .collect()
 }
 
 fn scope_figures(c: &Contribution) -> ScopeFigures {

@@ -308,10 +308,10 @@ pub(super) async fn an_imported_catalogue_counts_new_services_from_today_and_out
     let all = DashboardFilter::default();
     let figures = |o: app::domain::Dashboard| {
         (
-            o.services_total,
-            o.municipal_records_applicable,
-            o.municipal_population_applicable,
-            o.services_online_any,
+            o.services.total,
+            o.municipal.records_applicable,
+            o.municipal.population_applicable,
+            o.services.online_any,
             o.bars
                 .iter()
                 .map(app::domain::CategoryBar::total)

@@ -32,7 +32,7 @@ pub(super) async fn demo_data_goes_through_the_change_path(s: Storage) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(dashboard.services_total, 557);
+    assert_eq!(dashboard.services.total, 557);
     // today's state from the history rollups equals the current rollups
     let current: i64 = maintained.iter().map(|(_, figures)| figures[1]).sum();
     let municipal_and_other = dashboard
@@ -45,13 +45,13 @@ pub(super) async fn demo_data_goes_through_the_change_path(s: Storage) {
     assert_eq!(trend_end.date, now.date_naive());
     assert_eq!(
         trend_end.count(app::domain::CoverageCategory::Full),
-        dashboard.services_online_full
+        dashboard.services.online_full
     );
     assert!(dashboard.trend.len() > 60, "monthly points since 2019");
-    assert!(current >= dashboard.municipal_records_online);
-    assert!(dashboard.services_online_any > 100 && dashboard.services_online_any < 557);
-    assert!(dashboard.services_online_full <= dashboard.services_online_any);
-    assert!(dashboard.municipal_records_online > 0);
+    assert!(current >= dashboard.municipal.records_online);
+    assert!(dashboard.services.online_any > 100 && dashboard.services.online_any < 557);
+    assert!(dashboard.services.online_full <= dashboard.services.online_any);
+    assert!(dashboard.municipal.records_online > 0);
     assert_eq!(dashboard.bars.len(), 14);
     assert_eq!(
         dashboard
@@ -338,9 +338,9 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
     let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
     let figures = |o: &app::domain::Dashboard| {
         (
-            o.services_online_any,
-            o.municipal_records_online,
-            o.maturity_count,
+            o.services.online_any,
+            o.municipal.records_online,
+            o.maturity.count,
         )
     };
     let before = s
@@ -375,12 +375,13 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         .unwrap();
     assert_eq!(figures(&march), (1, 2, 2));
     assert_eq!(
-        march.services_total, before.services_total,
+        march.services.total, before.services.total,
         "same denominator"
     );
     assert_eq!(
         march
             .maturity
+            .bins
             .iter()
             .find(|b| b.level == 3)
             .unwrap()
@@ -412,7 +413,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(partly.services_total, 1);
+    assert_eq!(partly.services.total, 1);
     // the map counts the services the category filter kept, not all of the Kreis's
     assert!(partly.map.regions.iter().all(|r| r.services <= 1));
     assert!(partly.map.regions.iter().any(|r| r.services == 1));
@@ -421,7 +422,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(none.services_total, 0);
+    assert_eq!(none.services.total, 0);
     assert!(none.map.regions.iter().all(|r| r.services == 0));
     // a report's rows come from the same figures: one per service counted, the filter's
     let mut rows = Vec::new();
@@ -431,7 +432,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         .unwrap()
         .unwrap();
     assert_eq!(reported, partly, "the same figures with or without rows");
-    assert_eq!(rows.len() as i64, partly.services_total);
+    assert_eq!(rows.len() as i64, partly.services.total);
     assert!(rows
         .iter()
         .all(|r| r.category == CoverageCategory::Partial && r.figures.online > 0));
@@ -449,28 +450,28 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         in_kreis.kreis.as_ref().map(|k| k.code.as_str()),
         Some(kreis_code.as_str())
     );
-    assert_eq!(in_kreis.municipal_records_online, 1);
-    assert!(in_kreis.gemeinden_total < before.gemeinden_total);
+    assert_eq!(in_kreis.municipal.records_online, 1);
+    assert!(in_kreis.municipal.gemeinden < before.municipal.gemeinden);
     // and in a Kreis, the Kreis's figures per service
     let mut kreis_rows = Vec::new();
     s.dashboard_and_services_at(&kreis, day(2024, 1, 31), Some(&mut kreis_rows))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(kreis_rows.len() as i64, in_kreis.services_total);
+    assert_eq!(kreis_rows.len() as i64, in_kreis.services.total);
     assert_eq!(
         kreis_rows.iter().filter(|r| r.figures.online > 0).count() as i64,
-        in_kreis.services_online_any
+        in_kreis.services.online_any
     );
     assert_eq!(
         kreis_rows
             .iter()
             .filter(|r| r.category == CoverageCategory::Full)
             .count() as i64,
-        in_kreis.services_online_full
+        in_kreis.services.online_full
     );
     assert!(
-        in_kreis.services_online_any > 0,
+        in_kreis.services.online_any > 0,
         "the check has something to count"
     );
     // the map (Kreise) and the federal categories at that date
@@ -513,7 +514,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
     assert_eq!(services_in(FederalCategory::Land), 0);
     assert_eq!(
         march.federal.iter().map(|r| r.services).sum::<i64>(),
-        march.services_total
+        march.services.total
             - march
                 .bars
                 .iter()
@@ -572,7 +573,7 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(with_efa.services_total, 1);
+    assert_eq!(with_efa.services.total, 1);
     let without = DashboardFilter {
         services: ServiceFilter {
             efa: Some(false),
@@ -585,8 +586,9 @@ pub(super) async fn the_dashboard_shows_any_past_date_from_the_history(s: Storag
             .await
             .unwrap()
             .unwrap()
-            .services_total,
-        before.services_total - 1
+            .services
+            .total,
+        before.services.total - 1
     );
     let unknown = DashboardFilter {
         kreis: app::domain::UnitCode::parse("99999"),

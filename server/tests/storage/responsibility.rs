@@ -49,10 +49,10 @@ pub(super) async fn moving_a_service_between_levels_and_back_keeps_every_record_
     }
     let figures = |o: app::domain::Dashboard| {
         (
-            o.municipal_records_applicable,
-            o.municipal_records_online,
-            o.municipal_population_applicable,
-            o.services_online_any,
+            o.municipal.records_applicable,
+            o.municipal.records_online,
+            o.municipal.population_applicable,
+            o.services.online_any,
         )
     };
     let past = |f: DashboardFilter| {
@@ -237,10 +237,10 @@ pub(super) async fn moving_a_service_between_levels_and_back_keeps_every_record_
         .unwrap()
         .unwrap();
     assert_eq!(
-        now.municipal_confirmed, 1,
+        now.municipal.confirmed, 1,
         "Elterngeld's confirmed responsibility"
     );
-    assert!(now.municipal_services > now.municipal_confirmed);
+    assert!(now.municipal.services > now.municipal.confirmed);
 
     // a lead unit that does not fit the level, and a service that does not exist
     let wrong_lead = ResponsibilityChange {
@@ -296,7 +296,7 @@ pub(super) async fn moving_a_service_between_levels_and_back_keeps_every_record_
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(now.municipal_confirmed, 0);
+    assert_eq!(now.municipal.confirmed, 0);
 }
 
 /// "nicht relevant" set before the approval rule (no admin's reasoned change since) is listed
@@ -441,8 +441,8 @@ pub(super) async fn a_verband_holds_the_transferred_tasks_of_its_members(s: Stor
         assert_eq!(region(&after, member), region(&before, member), "{member}");
     }
     assert_eq!(
-        after.municipal_records_applicable,
-        before.municipal_records_applicable - 35 + 6,
+        after.municipal.records_applicable,
+        before.municipal.records_applicable - 35 + 6,
         "the Kreis counts the Verbände's records instead of their members'"
     );
     assert_history_exact(&s).await;

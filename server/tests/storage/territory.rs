@@ -18,7 +18,8 @@ pub(super) async fn a_renamed_unit_keeps_its_counts_and_a_new_population_counts_
             .await
             .unwrap()
             .unwrap()
-            .municipal_population_applicable
+            .municipal
+            .population_applicable
     };
     let before = land_population(s.clone()).await;
     let write = |name: &str, population: i64| {
@@ -121,11 +122,11 @@ pub(super) async fn a_territorial_change_keeps_the_past_and_the_dissolved_units_
     };
     let figures = |o: app::domain::Dashboard| {
         (
-            o.municipal_records_applicable,
-            o.municipal_records_online,
-            o.municipal_population_applicable,
-            o.gemeinden_total,
-            o.services_online_any,
+            o.municipal.records_applicable,
+            o.municipal.records_online,
+            o.municipal.population_applicable,
+            o.municipal.gemeinden,
+            o.services.online_any,
         )
     };
     let dashboard = |f: DashboardFilter, day| {

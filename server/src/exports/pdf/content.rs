@@ -161,7 +161,7 @@ pub(super) fn key_figures(layout: &mut Layout, o: &Dashboard) {
     let mut rows = vec![
         (
             "OZG-Leistungen im Bericht".to_owned(),
-            int(o.services_total),
+            int(o.services.total),
             "aktive Leistungen des OZG-Katalogs, die dem Filter entsprechen".to_owned(),
         ),
         (
@@ -174,44 +174,44 @@ pub(super) fn key_figures(layout: &mut Layout, o: &Dashboard) {
         ),
         (
             td_string!(Locale::de, dashboard.full_title).to_owned(),
-            format!("{} ({})", int(o.services_online_full), percent(o.services_online_full, n)),
+            format!("{} ({})", int(o.services.online_full), percent(o.services.online_full, n)),
             format!("von {} Leistungen bei allen zuständigen Stellen {place} online", int(n)),
         ),
         (
             "In mindestens einer Stelle online".to_owned(),
-            format!("{} ({})", int(o.services_online_any), percent(o.services_online_any, n)),
+            format!("{} ({})", int(o.services.online_any), percent(o.services.online_any, n)),
             format!("von {} Leistungen", int(n)),
         ),
         (
             td_string!(Locale::de, dashboard.municipal_title).to_owned(),
-            percent(o.municipal_records_online, o.municipal_records_applicable),
+            percent(o.municipal.records_online, o.municipal.records_applicable),
             format!(
                 "{} von {} kommunalen Umsetzungsständen (OZG-Leistung × Gemeinde) online; {} Gemeinden",
-                int(o.municipal_records_online),
-                int(o.municipal_records_applicable),
-                int(o.gemeinden_total)
+                int(o.municipal.records_online),
+                int(o.municipal.records_applicable),
+                int(o.municipal.gemeinden)
             ),
         ),
         (
             td_string!(Locale::de, dashboard.population_title).to_owned(),
-            percent(o.municipal_population_online, o.municipal_population_applicable),
+            percent(o.municipal.population_online, o.municipal.population_applicable),
             "Anteil der Einwohner, deren Gemeinde bzw. Kreis die jeweilige kommunale Leistung online anbietet, über die kommunalen Leistungen gemittelt (Einwohner: Destatis)"
                 .to_owned(),
         ),
         (
             td_string!(Locale::de, dashboard.maturity_title).to_owned(),
-            o.average_maturity()
+            o.maturity.average()
                 .map_or_else(|| "–".to_owned(), |m| format::decimal(m, 1)),
             format!(
                 "{}über {} Umsetzungsstände mit Reifegrad; {} ohne Angabe",
-                o.maturity_scale()
+                o.maturity.scale()
                     .map(|(lowest, highest)| format!(
                         "Modell {}, Skala {} ({}) bis {} ({}), ",
-                        o.maturity_model, lowest.level, lowest.label, highest.level, highest.label
+                        o.maturity.model, lowest.level, lowest.label, highest.level, highest.label
                     ))
                     .unwrap_or_default(),
-                int(o.maturity_count),
-                int(o.maturity_unknown)
+                int(o.maturity.count),
+                int(o.maturity.unknown)
             ),
         ),
     ];
@@ -280,10 +280,10 @@ pub(super) fn chart_sections(layout: &mut Layout, o: &Dashboard) {
             td_string!(
                 Locale::de,
                 dashboard.maturity_caption,
-                model = o.maturity_model.clone()
+                model = o.maturity.model.clone()
             )
             .to_string(),
-            charts::maturity_desc(&o.maturity, o.maturity_unknown, Locale::de),
+            charts::maturity_desc(&o.maturity.bins, o.maturity.unknown, Locale::de),
             charts::MATURITY_SIZE,
         ),
     ];

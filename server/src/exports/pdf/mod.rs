@@ -51,29 +51,35 @@ mod tests {
             as_of: day("2026-11-02"),
             kreis: None,
             data_as_of: Some("2026-11-02T09:05:00Z".parse().unwrap()),
-            services_total: 6,
-            services_online_any: 3,
-            services_online_full: 1,
-            municipal_records_applicable: 1266,
-            municipal_records_online: 317,
-            municipal_population_applicable: 4_240_000,
-            municipal_population_online: 1_060_000,
-            gemeinden_total: 633,
-            municipal_services: 0,
-            municipal_confirmed: 0,
-            maturity_sum: 25,
-            maturity_count: 10,
+            services: ServiceKpis {
+                total: 6,
+                online_any: 3,
+                online_full: 1,
+            },
+            municipal: MunicipalKpis {
+                services: 0,
+                confirmed: 0,
+                records_applicable: 1266,
+                records_online: 317,
+                population_applicable: 4_240_000,
+                population_online: 1_060_000,
+                gemeinden: 633,
+            },
+            maturity: MaturityFigures {
+                model: "OZG-Reifegradmodell".into(),
+                sum: 25,
+                count: 10,
+                bins: (0..5)
+                    .map(|level| MaturityBin {
+                        level,
+                        label: format!("Stufe {level}"),
+                        records: 2,
+                    })
+                    .collect(),
+                unknown: 4,
+            },
             bars: vec![bar("Familie & Kind", 1, 1, 1), bar("Umwelt", 0, 1, 2)],
             ressort_bars: vec![bar("TMDI", 1, 2, 3)],
-            maturity: (0..5)
-                .map(|level| MaturityBin {
-                    level,
-                    label: format!("Stufe {level}"),
-                    records: 2,
-                })
-                .collect(),
-            maturity_unknown: 4,
-            maturity_model: "OZG-Reifegradmodell".into(),
             trend: vec![
                 TrendPoint {
                     date: day("2026-09-30"),
@@ -319,12 +325,12 @@ mod tests {
         // validation once: an empty bar chart had an empty alternative text)
         let mut empty = report(0, false);
         let o = &mut empty.dashboard;
-        o.services_total = 0;
+        o.services.total = 0;
         o.bars.clear();
         o.ressort_bars.clear();
         o.trend.clear();
-        o.maturity.clear();
-        o.maturity_unknown = 0;
+        o.maturity.bins.clear();
+        o.maturity.unknown = 0;
         let pdf = render(&empty).unwrap();
         let all = pages_of(&pdf).join("\n");
         assert!(

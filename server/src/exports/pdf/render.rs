@@ -77,7 +77,7 @@ pub(super) fn draw_chart(surface: &mut Surface, chart: Chart, o: &Dashboard) -> 
             charts::draw_category_bars(&root, &o.ressort_bars, &no_link, Locale::de).map(drop)
         }
         Chart::Maturity => {
-            charts::draw_maturity(&root, &o.maturity, o.maturity_unknown, Locale::de).map(drop)
+            charts::draw_maturity(&root, &o.maturity.bins, o.maturity.unknown, Locale::de).map(drop)
         }
     }
 }
