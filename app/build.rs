@@ -28,6 +28,7 @@ const NAMESPACES: &[&str] = &[
     "responsibilities",
     "settings",
     "filter",
+    "api",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {

@@ -28,7 +28,10 @@ pub struct ServerBackend {
 
 /// The dashboard's four charts, with drill-down links that keep the page's filter.
 #[tracing::instrument(level = "debug", skip_all)]
-fn dashboard_charts(o: &Dashboard, locale: app::i18n::Locale) -> Result<DashboardCharts, String> {
+fn dashboard_charts(
+    o: &Dashboard,
+    locale: app::i18n::Locale,
+) -> Result<DashboardCharts, crate::charts::ChartError> {
     use crate::charts::{self, BarChart, Grouping};
     let segment =
         |bar: &CategoryBar, c: CoverageCategory| o.filter.catalogue_link(&bar.narrowing, c);

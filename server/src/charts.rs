@@ -15,10 +15,24 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type Error = String;
+/// A chart plotters could not draw. Never caused by the figures a user chose: it is logged,
+/// and the person sees an internal error.
+#[derive(Debug, thiserror::Error)]
+#[error("drawing a chart failed: {0}")]
+pub struct ChartError(String);
 
+type Error = ChartError;
+
+impl ChartError {
+    pub fn from_plotters(e: &impl std::fmt::Display) -> Self {
+        Self(e.to_string())
+    }
+}
+
+/// Plotters' errors are generic over the backend (SVG here, PDF in the reports); the chart
+/// keeps what it reported.
 fn err(e: impl std::fmt::Display) -> Error {
-    e.to_string()
+    ChartError::from_plotters(&e)
 }
 
 /// Okabe–Ito colours, dark to light: distinguishable with the common colour-vision

@@ -3,6 +3,7 @@
 //! from the database, so its size is not bounded by memory; XLSX is assembled in a
 //! constant-memory workbook and sent when complete.
 
+use super::refusal::Refusal;
 use super::{check_params, ApiError};
 use crate::exports::csv::{CsvEncoder, Dialect};
 use crate::exports::xlsx::{WorkbookWriter, MAX_ROWS_PER_SHEET};
@@ -58,11 +59,7 @@ pub(super) async fn export_request(
     own_params: &[&'static str],
 ) -> Result<(ExportFilter, ExportDescription), ApiError> {
     if params.contains_key("am") || params.contains_key("stand") {
-        return Err(AppError::bad_request(
-            "Exporte enthalten den heutigen Stand der Umsetzungsstände; die Filter „am“ und \
-             „stand“ gelten für sie nicht.",
-        )
-        .into());
+        return Err(Refusal::ExportOfToday.into());
     }
     let allowed: Vec<&str> = service_filter_params()
         .chain(RECORD_FILTER_PARAMS)
@@ -96,13 +93,7 @@ pub(super) async fn export_request(
     };
     let org_unit = match value("org_unit") {
         Some(raw) if is_unit_code(raw) => Some(raw.trim().to_owned()),
-        Some(raw) => {
-            return Err(AppError::bad_request(format!(
-                "„{}“ ist keine gültige Kennung einer Organisationseinheit.",
-                raw.chars().take(40).collect::<String>()
-            ))
-            .into())
-        }
+        Some(raw) => return Err(Refusal::not_a_unit_code(raw).into()),
         None => None,
     };
     let storage = &state.backend.storage;
@@ -132,11 +123,7 @@ pub(super) async fn export_request(
                 .org_unit_name(code)
                 .await
                 .map_err(AppError::from)?
-                .ok_or_else(|| {
-                    AppError::not_found(format!(
-                        "Eine Organisationseinheit „{code}“ gibt es nicht."
-                    ))
-                })?;
+                .ok_or_else(|| Refusal::unknown_unit(code))?;
             filter_lines.push((label.into(), format!("{name} ({code})")));
         }
     }
@@ -170,15 +157,8 @@ pub(super) async fn export_request(
             .map_err(AppError::from)?
             .statuses;
         let known = statuses.iter().find(|s| &s.code == code).ok_or_else(|| {
-            AppError::bad_request(format!(
-                "Parameter „status“: „{}“ ist unbekannt (erlaubt: {}).",
-                code.chars().take(40).collect::<String>(),
-                statuses
-                    .iter()
-                    .map(|s| s.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+            let allowed: Vec<String> = statuses.iter().map(|s| s.code.clone()).collect();
+            Refusal::unknown_value("status", code, &allowed)
         })?;
         filter_lines.push(("Status".into(), known.label.clone()));
     }
@@ -389,12 +369,8 @@ async fn records_xlsx(
         Some(sheets) if sheets == SHEETS[0] => false,
         Some(sheets) if sheets == SHEETS[1] => true,
         Some(other) => {
-            return Err(AppError::bad_request(format!(
-                "Parameter „blaetter“: „{}“ ist unbekannt (erlaubt: {}).",
-                other.chars().take(40).collect::<String>(),
-                SHEETS.join(", ")
-            ))
-            .into())
+            let sheets: Vec<String> = SHEETS.map(str::to_owned).to_vec();
+            return Err(Refusal::unknown_value("blaetter", other, &sheets).into());
         }
     };
     let (filter, about) = export_request(&state, &params, &["blaetter"]).await?;
@@ -409,12 +385,10 @@ async fn records_xlsx(
         counts.iter().map(|(_, n)| *n).sum()
     };
     if largest_sheet > MAX_ROWS_PER_SHEET {
-        return Err(AppError::Unprocessable(vec![format!(
-            "Die Auswahl hat {} Umsetzungsstände auf einem Blatt; Excel fasst höchstens {} Zeilen. \
-             Bitte enger filtern, ein Blatt je Themenfeld wählen oder CSV herunterladen.",
-            app::format::int(largest_sheet),
-            app::format::int(MAX_ROWS_PER_SHEET)
-        )])
+        return Err(Refusal::TooManyRowsForExcel {
+            rows: largest_sheet,
+            max: MAX_ROWS_PER_SHEET,
+        }
         .into());
     }
     let _slot = FILE_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;

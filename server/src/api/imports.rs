@@ -10,6 +10,7 @@
 //! - `POST /api/v1/imports/responsibilities`: the responsibility matrix (administrators only),
 //!   the columns of its export; any line error blocks the whole file.
 
+use super::refusal::Refusal;
 use super::{check_params, flag, ApiError, ApiResult};
 use crate::imports::catalogue::{import_catalogue, CatalogueRequest};
 use crate::imports::status::{import_status, ImportRequest};
@@ -139,22 +140,15 @@ fn uploaded_file(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if content_type.starts_with("multipart/") {
-        return Err(AppError::BadRequest(vec![
-            "Bitte senden Sie die Datei selbst als Inhalt der Anfrage (Content-Type text/csv \
-             oder application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), nicht als \
-             Formular."
-                .into(),
-        ])
-        .into());
+        return Err(Refusal::FileAsForm.into());
     }
     let body = body.map_err(|rejection| {
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(format!(
-                "Die Datei ist zu groß: ein Import nimmt höchstens {} MB an.",
-                MAX_IMPORT_BYTES / (1024 * 1024)
-            ))
+            Refusal::FileTooLarge {
+                max_mb: MAX_IMPORT_BYTES / (1024 * 1024),
+            }
         } else {
-            AppError::bad_request("Die Datei konnte nicht vollständig empfangen werden.")
+            Refusal::FileIncomplete
         }
     })?;
     Ok(body.into())

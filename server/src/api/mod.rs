@@ -5,6 +5,7 @@ mod exports;
 mod imports;
 pub mod openapi;
 mod records;
+mod refusal;
 mod reports;
 mod responsibility;
 
@@ -22,6 +23,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use refusal::Refusal;
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -138,7 +140,7 @@ async fn get_service(
         .filter(|u| !u.trim().is_empty())
         .cloned();
     if unit.as_ref().is_some_and(|u| u.chars().count() > 100) {
-        return Err(AppError::bad_request("Parameter „einheit“: höchstens 100 Zeichen.").into());
+        return Err(Refusal::UnitSearchTooLong.into());
     }
     Ok(Json(state.backend.service(id, page, unit).await?))
 }
@@ -152,9 +154,8 @@ async fn list_org_units(
     let kind = match params.get("art").map(String::as_str) {
         None | Some("") => None,
         Some(k) => Some(OrgUnitKind::from_code(k).ok_or_else(|| {
-            AppError::bad_request(format!(
-                "Parameter „art“: „{k}“ ist unbekannt (erlaubt: land, ressort, landesbehoerde, kreis, gemeinde)."
-            ))
+            let kinds: Vec<String> = OrgUnitKind::ALL.map(|k| k.code().to_owned()).to_vec();
+            Refusal::unknown_value("art", k, &kinds)
         })?),
     };
     let query = OrgUnitQuery {
@@ -173,17 +174,13 @@ async fn get_org_unit(
     Path(code): Path<String>,
 ) -> ApiResult<app::domain::OrgUnitDetail> {
     if code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(AppError::bad_request(format!(
-            "„{}“ ist keine gültige Kennung einer Organisationseinheit.",
-            code.chars().take(40).collect::<String>()
-        ))
-        .into());
+        return Err(Refusal::not_a_unit_code(&code).into());
     }
     Ok(Json(state.backend.org_unit(&code).await?))
 }
 
 async fn api_not_found() -> ApiError {
-    ApiError(AppError::not_found("Diesen API-Endpunkt gibt es nicht."))
+    Refusal::NoSuchEndpoint.into()
 }
 
 /// A page number or size in `1..=max`, `default` when absent.
@@ -200,9 +197,11 @@ pub(super) fn page_param(
             .ok()
             .filter(|n| (1..=max).contains(n))
             .ok_or_else(|| {
-                AppError::bad_request(format!(
-                    "Parameter „{name}“: „{v}“ ist keine Zahl von 1 bis {max}."
-                ))
+                Refusal::NotANumber {
+                    name: name.to_owned(),
+                    raw: v.chars().take(40).collect(),
+                    max,
+                }
                 .into()
             }),
     }
@@ -233,13 +232,6 @@ pub(crate) async fn check_named_values(
     storage: &crate::storage::Storage,
     values: NamedValues<'_>,
 ) -> Result<(), ApiError> {
-    let unknown = |param: &str, value: &str, allowed: Vec<String>| {
-        AppError::bad_request(format!(
-            "Parameter „{param}“: „{}“ ist unbekannt (erlaubt: {}).",
-            value.chars().take(40).collect::<String>(),
-            allowed.join(", ")
-        ))
-    };
     let services = values.services;
     if services.themenfeld.is_some()
         || services.lage.is_some()
@@ -249,34 +241,41 @@ pub(crate) async fn check_named_values(
         let options = storage.dashboard_options().await.map_err(AppError::from)?;
         if let Some(t) = services.themenfeld {
             if !options.themenfelder.iter().any(|o| o.id == t.0) {
-                let allowed = options
+                let allowed: Vec<String> = options
                     .themenfelder
                     .iter()
                     .map(|o| o.id.to_string())
                     .collect();
-                return Err(unknown(Param::Themenfeld.name(), &t.to_string(), allowed).into());
+                return Err(Refusal::unknown_value(
+                    Param::Themenfeld.name(),
+                    &t.to_string(),
+                    &allowed,
+                )
+                .into());
             }
         }
         if let Some(l) = services.lage {
             if !options.lagen.iter().any(|o| o.id == l.0) {
-                let allowed =
-                    vec!["die Nummer einer Lebenslage (GET /api/v1/services listet sie)".into()];
-                return Err(unknown(Param::Lage.name(), &l.to_string(), allowed).into());
+                return Err(Refusal::UnknownLage {
+                    name: Param::Lage.name().to_owned(),
+                    raw: l.to_string(),
+                }
+                .into());
             }
         }
         if let Some(r) = &services.ressort {
             if !options.ressorts.iter().any(|o| o.code == r.as_str()) {
-                let allowed = options.ressorts.iter().map(|o| o.code.clone()).collect();
-                return Err(unknown(Param::Ressort.name(), r.as_str(), allowed).into());
+                let allowed: Vec<String> =
+                    options.ressorts.iter().map(|o| o.code.clone()).collect();
+                return Err(
+                    Refusal::unknown_value(Param::Ressort.name(), r.as_str(), &allowed).into(),
+                );
             }
         }
         // a unit that does not exist is not found, as everywhere
         if let Some(k) = values.kreis {
             if !options.kreise.iter().any(|o| o.code == k.as_str()) {
-                return Err(AppError::not_found(format!(
-                    "Eine Organisationseinheit „{k}“ gibt es nicht."
-                ))
-                .into());
+                return Err(Refusal::unknown_unit(k.as_str()).into());
             }
         }
     }
@@ -287,8 +286,8 @@ pub(crate) async fn check_named_values(
             .map_err(AppError::from)?
             .statuses;
         if !statuses.iter().any(|s| s.code == code) {
-            let allowed = statuses.iter().map(|s| s.code.clone()).collect();
-            return Err(unknown("status", code, allowed).into());
+            let allowed: Vec<String> = statuses.iter().map(|s| s.code.clone()).collect();
+            return Err(Refusal::unknown_value("status", code, &allowed).into());
         }
     }
     Ok(())
@@ -300,27 +299,27 @@ pub(crate) fn filter_error(errors: Vec<FilterError>) -> ApiError {
 }
 
 fn check_params(params: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
-    let unknown: Vec<String> = params
+    let refused: Vec<Refusal> = params
         .iter()
         .filter_map(|(k, v)| {
             if !allowed.contains(&k.as_str()) {
-                Some(format!(
-                    "Unbekannter Parameter „{k}“ (erlaubt: {}).",
-                    allowed.join(", ")
-                ))
+                Some(Refusal::UnknownParameter {
+                    name: k.chars().take(40).collect(),
+                    allowed: allowed.join(", "),
+                })
             } else if v.chars().any(char::is_control) {
                 // no name, code or search text contains control characters; PostgreSQL
                 // cannot even compare text with a NUL in it
-                Some(format!("Parameter „{k}“ enthält Steuerzeichen."))
+                Some(Refusal::ControlCharacters { name: k.clone() })
             } else {
                 None
             }
         })
         .collect();
-    if unknown.is_empty() {
+    if refused.is_empty() {
         Ok(())
     } else {
-        Err(AppError::BadRequest(unknown).into())
+        Err(refusal::all(&refused))
     }
 }
 
@@ -334,10 +333,10 @@ pub(crate) fn flag(
         None | Some("") => Ok(default),
         Some("true") => Ok(true),
         Some("false") => Ok(false),
-        Some(other) => Err(AppError::bad_request(format!(
-            "Parameter „{name}“: „{}“ ist weder true noch false.",
-            other.chars().take(40).collect::<String>()
-        ))
+        Some(other) => Err(Refusal::NotAFlag {
+            name: name.to_owned(),
+            raw: other.chars().take(40).collect(),
+        }
         .into()),
     }
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/records…` and `/api/v1/changes`: reading and changing implementation records
 //! with the same rules as the pages. Writes need a signed-in user (API token or session).
 
+use super::refusal::Refusal;
 use super::{check_params, page_param, ApiError, ApiResult};
 use crate::editing;
 use crate::json_error::ErrorDetail;
@@ -12,7 +13,7 @@ use app::domain::{
     SaveOutcome, ServiceFilter,
 };
 use app::error::AppError;
-use app::i18n::Locale;
+use app::i18n::{td_string, Locale};
 use app::ssr::Backend;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -35,13 +36,10 @@ pub fn routes() -> Router<AppState> {
 pub const MAX_PER_PAGE: u32 = 500;
 
 fn record_id(text: &str) -> Result<i64, ApiError> {
-    text.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-        AppError::bad_request(format!(
-            "„{}“ ist keine gültige Nummer eines Umsetzungsstands.",
-            text.chars().take(40).collect::<String>()
-        ))
-        .into()
-    })
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| Refusal::not_a_record_number(text).into())
 }
 
 fn signed_in(user: Option<Extension<CurrentUser>>) -> Result<CurrentUser, ApiError> {
@@ -56,15 +54,18 @@ fn etag(version: i64) -> HeaderValue {
 
 /// The `gebiet` parameter: a Regionalschlüssel prefix of 2 to 12 digits.
 fn area_param(params: &HashMap<String, String>) -> Result<Option<String>, ApiError> {
-    match params.get("gebiet").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    match params
+        .get("gebiet")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
         None => Ok(None),
         Some(p) if (2..=12).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {
             Ok(Some(p.to_owned()))
         }
-        Some(p) => Err(AppError::bad_request(format!(
-            "Parameter „gebiet“: „{}“ ist kein Regionalschlüssel (2 bis 12 Ziffern, z. B. 16 für Thüringen oder 16051 für einen Kreis).",
-            p.chars().take(40).collect::<String>()
-        ))
+        Some(p) => Err(Refusal::NotAnArea {
+            raw: p.chars().take(40).collect(),
+        }
         .into()),
     }
 }
@@ -137,20 +138,11 @@ async fn list_records(
             .map_err(AppError::from)?
             .is_none()
         {
-            return Err(AppError::not_found(format!(
-                "Eine Organisationseinheit „{}“ gibt es nicht.",
-                code.chars().take(40).collect::<String>()
-            ))
-            .into());
+            return Err(Refusal::unknown_unit(code).into());
         }
     }
     let start = match (params.get("nach"), params.contains_key("seite")) {
-        (Some(_), true) => {
-            return Err(AppError::bad_request(
-                "„seite“ und „nach“ schließen einander aus: nach einem Eintrag weiterblättern oder eine Seite wählen.",
-            )
-            .into())
-        }
+        (Some(_), true) => return Err(Refusal::PageAndAfter.into()),
         (Some(after), false) => PageStart::After(record_id(after)?),
         (None, _) => PageStart::Number(page_param(&params, "seite", 1, u32::MAX)?),
     };
@@ -172,11 +164,7 @@ async fn get_record(
         .record_detail(id)
         .await
         .map_err(AppError::from)?
-        .ok_or_else(|| {
-            AppError::not_found(format!(
-                "Einen Umsetzungsstand mit der Nummer {id} gibt es nicht."
-            ))
-        })?;
+        .ok_or(Refusal::UnknownRecord { id })?;
     let mut res = Json(&record).into_response();
     res.headers_mut().insert(header::ETAG, etag(record.version));
     Ok(res)
@@ -257,12 +245,8 @@ impl RecordPatchBody {
 }
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(b)| b).map_err(|e| {
-        ApiError(AppError::bad_request(format!(
-            "Ungültiger JSON-Inhalt: {}",
-            e.body_text().chars().take(300).collect::<String>()
-        )))
-    })
+    body.map(|Json(b)| b)
+        .map_err(|e| Refusal::not_the_json(&e.body_text()).into())
 }
 
 /// The version in `If-Match: "<n>"`, if sent.
@@ -276,10 +260,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
         .and_then(|v| v.parse::<i64>().ok())
         .map(Some)
-        .ok_or_else(|| {
-            AppError::bad_request("If-Match muss die Version als ETag enthalten, z. B. \"3\".")
-                .into()
-        })
+        .ok_or_else(|| Refusal::IfMatchWithoutVersion.into())
 }
 
 /// The answer to a save based on an outdated version (409, or 412 with If-Match): nothing was
@@ -310,30 +291,17 @@ async fn patch_record(
     let id = record_id(&id)?;
     let body = json_body(body)?;
     let if_match = if_match(&headers)?;
-    let expected =
-        match (body.version, if_match) {
-            (Some(v), Some(m)) if v != m => {
-                return Err(AppError::bad_request(
-                    "„version“ und If-Match nennen verschiedene Versionen.",
-                )
-                .into())
-            }
-            (Some(v), _) | (None, Some(v)) => v,
-            (None, None) => return Err(AppError::bad_request(
-                "Bitte die Version angeben, auf der die Änderung beruht („version“ oder If-Match).",
-            )
-            .into()),
-        };
+    let expected = match (body.version, if_match) {
+        (Some(v), Some(m)) if v != m => return Err(Refusal::VersionsDisagree.into()),
+        (Some(v), _) | (None, Some(v)) => v,
+        (None, None) => return Err(Refusal::VersionMissing.into()),
+    };
     let storage = &state.backend.storage;
     let current = storage
         .record_detail(id)
         .await
         .map_err(AppError::from)?
-        .ok_or_else(|| {
-            AppError::not_found(format!(
-                "Einen Umsetzungsstand mit der Nummer {id} gibt es nicht."
-            ))
-        })?;
+        .ok_or(Refusal::UnknownRecord { id })?;
     let values = match body.apply_to(current.values()) {
         Ok(v) => v,
         Err(errors) => return Ok(unprocessable(&errors)),
@@ -353,10 +321,13 @@ async fn patch_record(
             } else {
                 StatusCode::CONFLICT
             };
-            let message = format!(
-                "Der Umsetzungsstand wurde inzwischen geändert (Version {} statt {expected}). Nichts wurde gespeichert.",
-                current.version
-            );
+            let message = td_string!(
+                Locale::de,
+                api.outdated,
+                current = current.version,
+                expected = expected
+            )
+            .to_string();
             let code = if if_match.is_some() {
                 "precondition_failed"
             } else {
@@ -440,13 +411,16 @@ async fn list_changes(
     let date = |name: &str| -> Result<Option<chrono::NaiveDate>, ApiError> {
         match params.get(name) {
             None => Ok(None),
-            Some(text) => parse_date(text, Locale::de)
-                .map_err(|m| AppError::bad_request(format!("Parameter „{name}“: {m}")).into()),
+            Some(text) => parse_date(text, Locale::de).map_err(|why| {
+                Refusal::NotADate {
+                    name: name.to_owned(),
+                    why,
+                }
+                .into()
+            }),
         }
     };
-    let since = date("since")?.ok_or_else(|| {
-        AppError::bad_request("Parameter „since“ (Datum, ab dem Änderungen gelistet werden) fehlt.")
-    })?;
+    let since = date("since")?.ok_or(Refusal::SinceMissing)?;
     let services = service_filter(&params)?;
     super::check_named_values(
         &state.backend.storage,

@@ -4,6 +4,7 @@
 //! `exports::pdf`.
 
 use super::exports::{download, export_request, service_filter_params, FILE_SLOTS};
+use super::refusal::Refusal;
 use super::{check_params, ApiError};
 use crate::exports::pdf::{self, Report, REPORT_FILE};
 use crate::state::AppState;
@@ -32,9 +33,7 @@ async fn report_pdf(
     Path(file): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let unit = file.strip_suffix(".pdf").ok_or_else(|| {
-        AppError::not_found("Berichte gibt es als PDF: /api/v1/reports/{Einheit}.pdf.")
-    })?;
+    let unit = file.strip_suffix(".pdf").ok_or(Refusal::NoSuchReport)?;
     let allowed: Vec<&str> = service_filter_params()
         .chain(REPORT_PARAMS.map(Param::name))
         .collect();
@@ -50,10 +49,11 @@ async fn report_pdf(
     let options = storage.dashboard_options().await.map_err(AppError::from)?;
     let mut unit_param = |key: &str, code: &str| match export_params.insert(key.into(), code.into())
     {
-        Some(other) if other != code => Err(AppError::bad_request(format!(
-            "Parameter „{key}“: der Bericht gilt schon „{code}“, nicht „{}“.",
-            other.chars().take(40).collect::<String>()
-        ))),
+        Some(other) if other != code => Err(Refusal::ReportUnitClash {
+            name: key.to_owned(),
+            code: code.to_owned(),
+            raw: other.chars().take(40).collect(),
+        }),
         _ => Ok(()),
     };
     let scope_title = if unit == "land" {
@@ -65,11 +65,9 @@ async fn report_pdf(
         unit_param(Param::Kreis.name(), &k.code)?;
         format!("{} ({})", k.name, k.code)
     } else {
-        return Err(AppError::not_found(format!(
-            "Einen Bericht gibt es für das Land („land“), ein Ressort (sein Kürzel) oder einen \
-             Kreis (sein Schlüssel, z. B. 16051); „{}“ ist nichts davon.",
-            unit.chars().take(40).collect::<String>()
-        ))
+        return Err(Refusal::NotAReportUnit {
+            raw: unit.chars().take(40).collect(),
+        }
         .into());
     };
     let (_, mut about) = export_request(&state, &export_params, &[]).await?;
@@ -103,13 +101,16 @@ async fn report_pdf(
         services,
     };
     let _slot = FILE_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;
-    let bytes = tokio::task::spawn_blocking(move || pdf::render(&report))
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r)
-        .map_err(|e| {
+    let bytes = match tokio::task::spawn_blocking(move || pdf::render(&report)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
             tracing::error!(error = %e, "PDF report failed");
-            ApiError(AppError::Internal)
-        })?;
+            return Err(ApiError(AppError::Internal));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "PDF report task failed");
+            return Err(ApiError(AppError::Internal));
+        }
+    };
     Ok(download(Body::from(bytes), "application/pdf", &file_name))
 }

@@ -2,6 +2,7 @@
 //! each service, read by everyone, changed by the administration with a dry run first.
 
 use super::exports::download;
+use super::refusal::Refusal;
 use super::{check_params, flag, ApiError, ApiResult};
 use crate::exports::csv::Dialect;
 use crate::exports::responsibility as matrix;
@@ -119,16 +120,11 @@ pub(super) async fn add_service(
 fn content<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     match body {
         Ok(Json(value)) => Ok(value),
-        Err(JsonRejection::JsonDataError(e)) => Err(AppError::Unprocessable(vec![format!(
-            "Ungültige Angabe: {}. Erlaubte Ebenen: bund, landesbehoerde, ressort, kreis, verband, gemeinde.",
-            e.body_text().chars().take(300).collect::<String>()
-        )])
+        Err(JsonRejection::JsonDataError(e)) => Err(Refusal::NotAResponsibility {
+            why: e.body_text().chars().take(300).collect(),
+        }
         .into()),
-        Err(e) => Err(AppError::bad_request(format!(
-            "Ungültiger JSON-Inhalt: {}",
-            e.body_text().chars().take(300).collect::<String>()
-        ))
-        .into()),
+        Err(e) => Err(Refusal::not_the_json(&e.body_text()).into()),
     }
 }
 

@@ -17,7 +17,7 @@ mod render;
 use super::ExportDescription;
 use crate::storage::ReportService;
 use app::domain::Dashboard;
-pub use render::render;
+pub use render::{render, ReportError};
 
 /// Everything a report shows; the caller reads it, [`render`] only lays it out.
 pub struct Report {

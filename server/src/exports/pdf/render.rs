@@ -54,7 +54,11 @@ pub(super) fn draw_text(
     );
 }
 
-pub(super) fn draw_chart(surface: &mut Surface, chart: Chart, o: &Dashboard) -> Result<(), String> {
+pub(super) fn draw_chart(
+    surface: &mut Surface,
+    chart: Chart,
+    o: &Dashboard,
+) -> Result<(), ReportError> {
     let no_link = |_: &app::domain::CategoryBar, _: CoverageCategory| String::new();
     let no_month_link = |_: chrono::NaiveDate| String::new();
     let size = match chart {
@@ -64,9 +68,11 @@ pub(super) fn draw_chart(surface: &mut Surface, chart: Chart, o: &Dashboard) -> 
         Chart::Maturity => charts::MATURITY_SIZE,
     };
     let mut backend = plot::PdfBackend::new(surface, size);
-    backend.ensure_prepared().map_err(|e| e.to_string())?;
+    backend
+        .ensure_prepared()
+        .map_err(|e| ReportError::Chart(charts::ChartError::from_plotters(&e)))?;
     let root = backend.into_drawing_area();
-    match chart {
+    let drawn = match chart {
         Chart::Trend => {
             charts::draw_trend(&root, &o.trend, &o.deadlines, &no_month_link, Locale::de).map(drop)
         }
@@ -79,7 +85,8 @@ pub(super) fn draw_chart(surface: &mut Surface, chart: Chart, o: &Dashboard) -> 
         Chart::Maturity => {
             charts::draw_maturity(&root, &o.maturity.bins, o.maturity.unknown, Locale::de).map(drop)
         }
-    }
+    };
+    Ok(drawn?)
 }
 
 /// The footer's two texts at `size`, the left one within `width`: the report and its scope,
@@ -114,7 +121,11 @@ pub(super) fn footer(
     (format!("{title}{separator}{facts}"), right)
 }
 
-pub(super) fn draw_op(surface: &mut Surface, op: &Op, dashboard: &Dashboard) -> Result<(), String> {
+pub(super) fn draw_op(
+    surface: &mut Surface,
+    op: &Op,
+    dashboard: &Dashboard,
+) -> Result<(), ReportError> {
     match op {
         Op::Text {
             x,
@@ -206,14 +217,25 @@ pub(super) fn tag_tree(blocks: &[Block], ids: &HashMap<OpRef, Identifier>) -> Ta
     tree
 }
 
+/// Why a report could not be written. Neither is caused by the filter a user chose: it is
+/// logged, and the person sees an internal error.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Chart(#[from] charts::ChartError),
+    /// krilla refused the document (its configuration, or the PDF/UA check on export).
+    #[error("writing the PDF failed: {0}")]
+    Pdf(String),
+}
+
 /// The report as a PDF file: tagged (PDF/UA-1, checked by krilla on export), with an
 /// outline of its sections.
-pub fn render(report: &Report) -> Result<Vec<u8>, String> {
+pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
     let layout = lay_out(report);
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
         .finish()
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(|e| ReportError::Pdf(format!("{e:?}")))?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
         enable_tagging: true,
@@ -248,7 +270,8 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
         })
         .collect();
     let mut ids: HashMap<OpRef, Identifier> = HashMap::new();
-    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or("page size")?;
+    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT)
+        .ok_or_else(|| ReportError::Pdf("the page size is not a valid PDF page".into()))?;
     let total = layout.pages.len();
     for (index, ops) in layout.pages.iter().enumerate() {
         let mut page = document.start_page_with(settings.clone());
@@ -299,7 +322,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
     }
     document.set_tag_tree(tag_tree(&layout.blocks, &ids));
     document.set_outline(outline(&layout));
-    document.finish().map_err(|e| format!("{e:?}"))
+    document
+        .finish()
+        .map_err(|e| ReportError::Pdf(format!("{e:?}")))
 }
 
 /// Bookmarks: one per section heading, at its page and height.
